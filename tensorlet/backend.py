@@ -1,0 +1,17 @@
+"""The array backend: the one place kernels get their array library from.
+
+Kernels write ``from tensorlet.backend import xp`` and call ``xp.exp``, ``xp.matmul`` ...
+Today ``xp`` is NumPy; a CuPy backend can later be swapped in here without touching kernels.
+``ml_dtypes`` supplies bfloat16 (NumPy has no native bfloat16).
+"""
+import ml_dtypes
+import numpy as xp
+
+bfloat16 = ml_dtypes.bfloat16
+
+__all__ = ["xp", "bfloat16", "ml_dtypes", "asarray"]
+
+
+def asarray(value, dtype=None):
+    """Converts ``value`` to a backend array (no copy when already one)."""
+    return xp.asarray(value, dtype=dtype)
