@@ -1,0 +1,20 @@
+"""tensorlet: TensorFlow 2 and Keras, re-implemented in Python on NumPy.
+
+``import tensorlet as tf``. The public namespace is generated (``tensorlet/_api``, by
+``tools/gen_api.py`` from the ``@tf_export`` decorators); this file only re-exports it.
+"""
+import os as _os
+import sys as _sys
+
+__version__ = "2.21.0"
+
+if not _os.environ.get("TENSORLET_GEN_API"):
+    from tensorlet._api import *  # noqa: F401,F403
+    from tensorlet._api import _SUBMODULES
+
+    # `import tensorlet.math` / `from tensorflow.math import exp` resolve to the namespaces
+    for _name, _mod in _SUBMODULES.items():
+        _sys.modules.setdefault(__name__ + "." + _name, _mod)
+        if "." not in _name:
+            globals()[_name] = _mod
+    del _SUBMODULES

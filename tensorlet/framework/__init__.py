@@ -1,0 +1,1 @@
+"""The data model, no math: dtypes, TensorShape, Tensor, Variable, Module, errors, context, export."""
