@@ -363,8 +363,10 @@ def _categorical_rows(cdf, total, key, counter, num_samples, start_row):
     skip = start_row * (num_samples + 3) // 4  # TF: +3 keeps shards disjoint
     w = words(key, counter, 2 * rows * num_samples, start=skip).reshape(rows, num_samples, 2)
     to_find = bits_to_unit_float(w, xp.float64) * total[:, None]
-    # upper_bound(cdf, u) == number of cdf entries <= u (cdf is non-decreasing)
-    return (cdf[:, None, :] <= to_find[:, :, None]).sum(axis=-1)
+    if cdf.size * num_samples <= 1 << 22:
+        # upper_bound(cdf, u) == number of cdf entries <= u (cdf is non-decreasing)
+        return (cdf[:, None, :] <= to_find[:, :, None]).sum(axis=-1)
+    return xp.stack([xp.searchsorted(c, t, side="right") for c, t in zip(cdf, to_find)])
 
 
 def categorical(logits, num_samples, key, counter, dtype="int64", shard_rows=None):
