@@ -31,3 +31,13 @@ def executing_eagerly():
 @tf_export("compat.v1.executing_eagerly_outside_functions")
 def executing_eagerly_outside_functions():
     return True
+
+
+def notify_variable_read(variable, tensor):
+    """Called by ``Variable`` whenever it produces a tensor of its value.
+
+    Active gradient tapes link ``tensor`` to ``variable`` (watching trainable variables
+    automatically, as TF's ``watch_accessed_variables=True`` does).
+    """
+    for tape in state.tapes:
+        tape._variable_read(variable, tensor)

@@ -1,0 +1,1 @@
+"""Reverse-mode autodiff: GradientTape records ``apply`` calls; backprop walks them back."""
