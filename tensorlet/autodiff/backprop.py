@@ -4,6 +4,7 @@ Gradient rules (``OpDef.grad``) return gradients shaped like the op's output bro
 module sums them back to each input's shape, so no rule handles broadcasting itself.
 """
 from tensorlet.framework import dtypes
+from tensorlet.framework.indexed_slices import IndexedSlices
 
 
 def _differentiable(dtype):
@@ -23,6 +24,7 @@ def backward(records, seeds):
         gs = [grads.get(id(o)) for o in outs]
         if all(g is None for g in gs):
             continue
+        gs = [_dense(g) for g in gs]
         grad_fn = rec.opdef.grad
         if grad_fn is None:
             continue
@@ -33,11 +35,36 @@ def backward(records, seeds):
         for x, g in zip(rec.inputs, in_grads):
             if g is None or not _differentiable(x.dtype):
                 continue
-            g = unbroadcast(g, x)
             k = id(x)
             prev = grads.get(k)
-            grads[k] = g if prev is None else math_ops.add(prev, g)
+            if isinstance(g, IndexedSlices):
+                grads[k] = g if prev is None else aggregate(prev, g)
+                continue
+            g = unbroadcast(g, x)
+            grads[k] = g if prev is None else aggregate(prev, g)
     return grads
+
+
+def aggregate(a, b):
+    """Sums two gradient contributions; two IndexedSlices stay sparse (rows concatenated)."""
+    from tensorlet.framework.tensor_conversion import convert_to_tensor
+    from tensorlet.ops import array_ops, math_ops
+
+    if isinstance(a, IndexedSlices) and isinstance(b, IndexedSlices):
+        return IndexedSlices(array_ops.concat([a.values, b.values], 0),
+                             array_ops.concat([a.indices, b.indices], 0), a.dense_shape)
+    if isinstance(a, IndexedSlices):
+        a = convert_to_tensor(a)
+    if isinstance(b, IndexedSlices):
+        b = convert_to_tensor(b)
+    return math_ops.add(a, b)
+
+
+def _dense(g):
+    if isinstance(g, IndexedSlices):  # an op's output gradient: rules expect dense tensors
+        from tensorlet.framework.tensor_conversion import convert_to_tensor
+        return convert_to_tensor(g)
+    return g
 
 
 def unbroadcast(g, x):

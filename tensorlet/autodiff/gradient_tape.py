@@ -1,7 +1,7 @@
 """``tf.GradientTape``: records the ops run on watched tensors and differentiates them."""
 import contextlib
 
-from tensorlet.autodiff.backprop import _differentiable, backward
+from tensorlet.autodiff.backprop import _differentiable, aggregate, backward
 from tensorlet.framework import nest
 from tensorlet.framework.context import state
 from tensorlet.framework.export import tf_export
@@ -152,7 +152,7 @@ class GradientTape:
             return None
         g = parts[0]
         for p in parts[1:]:
-            g = g + p
+            g = aggregate(g, p)
         return g
 
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
@@ -175,6 +175,31 @@ class GradientTape:
         finally:
             self._persistent = persistent
         return nest.pack_sequence_as(sources, out)
+
+    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Per-example Jacobians: target [b, ...y] and source [b, ...x] give [b, ...y, ...x].
+
+        Assumes, as TF does, that example i of the target depends only on example i of the source.
+        """
+        from tensorlet.ops import array_ops
+        persistent, self._persistent = self._persistent, True
+        try:
+            tshape, sshape = target.shape.as_list(), source.shape.as_list()
+            batch, n = tshape[0], 1
+            for d in tshape[1:]:
+                n *= d
+            cols = []
+            for j in range(n):
+                up = array_ops.reshape(array_ops.one_hot(array_ops.fill([batch], j), n,
+                                                         dtype=target.dtype), tshape)
+                g = self.gradient(target, source, output_gradients=up,
+                                  unconnected_gradients=unconnected_gradients)
+                cols.append(g if g is not None else array_ops.zeros_like(source))
+            out = array_ops.stack(cols, axis=1)  # [b, n, ...x]
+        finally:
+            self._persistent = persistent
+        return array_ops.reshape(out, tshape + sshape[1:])
 
 
 def _ones_like(t):
