@@ -155,11 +155,15 @@ def kernel_error(op, inputs, attrs, exc):
                            f"{type(exc).__name__}: {exc} (inputs: {desc})")
 
 
+CHECKED = set()  # names of the ops whose inference was checked in test mode
+
+
 def _check_infer(op, inputs, attrs, outputs):
     """Test mode: the static inference must agree with what the kernel produced."""
     if op.shape_rule is None:
         return
     shapes = op.shape_rule(op, inputs, attrs)
+    CHECKED.add(op.name)
     for out, shape in zip(outputs, shapes):
         if not shape.is_compatible_with(out.shape):
             raise AssertionError(f"{op.name}: inferred shape {shape} but the kernel gave {out.shape}")

@@ -45,3 +45,10 @@ def test_check_infer_catches_a_wrong_shape_rule():
     assert state.check_infer  # tests run in test mode (tests/conftest.py)
     with pytest.raises(AssertionError):
         op_def.apply(bad, tf.convert_to_tensor([1.0, 2.0]))
+
+
+def test_every_registered_op_has_dtype_and_shape_rules():
+    import tensorlet  # noqa: F401  (imports every op module)
+    missing = [n for n, op in op_def.REGISTRY.items()
+               if op.dtype_rule is None or op.shape_rule is None]
+    assert not missing, f"ops without a dtype or shape rule: {missing}"
