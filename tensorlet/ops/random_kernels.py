@@ -20,12 +20,32 @@ import math
 from tensorlet.backend import bfloat16, xp
 
 __all__ = [
-    "RESERVED_SAMPLES_PER_OUTPUT", "philox", "philox_at", "counter_add", "words",
-    "stateless_key_counter", "stateful_key_counter", "generator_key_counter",
-    "key_counter_as_uint64", "bits_to_unit_float", "uniform", "normal",
-    "truncated_normal", "uniform_int", "uniform_full_int", "shuffle_permutation",
-    "categorical", "stateless_split", "stateless_fold_in", "dropout_mask",
-    "get_seed", "stateful_skip", "shuffle_skip", "categorical_skip",
+    "RESERVED_SAMPLES_PER_OUTPUT",
+    "advance_generator_state",
+    "bits_to_unit_float",
+    "categorical",
+    "categorical_skip",
+    "counter_add",
+    "dropout_mask",
+    "generator_key_counter",
+    "get_seed",
+    "key_counter_as_uint64",
+    "key_counter_from_uint64",
+    "normal",
+    "philox",
+    "philox_at",
+    "shuffle_permutation",
+    "shuffle_skip",
+    "stateful_key_counter",
+    "stateful_skip",
+    "stateless_fold_in",
+    "stateless_key_counter",
+    "stateless_split",
+    "truncated_normal",
+    "uniform",
+    "uniform_full_int",
+    "uniform_int",
+    "words",
 ]
 
 _M0, _M1 = 0xD2511F53, 0xCD9E8D57  # Philox round multipliers
@@ -151,6 +171,22 @@ def generator_key_counter(state):
     c0, c1, k = (int(s) & _U64 for s in state[:3])
     key = xp.array([k & _U32, k >> 32], dtype=xp.uint32)
     return key, xp.array([c0 & _U32, c0 >> 32, c1 & _U32, c1 >> 32], dtype=xp.uint32)
+
+
+def advance_generator_state(state, delta):
+    """Philox Generator state ``[c_lo64, c_hi64, key64]`` with the counter advanced by ``delta``."""
+    _, ctr = generator_key_counter(state)
+    c = [int(x) for x in counter_add(ctr, int(delta))]
+    words64 = [c[0] | c[1] << 32, c[2] | c[3] << 32] + [int(x) & _U64 for x in state[2:]]
+    return xp.array(words64, dtype=xp.uint64).view(xp.int64)
+
+
+def key_counter_from_uint64(key, counter):
+    """Inverse of ``key_counter_as_uint64``: uint64 key[1]/counter[2] -> uint32 words."""
+    k = int(xp.asarray(key).reshape(-1)[0]) & _U64
+    c0, c1 = (int(c) & _U64 for c in xp.asarray(counter).reshape(-1)[:2])
+    return (xp.array([k & _U32, k >> 32], dtype=xp.uint32),
+            xp.array([c0 & _U32, c0 >> 32, c1 & _U32, c1 >> 32], dtype=xp.uint32))
 
 
 def key_counter_as_uint64(key, counter):

@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / 
 if not (FIXTURES / "data" / "06_random.json").exists():
     pytest.skip("numeric fixtures not available", allow_module_level=True)
 sys.path.insert(0, str(FIXTURES))
-from load_fixtures import Fixtures  # noqa: E402
+from load_fixtures import Fixtures
 
 FX = Fixtures("06_random")
 SEEDS = [[1, 2], [42, 0], [0, 0], [-1, 7]]
@@ -30,6 +30,11 @@ F32_LOG = np.log(np.array([[0.1, 0.2, 0.7], [0.5, 0.5, 1e-9]], np.float32))
 
 def out(name):
     return FX.case(name).output()
+
+
+def same(name, value):
+    """Exact equality with the fixture output ``name``."""
+    return np.array_equal(out(name), value)
 
 
 def max_ulp(a, b):
@@ -61,7 +66,7 @@ def stream_reference(call):
     if kind == "uniform" and lo == "None":
         return K.uniform_full_int(*kc, shape, dt)
     if kind == "uniform":
-        return K.uniform_int(*kc, shape, int(eval(lo)), int(eval(hi)), dt)  # noqa: S307 (literal)
+        return K.uniform_int(*kc, shape, int(lo), int(hi), dt)
     return (K.normal if kind == "normal" else K.truncated_normal)(*kc, shape, dt)
 
 
@@ -77,7 +82,8 @@ def stream_matches(name):
     return np.array_equal(np.asarray(ref).astype(exp.dtype), exp)
 
 
-STREAM_CASES = [c.name for c in FX.cases("stateless/") if not c.error and STREAM.match(c.call or "")]
+STREAM_CASES = [c.name for c in FX.cases("stateless/")
+                if not c.error and STREAM.match(c.call or "")]
 
 
 # ------------------------------------------------------------------------ Philox
@@ -126,17 +132,18 @@ def test_stream_case_count():
 def test_stateless_scaled_and_derived(seed):
     st = f"{seed[0]}_{seed[1]}"
     kc = K.stateless_key_counter(seed)
-    assert np.array_equal(out(f"stateless/uniform_scaled/seed_{st}"), K.uniform(*kc, (4,), "float32", -2.0, 3.0))
-    assert np.array_equal(out(f"stateless/alg_philox/seed_{st}"), K.uniform(*kc, (4,)))
-    assert close(K.normal(*kc, (4,), "float32", 1.0, 0.5), out(f"stateless/normal_scaled/seed_{st}"))
+    assert same(f"stateless/uniform_scaled/seed_{st}", K.uniform(*kc, (4,), "float32", -2.0, 3.0))
+    assert same(f"stateless/alg_philox/seed_{st}", K.uniform(*kc, (4,)))
+    scaled = K.normal(*kc, (4,), "float32", 1.0, 0.5)
+    assert close(scaled, out(f"stateless/normal_scaled/seed_{st}"))
     assert close(K.truncated_normal(*kc, (4,), "float32", -1.0, 2.0),
                  out(f"stateless/truncated_normal_scaled/seed_{st}"))
-    assert np.array_equal(out(f"stateless/split/seed_{st}"), K.stateless_split(seed, 3))
-    assert np.array_equal(out(f"stateless/fold_in/seed_{st}"), K.stateless_fold_in(seed, 5))
+    assert same(f"stateless/split/seed_{st}", K.stateless_split(seed, 3))
+    assert same(f"stateless/fold_in/seed_{st}", K.stateless_fold_in(seed, 5))
     # experimental.stateless_shuffle: recorded-only in the README, but the same Fisher-Yates
-    assert np.array_equal(out(f"stateless/shuffle/seed_{st}"), K.shuffle_permutation(10, *kc))
+    assert same(f"stateless/shuffle/seed_{st}", K.shuffle_permutation(10, *kc))
     keep = K.dropout_mask(*kc, (2, 4), "float32", 0.5)
-    assert np.array_equal(out(f"stateless/dropout/seed_{st}"), np.where(keep, np.float32(2), np.float32(0)))
+    assert same(f"stateless/dropout/seed_{st}", np.where(keep, np.float32(2), 0))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -196,40 +203,41 @@ def test_stateful_global42_streams():
     a, b = _op_kc(42, None, r), _op_kc(42, None, r)
     x1, x2 = out("stateful/normal_twice_global42")
     assert close(K.normal(*a, (3,)), x1) and close(K.normal(*b, (3,)), x2)
-    assert np.array_equal(out("stateful/uniform_global42"), K.uniform(*a, (2, 2)))
+    assert same("stateful/uniform_global42", K.uniform(*a, (2, 2)))
     n, u = out("stateful/normal_then_uniform_global42")
     assert close(K.normal(*a, (3,)), n) and np.array_equal(u, K.uniform(*b, (2, 2)))
-    assert np.array_equal(out("stateful/shuffle_global42"), K.shuffle_permutation(10, *a))
+    assert same("stateful/shuffle_global42", K.shuffle_permutation(10, *a))
     rows = np.arange(8).reshape(4, 2)[K.shuffle_permutation(4, *a)]
-    assert np.array_equal(out("stateful/shuffle_2d_global42"), rows)
-    assert np.array_equal(out("stateful/categorical_global42"), K.categorical(F32_LOG, 5, *a))
-    assert np.array_equal(out("stateful/uniform_int_global42"), K.uniform_int(*a, (6,), 0, 10, "int32"))
-    assert np.array_equal(out("stateful/uniform_int64_global42"), K.uniform_int(*a, (4,), -5, 5, "int64"))
+    assert same("stateful/shuffle_2d_global42", rows)
+    assert same("stateful/categorical_global42", K.categorical(F32_LOG, 5, *a))
+    assert same("stateful/uniform_int_global42", K.uniform_int(*a, (6,), 0, 10, "int32"))
+    assert same("stateful/uniform_int64_global42", K.uniform_int(*a, (4,), -5, 5, "int64"))
     assert close(K.truncated_normal(*a, (6,)), out("stateful/truncated_normal_global42"))
     assert close(K.normal(*a, (3,), "float64"), out("stateful/normal_f64_global42"))
     assert close(K.normal(*a, (3,), "float32", 5.0, 0.1), out("stateful/normal_mean_std_global42"))
-    assert np.array_equal(out("stateful/uniform_minmax_global42"), K.uniform(*a, (3,), "float32", -1.0, 1.0))
+    assert same("stateful/uniform_minmax_global42", K.uniform(*a, (3,), "float32", -1.0, 1.0))
 
 
 def test_stateful_kernel_reuse_advances_counter():
-    for global_seed, name, n_calls in ((42, "op_seed7_global42_twice", 3), (None, "op_seed7_no_global_twice", 2)):
+    runs = ((42, "op_seed7_global42_twice", 3), (None, "op_seed7_no_global_twice", 2))
+    for global_seed, name, n_calls in runs:
         key, ctr = _op_kc(global_seed, 7)
         offset = 0
         for got in out(f"stateful/{name}")[:n_calls]:
             assert close(K.normal(key, K.counter_add(ctr, offset), got.shape), got)
             offset += K.stateful_skip(got.size)
-    assert np.array_equal(out("stateful/op_seed7_no_global_uniform"), K.uniform(*_op_kc(None, 7), (3,)))
+    assert same("stateful/op_seed7_no_global_uniform", K.uniform(*_op_kc(None, 7), (3,)))
 
 
 def test_stateful_other_global_seeds():
     assert close(K.normal(*_op_kc(1, None, random.Random(1)), (4,)), out("stateful/global1_normal"))
     assert close(K.normal(*_op_kc(0, None, random.Random(0)), (4,)), out("stateful/global0_normal"))
-    assert np.array_equal(out("stateful/global42_shuffle_seeded"), K.shuffle_permutation(6, *_op_kc(42, 3)))
+    assert same("stateful/global42_shuffle_seeded", K.shuffle_permutation(6, *_op_kc(42, 3)))
     a = _op_kc(42, None, random.Random(42))
     for name, kc in (("global42_dropout", a), ("global42_dropout_seeded", _op_kc(42, 1))):
         keep = K.dropout_mask(*kc, (2, 5), "float32", 0.4)
         scale = np.float32(1) / np.float32(0.6)
-        assert np.array_equal(out(f"stateful/{name}"), np.where(keep, scale, np.float32(0)))
+        assert same(f"stateful/{name}", np.where(keep, scale, np.float32(0)))
 
 
 def test_skip_amounts():
@@ -247,14 +255,14 @@ def test_generator_streams():
     s1 = [1, 0, 0]
     n, state = out("generator/from_seed1_normal3")
     assert close(K.normal(*_gen(s1), (3,)), n) and state.tolist() == [1 + K.stateful_skip(3), 0, 0]
-    a, b, state = out("generator/from_seed1_normal_twice")
+    _, b, state = out("generator/from_seed1_normal_twice")
     assert close(K.normal(*_gen([769, 0, 0]), (3,)), b) and state.tolist() == [1537, 0, 0]
     u, state = out("generator/from_seed1_uniform")
     assert np.array_equal(u, K.uniform(*_gen(s1), (2, 2))) and state.tolist() == [1025, 0, 0]
     got = K.uniform(*_gen(s1), (4,), "float32", -1.0, 3.0)
-    assert np.array_equal(out("generator/from_seed1_uniform_minmax"), got)
-    assert np.array_equal(out("generator/from_seed1_uniform_int"), K.uniform_int(*_gen(s1), (5,), 0, 100))
-    assert np.array_equal(out("generator/from_seed1_uniform_full_int"), K.uniform_full_int(*_gen(s1), (3,)))
+    assert same("generator/from_seed1_uniform_minmax", got)
+    assert same("generator/from_seed1_uniform_int", K.uniform_int(*_gen(s1), (5,), 0, 100))
+    assert same("generator/from_seed1_uniform_full_int", K.uniform_full_int(*_gen(s1), (3,)))
     assert close(K.truncated_normal(*_gen(s1), (5,)), out("generator/from_seed1_truncated"))
     assert close(K.normal(*_gen(s1), (3,), "float64"), out("generator/from_seed1_normal_f64"))
     assert close(K.normal(*_gen([42, 0, 0]), (4,)), out("generator/from_seed42_normal"))
@@ -269,7 +277,8 @@ def test_generator_streams():
 def test_generator_make_seeds_and_split():
     keys = K.uniform_full_int(*_gen([1, 0, 0]), (2,), "int64")
     seeds, state = out("generator/from_seed1_make_seeds")
-    assert np.array_equal(seeds, np.stack([keys, np.zeros_like(keys)])) and state.tolist() == [513, 0, 0]
+    assert np.array_equal(seeds, np.stack([keys, np.zeros_like(keys)]))
+    assert state.tolist() == [513, 0, 0]
     states = out("generator/from_seed1_split")
     assert [s.tolist() for s in states] == [[0, 0, int(keys[0])], [0, 0, int(keys[1])], [513, 0, 0]]
     assert out("generator/skip").tolist() == [1 + 10 * 256, 0, 0]
@@ -284,7 +293,8 @@ def _fact_check(text):
         return True
     if text.startswith("stateless/"):
         return stream_matches(text)
-    m = re.match(r"(key_counter|stateless_dropout|stateless_split|stateless_fold_in) seed=(\[.*\])", text)
+    kinds = "key_counter|stateless_dropout|stateless_split|stateless_fold_in"
+    m = re.match(rf"({kinds}) seed=(\[.*\])", text)
     if m:
         seed = json.loads(m.group(2))
         st = f"{seed[0]}_{seed[1]}"
@@ -294,7 +304,7 @@ def _fact_check(text):
             x = np.arange(1, 9, dtype=np.float32).reshape(2, 4)
             keep = K.dropout_mask(*K.stateless_key_counter(seed), (2, 4), "float32", 0.5)
             ones = np.where(keep, np.float32(2), np.float32(0))
-            assert np.array_equal(out(f"stateless/dropout/seed_{st}"), ones)
+            assert same(f"stateless/dropout/seed_{st}", ones)
             assert np.array_equal(np.where(keep, x * np.float32(2), 0) / x, ones)
         else:
             test_stateless_scaled_and_derived(seed)
@@ -322,7 +332,7 @@ def _fact_check(text):
 def _keras_glorot():
     lim = np.sqrt(6.0 / 7.0)
     ref = K.uniform(*K.stateless_key_counter([1, 0]), (3, 4), "float32", -lim, lim)
-    return np.array_equal(out("keras/GlorotUniform_seed1"), ref)
+    return same("keras/GlorotUniform_seed1", ref)
 
 
 def _keras_he():
@@ -332,7 +342,8 @@ def _keras_he():
 
 
 def _keras_normal():
-    return close(K.normal(*K.stateless_key_counter([42, 0]), (2, 3)), out("keras/keras_random_normal_seed42"))
+    ref = K.normal(*K.stateless_key_counter([42, 0]), (2, 3))
+    return close(ref, out("keras/keras_random_normal_seed42"))
 
 
 VERIFY = [c.name for c in FX.cases("verify/") if c.name != "verify/summary"]
