@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from tensorlet.ops import random_kernels as K
+from tensorlet.ops import random_samplers as S
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "numerics"
 if not (FIXTURES / "data" / "06_random.json").exists():
@@ -359,3 +360,52 @@ def test_verify_fact(name):
 def test_verify_summary():
     summary = out("verify/summary")
     assert summary["n_checks"] == len(VERIFY) == summary["n_verified"]
+
+
+# ------------------------------------------------- samplers (random_samplers.py)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_stateless_samplers(seed):
+    st = f"{seed[0]}_{seed[1]}"
+    kc = K.stateless_key_counter(seed)
+    f32 = np.float32
+    assert same(f"stateless/binomial/seed_{st}", S.binomial(*kc, (5,), f32(10), f32(0.3)))
+    assert same(f"stateless/poisson/seed_{st}", S.poisson(*kc, (5,), f32(3), "int32"))
+    assert same(f"stateless/gamma/seed_{st}", S.gamma(*kc, (5,), f32(2)))
+    ptn = S.parameterized_truncated_normal(*kc, (5,), 0.0, 1.0, -0.5, 1.5)
+    assert close(ptn, out(f"stateless/param_truncated_normal/seed_{st}"))
+
+
+def test_stateful_and_generator_samplers():
+    a = _op_kc(42, None, random.Random(42))
+    assert same("stateful/global42_gamma", S.gamma(*a, (3,), np.float32(2)))
+    assert same("stateful/global42_poisson", S.poisson(*a, (3,), np.float32(4)))
+    got = S.binomial(*_gen([1, 0, 0]), (4,), np.float32(5), np.float32(0.5))
+    assert same("generator/from_seed1_binomial", got)
+
+
+def test_sampler_branches_have_the_right_moments():
+    """Branches the fixtures do not reach (BTRS, PTRS, alpha < 1, ...): statistics only."""
+    kc = K.stateless_key_counter([5, 6])
+    x = S.poisson(*kc, (20000,), 50.0, "float64")
+    assert abs(x.mean() - 50) < 0.3 and abs(x.var() - 50) < 3
+    for n, p in ((100.0, 0.3), (100.0, 0.9), (10.0, 0.8)):
+        x = S.binomial(*kc, (20000,), n, p, "int64")
+        assert abs(x.mean() - n * p) < 0.1 + 0.02 * n * p and x.min() >= 0 and x.max() <= n
+    g = S.gamma(*kc, (20000,), np.array([0.5, 3.0]), "float64")
+    assert g.shape == (20000, 2) and np.allclose(g.mean(0), [0.5, 3.0], rtol=0.05)
+    u = S.parameterized_truncated_normal(*kc, (20000,), 0.0, 1.0, 0.0, 0.5)
+    assert u.min() >= 0 and u.max() <= 0.5 and abs(u.mean() - 0.2448) < 0.005
+    e = S.parameterized_truncated_normal(*kc, (20000,), 0.0, 1.0, 2.0, np.inf)
+    assert e.min() >= 2 and abs(e.mean() - 2.3732) < 0.02
+
+
+def test_sampler_layouts():
+    kc = K.stateless_key_counter([1, 2])
+    b = S.binomial(*kc, (3, 2), [0.0, 5.0], [0.5, 1.0])
+    assert b.tolist() == [[0, 5]] * 3
+    g = S.gamma(*kc, (4,), np.float32([1.0, 2.0]))
+    assert g.shape == (4, 2)
+    # output (sample i, alpha j) uses sub-stream j * num_samples + i
+    assert g[1, 1] == S.gamma(kc[0], K.counter_add(kc[1], 256 * 5), (1,), np.float32(2.0))[0]
+    with pytest.raises(ValueError):
+        S.binomial(*kc, (3,), [1.0, 2.0], 0.5)

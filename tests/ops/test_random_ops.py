@@ -25,10 +25,7 @@ from load_fixtures import Fixtures
 FX = Fixtures("06_random")
 CASES = [c.name for c in FX.cases() if c.rec.get("kind") != "fact"]
 
-# Cases whose TF algorithm tensorlet does not reproduce (recorded, not derived, in the README).
-NOT_IMPLEMENTED = ("stateless/binomial/", "stateless/poisson/", "stateless/gamma/",
-                   "stateless/param_truncated_normal/", "stateful/global42_gamma",
-                   "stateful/global42_poisson", "generator/from_seed1_binomial")
+NOT_IMPLEMENTED = ()  # every tf.random case is implemented
 TF_NAME = re.compile(r"\btf\.([A-Za-z_][\w.]*)")
 
 
@@ -67,8 +64,8 @@ def _operators_missing(call):
 def _skip_reason(case):
     if case.name.startswith("keras/"):
         return "Keras (tensorlet.keras) is not part of tf.random"
-    if case.name.startswith(NOT_IMPLEMENTED):
-        return "TF's gamma/poisson/binomial/parameterized-truncated-normal samplers not reproduced"
+    if NOT_IMPLEMENTED and case.name.startswith(NOT_IMPLEMENTED):
+        return "not implemented"
     missing = _missing_names(case.call)
     if missing:
         return f"needs {', '.join(sorted(set(missing)))} (outside tf.random, not available yet)"
@@ -88,8 +85,8 @@ def _inputs(case):
 def _leaves(value):
     if isinstance(value, (list, tuple)):
         return [x for v in value for x in _leaves(v)]
-    if isinstance(value, dict):
-        return [x for k in sorted(value) for x in _leaves(value[k])]
+    if isinstance(value, dict):  # decoded namedtuples keep their field order
+        return [x for v in value.values() for x in _leaves(v)]
     return [value]
 
 
