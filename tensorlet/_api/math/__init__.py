@@ -9,6 +9,9 @@ from tensorlet.ops.reduction_ops import cumprod as cumprod
 from tensorlet.ops.reduction_ops import cumsum as cumsum
 from tensorlet.ops.reduction_ops import cumulative_logsumexp as cumulative_logsumexp
 from tensorlet.ops.sort_ops import in_top_k as in_top_k
+from tensorlet.ops.debugging_ops import is_non_decreasing as is_non_decreasing
+from tensorlet.ops.debugging_ops import is_strictly_increasing as is_strictly_increasing
+from tensorlet.ops.nn_ops import log_softmax as log_softmax
 from tensorlet.ops.math_ops import multiply as multiply
 from tensorlet.ops.math_ops import negative as negative
 from tensorlet.ops.reduction_ops import reduce_all as reduce_all
@@ -27,6 +30,7 @@ from tensorlet.ops.segment_ops import segment_mean as segment_mean
 from tensorlet.ops.segment_ops import segment_min as segment_min
 from tensorlet.ops.segment_ops import segment_prod as segment_prod
 from tensorlet.ops.segment_ops import segment_sum as segment_sum
+from tensorlet.ops.nn_ops import softmax as softmax
 from tensorlet.ops.math_ops import subtract as subtract
 from tensorlet.ops.sort_ops import top_k as top_k
 from tensorlet.ops.segment_ops import unsorted_segment_max as unsorted_segment_max
