@@ -61,7 +61,7 @@ def _top_k_forward(x, k, sorted, index_type):  # noqa: A002
     if x.ndim == 0 or x.shape[-1] < k:
         raise ValueError("bad top_k input")  # the shape rule gives TF's message
     n = x.shape[-1]
-    rows = x.reshape(-1, n)
+    rows = x.reshape(_num(x.shape[:-1]), n)
     out_shape = x.shape[:-1] + (k,)
     if k == 0 or rows.shape[0] == 0:
         return xp.zeros(out_shape, x.dtype), xp.zeros(out_shape, xp.int64)
