@@ -18,7 +18,7 @@ def _check_infer():
 def pytest_sessionfinish(session, exitstatus):
     cfg = session.config
     whole_suite = not cfg.args or [str(a).rstrip("/") for a in cfg.args] in (["tests"], ["."])
-    selective = cfg.getoption("keyword") or cfg.getoption("markexpr") or cfg.getoption("exitfirst")
+    selective = cfg.getoption("keyword") or cfg.getoption("markexpr") or cfg.getoption("maxfail") == 1
     if not whole_suite or selective or exitstatus != 0:
         return
     from tensorlet.ops import op_def
