@@ -24,6 +24,7 @@ import re
 import sys
 
 from tensorlet.backend import bfloat16, xp
+from tensorlet.framework.export import tf_export
 
 __all__ = [
     "format_print_inputs", "numpy_text", "print_format", "ragged_print_format", "shape_repr",
@@ -520,6 +521,7 @@ def _write_fd(fd, data):
         stream.flush()
 
 
+@tf_export("print")
 def tf_print(*inputs, output_stream=None, summarize=3, sep=" ", end=os.linesep, name=None):
     """Core of ``tf.print``: formats the inputs and writes them out.
 
