@@ -8,6 +8,7 @@ graph must neither fold nor deduplicate them.
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
+from tensorlet.ops import indexing
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops.op_def import defop, dtype_mismatch, dtype_not_allowed
 
@@ -64,56 +65,20 @@ def _update(op_name, combine):
     return forward
 
 
-def _strided_slice_assign(ref, value, *, begin, end, strides, begin_mask=0, end_mask=0,
-                          ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0):
-    name = "ResourceStridedSliceAssign"
-    ref = xp.asarray(ref)
-    index = _checked_index(ref.shape, begin, end, strides, begin_mask, end_mask, ellipsis_mask,
-                           new_axis_mask, shrink_axis_mask, name)
-    target_shape = ref[index].shape
-    if 0 in target_shape:
+def _strided_slice_assign(ref, value, **attrs):
+    """Writes ``value``, broadcast to the slice's final shape, into a copy of ``ref``."""
+    slices, processing, final = indexing._spec_of(xp.shape(ref), attrs)  # TF's validation
+    if 0 in processing:
         return ref
     try:
-        value = xp.broadcast_to(value, target_shape)
+        value = xp.broadcast_to(value, final).reshape(processing)
     except ValueError:
-        _fail(name, f"Cannot broadcast input shape {_debug_shape(xp.shape(value))} into final "
-                    f"shape {_debug_shape(target_shape)}")
-    out = ref.copy()
-    out[index] = value
+        _fail("ResourceStridedSliceAssign",
+              f"Cannot broadcast input shape {_debug_shape(xp.shape(value))} into final shape "
+              f"{_debug_shape(final)}")
+    out = xp.array(ref, copy=True)
+    out[slices] = value
     return out
-
-
-def _checked_index(shape, begin, end, strides, begin_mask, end_mask, ellipsis_mask,
-                   new_axis_mask, shrink_axis_mask, op_name):
-    """Like ``_strided_slice_index``, with integer indices checked against ``shape``."""
-    index = []
-    for i, (b, e, s) in enumerate(zip(begin, end, strides)):
-        bit = 1 << i
-        if ellipsis_mask & bit:
-            index.append(Ellipsis)
-        elif new_axis_mask & bit:
-            index.append(None)
-        elif shrink_axis_mask & bit:
-            index.append(b)
-        else:
-            if s == 0:
-                _fail(op_name, f"strides[{i}] must be non-zero")
-            index.append(slice(None if begin_mask & bit else b, None if end_mask & bit else e, s))
-    if Ellipsis not in index:  # TF: an implicit trailing ellipsis
-        index.append(Ellipsis)
-    consumed = sum(1 for x in index if x is not None and x is not Ellipsis)
-    dim = 0
-    for x in index:
-        if x is Ellipsis:
-            dim += len(shape) - consumed
-        elif x is not None:
-            if dim >= len(shape):
-                _fail(op_name, f"Index out of range using input dim {dim}; input has only "
-                               f"{len(shape)} dims")
-            if type(x) is int and not -shape[dim] <= x < shape[dim]:
-                _fail(op_name, f"slice index {x} of dimension {dim} out of bounds.")
-            dim += 1
-    return tuple(index)
 
 
 def _scatter_nd(op_name, combine):
@@ -222,22 +187,6 @@ for _name, _combine in _SCATTER:
 
 # ---------------------------------------------------------------- slice specs
 
-_SLICE_TYPE_ERROR = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
-                     "scalar tf.int32/tf.int64 tensors are valid indices")
-
-
-def _index_value(x):
-    """A Python int from an index component (int, bool, integer scalar tensor/array)."""
-    if isinstance(x, int):
-        return int(x)
-    d = getattr(x, "dtype", None)
-    if d is not None and dtypes.as_dtype(d).is_integer and len(getattr(x, "shape", ())) == 0:
-        return int(x)
-    if hasattr(x, "value") and isinstance(getattr(x, "value"), int):  # tf.compat.v1.Dimension
-        return x.value
-    raise TypeError(_SLICE_TYPE_ERROR + f", got {x!r}")
-
-
 def strided_slice_attrs(slice_spec):
     """A Python index (``v[1:3, ..., None, 0]``) as StridedSlice attrs, as TF's _slice_helper.
 
@@ -252,9 +201,9 @@ def strided_slice_attrs(slice_spec):
     for i, s in enumerate(slice_spec):
         bit = 1 << i
         if isinstance(s, slice):
-            begin.append(0 if s.start is None else _index_value(s.start))
-            end.append(0 if s.stop is None else _index_value(s.stop))
-            strides.append(1 if s.step is None else _index_value(s.step))
+            begin.append(0 if s.start is None else indexing._index_int(s.start))
+            end.append(0 if s.stop is None else indexing._index_int(s.stop))
+            strides.append(1 if s.step is None else indexing._index_int(s.step))
             masks["begin_mask"] |= bit if s.start is None else 0
             masks["end_mask"] |= bit if s.stop is None else 0
         elif s is Ellipsis or s is None:
@@ -263,7 +212,7 @@ def strided_slice_attrs(slice_spec):
             strides.append(1)
             masks["ellipsis_mask" if s is Ellipsis else "new_axis_mask"] |= bit
         else:
-            b = _index_value(s)
+            b = indexing._index_int(s)
             begin.append(b)
             end.append(b + 1)
             strides.append(1)
