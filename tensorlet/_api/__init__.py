@@ -15,42 +15,69 @@ from tensorlet.autodiff.gradient_tape import UnconnectedGradients as Unconnected
 from tensorlet.framework.variables import Variable as Variable
 from tensorlet.framework.variables import VariableAggregation as VariableAggregation
 from tensorlet.framework.variables import VariableSynchronization as VariableSynchronization
+from tensorlet.ops.unary_math_ops import abs as abs
+from tensorlet.ops.unary_math_ops import acos as acos
+from tensorlet.ops.unary_math_ops import acosh as acosh
 from tensorlet.ops.math_ops import add as add
+from tensorlet.ops.math_ops import add_n as add_n
 from tensorlet.ops.reduction_ops import argmax as argmax
 from tensorlet.ops.reduction_ops import argmin as argmin
 from tensorlet.ops.sort_ops import argsort as argsort
 from tensorlet.framework.dtypes import as_dtype as as_dtype
+from tensorlet.ops.unary_math_ops import asin as asin
+from tensorlet.ops.unary_math_ops import asinh as asinh
 from tensorlet.ops.debugging_ops import assert_equal_v2 as assert_equal
 from tensorlet.ops.debugging_ops import assert_greater_v2 as assert_greater
 from tensorlet.ops.debugging_ops import assert_less_v2 as assert_less
 from tensorlet.ops.debugging_ops import assert_rank_v2 as assert_rank
+from tensorlet.ops.unary_math_ops import atan as atan
+from tensorlet.ops.math_ops import atan2 as atan2
+from tensorlet.ops.unary_math_ops import atanh as atanh
+from tensorlet.ops.nn_impl import batch_to_space as batch_to_space
 from tensorlet.framework.dtypes import bfloat16 as bfloat16
+from tensorlet.ops.cast_ops import bitcast as bitcast
 from tensorlet.framework.dtypes import bool as bool
 from tensorlet.ops.gather_ops import boolean_mask as boolean_mask
 from tensorlet.ops.array_ops import broadcast_dynamic_shape as broadcast_dynamic_shape
 from tensorlet.ops.array_ops import broadcast_static_shape as broadcast_static_shape
 from tensorlet.ops.array_ops import broadcast_to as broadcast_to
+from tensorlet.ops.cast_ops import cast as cast
+from tensorlet.ops.clip_ops import clip_by_global_norm as clip_by_global_norm
+from tensorlet.ops.clip_ops import clip_by_norm as clip_by_norm
+from tensorlet.ops.clip_ops import clip_by_value as clip_by_value
+from tensorlet.ops.cast_ops import complex as complex
 from tensorlet.framework.dtypes import complex128 as complex128
 from tensorlet.framework.dtypes import complex64 as complex64
 from tensorlet.ops.array_ops import concat as concat
 from tensorlet.ops.array_ops import constant as constant
 from tensorlet.framework.tensor_conversion import convert_to_tensor as convert_to_tensor
+from tensorlet.ops.unary_math_ops import cos as cos
+from tensorlet.ops.unary_math_ops import cosh as cosh
 from tensorlet.ops.reduction_ops import cumsum as cumsum
 from tensorlet.autodiff.custom_gradient import custom_gradient as custom_gradient
 from tensorlet.framework.device import device as device
+from tensorlet.ops.math_ops import divide as divide
 from tensorlet.framework.dtypes import double as double
 from tensorlet.ops.gather_ops import dynamic_partition as dynamic_partition
 from tensorlet.ops.gather_ops import dynamic_stitch as dynamic_stitch
+from tensorlet.ops.linalg_ops import einsum as einsum
 from tensorlet.ops.array_ops import ensure_shape as ensure_shape
+from tensorlet.ops.math_ops import equal as equal
+from tensorlet.ops.special_math_ops import erfinv as erfinv
 from tensorlet.framework.context import executing_eagerly as executing_eagerly
+from tensorlet.ops.unary_math_ops import exp as exp
 from tensorlet.ops.array_ops import expand_dims as expand_dims
+from tensorlet.ops.linalg_ops import eye as eye
 from tensorlet.ops.array_ops import fill as fill
 from tensorlet.framework.dtypes import float16 as float16
 from tensorlet.framework.dtypes import float32 as float32
 from tensorlet.framework.dtypes import float64 as float64
+from tensorlet.ops.unary_math_ops import floor as floor
 from tensorlet.function.polymorphic_function import function as function
 from tensorlet.ops.gather_ops import gather as gather
 from tensorlet.ops.gather_ops import gather_nd as gather_nd
+from tensorlet.ops.math_ops import greater as greater
+from tensorlet.ops.math_ops import greater_equal as greater_equal
 from tensorlet.framework.dtypes import half as half
 from tensorlet.ops.segment_ops import histogram_fixed_width as histogram_fixed_width
 from tensorlet.ops.segment_ops import histogram_fixed_width_bins as histogram_fixed_width_bins
@@ -61,20 +88,33 @@ from tensorlet.framework.dtypes import int32 as int32
 from tensorlet.framework.dtypes import int64 as int64
 from tensorlet.framework.dtypes import int8 as int8
 from tensorlet.framework.tensor import is_tensor as is_tensor
+from tensorlet.ops.math_ops import less as less
+from tensorlet.ops.math_ops import less_equal as less_equal
 from tensorlet.ops.array_ops import linspace as linspace
+from tensorlet.ops.math_ops import logical_and as logical_and
+from tensorlet.ops.unary_math_ops import logical_not as logical_not
+from tensorlet.ops.math_ops import logical_or as logical_or
+from tensorlet.ops.linalg_ops import matmul as matmul
+from tensorlet.ops.math_ops import maximum as maximum
 from tensorlet.ops.array_ops import meshgrid as meshgrid
+from tensorlet.ops.math_ops import minimum as minimum
 from tensorlet.ops.math_ops import multiply as multiply
 from tensorlet.framework.module import name_scope as name_scope
-from tensorlet.ops.math_ops import negative as negative
+from tensorlet.ops.special_math_ops import ndtri as ndtri
+from tensorlet.ops.unary_math_ops import negative as negative
 from tensorlet.ops.indexing import newaxis as newaxis
 from tensorlet.autodiff.custom_gradient import no_gradient as no_gradient
+from tensorlet.ops.linalg_decomp_ops import norm as norm
+from tensorlet.ops.math_ops import not_equal as not_equal
 from tensorlet.ops.array_ops import one_hot as one_hot
 from tensorlet.ops.array_ops import ones as ones
 from tensorlet.ops.array_ops import ones_like as ones_like
 from tensorlet.ops.array_ops import pad as pad
+from tensorlet.ops.math_ops import pow as pow
 from tensorlet.framework.tensor_format import tf_print as print
 from tensorlet.ops.array_ops import range as range
 from tensorlet.ops.array_ops import rank as rank
+from tensorlet.ops.math_ops import realdiv as realdiv
 from tensorlet.ops.reduction_ops import reduce_all as reduce_all
 from tensorlet.ops.reduction_ops import reduce_any as reduce_any
 from tensorlet.ops.reduction_ops import reduce_logsumexp as reduce_logsumexp
@@ -90,28 +130,46 @@ from tensorlet.framework.dtypes import resource as resource
 from tensorlet.ops.array_ops import reverse as reverse
 from tensorlet.ops.array_ops import reverse_sequence as reverse_sequence
 from tensorlet.ops.array_ops import roll as roll
+from tensorlet.ops.unary_math_ops import round as round
+from tensorlet.ops.cast_ops import saturate_cast as saturate_cast
+from tensorlet.ops.math_ops import scalar_mul as scalar_mul
 from tensorlet.ops.gather_ops import scatter_nd as scatter_nd
 from tensorlet.ops.gather_ops import searchsorted as searchsorted
 from tensorlet.ops.array_ops import sequence_mask as sequence_mask
 from tensorlet.ops.array_ops import shape as shape
 from tensorlet.ops.array_ops import shape_n as shape_n
+from tensorlet.ops.unary_math_ops import sigmoid as sigmoid
+from tensorlet.ops.unary_math_ops import sign as sign
+from tensorlet.ops.unary_math_ops import sin as sin
+from tensorlet.ops.unary_math_ops import sinh as sinh
 from tensorlet.ops.array_ops import size as size
 from tensorlet.ops.indexing import slice as slice
 from tensorlet.ops.sort_ops import sort as sort
+from tensorlet.ops.nn_impl import space_to_batch as space_to_batch
+from tensorlet.ops.nn_impl import space_to_batch_nd as space_to_batch_nd
 from tensorlet.ops.array_ops import split as split
+from tensorlet.ops.unary_math_ops import sqrt as sqrt
+from tensorlet.ops.unary_math_ops import square as square
 from tensorlet.ops.array_ops import squeeze as squeeze
 from tensorlet.ops.array_ops import stack as stack
 from tensorlet.ops.array_ops import stop_gradient as stop_gradient
 from tensorlet.ops.indexing import strided_slice as strided_slice
 from tensorlet.framework.dtypes import string as string
 from tensorlet.ops.math_ops import subtract as subtract
+from tensorlet.ops.linalg_decomp_ops import svd as svd
+from tensorlet.ops.unary_math_ops import tan as tan
+from tensorlet.ops.unary_math_ops import tanh as tanh
 from tensorlet.ops.gather_ops import tensor_scatter_nd_add as tensor_scatter_nd_add
 from tensorlet.ops.gather_ops import tensor_scatter_nd_max as tensor_scatter_nd_max
 from tensorlet.ops.gather_ops import tensor_scatter_nd_min as tensor_scatter_nd_min
 from tensorlet.ops.gather_ops import tensor_scatter_nd_sub as tensor_scatter_nd_sub
 from tensorlet.ops.gather_ops import tensor_scatter_nd_update as tensor_scatter_nd_update
+from tensorlet.ops.linalg_ops import tensordot as tensordot
 from tensorlet.ops.array_ops import tile as tile
 from tensorlet.ops.array_ops import transpose as transpose
+from tensorlet.ops.math_ops import truediv as truediv
+from tensorlet.ops.math_ops import truncatediv as truncatediv
+from tensorlet.ops.math_ops import truncatemod as truncatemod
 from tensorlet.framework.dtypes import uint16 as uint16
 from tensorlet.framework.dtypes import uint32 as uint32
 from tensorlet.framework.dtypes import uint64 as uint64
@@ -125,6 +183,7 @@ from tensorlet.ops.array_ops import where as where
 from tensorlet.ops.array_ops import zeros as zeros
 from tensorlet.ops.array_ops import zeros_like as zeros_like
 from tensorlet._api import autodiff as autodiff
+from tensorlet._api import bitwise as bitwise
 from tensorlet._api import compat as compat
 from tensorlet._api import config as config
 from tensorlet._api import debugging as debugging
@@ -143,9 +202,11 @@ from tensorlet._api import version as version
 
 _SUBMODULES = {
     'autodiff': autodiff,
+    'bitwise': bitwise,
     'compat': compat,
     'compat.v1': compat.v1,
     'compat.v1.debugging': compat.v1.debugging,
+    'compat.v1.manip': compat.v1.manip,
     'compat.v1.math': compat.v1.math,
     'compat.v1.nn': compat.v1.nn,
     'compat.v1.random': compat.v1.random,
@@ -160,6 +221,7 @@ _SUBMODULES = {
     'errors': errors,
     'linalg': linalg,
     'math': math,
+    'math.special': math.special,
     'nest': nest,
     'nn': nn,
     'nn.experimental': nn.experimental,

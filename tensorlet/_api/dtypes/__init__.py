@@ -3,7 +3,10 @@
 from tensorlet.framework.dtypes import DType as DType
 from tensorlet.framework.dtypes import as_dtype as as_dtype
 from tensorlet.framework.dtypes import bfloat16 as bfloat16
+from tensorlet.ops.cast_ops import bitcast as bitcast
 from tensorlet.framework.dtypes import bool as bool
+from tensorlet.ops.cast_ops import cast as cast
+from tensorlet.ops.cast_ops import complex as complex
 from tensorlet.framework.dtypes import complex128 as complex128
 from tensorlet.framework.dtypes import complex64 as complex64
 from tensorlet.framework.dtypes import double as double
@@ -16,6 +19,7 @@ from tensorlet.framework.dtypes import int32 as int32
 from tensorlet.framework.dtypes import int64 as int64
 from tensorlet.framework.dtypes import int8 as int8
 from tensorlet.framework.dtypes import resource as resource
+from tensorlet.ops.cast_ops import saturate_cast as saturate_cast
 from tensorlet.framework.dtypes import string as string
 from tensorlet.framework.dtypes import uint16 as uint16
 from tensorlet.framework.dtypes import uint32 as uint32

@@ -30,9 +30,13 @@ from tensorlet.ops.debugging_ops import assert_type as assert_type
 from tensorlet.ops.state_ops import assign as assign
 from tensorlet.ops.state_ops import assign_add as assign_add
 from tensorlet.ops.state_ops import assign_sub as assign_sub
+from tensorlet.ops.nn_impl import batch_to_space_nd as batch_to_space_nd
 from tensorlet.ops.segment_ops import bincount_v1 as bincount
 from tensorlet.ops.debugging_ops import check_numerics as check_numerics
 from tensorlet.framework.tensor_conversion import convert_to_tensor_v1 as convert_to_tensor
+from tensorlet.ops.nn_impl import depth_to_space_v1 as depth_to_space
+from tensorlet.ops.linalg_ops import tensor_diag as diag
+from tensorlet.ops.linalg_ops import tensor_diag_part as diag_part
 from tensorlet.framework.tensor_shape import Dimension as dimension
 from tensorlet.framework.context import executing_eagerly_outside_functions as executing_eagerly_outside_functions
 from tensorlet.ops.random_ops import get_seed as get_seed
@@ -41,8 +45,10 @@ from tensorlet.ops.debugging_ops import is_numeric_tensor as is_numeric_tensor
 from tensorlet.ops.debugging_ops import is_strictly_increasing as is_strictly_increasing
 from tensorlet.framework.module import name_scope_v1 as name_scope
 from tensorlet.ops.random_ops import set_seed as set_random_seed
+from tensorlet.ops.nn_impl import space_to_depth_v1 as space_to_depth
 from tensorlet.ops.debugging_ops import verify_tensor_all_finite as verify_tensor_all_finite
 from tensorlet._api.compat.v1 import debugging as debugging
+from tensorlet._api.compat.v1 import manip as manip
 from tensorlet._api.compat.v1 import math as math
 from tensorlet._api.compat.v1 import nn as nn
 from tensorlet._api.compat.v1 import random as random

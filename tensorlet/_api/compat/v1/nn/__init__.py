@@ -6,8 +6,14 @@ from tensorlet.ops.conv_ops import conv2d_v1 as conv2d
 from tensorlet.ops.conv_ops import conv2d_backprop_filter as conv2d_backprop_filter
 from tensorlet.ops.conv_ops import conv2d_backprop_input as conv2d_backprop_input
 from tensorlet.ops.conv_ops import convolution_v1 as convolution
+from tensorlet.ops.nn_impl import depth_to_space_v1 as depth_to_space
+from tensorlet.ops.nn_impl import dropout_v1 as dropout
+from tensorlet.ops.nn_impl import embedding_lookup_v1 as embedding_lookup
+from tensorlet.ops.nn_impl import fused_batch_norm as fused_batch_norm
 from tensorlet.ops.nn_ops import log_softmax_v1 as log_softmax
 from tensorlet.ops.pooling_ops import max_pool_v1 as max_pool
+from tensorlet.ops.nn_impl import moments_v1 as moments
 from tensorlet.ops.nn_ops import softmax_v1 as softmax
 from tensorlet.ops.nn_ops import softmax_cross_entropy_with_logits_v2 as softmax_cross_entropy_with_logits_v2
+from tensorlet.ops.nn_impl import space_to_depth_v1 as space_to_depth
 from tensorlet.ops.nn_ops import sparse_softmax_cross_entropy_with_logits_v1 as sparse_softmax_cross_entropy_with_logits

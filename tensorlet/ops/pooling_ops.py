@@ -1,0 +1,514 @@
+"""Pooling (channels-last): MaxPool/AvgPool (2-D and 3-D), MaxPoolWithArgmax, their gradient
+ops, and the public ``tf.nn.*pool*`` functions (1-D pooling runs through the 2-D ops, as in TF).
+
+Kernels visit the window by kernel offset (one vectorised strided slice per offset), never by
+pixel. TF semantics kept: SAME puts the extra padding at the bottom/right; ``avg_pool`` divides
+by the number of valid (unpadded) cells; max pooling ignores NaN and its gradient goes to the
+first maximum of each window.
+"""
+import collections
+
+from tensorlet.backend import xp
+from tensorlet.framework import dtypes, errors
+from tensorlet.framework.export import tf_export
+from tensorlet.framework.tensor_conversion import convert_to_tensor
+from tensorlet.framework.tensor_shape import TensorShape
+from tensorlet.ops import shape_rules as R
+from tensorlet.ops.conv_ops import (_compute_dtype, convert_padding, geometry, get_sequence,
+                                    offset_slices, out_size, pad_spatial, _padding_str, _dims_str)
+from tensorlet.ops.op_def import apply, defop
+
+D = dtypes
+FLOATS = (D.float16, D.bfloat16, D.float32, D.float64)
+MAX_POOL_TYPES = FLOATS + (D.int32, D.int64, D.uint8, D.int16, D.int8, D.uint16)
+
+
+# ---------------------------------------------------------------- kernels
+
+def _geo(x_shape, ksize, strides, padding, explicit):
+    nd = len(ksize)
+    g = geometry("Pool", tuple(x_shape[1:1 + nd]), tuple(ksize), tuple(strides), (1,) * nd,
+                 padding, explicit)
+    return tuple(v[0] for v in g), [v[1:] for v in g]
+
+
+def _lowest(dt):
+    return -xp.inf if dt.kind == "f" or dt.name == "bfloat16" else xp.iinfo(dt).min
+
+
+def max_pool_kernel(x, ksize, strides, padding, explicit=None):
+    """Window maxima; NaN is ignored (TF keeps ``acc < v ? v : acc``)."""
+    out, pads = _geo(x.shape, ksize, strides, padding, explicit)
+    x = _compute_dtype(x)
+    xpad = pad_spatial(x, pads, _lowest(x.dtype))
+    acc = None
+    big = xp.fmax if x.dtype.kind == "f" else xp.maximum
+    for _, sl in offset_slices(ksize, strides, (1,) * len(ksize), out):
+        if acc is None:
+            acc = xpad[sl].copy()
+        else:
+            big(acc, xpad[sl], out=acc)
+    if acc is None:
+        acc = xp.zeros((x.shape[0],) + out + (x.shape[-1],), x.dtype)
+    return acc
+
+
+def _argmax_offsets(x, ksize, strides, padding, explicit):
+    """(max, kernel-offset index of the first maximum) per output cell, and the geometry."""
+    out, pads = _geo(x.shape, ksize, strides, padding, explicit)
+    xpad = pad_spatial(_compute_dtype(x), pads, _lowest(x.dtype))
+    best = arg = None
+    big = xp.fmax if xpad.dtype.kind == "f" else xp.maximum
+    for i, (_, sl) in enumerate(offset_slices(ksize, strides, (1,) * len(ksize), out)):
+        v = xpad[sl]
+        if best is None:
+            best = v.copy()
+            arg = xp.zeros(v.shape, xp.int32)
+        else:
+            # offsets increase, so "i where v > best" is max(arg, i * (v > best)); masked
+            # copies (np.where/copyto) are several times slower than this arithmetic
+            xp.maximum(arg, xp.multiply(xp.greater(v, best), i, dtype=xp.int32), out=arg)
+            big(best, v, out=best)
+    return best, arg, out, pads, xpad.shape
+
+
+def max_pool_grad_kernel(x, dy, ksize, strides, padding, explicit=None):
+    """Routes each output gradient to the first maximum of its window."""
+    _, arg, out, pads, padded = _argmax_offsets(x, ksize, strides, padding, explicit)
+    dy = _compute_dtype(dy)
+    dx = xp.zeros(padded, dy.dtype)
+    finite = bool(xp.isfinite(dy).all()) if dy.dtype.kind == "f" else True
+    if arg is not None:
+        for i, (_, sl) in enumerate(offset_slices(ksize, strides, (1,) * len(ksize), out)):
+            hit = arg == i
+            dx[sl] += dy * hit if finite else xp.where(hit, dy, 0)
+    return _crop(dx, pads)
+
+
+def _crop(dx, pads):
+    sl = tuple(slice(b, dx.shape[1 + i] - a) for i, (b, a) in enumerate(pads))
+    return dx[(slice(None),) + sl + (slice(None),)]
+
+
+def _valid_counts(spatial, ksize, strides, out, pads):
+    """Number of unpadded cells per output position, shaped to broadcast (1, *out, 1)."""
+    counts = None
+    for i, (n, k, s, o, (pb, _)) in enumerate(zip(spatial, ksize, strides, out, pads)):
+        start = xp.arange(o) * s - pb
+        c = xp.minimum(start + k, n) - xp.maximum(start, 0)
+        shape = [1] * (len(out) + 2)
+        shape[1 + i] = o
+        c = c.reshape(shape)
+        counts = c if counts is None else counts * c
+    return counts
+
+
+def avg_pool_kernel(x, ksize, strides, padding):
+    out, pads = _geo(x.shape, ksize, strides, padding, None)
+    x = _compute_dtype(x)
+    xpad = pad_spatial(x, pads)
+    acc = xp.zeros((x.shape[0],) + out + (x.shape[-1],), x.dtype)
+    for _, sl in offset_slices(ksize, strides, (1,) * len(ksize), out):
+        acc += xpad[sl]
+    counts = _valid_counts(x.shape[1:-1], ksize, strides, out, pads)
+    return acc / counts.astype(x.dtype)
+
+
+def avg_pool_grad_kernel(shape, dy, ksize, strides, padding):
+    out, pads = _geo(shape, ksize, strides, padding, None)
+    dy = _compute_dtype(dy)
+    counts = _valid_counts(shape[1:-1], ksize, strides, out, pads)
+    g = dy / counts.astype(dy.dtype)
+    dx = xp.zeros((shape[0],) + tuple(n + b + a for n, (b, a) in zip(shape[1:-1], pads))
+                  + (shape[-1],), dy.dtype)
+    for _, sl in offset_slices(ksize, strides, (1,) * len(ksize), out):
+        dx[sl] += g
+    return _crop(dx, pads)
+
+
+def argmax_kernel(x, ksize, strides, padding, include_batch_in_index):
+    """Max and the flat input index of the first maximum: ``((b*H + y)*W + x)*C + c``."""
+    best, arg, out, pads, _ = _argmax_offsets(x, ksize, strides, padding, None)
+    b, h, w, c = x.shape
+    kh_i, kw_i = xp.divmod(arg, ksize[1])
+    yy = (xp.arange(out[0]) * strides[0] - pads[0][0]).reshape(1, -1, 1, 1) + kh_i
+    xx = (xp.arange(out[1]) * strides[1] - pads[1][0]).reshape(1, 1, -1, 1) + kw_i
+    idx = (yy.astype(xp.int64) * w + xx) * c + xp.arange(c).reshape(1, 1, 1, c)
+    if include_batch_in_index:
+        idx = idx + (xp.arange(b) * (h * w * c)).reshape(-1, 1, 1, 1)
+    return best, idx
+
+
+def argmax_grad_kernel(x_shape, dy, argmax, include_batch_in_index):
+    b = x_shape[0]
+    per = int(xp.prod(x_shape[1:]))
+    idx = argmax.astype(xp.int64)
+    if not include_batch_in_index:
+        idx = idx + (xp.arange(b) * per).reshape((-1,) + (1,) * (idx.ndim - 1))
+    dx = xp.bincount(idx.ravel(), weights=dy.ravel().astype(xp.float64), minlength=b * per)
+    return dx.reshape(x_shape)
+
+
+# ---------------------------------------------------------------- attrs, shapes
+
+def _pool_spec(op_name, ksize, strides, data_format, nd):
+    if len(ksize) != nd + 2:
+        raise errors.op_error(errors.InvalidArgumentError, op_name,
+                              f"Sliding window ksize field must specify {nd + 2} dimensions")
+    if len(strides) != nd + 2:
+        raise errors.op_error(errors.InvalidArgumentError, op_name,
+                              f"Sliding window stride field must specify {nd + 2} dimensions")
+    if data_format.startswith("NC"):
+        raise errors.op_error(errors.UnimplementedError, op_name,
+                              f"Default {op_name}Op only supports N{'DHW'[3 - nd:]}C on device "
+                              "type CPU")
+    if ksize[0] != 1 or strides[0] != 1:
+        raise errors.op_error(errors.UnimplementedError, op_name,
+                              "Pooling is not yet supported on the batch dimension.")
+    if ksize[-1] != 1 or strides[-1] != 1:
+        raise errors.op_error(errors.UnimplementedError, op_name,
+                              "Pooling is not yet supported on the depth dimension.")
+    return tuple(ksize[1:-1]), tuple(strides[1:-1])
+
+
+def _explicit(attrs, nd):
+    e = attrs.get("explicit_paddings", ())
+    if attrs["padding"] != "EXPLICIT":
+        return None
+    return tuple(tuple(e[2 * i:2 * i + 2]) for i in range(1, nd + 1))
+
+
+def _pool_shape(nd, input_index=0):
+    def rule(op, inputs, attrs):
+        x = inputs[input_index].shape if "orig_input_shape" not in attrs else TensorShape(
+            attrs["orig_input_shape"])
+        if x.rank is not None and x.rank != nd + 2:
+            raise errors.op_error(errors.InvalidArgumentError, op.name,
+                                  f"input must be {nd + 2}-dimensional{_dims_str(x)}")
+        k, s = _pool_spec(op.name, attrs["ksize"], attrs["strides"],
+                          attrs.get("data_format", "NHWC"), nd)
+        if x.rank is None:
+            return (TensorShape([None] * (nd + 2)),)
+        xl = list(x)
+        ex = _explicit(attrs, nd)
+        outs = [out_size(op.name, n, kk, ss, 1, attrs["padding"], ex[i] if ex else None)[0]
+                for i, (n, kk, ss) in enumerate(zip(xl[1:-1], k, s))]
+        return (TensorShape([xl[0]] + outs + [xl[-1]]),)
+    return rule
+
+
+def _same_as_input(index):
+    def rule(op, inputs, attrs):
+        return (inputs[index].shape,)
+    return rule
+
+
+def _attr_shape(name):
+    def rule(op, inputs, attrs):
+        return (TensorShape(attrs[name]),)
+    return rule
+
+
+# ---------------------------------------------------------------- ops
+
+def _max_pool_forward(nd, op_name):
+    def forward(x, ksize, strides, padding, data_format, explicit_paddings=()):
+        k, s = _pool_spec(op_name, ksize, strides, data_format, nd)
+        ex = _explicit({"padding": padding, "explicit_paddings": explicit_paddings}, nd)
+        return max_pool_kernel(x, k, s, padding, ex)
+    return forward
+
+
+def _max_pool_grad_forward(nd, op_name):
+    def forward(x, y, dy, ksize, strides, padding, data_format, explicit_paddings=()):
+        k, s = _pool_spec(op_name, ksize, strides, data_format, nd)
+        ex = _explicit({"padding": padding, "explicit_paddings": explicit_paddings}, nd)
+        return max_pool_grad_kernel(x, dy, k, s, padding, ex)
+    return forward
+
+
+def _avg_pool_forward(nd, op_name):
+    def forward(x, ksize, strides, padding, data_format):
+        k, s = _pool_spec(op_name, ksize, strides, data_format, nd)
+        return avg_pool_kernel(x, k, s, padding)
+    return forward
+
+
+def _avg_pool_grad_forward(nd, op_name):
+    def forward(dy, orig_input_shape, ksize, strides, padding, data_format):
+        k, s = _pool_spec(op_name, ksize, strides, data_format, nd)
+        return avg_pool_grad_kernel(tuple(orig_input_shape), dy, k, s, padding)
+    return forward
+
+
+def _max_pool_grad(grad_op):
+    def grad(op, dy):
+        """Returns MaxPoolGrad(x, y, dy): dy goes to the first maximum of each window."""
+        return [apply(grad_op, op.inputs[0], op.outputs[0], dy, **op.attrs)]
+    return grad
+
+
+def _avg_pool_grad(grad_op):
+    def grad(op, dy):
+        """Returns AvgPoolGrad: dy / count spread over each window's valid cells."""
+        return [apply(grad_op, dy, orig_input_shape=tuple(op.inputs[0].shape.as_list()),
+                      **op.attrs)]
+    return grad
+
+
+def _avg_pool_grad_grad(pool_op):
+    def grad(op, ddx):
+        a = {k: v for k, v in op.attrs.items() if k != "orig_input_shape"}
+        return [apply(pool_op, ddx, **a)]
+    return grad
+
+
+max_pool_grad_op = defop("MaxPoolGrad", _max_pool_grad_forward(2, "MaxPoolGrad"),
+                         dtype_rule=R.same_dtype(MAX_POOL_TYPES), shape_rule=_same_as_input(0))
+max_pool_op = defop("MaxPool", _max_pool_forward(2, "MaxPool"),
+                    dtype_rule=R.same_dtype(MAX_POOL_TYPES),
+                    shape_rule=_pool_shape(2), grad=_max_pool_grad(max_pool_grad_op))
+avg_pool_op = defop("AvgPool", _avg_pool_forward(2, "AvgPool"), dtype_rule=R.same_dtype(FLOATS),
+                    shape_rule=_pool_shape(2))
+avg_pool_grad_op = defop("AvgPoolGrad", _avg_pool_grad_forward(2, "AvgPoolGrad"),
+                         dtype_rule=R.same_dtype(FLOATS), shape_rule=_attr_shape("orig_input_shape"),
+                         grad=_avg_pool_grad_grad(avg_pool_op))
+avg_pool_op.grad = _avg_pool_grad(avg_pool_grad_op)
+
+max_pool3d_grad_op = defop("MaxPool3DGrad", _max_pool_grad_forward(3, "MaxPool3DGrad"),
+                           dtype_rule=R.same_dtype(FLOATS), shape_rule=_same_as_input(0))
+max_pool3d_op = defop("MaxPool3D", _max_pool_forward(3, "MaxPool3D"),
+                      dtype_rule=R.same_dtype(FLOATS), shape_rule=_pool_shape(3),
+                      grad=_max_pool_grad(max_pool3d_grad_op))
+avg_pool3d_op = defop("AvgPool3D", _avg_pool_forward(3, "AvgPool3D"),
+                      dtype_rule=R.same_dtype(FLOATS), shape_rule=_pool_shape(3))
+avg_pool3d_grad_op = defop("AvgPool3DGrad", _avg_pool_grad_forward(3, "AvgPool3DGrad"),
+                           dtype_rule=R.same_dtype(FLOATS),
+                           shape_rule=_attr_shape("orig_input_shape"),
+                           grad=_avg_pool_grad_grad(avg_pool3d_op))
+avg_pool3d_op.grad = _avg_pool_grad(avg_pool3d_grad_op)
+
+
+def _argmax_forward(x, ksize, strides, padding, include_batch_in_index, Targmax):
+    k, s = _pool_spec("MaxPoolWithArgmax", ksize, strides, "NHWC", 2)
+    best, idx = argmax_kernel(x, k, s, padding, include_batch_in_index)
+    return best, idx.astype(Targmax.as_numpy_dtype)
+
+
+def _argmax_dtype(op, inputs, attrs):
+    d = inputs[0].dtype
+    if d not in FLOATS:
+        raise R.dtype_not_allowed(op, d, FLOATS)
+    return (d, attrs["Targmax"])
+
+
+def _argmax_shape(op, inputs, attrs):
+    s = _pool_shape(2)(op, inputs, attrs)[0]
+    return (s, s)
+
+
+def _argmax_grad_forward(x, dy, argmax, ksize, strides, padding, include_batch_in_index):
+    return argmax_grad_kernel(x.shape, dy, argmax, include_batch_in_index)
+
+
+def _argmax_grad_dtype(op, inputs, attrs):
+    return (inputs[0].dtype,)
+
+
+def _max_pool_with_argmax_grad(op, dy, dargmax=None):
+    """Scatters dy to the recorded argmax positions (MaxPoolGradWithArgmax)."""
+    return [apply(max_pool_grad_with_argmax_op, op.inputs[0], dy, op.outputs[1],
+                  ksize=op.attrs["ksize"], strides=op.attrs["strides"],
+                  padding=op.attrs["padding"],
+                  include_batch_in_index=op.attrs["include_batch_in_index"])]
+
+
+max_pool_grad_with_argmax_op = defop("MaxPoolGradWithArgmax", _argmax_grad_forward,
+                                     dtype_rule=_argmax_grad_dtype, shape_rule=_same_as_input(0))
+max_pool_with_argmax_op = defop("MaxPoolWithArgmax", _argmax_forward, dtype_rule=_argmax_dtype,
+                                shape_rule=_argmax_shape, grad=_max_pool_with_argmax_grad,
+                                num_outputs=2)
+
+
+# ---------------------------------------------------------------- public functions
+
+def _pool_args(ksize, strides, nd, data_format):
+    ch = 1 if data_format.startswith("NC") else nd + 1
+    return (tuple(get_sequence(ksize, nd, ch, "ksize")),
+            tuple(get_sequence(strides, nd, ch, "strides")))
+
+
+def _reshape_insert(t, axis):
+    from tensorlet.ops import array_ops
+    shape = t.shape.as_list()
+    axis = axis % (len(shape) + 1)
+    return array_ops.reshape(t, shape[:axis] + [1] + shape[axis:])
+
+
+def _reshape_remove(t, axis):
+    from tensorlet.ops import array_ops
+    shape = t.shape.as_list()
+    axis = axis % len(shape)
+    return array_ops.reshape(t, shape[:axis] + shape[axis + 1:])
+
+
+@tf_export("nn.max_pool2d")
+def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
+    """2-D max pooling of NHWC ``input``; ``padding`` may be an explicit list."""
+    k, s = _pool_args(ksize, strides, 2, data_format)
+    padding, explicit = convert_padding(padding)
+    return apply(max_pool_op, convert_to_tensor(input), ksize=k, strides=s, padding=padding,
+                 explicit_paddings=explicit, data_format=data_format, name=name)
+
+
+@tf_export("nn.avg_pool2d")
+def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
+    """2-D average pooling; SAME divides by the number of valid cells in each window."""
+    k, s = _pool_args(ksize, strides, 2, data_format)
+    return apply(avg_pool_op, convert_to_tensor(input), ksize=k, strides=s,
+                 padding=_padding_str(padding), data_format=data_format, name=name)
+
+
+def _pool1d(op, input, ksize, strides, padding, data_format):
+    if data_format in ("NWC", "NHWC", None):
+        fmt, expand, ch = "NHWC", -3, 2
+    elif data_format in ("NCW", "NCHW"):
+        fmt, expand, ch = "NCHW", -2, 1
+    else:
+        raise ValueError("`data_format` must be 'NWC' or 'NCW'. Received: "
+                         f"data_format={data_format}")
+    k = (1,) + tuple(get_sequence(ksize, 1, ch, "ksize"))
+    s = (1,) + tuple(get_sequence(strides, 1, ch, "strides"))
+    x = _reshape_insert(convert_to_tensor(input), expand)
+    attrs = dict(ksize=k, strides=s, data_format=fmt)
+    if op is max_pool_op:
+        padding, explicit = convert_padding(padding, 3)
+        attrs["explicit_paddings"] = (0, 0) + explicit if explicit else ()
+    else:
+        padding = _padding_str(padding)
+    y = apply(op, x, padding=padding, **attrs)
+    return _reshape_remove(y, expand)
+
+
+@tf_export("nn.max_pool1d")
+def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
+    """1-D max pooling of [batch, width, channels] through MaxPool."""
+    return _pool1d(max_pool_op, input, ksize, strides, padding, data_format)
+
+
+@tf_export("nn.avg_pool1d")
+def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
+    """1-D average pooling through AvgPool."""
+    return _pool1d(avg_pool_op, input, ksize, strides, padding, data_format)
+
+
+@tf_export("nn.max_pool3d")
+def max_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None):
+    """3-D max pooling of NDHWC ``input``."""
+    k, s = _pool_args(ksize, strides, 3, data_format)
+    return apply(max_pool3d_op, convert_to_tensor(input), ksize=k, strides=s,
+                 padding=_padding_str(padding), data_format=data_format, name=name)
+
+
+@tf_export("nn.avg_pool3d")
+def avg_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None):
+    """3-D average pooling of NDHWC ``input``."""
+    k, s = _pool_args(ksize, strides, 3, data_format)
+    return apply(avg_pool3d_op, convert_to_tensor(input), ksize=k, strides=s,
+                 padding=_padding_str(padding), data_format=data_format, name=name)
+
+
+def _rank_dispatch(input, fns, data_format):
+    x = convert_to_tensor(input)
+    n = x.shape.rank - 2 if x.shape.rank is not None else None
+    if n not in (1, 2, 3):
+        raise ValueError("`input.shape.rank` must be 3, 4 or 5. Received: "
+                         f"input.shape={x.shape} of rank {x.shape.rank}")
+    return x, fns[n - 1]
+
+
+@tf_export("nn.max_pool")
+def max_pool(input, ksize, strides, padding, data_format=None, name=None):
+    """N-D max pooling (N = rank - 2)."""
+    x, fn = _rank_dispatch(input, (max_pool1d, max_pool2d, max_pool3d), data_format)
+    if data_format is None:
+        return fn(x, ksize, strides, padding)
+    return fn(x, ksize, strides, padding, data_format)
+
+
+@tf_export("nn.avg_pool")
+def avg_pool(input, ksize, strides, padding, data_format=None, name=None):
+    """N-D average pooling (N = rank - 2)."""
+    x, fn = _rank_dispatch(input, (avg_pool1d, avg_pool2d, avg_pool3d), data_format)
+    if data_format is None:
+        return fn(x, ksize, strides, padding)
+    return fn(x, ksize, strides, padding, data_format)
+
+
+@tf_export("compat.v1.nn.max_pool")
+def max_pool_v1(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
+    """TF1 max_pool (4-D, full-rank ksize/strides)."""
+    return max_pool2d(value if input is None else input, ksize, strides, padding, data_format)
+
+
+@tf_export("compat.v1.nn.avg_pool", "compat.v1.nn.avg_pool2d")
+def avg_pool_v1(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
+    """TF1 avg_pool (4-D, full-rank ksize/strides)."""
+    return avg_pool2d(value if input is None else input, ksize, strides, padding, data_format)
+
+
+MaxPoolWithArgmax = collections.namedtuple("MaxPoolWithArgmax", ["output", "argmax"])
+
+
+@tf_export("nn.max_pool_with_argmax")
+def max_pool_with_argmax(input, ksize, strides, padding, data_format="NHWC",
+                         output_dtype=dtypes.int64, include_batch_in_index=False, name=None):
+    """Max pooling that also returns the flat index of each maximum."""
+    if data_format != "NHWC":
+        raise ValueError("`data_format` values other  than 'NHWC' are not supported. "
+                         f"Received: data_format={data_format}")
+    k, s = _pool_args(ksize, strides, 2, "NHWC")
+    out, arg = apply(max_pool_with_argmax_op, convert_to_tensor(input), ksize=k, strides=s,
+                     padding=_padding_str(padding),
+                     include_batch_in_index=bool(include_batch_in_index),
+                     Targmax=dtypes.as_dtype(output_dtype), name=name)
+    return MaxPoolWithArgmax(out, arg)
+
+
+@tf_export("nn.pool")
+def pool(input, window_shape, pooling_type, strides=None, padding="VALID", data_format=None,
+         dilations=None, name=None):
+    """Generic N-D max/avg pooling with optional dilation (through space-to-batch)."""
+    from tensorlet.ops import conv_ops
+    x = convert_to_tensor(input)
+    window_shape = [int(w) for w in window_shape]
+    n = len(window_shape)
+    if n < 1 or n > 3:
+        raise ValueError("`len(window_shape)` must be 1, 2, or 3. Received: "
+                         f"window_shape={window_shape} of length {n}")
+    strides = xp.array([1] * n if strides is None else [int(v) for v in strides])
+    rate = xp.array([1] * n if dilations is None else [int(v) for v in dilations])
+    if xp.any(strides < 1):
+        raise ValueError(f"all values in `strides` must be positive. Received: strides={strides}")
+    if xp.any(rate < 1):
+        raise ValueError("all values in `dilation_rate` must be positive. Received: "
+                         f"dilation_rate={rate}")
+    if xp.any(strides > window_shape):
+        raise ValueError("`strides` > `window_shape` not supported due to inconsistency "
+                         "between CPU and GPU implementations. Received: "
+                         f"strides={strides} and window_shape={window_shape}")
+    if pooling_type not in ("MAX", "AVG"):
+        raise ValueError(f"{pooling_type!r} is not a valid `pooling_type`")
+    if xp.any(rate > 1) and xp.any(strides > 1):
+        raise ValueError("`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
+                         f"Received: strides={strides} and dilation_rate={rate}")
+    if padding == "SAME" and xp.any(rate > 1):
+        raise ValueError("pooling with 'SAME' padding is not implemented for `dilation_rate` > 1. "
+                         f"Received: padding={padding} and dilation_rate={rate}")
+    fn = max_pool if pooling_type == "MAX" else avg_pool
+
+    def op(inp, _, pad):
+        return fn(inp, window_shape, strides.tolist(), pad, data_format)
+
+    return conv_ops.with_space_to_batch(x, rate.tolist(), padding, op,
+                                        filter_shape=window_shape, data_format=data_format)
