@@ -55,14 +55,14 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     """Rescales ``t`` so that its L2 norm over ``axes`` (all axes when None) is at most
     ``clip_norm``: ``t * clip_norm / max(l2norm(t), clip_norm)``."""
     values = _values(t)
-    l2sum = reduction_ops.reduce_sum(M.multiply(values, values), axes, keepdims=True)
-    pred = M.greater(l2sum, A.zeros([], l2sum.dtype))
+    l2sum = reduction_ops.reduce_sum(values * values, axes, keepdims=True)
+    pred = l2sum > 0
     # the two-where trick keeps the gradient finite at a zero norm
     l2sum_safe = A.where(pred, l2sum, A.ones_like(l2sum))
     l2norm = A.where(pred, M.sqrt(l2sum_safe), l2sum)
-    intermediate = M.multiply(values, clip_norm)
+    intermediate = values * clip_norm
     _check_no_broadcast(values, intermediate)
-    clipped = A.identity(M.truediv(intermediate, M.maximum(l2norm, clip_norm)))
+    clipped = A.identity(intermediate / M.maximum(l2norm, clip_norm))
     return _like(t, clipped)
 
 
@@ -74,7 +74,7 @@ def global_norm(t_list, name=None):
     from tensorlet.ops import nn_impl
     halves = [nn_impl.l2_loss(_values(t)) for t in t_list if t is not None]
     half = reduction_ops.reduce_sum(A.stack(halves))
-    return M.sqrt(M.multiply(half, convert_to_tensor(2.0, dtype=half.dtype)))
+    return M.sqrt(half * convert_to_tensor(2.0, dtype=half.dtype))
 
 
 @tf_export("clip_by_global_norm")
@@ -87,15 +87,14 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     if use_norm is None:
         use_norm = global_norm(t_list, name)
     one = convert_to_tensor(1.0, dtype=use_norm.dtype)
-    scale_for_finite = M.multiply(clip_norm, M.minimum(M.truediv(1.0, use_norm),
-                                                       M.truediv(one, clip_norm)))
+    scale_for_finite = clip_norm * M.minimum(1.0 / use_norm, one / clip_norm)
     # NaN for an infinite or NaN norm, a no-op otherwise
-    scale = M.add(scale_for_finite, M.subtract(use_norm, use_norm))
+    scale = scale_for_finite + (use_norm - use_norm)
     clipped = []
     for t in t_list:
         if t is None:
             clipped.append(None)
             continue
         v = _values(t)
-        clipped.append(_like(t, A.identity(M.multiply(v, M.cast(scale, v.dtype)))))
+        clipped.append(_like(t, A.identity(v * M.cast(scale, v.dtype))))
     return clipped, use_norm

@@ -238,7 +238,8 @@ def _scatter_positions(op_name, indices, shape):
 
 
 def _check_updates(op_name, indices, updates, shape):
-    i, u = list(indices.shape), list(updates.shape)
+    """indices / updates / shape: dims (tuples or known-rank TensorShapes)."""
+    i, u = list(indices), list(updates)
     want = i[:-1] + list(shape[i[-1]:]) if i else list(shape)
     if None not in i and None not in u and u != want:
         raise invalid(op_name, f"Dimensions [0,{len(i) - 1}) of indices[shape={_b(i)}] = "
@@ -251,7 +252,7 @@ def _b(dims):
 
 
 def _scatter_nd_forward(indices, updates, shape):
-    _check_updates("ScatterNd", indices, updates, shape)
+    _check_updates("ScatterNd", indices.shape, updates.shape, shape)
     pos, n = _scatter_positions("ScatterNd", indices, shape)
     out = xp.zeros(shape, dtype=updates.dtype)
     k = indices.shape[-1]
@@ -266,7 +267,8 @@ def _scatter_nd_dtypes(op, inputs, attrs):
 
 
 def _scatter_nd_shape(op, inputs, attrs):
-    _check_updates(op.name, inputs[0].shape, inputs[1].shape, attrs["shape"])
+    if _known(inputs[0].shape, inputs[1].shape):
+        _check_updates(op.name, inputs[0].shape, inputs[1].shape, attrs["shape"])
     return (TensorShape(attrs["shape"]),)
 
 
@@ -290,7 +292,7 @@ def _tensor_scatter_kernel(name):
     ufunc = _SCATTER_UFUNC.get(name)
 
     def forward(tensor, indices, updates):
-        _check_updates(name, indices, updates, tensor.shape)
+        _check_updates(name, indices.shape, updates.shape, tensor.shape)
         pos, n = _scatter_positions(name, indices, tensor.shape)
         upd = updates.reshape((n,) + tensor.shape[indices.shape[-1]:])
         out = tensor.copy()

@@ -379,8 +379,28 @@ def _svd_forward(x, compute_uv, full_matrices):
         return s.astype(x.real.dtype if x.dtype.kind == "c" else x.dtype), empty, empty
     u, s, vh = xp.linalg.svd(a, full_matrices=full_matrices)
     v = xp.conj(xp.swapaxes(vh, -1, -2))
+    u, v = _svd_signs(u, v, x.shape[-2] >= x.shape[-1])
     return s.astype(x.real.dtype if x.dtype.kind == "c" else x.dtype), u.astype(x.dtype), \
         v.astype(x.dtype)
+
+
+def _last_row_signs(m):
+    """+1/-1 per column so that the column's last entry is non-negative."""
+    return xp.where(m[..., -1:, :].real < 0, -1, 1).astype(m.dtype)
+
+
+def _svd_signs(u, v, tall):
+    """Column signs as TF's (Eigen) SVD gives them: for tall inputs the last row of v is
+    non-negative (u follows v); the extra columns of a full u get the same rule; wide inputs
+    mirror this with u."""
+    if not tall:
+        v, u = _svd_signs(v, u, True)
+        return u, v
+    k = v.shape[-1] if v.shape[-1] <= u.shape[-1] else u.shape[-1]
+    sg = _last_row_signs(v[..., :, :k])
+    v = v * sg if v.shape[-1] == k else xp.concatenate([v[..., :k] * sg, v[..., k:]], -1)
+    u = xp.concatenate([u[..., :k] * sg, u[..., k:] * _last_row_signs(u[..., k:])], -1)
+    return u, v
 
 
 def _svd_dtypes(op, inputs, attrs):
@@ -482,6 +502,7 @@ def _eigh_forward(x, compute_v):
         return e.astype(x.real.dtype if x.dtype.kind == "c" else x.dtype), \
             xp.zeros((0,), dtype=x.dtype)
     e, v = xp.linalg.eigh(a)
+    v = v * _last_row_signs(v)  # Eigen's sign convention (as TF returns them)
     return e.astype(x.real.dtype if x.dtype.kind == "c" else x.dtype), v.astype(x.dtype)
 
 
