@@ -62,7 +62,10 @@ def pad_spatial(x, pads, value=0):
     """``x`` (batch, *spatial, channels) padded by ``pads`` = ((before, after), ...)."""
     if not any(b or a for b, a in pads):
         return x
-    return xp.pad(x, ((0, 0),) + tuple(pads) + ((0, 0),), constant_values=value)
+    shape = (x.shape[0],) + tuple(n + b + a for n, (b, a) in zip(x.shape[1:-1], pads)) + (x.shape[-1],)
+    out = xp.full(shape, value, x.dtype) if value else xp.zeros(shape, x.dtype)
+    out[(slice(None),) + tuple(slice(b, b + n) for n, (b, _) in zip(x.shape[1:-1], pads))] = x
+    return out
 
 
 def windows(xpad, ksize, strides, dilations, out):
@@ -75,14 +78,17 @@ def windows(xpad, ksize, strides, dilations, out):
     return _as_strided(xpad, shape, strd, writeable=False)
 
 
+@functools.lru_cache(maxsize=1024)
 def offset_slices(ksize, strides, dilations, out):
-    """For each kernel offset: (offset tuple, spatial slices of the padded input it reads)."""
+    """For each kernel offset: (offset tuple, spatial slices of the padded input it reads).
+
+    All arguments are tuples (the result is cached)."""
     result = []
     for koff in _ndindex(ksize):
         sl = tuple(slice(k * d, k * d + s * (o - 1) + 1, s)
                    for k, d, s, o in zip(koff, dilations, strides, out))
         result.append((koff, (slice(None),) + sl + (slice(None),)))
-    return result
+    return tuple(result)
 
 
 def _ndindex(shape):
@@ -92,11 +98,12 @@ def _ndindex(shape):
     return idx
 
 
+_HALF = frozenset({xp.dtype(xp.float16), xp.dtype(dtypes.bfloat16.as_numpy_dtype)})
+
+
 def _compute_dtype(a):
     """Half types are computed in float32 (BLAS), then cast back by ``apply``."""
-    if a.dtype == xp.float16 or a.dtype.name == "bfloat16":
-        return a.astype(xp.float32)
-    return a
+    return a.astype(xp.float32) if a.dtype in _HALF else a
 
 
 def _col2im(dcols, padded_shape, ksize, strides, dilations, out, pads):

@@ -22,11 +22,14 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
+_HALF = frozenset({xp.dtype(xp.float16), xp.dtype(D.bfloat16.as_numpy_dtype)})
+
+
 def _float_kernel(fn):
     """Runs ``fn`` in float32 for half types (NumPy has no fast half transcendental path),
     without NumPy's floating-point warnings (TF returns inf/NaN silently)."""
     def kernel(*arrays, **attrs):
-        if arrays[0].dtype == xp.float16 or arrays[0].dtype.name == "bfloat16":
+        if arrays[0].dtype in _HALF:
             arrays = tuple(a.astype(xp.float32) for a in arrays)
         with xp.errstate(all="ignore"):
             return fn(*arrays, **attrs)
@@ -40,19 +43,20 @@ def _zeros_like(x):
 # ---------------------------------------------------------------- ReLU family
 
 def _relu(x):
-    return xp.where(x < 0, x.dtype.type(0), x)  # keeps -0.0 and NaN, as Eigen's max(x, 0)
+    return xp.maximum(x.dtype.type(0), x)  # max(0, x) keeps -0.0 and NaN, as Eigen's max(x, 0)
 
 
 def _relu_grad(dy, x):
-    return xp.where(x > 0, dy, dy.dtype.type(0))
+    return dy * (x > 0)  # TF multiplies (inf * 0 = NaN), it does not select
 
 
 def _relu6(x):
-    return xp.where(x < 0, x.dtype.type(0), xp.where(x > 6, x.dtype.type(6), x))
+    t = x.dtype.type
+    return xp.minimum(xp.maximum(t(0), x), t(6))
 
 
 def _relu6_grad(dy, x):
-    return xp.where((x > 0) & (x < 6), dy, dy.dtype.type(0))
+    return dy * ((x > 0) & (x < 6))
 
 
 def _leaky_relu(x, alpha):

@@ -7,6 +7,7 @@ by the number of valid (unpadded) cells; max pooling ignores NaN and its gradien
 first maximum of each window.
 """
 import collections
+import functools
 
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
@@ -33,7 +34,7 @@ def _geo(x_shape, ksize, strides, padding, explicit):
 
 
 def _lowest(dt):
-    return -xp.inf if dt.kind == "f" or dt.name == "bfloat16" else xp.iinfo(dt).min
+    return -xp.inf if dt.kind in "fV" else xp.iinfo(dt).min
 
 
 def max_pool_kernel(x, ksize, strides, padding, explicit=None):
@@ -90,8 +91,11 @@ def _crop(dx, pads):
     return dx[(slice(None),) + sl + (slice(None),)]
 
 
+@functools.lru_cache(maxsize=256)
 def _valid_counts(spatial, ksize, strides, out, pads):
-    """Number of unpadded cells per output position, shaped to broadcast (1, *out, 1)."""
+    """Number of unpadded cells per output position, shaped to broadcast (1, *out, 1).
+
+    Cached (arguments are tuples): callers must not modify the result."""
     counts = None
     for i, (n, k, s, o, (pb, _)) in enumerate(zip(spatial, ksize, strides, out, pads)):
         start = xp.arange(o) * s - pb
@@ -110,14 +114,14 @@ def avg_pool_kernel(x, ksize, strides, padding):
     acc = xp.zeros((x.shape[0],) + out + (x.shape[-1],), x.dtype)
     for _, sl in offset_slices(ksize, strides, (1,) * len(ksize), out):
         acc += xpad[sl]
-    counts = _valid_counts(x.shape[1:-1], ksize, strides, out, pads)
+    counts = _valid_counts(x.shape[1:-1], ksize, strides, out, tuple(pads))
     return acc / counts.astype(x.dtype)
 
 
 def avg_pool_grad_kernel(shape, dy, ksize, strides, padding):
     out, pads = _geo(shape, ksize, strides, padding, None)
     dy = _compute_dtype(dy)
-    counts = _valid_counts(shape[1:-1], ksize, strides, out, pads)
+    counts = _valid_counts(tuple(shape[1:-1]), ksize, strides, out, tuple(pads))
     g = dy / counts.astype(dy.dtype)
     dx = xp.zeros((shape[0],) + tuple(n + b + a for n, (b, a) in zip(shape[1:-1], pads))
                   + (shape[-1],), dy.dtype)
