@@ -33,7 +33,7 @@ class DeviceSpec:
         '/job:worker/device:GPU:1'
     """
 
-    __slots__ = ("_job", "_replica", "_task", "_device_type", "_device_index", "_as_string")
+    __slots__ = ("_as_string", "_device_index", "_device_type", "_job", "_replica", "_task")
 
     def __init__(self, job=None, replica=None, task=None, device_type=None, device_index=None):
         self._job = _as_str_or_none(job)

@@ -39,7 +39,7 @@ def _enter(name):
 
 
 @tf_export("name_scope")
-class name_scope:  # noqa: N801 (TF's name)
+class name_scope:
     """A context manager that prefixes the names of variables (and ops) created inside it.
 
     Example:
@@ -72,7 +72,7 @@ class name_scope:  # noqa: N801 (TF's name)
 
 
 @tf_export("compat.v1.name_scope")
-class name_scope_v1:  # noqa: N801
+class name_scope_v1:
     """TF1 ``name_scope(name, default_name=None, values=None)``."""
 
     __slots__ = ("_scope",)

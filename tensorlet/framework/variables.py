@@ -495,7 +495,7 @@ class _UnreadVariable(Variable):
     ``_UnreadVariable`` shares the handle).
     """
 
-    def __init__(self, parent):  # noqa: D107 (a view: no Variable.__init__)
+    def __init__(self, parent):
         self._parent = parent
         self._dtype = parent._dtype
         self._shape = parent._shape

@@ -126,7 +126,7 @@ def _binary_assert(sym, op_name, x, y, data, summarize, message):
     y = convert_to_tensor(y)
     test = getattr(math_ops, op_name)(x, y).numpy()
     if xp.all(test):
-        return None
+        return
     summarize = 3 if summarize is None else (10**9 if summarize < 0 else summarize)
     if data is None:
         data = _make_assert_msg_data(sym, x, y, summarize, test)
@@ -152,14 +152,13 @@ def _summarize_eager(t, summarize):
 
 
 @tf_export("debugging.Assert", "Assert", "compat.v1.Assert", "compat.v1.debugging.Assert")
-def Assert(condition, data, summarize=None, name=None):  # noqa: N802 (TF's name)
+def Assert(condition, data, summarize=None, name=None):
     """Raises InvalidArgumentError listing ``data`` if ``condition`` is false; returns None."""
     if not condition:
         texts = [_summarize_eager(convert_to_tensor(d), summarize) for d in data]
         raise errors.InvalidArgumentError(
             None, None, "Expected '%s' to be true. Summarized data: %s"
             % (condition, "\n".join(texts)))
-    return None
 
 
 # ---------------------------------------------------------------- binary element-wise asserts
@@ -290,7 +289,6 @@ def assert_rank(x, rank, data=None, summarize=None, message=None, name=None):
     if x.shape.rank is not None and x.shape.rank != r:
         raise ValueError("%sTensor %s must have rank %d.  Received rank %d, shape %s"
                          % (message, "", r, x.shape.rank, x.shape))
-    return None
 
 
 @tf_export("debugging.assert_rank", "assert_rank")
@@ -308,7 +306,6 @@ def assert_rank_at_least(x, rank, data=None, summarize=None, message=None, name=
     if x.shape.rank is not None and x.shape.rank < r:
         raise ValueError("%sTensor %s must have rank at least %d.  Received rank %d, shape %s"
                          % (message, "", r, x.shape.rank, x.shape))
-    return None
 
 
 @tf_export("debugging.assert_rank_at_least")
@@ -326,7 +323,6 @@ def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None)
     if x.shape.rank is not None and x.shape.rank not in rs:
         raise ValueError("%sTensor %s must have rank in %s.  Received rank %d, shape %s"
                          % (message, "", rs, x.shape.rank, x.shape))
-    return None
 
 
 @tf_export("debugging.assert_rank_in")
@@ -345,7 +341,6 @@ def assert_type(tensor, tf_type, message=None, name=None):
         label = getattr(tensor, "name", "tensor")  # eager tensors have no name
         raise TypeError(f"{_message_prefix(message)}{label} must be of type {tf_type!r}; "
                         f"got {tensor.dtype!r}")
-    return None
 
 
 @tf_export("debugging.assert_type")
@@ -361,7 +356,6 @@ def assert_integer(x, message=None, name=None):
     if not x.dtype.is_integer:
         raise TypeError('%sExpected "x" to be integer type.  Found: %s of dtype %s'
                         % (_message_prefix(message), "tensor", x.dtype))
-    return None
 
 
 @tf_export("debugging.assert_integer")
@@ -449,7 +443,6 @@ def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
                                                             dim, want, got, x.shape))
             else:
                 known[sym] = (actual[dim], x, dim)
-    return None
 
 
 def _is_int_like(v):

@@ -240,5 +240,10 @@ def assign_sub(ref, value, use_locking=None, name=None):
     return ref.assign_sub(value, name=name)
 
 
-__all__ = ["assign_variable_op", "assign_add_variable_op", "assign_sub_variable_op",
-           "resource_strided_slice_assign_op", "SCATTER_OPS"]
+__all__ = [
+    "SCATTER_OPS",
+    "assign_add_variable_op",
+    "assign_sub_variable_op",
+    "assign_variable_op",
+    "resource_strided_slice_assign_op",
+]
