@@ -189,13 +189,13 @@ class Variable:
 
     def sparse_read(self, indices, name=None):
         """Gathers rows ``indices`` of the value (``tf.gather``)."""
-        from tensorlet.ops import array_ops
-        return array_ops.gather(self.value(), indices, name=name)
+        from tensorlet.ops import gather_ops
+        return gather_ops.gather(self.value(), indices, name=name)
 
     def gather_nd(self, indices, name=None):
         """Reads the value sparsely with ``tf.gather_nd``."""
-        from tensorlet.ops import array_ops
-        return array_ops.gather_nd(self.value(), indices, name=name)
+        from tensorlet.ops import gather_ops
+        return gather_ops.gather_nd(self.value(), indices, name=name)
 
     # ---- updating
     def _write(self, new):

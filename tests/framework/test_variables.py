@@ -347,6 +347,16 @@ def test_hash_ref_copy_pickle():
     assert p.name == "p:0" and p.numpy().tolist() == [1.0, 2.0]
 
 
+def test_sparse_reads_and_their_gradient():
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    np.testing.assert_array_equal(v.sparse_read([2, 0]).numpy(), [[5, 6], [1, 2]])
+    np.testing.assert_array_equal(v.gather_nd([[1, 1]]).numpy(), [4.0])
+    with tf.GradientTape() as tape:
+        y = v.sparse_read([2, 2]) * 2.0
+    np.testing.assert_array_equal(tf.convert_to_tensor(tape.gradient(y, v)).numpy(),
+                                  [[0, 0], [0, 0], [4, 4]])
+
+
 def test_eager_properties():
     v = tf.Variable([1.0], name="w")
     assert v.device == "/job:localhost/replica:0/task:0/device:CPU:0"
