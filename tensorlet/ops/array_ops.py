@@ -780,7 +780,10 @@ def _pad_shape(op, inputs, attrs):
 
 def _pad_forward(x, c=None, *, paddings):
     _check_paddings("Pad" if c is None else "PadV2", x.shape, paddings, "CONSTANT")
-    return xp.pad(x, paddings, mode="constant", constant_values=0 if c is None else c)
+    shape = tuple(d + a + b for d, (a, b) in zip(x.shape, paddings))
+    out = xp.zeros(shape, x.dtype) if c is None else xp.full(shape, c, x.dtype)
+    out[tuple(builtins.slice(a, a + d) for d, (a, _) in zip(x.shape, paddings))] = x
+    return out
 
 
 def _mirror_pad_forward(x, paddings, mode):

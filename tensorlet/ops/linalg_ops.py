@@ -3,6 +3,7 @@ diagonal ops (diag, diag_part, set_diag, band_part, trace) and eye.
 
 Decompositions and solvers live in ``linalg_decomp_ops``; norms there too.
 """
+import functools
 import string
 
 from tensorlet.backend import xp
@@ -328,10 +329,27 @@ def _letters(labels_list):
     return mapping, free
 
 
+@functools.lru_cache(maxsize=1024)
+def _einsum_plan(equation, shapes):
+    """NumPy's contraction path when the loop volume is large enough for BLAS to pay off
+    (False, the plain C loop, otherwise)."""
+    if len(shapes) < 2:
+        return False
+    labels, _ = _parse_einsum(equation, [len(s) for s in shapes])
+    sizes = {}
+    for ls, shape in zip(labels, shapes):
+        for l, d in zip(ls, shape):
+            sizes[l] = max(sizes.get(l, 1), d)
+    if _prod(sizes.values()) < 1 << 14:
+        return False
+    views = [xp.broadcast_to(xp.empty((), xp.float32), s) for s in shapes]
+    return xp.einsum_path(equation, *views, optimize="greedy")[0]
+
+
 def _einsum_forward(*xs, equation):
     try:
-        big = sum(x.size for x in xs) > 4096
-        return xp.einsum(equation, *xs, optimize="greedy" if big and len(xs) > 1 else False)
+        plan = _einsum_plan(equation, tuple(x.shape for x in xs))
+        return xp.einsum(equation, *xs, optimize=plan)
     except ValueError:
         _einsum_shape(einsum_op, [_Spec(x) for x in xs], {"equation": equation})
         raise
