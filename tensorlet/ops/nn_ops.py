@@ -5,6 +5,8 @@ Softmax, LogSoftmax, SoftmaxCrossEntropyWithLogits, SparseSoftmaxCrossEntropyWit
 ``gelu``, ``silu``/``swish`` and ``crelu`` are composites, as in TF. ``Sigmoid``/``Tanh``/
 ``Softplus``/``Softsign`` (also ``tf.nn.*``) live in ``unary_math_ops``.
 """
+import collections
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
@@ -501,3 +503,83 @@ def sparse_softmax_cross_entropy_with_logits_v1(_sentinel=None, labels=None, log
         raise ValueError("Only call `sparse_softmax_cross_entropy_with_logits` with named "
                          "arguments (labels=..., logits=..., ...).")
     return sparse_softmax_cross_entropy_with_logits(labels, logits, name)
+
+
+# ---------------------------------------------------------------- isotonic regression
+
+def _pav_decreasing(row):
+    """Pool-adjacent-violators for a non-increasing fit: (fitted row, segment ids)."""
+    sums, counts = [], []
+    for v in row.tolist():
+        s, c = v, 1
+        while sums and s / c > sums[-1] / counts[-1]:
+            s += sums.pop()
+            c += counts.pop()
+        sums.append(s)
+        counts.append(c)
+    means = xp.repeat(xp.array([s / c for s, c in zip(sums, counts)]), counts)
+    segs = xp.repeat(xp.arange(len(counts), dtype=xp.int32), counts)
+    return means, segs
+
+
+def _isotonic_forward(x, output_dtype):
+    flat = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
+    out = xp.empty(flat.shape, output_dtype.as_numpy_dtype)
+    segs = xp.empty(flat.shape, xp.int32)
+    for i, row in enumerate(flat.astype(xp.float64)):  # sequential by nature (one pass per row)
+        out[i], segs[i] = _pav_decreasing(row)
+    return out.reshape(x.shape), segs.reshape(x.shape)
+
+
+def _isotonic_grad(op, dy, dsegments=None):
+    """The mean of dy over each fitted segment (TF's _MeanAggregator)."""
+    from tensorlet.ops import gather_ops, segment_ops
+    segs = op.outputs[1]
+    shape = segs.shape.as_list()
+    n = shape[-1] if shape else 1
+    rows = 1
+    for d in shape[:-1]:
+        rows *= d
+    offsets = xp.arange(rows, dtype=xp.int32).reshape(-1, 1) * n
+    ids = array_ops.reshape(math_ops.add(array_ops.reshape(segs, [rows, n]),
+                                         convert_to_tensor(offsets)), [-1])
+    flat = array_ops.reshape(dy, [-1])
+    means = segment_ops.unsorted_segment_mean(flat, ids, rows * n)
+    return [array_ops.reshape(gather_ops.gather(means, ids), shape)]
+
+
+def _isotonic_dtype(op, inputs, attrs):
+    d = inputs[0].dtype
+    if d not in REAL:
+        raise R.dtype_not_allowed(op, d, REAL)
+    return (attrs["output_dtype"], D.int32)
+
+
+isotonic_regression_op = defop(
+    "IsotonicRegression", _isotonic_forward, dtype_rule=_isotonic_dtype,
+    shape_rule=lambda op, inputs, attrs: (inputs[0].shape, inputs[0].shape),
+    grad=_isotonic_grad, num_outputs=2)
+
+_ISO_TYPES = {D.float32: D.float32, D.float16: D.float16, D.bfloat16: D.bfloat16,
+              D.int8: D.float32, D.int16: D.float32}
+
+
+@tf_export("nn.isotonic_regression")
+def isotonic_regression(inputs, decreasing=True, axis=-1):
+    """Least-squares fit that is non-increasing (or non-decreasing) along ``axis``.
+
+    Returns ``(output, segments)``: the fit and, per element, the index of its constant block."""
+    x = _t(inputs)
+    out_dtype = _ISO_TYPES.get(x.dtype, D.float64)
+    y, perm = _swap_to_last(x, axis) if x.shape.rank else (x, None)
+    if not decreasing:
+        y = math_ops.negative(y)
+    out, segs = apply(isotonic_regression_op, y, output_dtype=out_dtype)
+    if not decreasing:
+        out = math_ops.negative(out)
+    if perm is not None:
+        out, segs = array_ops.transpose(out, perm), array_ops.transpose(segs, perm)
+    return _IsotonicRegression(out, segs)
+
+
+_IsotonicRegression = collections.namedtuple("IsotonicRegression", ["output", "segments"])

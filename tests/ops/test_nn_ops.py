@@ -208,3 +208,16 @@ def grad_check(fn, *args, eps=1e-6, tol=1e-6, seed=0):
         num = (np.sum(u * fn(*plus).numpy()) - np.sum(u * fn(*minus).numpy())) / (2 * eps)
         ana = np.sum(np.asarray(tf.convert_to_tensor(g).numpy()) * v)
         assert abs(num - ana) <= tol * max(1.0, abs(num)), (i, num, ana)
+
+
+def test_isotonic_regression():
+    out, segs = tf.nn.isotonic_regression(tf.constant([[3.0, 1, 2, 5, 4]]))
+    np.testing.assert_array_equal(out.numpy(), [[3, 3, 3, 3, 3]])
+    np.testing.assert_array_equal(segs.numpy(), [[0, 1, 1, 1, 1]])
+    out, segs = tf.nn.isotonic_regression([[1, 3, 2, 4]], decreasing=False)
+    assert out.dtype == tf.float64  # int32 input -> float64
+    np.testing.assert_array_equal(out.numpy(), [[1, 2.5, 2.5, 4]])
+    x = RNG.standard_normal((3, 6))
+    out, _ = tf.nn.isotonic_regression(x, axis=0)
+    assert np.all(np.diff(out.numpy(), axis=0) <= 1e-12)
+    grad_check(lambda t: tf.nn.isotonic_regression(t).output, x)

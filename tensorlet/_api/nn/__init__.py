@@ -28,6 +28,7 @@ from tensorlet.ops.nn_impl import embedding_lookup as embedding_lookup
 from tensorlet.ops.nn_impl import embedding_lookup_sparse as embedding_lookup_sparse
 from tensorlet.ops.nn_ops import gelu as gelu
 from tensorlet.ops.sort_ops import in_top_k as in_top_k
+from tensorlet.ops.nn_ops import isotonic_regression as isotonic_regression
 from tensorlet.ops.nn_impl import l2_loss as l2_loss
 from tensorlet.ops.nn_impl import l2_normalize as l2_normalize
 from tensorlet.ops.nn_ops import leaky_relu as leaky_relu
