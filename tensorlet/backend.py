@@ -15,3 +15,15 @@ __all__ = ["xp", "bfloat16", "ml_dtypes", "asarray"]
 def asarray(value, dtype=None):
     """Converts ``value`` to a backend array (no copy when already one)."""
     return xp.asarray(value, dtype=dtype)
+
+
+def _quiet_kernels():
+    """TF's C++ kernels never warn about NaN/inf/overflow; NumPy does. Silence the warnings that
+    NumPy raises from tensorlet's own frames (a filter costs nothing until a warning fires), and
+    leave NumPy's settings for user code alone."""
+    import warnings
+
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tensorlet(\.|$)")
+
+
+_quiet_kernels()
