@@ -583,3 +583,191 @@ def isotonic_regression(inputs, decreasing=True, axis=-1):
 
 
 _IsotonicRegression = collections.namedtuple("IsotonicRegression", ["output", "segments"])
+
+
+# ---------------------------------------------------------------- CTC
+
+def _logaddexp(*xs):
+    out = xs[0]
+    for x in xs[1:]:
+        out = xp.logaddexp(out, x)
+    return out
+
+
+def _ctc_kernel(inputs, labels_indices, labels_values, sequence_length,
+                preprocess_collapse_repeated, ctc_merge_repeated,
+                ignore_longer_outputs_than_inputs):
+    """TF's CTCLoss (blank = last class): loss = -log p(labels | inputs) per batch entry and
+    its gradient w.r.t. the logits, by the forward-backward recursion in log space (vectorised
+    over the batch and the label states; one step per time step)."""
+    t_max, batch, ncls = inputs.shape
+    blank = ncls - 1
+    x = inputs.astype(xp.float64)
+    with xp.errstate(all="ignore"):
+        logp = x - x.max(-1, keepdims=True)
+        logp = logp - xp.log(xp.exp(logp).sum(-1, keepdims=True))
+    seqs = [[] for _ in range(batch)]
+    for (b, _), v in zip(labels_indices.tolist(), labels_values.tolist()):
+        seqs[b].append(v)
+    if preprocess_collapse_repeated:
+        seqs = [[v for i, v in enumerate(s) if i == 0 or v != s[i - 1]] for s in seqs]
+    lens = xp.asarray(sequence_length, xp.int64)
+    smax = 2 * max((len(s) for s in seqs), default=0) + 1
+    ext = xp.full((batch, smax), blank, xp.int64)
+    nstate = xp.zeros(batch, xp.int64)
+    for b, s in enumerate(seqs):
+        if s and (max(s) >= blank or min(s) < 0):
+            raise errors.op_error(errors.InvalidArgumentError, "CTCLoss",
+                                  f"Saw a non-null label (index >= num_classes - 1) following a "
+                                  f"null label, batch: {b} num_classes: {ncls} labels: "
+                                  f"{','.join(map(str, s))}")
+        ext[b, 1:2 * len(s):2] = s
+        nstate[b] = 2 * len(s) + 1
+        need = len(s) + sum(1 for i in range(1, len(s)) if s[i] == s[i - 1] and ctc_merge_repeated)
+        if need > lens[b] and not ignore_longer_outputs_than_inputs:
+            raise errors.op_error(errors.InvalidArgumentError, "CTCLoss",
+                                  "Not enough time for target transition sequence (required: "
+                                  f"{need}, available: {int(lens[b])})0You can turn this error "
+                                  "into a warning by using the flag "
+                                  "ignore_longer_outputs_than_inputs")
+    states = xp.arange(smax)
+    valid = states[None, :] < nstate[:, None]
+    skip = xp.zeros((batch, smax), bool)      # s-2 -> s allowed (label differs from s-2's)
+    skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
+    if not ctc_merge_repeated:
+        skip[:, 2:] = ext[:, 2:] != blank
+    rows = xp.arange(batch)[:, None]
+    emit = logp[:, rows, ext]                  # (T, B, S)
+    neg = -xp.inf
+    alpha = xp.full((t_max, batch, smax), neg)
+    with xp.errstate(all="ignore"):
+        alpha[0, :, 0] = emit[0, :, 0]
+        alpha[0, :, 1] = xp.where(nstate > 1, emit[0, :, 1], neg)
+        alpha[0] = xp.where(valid, alpha[0], neg)
+        for t in range(1, t_max):
+            prev = alpha[t - 1]
+            s1 = xp.concatenate([xp.full((batch, 1), neg), prev[:, :-1]], 1)
+            s2 = xp.concatenate([xp.full((batch, 2), neg), prev[:, :-2]], 1)
+            a = _logaddexp(prev, s1, xp.where(skip, s2, neg)) + emit[t]
+            alpha[t] = xp.where(valid & (t < lens)[:, None], a, neg)
+        beta = xp.full((t_max, batch, smax), neg)
+        last = xp.clip(lens - 1, 0, None)
+        init = xp.where((states[None, :] == nstate[:, None] - 1)
+                        | (states[None, :] == nstate[:, None] - 2), 0.0, neg)
+        for t in range(t_max - 1, -1, -1):
+            at_end = (t == last)[:, None]
+            if t + 1 < t_max:
+                nxt = beta[t + 1] + emit[t + 1]
+                n1 = xp.concatenate([nxt[:, 1:], xp.full((batch, 1), neg)], 1)
+                n2 = xp.concatenate([nxt[:, 2:], xp.full((batch, 2), neg)], 1)
+                skip_next = xp.concatenate([skip[:, 2:], xp.zeros((batch, 2), bool)], 1)
+                b_ = _logaddexp(nxt, n1, xp.where(skip_next, n2, neg))
+            else:
+                b_ = xp.full((batch, smax), neg)
+            b_ = xp.where(at_end, init, b_)
+            beta[t] = xp.where(valid & (t <= last)[:, None], b_, neg)
+        ll = xp.full(batch, neg)
+        for b in range(batch):
+            if lens[b] > 0:
+                tb = lens[b] - 1
+                ll[b] = _logaddexp(alpha[tb, b, nstate[b] - 1],
+                                   alpha[tb, b, nstate[b] - 2] if nstate[b] > 1 else neg)
+            else:
+                ll[b] = 0.0 if nstate[b] == 1 else neg
+        post = alpha + beta                    # log of (paths through state s at t) * p
+        occ = xp.full((t_max, batch, ncls), neg)
+        for s in range(smax):
+            idx = ext[:, s]
+            cur = occ[:, xp.arange(batch), idx]
+            occ[:, xp.arange(batch), idx] = xp.logaddexp(cur, post[:, :, s])
+        grad = xp.exp(logp) - xp.exp(occ - ll[None, :, None])
+        grad = xp.where((xp.arange(t_max)[:, None] < lens[None, :])[:, :, None], grad, 0.0)
+        bad = ~xp.isfinite(ll)
+        if bad.any():  # impossible alignments (ignored longer labels): TF returns inf, 0 grad
+            grad[:, bad] = 0
+    return (-ll).astype(inputs.dtype), grad.astype(inputs.dtype)
+
+
+def _ctc_dtype(op, inputs, attrs):
+    d = inputs[0].dtype
+    if d not in (D.float32, D.float64):
+        raise R.dtype_not_allowed(op, d, (D.float32, D.float64))
+    return (d, d)
+
+
+def _ctc_shape(op, inputs, attrs):
+    s = inputs[0].shape
+    if s.rank is not None and s.rank != 3:
+        raise errors.op_error(errors.InvalidArgumentError, op.name, "inputs is not a 3-Tensor")
+    dims = list(s) if s.rank is not None else [None] * 3
+    return (TensorShape([dims[1]]), TensorShape(dims))
+
+
+def _ctc_grad(op, grad_loss, _unused=None):
+    """grad_loss (per batch entry) times the gradient the forward pass computed."""
+    g = array_ops.stop_gradient(op.outputs[1])
+    return [math_ops.multiply(array_ops.reshape(grad_loss, [1, -1, 1]), g), None, None, None]
+
+
+ctc_loss_op = defop("CTCLoss", _ctc_kernel, dtype_rule=_ctc_dtype, shape_rule=_ctc_shape,
+                    grad=_ctc_grad, num_outputs=2)
+
+
+@tf_export("nn.ctc_loss")
+def ctc_loss(labels, logits, label_length, logit_length, logits_time_major=True, unique=None,
+             blank_index=None, name=None):
+    """Connectionist temporal classification loss (-log p(labels | logits)) per batch entry.
+
+    ``labels`` are dense [batch, max_label_length] with ``label_length``; ``blank_index``
+    defaults to 0 (negative values count from the last class)."""
+    if hasattr(labels, "indices") and hasattr(labels, "values"):
+        return _ctc_sparse(labels, logits, logit_length, logits_time_major, blank_index)
+    logits = _t(logits)
+    orig = logits.dtype
+    x = math_ops.cast(logits, D.float32) if orig in (D.float16, D.bfloat16) else logits
+    if not logits_time_major:
+        x = array_ops.transpose(x, [1, 0, 2])
+    lab = xp.asarray(_t(labels).numpy())
+    lens = xp.asarray(_t(label_length).numpy()).reshape(-1)
+    indices, values = [], []
+    for b in range(lab.shape[0]):
+        for i in range(int(lens[b])):
+            indices.append((b, i))
+            values.append(int(lab[b, i]))
+    loss = _ctc_call(x, xp.asarray(indices, xp.int64).reshape(-1, 2),
+                     xp.asarray(values, xp.int64), logit_length,
+                     0 if blank_index is None else blank_index)
+    return math_ops.cast(loss, orig) if orig != loss.dtype else loss
+
+
+def _ctc_sparse(labels, logits, logit_length, logits_time_major, blank_index):
+    if blank_index is None:
+        raise ValueError("Argument `blank_index` must be provided when `labels` is a "
+                         "`SparseTensor`.")
+    x = _t(logits)
+    if not logits_time_major:
+        x = array_ops.transpose(x, [1, 0, 2])
+    idx = xp.asarray(_t(labels.indices).numpy(), xp.int64).reshape(-1, 2)
+    vals = xp.asarray(_t(labels.values).numpy(), xp.int64).reshape(-1)
+    return _ctc_call(x, idx, vals, logit_length, blank_index)
+
+
+def _ctc_call(x, indices, values, logit_length, blank_index):
+    """Moves class ``blank_index`` last (TF's CTCLoss blank) and runs the op."""
+    ncls = x.shape.as_list()[2]
+    if blank_index < 0:
+        blank_index += ncls
+    if blank_index != ncls - 1:
+        perm = [c for c in range(ncls) if c != blank_index] + [blank_index]
+        x = _gather_last(x, perm)
+        values = xp.where(values < blank_index, values, values - 1)
+    seq = xp.asarray(_t(logit_length).numpy(), xp.int32).reshape(-1)
+    loss, _ = apply(ctc_loss_op, x, convert_to_tensor(indices), convert_to_tensor(values.astype(xp.int32)),
+                    convert_to_tensor(seq), preprocess_collapse_repeated=False,
+                    ctc_merge_repeated=True, ignore_longer_outputs_than_inputs=False)
+    return loss
+
+
+def _gather_last(x, perm):
+    from tensorlet.ops import gather_ops
+    return gather_ops.gather(x, perm, axis=2)

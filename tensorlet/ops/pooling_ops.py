@@ -163,8 +163,9 @@ def _pool_spec(op_name, ksize, strides, data_format, nd):
         raise errors.op_error(errors.InvalidArgumentError, op_name,
                               f"Sliding window stride field must specify {nd + 2} dimensions")
     if data_format.startswith("NC"):
-        raise errors.op_error(errors.UnimplementedError, op_name,
-                              f"Default {op_name}Op only supports N{'DHW'[3 - nd:]}C on device "
+        kind = "Pooling3D" if nd == 3 else ("MaxPooling" if "Max" in op_name else "AvgPooling")
+        raise errors.op_error(errors.InvalidArgumentError, op_name,
+                              f"Default {kind}Op only supports N{'DHW'[3 - nd:]}C on device "
                               "type CPU")
     if ksize[0] != 1 or strides[0] != 1:
         raise errors.op_error(errors.UnimplementedError, op_name,

@@ -221,3 +221,35 @@ def test_isotonic_regression():
     out, _ = tf.nn.isotonic_regression(x, axis=0)
     assert np.all(np.diff(out.numpy(), axis=0) <= 1e-12)
     grad_check(lambda t: tf.nn.isotonic_regression(t).output, x)
+
+
+def _ctc_brute_force(logits, label, t_len, blank):
+    """-log of the summed probability of every alignment that collapses to ``label``."""
+    import itertools
+    p = _softmax(logits[:t_len])
+    total = 0.0
+    for path in itertools.product(range(logits.shape[-1]), repeat=t_len):
+        out = [c for i, c in enumerate(path) if c != blank and (i == 0 or c != path[i - 1])]
+        if out == list(label):
+            total += np.prod([p[t, c] for t, c in enumerate(path)])
+    return -np.log(total)
+
+
+def test_ctc_loss_matches_brute_force_and_gradient():
+    logits = RNG.standard_normal((5, 3, 3))                   # time-major [T, B, C]
+    codes = np.array([[0, 1], [1, 1], [1, 0]])                # indices into the non-blank classes
+    label_len, logit_len = np.array([2, 2, 1]), np.array([5, 4, 3])
+    for blank in [0, 1, -1]:
+        b = blank % 3
+        nonblank = np.array([c for c in range(3) if c != b])
+        labels = nonblank[codes].astype(np.int32)
+        got = tf.nn.ctc_loss(labels, logits, label_len, logit_len, blank_index=blank).numpy()
+        want = [_ctc_brute_force(logits[:, i], labels[i, :label_len[i]], logit_len[i], b)
+                for i in range(3)]
+        np.testing.assert_allclose(got, want, rtol=1e-10)
+    labels = codes.astype(np.int32)
+    grad_check(lambda t: tf.nn.ctc_loss(labels, t, label_len, logit_len, blank_index=-1), logits)
+    batch_major = tf.nn.ctc_loss(labels, np.transpose(logits, (1, 0, 2)), label_len, logit_len,
+                                 logits_time_major=False, blank_index=-1)
+    np.testing.assert_allclose(batch_major.numpy(),
+                               tf.nn.ctc_loss(labels, logits, label_len, logit_len, blank_index=-1).numpy())

@@ -18,6 +18,7 @@ from tensorlet.ops.conv_ops import conv3d_transpose as conv3d_transpose
 from tensorlet.ops.conv_ops import conv_transpose as conv_transpose
 from tensorlet.ops.conv_ops import convolution as convolution
 from tensorlet.ops.nn_ops import crelu as crelu
+from tensorlet.ops.nn_ops import ctc_loss as ctc_loss
 from tensorlet.ops.nn_impl import depth_to_space as depth_to_space
 from tensorlet.ops.conv_ops import depthwise_conv2d as depthwise_conv2d
 from tensorlet.ops.conv_ops import depthwise_conv2d_native_backprop_filter as depthwise_conv2d_backprop_filter
