@@ -1,14 +1,17 @@
-"""Shape and array manipulation ops: reshape, transpose, concat/stack/split, tile, pad, where,
-one_hot, the shape queries and the tensor constructors (constant, zeros, fill, range ...).
+"""Shape and array manipulation ops: reshape, transpose, expand_dims/squeeze, concat/stack/split,
+tile, pad, reverse/roll, broadcast_to, where and the shape queries.
+
+TF's ``array_ops`` namespace also holds the constructors (``array_creation_ops``), the
+gather/scatter family (``gather_ops``) and slicing (``indexing``); they are re-exported at the end.
 
 Shape-like arguments (``shape``, ``axis``, ``perm``, ``multiples``, ``paddings``) are op inputs in
 TF; here they are attrs, so the public functions turn them into Python ints first.
 """
+
 import builtins
 
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
-from tensorlet.framework.context import state
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor import EagerTensor, Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
@@ -23,6 +26,7 @@ _INDEX_TYPES = (D.int32, D.int64)
 
 # ---------------------------------------------------------------- helpers shared by the family
 
+
 def invalid(op_name, message):
     """TF's InvalidArgumentError for op ``op_name``."""
     return errors.op_error(errors.InvalidArgumentError, op_name, message)
@@ -31,8 +35,11 @@ def invalid(op_name, message):
 def attr_not_allowed(op, attr, dtype, allowed):
     """TF's error for an input whose type attr (``Tindices``, ``TI`` ...) is not allowed."""
     names = ", ".join(_tf_type_word(d) for d in allowed)
-    return invalid(op.name, f"Value for attr '{attr}' of {_tf_type_word(dtype)} is not in the list "
-                            f"of allowed values: {names}\n\t; NodeDef: {{{{node {op.name}}}}}")
+    return invalid(
+        op.name,
+        f"Value for attr '{attr}' of {_tf_type_word(dtype)} is not in the list "
+        f"of allowed values: {names}\n\t; NodeDef: {{{{node {op.name}}}}}",
+    )
 
 
 def py_value(v):
@@ -40,10 +47,14 @@ def py_value(v):
     if isinstance(v, Tensor):
         if hasattr(v, "_value"):
             return v._value.tolist()
-        raise TypeError(f"{v!r}: a value known only when the function runs cannot be used here "
-                        "(tensorlet needs it while tracing)")
-    if isinstance(v, xp.ndarray) or isinstance(v, xp.generic):
+        raise TypeError(
+            f"{v!r}: a value known only when the function runs cannot be used here "
+            "(tensorlet needs it while tracing)"
+        )
+    if isinstance(v, (xp.ndarray, xp.generic)):
         return v.tolist()
+    if getattr(type(v), "_is_variable", False):
+        return v.numpy().tolist()
     if isinstance(v, (list, tuple)):
         return [py_value(x) for x in v]
     if isinstance(v, TensorShape):
@@ -64,7 +75,7 @@ def py_int(v):
 
 
 def _int(x):
-    if isinstance(x, builtins.bool) or isinstance(x, builtins.float):
+    if isinstance(x, (builtins.bool, builtins.float)):
         raise TypeError(f"Expected int32 or int64, got {x!r} of type '{type(x).__name__}' instead.")
     return int(x)
 
@@ -75,12 +86,14 @@ def match_dtypes(values):
     are, so a mismatch is the op's InvalidArgumentError."""
     dtype = None
     for v in values:
-        if isinstance(v, Tensor):
+        if isinstance(v, Tensor) or getattr(type(v), "_is_variable", False):
             dtype = v.dtype
             break
     out = []
     for v in values:
-        if not isinstance(v, Tensor):
+        if getattr(type(v), "_is_variable", False):
+            v = v.value()
+        elif not isinstance(v, Tensor):
             v = convert_to_tensor(v, dtype=dtype)
             if dtype is None:
                 dtype = v.dtype
@@ -106,17 +119,21 @@ def unbroadcast(g, shape):
     """Sums ``g`` down to the static ``shape`` it was broadcast from (for batch-broadcasting
     grads that must not rely on the caller)."""
     from tensorlet.ops import reduction_ops
+
     gs, xs = g.shape.as_list(), list(shape)
     if gs == xs:
         return g
     lead = len(gs) - len(xs)
-    axes = list(_pyrange(lead)) + [lead + i for i, d in enumerate(xs) if d == 1 and gs[lead + i] != 1]
+    axes = list(_pyrange(lead)) + [
+        lead + i for i, d in enumerate(xs) if d == 1 and gs[lead + i] != 1
+    ]
     if axes:
         g = reduction_ops.reduce_sum(g, axis=axes)
     return reshape(g, xs)
 
 
 # ---------------------------------------------------------------- reshape, identity
+
 
 def _reshape_dims(op_name, in_shape, dims):
     """TF's Reshape: resolves one -1 (zero-size dims are left out of the products so the -1
@@ -142,12 +159,17 @@ def _reshape_dims(op_name, in_shape, dims):
         n = _prod(d for d in in_shape if d > 0 or not has_zero)
         out[unknown] = n // product
         if product * out[unknown] != n:
-            raise invalid(op_name, f"Input to reshape is a tensor with {n} values, but the "
-                                   f"requested shape requires a multiple of {product}")
+            raise invalid(
+                op_name,
+                f"Input to reshape is a tensor with {n} values, but the "
+                f"requested shape requires a multiple of {product}",
+            )
     total, size = _prod(in_shape), _prod(out)
     if size != total:
-        raise invalid(op_name, f"Input to reshape is a tensor with {total} values, but the "
-                               f"requested shape has {size}")
+        raise invalid(
+            op_name,
+            f"Input to reshape is a tensor with {total} values, but the requested shape has {size}",
+        )
     return out
 
 
@@ -171,36 +193,57 @@ def _prod(dims):
     return n
 
 
-reshape_op = defop("Reshape", _reshape_forward, dtype_rule=R.same_dtype(),
-                   shape_rule=_reshape_shape,
-                   grad=lambda op, dy: [reshape(dy, op.inputs[0].shape.as_list())])
-identity_op = defop("Identity", lambda x: x, dtype_rule=R.same_dtype(), shape_rule=R.unchanged,
-                    grad=lambda op, dy: [dy])
-stop_gradient_op = defop("StopGradient", lambda x: x, dtype_rule=R.same_dtype(),
-                         shape_rule=R.unchanged, grad=None)
+reshape_op = defop(
+    "Reshape",
+    _reshape_forward,
+    dtype_rule=R.same_dtype(),
+    shape_rule=_reshape_shape,
+    grad=lambda op, dy: [reshape(dy, op.inputs[0].shape.as_list())],
+)
+identity_op = defop(
+    "Identity",
+    lambda x: x,
+    dtype_rule=R.same_dtype(),
+    shape_rule=R.unchanged,
+    grad=lambda op, dy: [dy],
+)
+stop_gradient_op = defop(
+    "StopGradient", lambda x: x, dtype_rule=R.same_dtype(), shape_rule=R.unchanged, grad=None
+)
 
 
 def _identity_n_dtypes(op, inputs, attrs):
     return tuple(t.dtype for t in inputs)
 
 
-identity_n_op = defop("IdentityN", lambda *xs: tuple(xs), dtype_rule=_identity_n_dtypes,
-                      shape_rule=lambda op, inputs, attrs: tuple(t.shape for t in inputs),
-                      grad=lambda op, *dys: list(dys), num_outputs=None)
+identity_n_op = defop(
+    "IdentityN",
+    lambda *xs: tuple(xs),
+    dtype_rule=_identity_n_dtypes,
+    shape_rule=lambda op, inputs, attrs: tuple(t.shape for t in inputs),
+    grad=lambda op, *dys: list(dys),
+    num_outputs=None,
+)
 
 
 def _ensure_shape_shape(op, inputs, attrs):
     shape, want = inputs[0].shape, TensorShape(attrs["shape"])
     if not shape.is_compatible_with(want):
-        raise invalid(op.name, f"Shape of tensor input {_brackets(shape)} is not compatible with "
-                               f"expected shape {_brackets(want)}.")
+        raise invalid(
+            op.name,
+            f"Shape of tensor input {_brackets(shape)} is not compatible with "
+            f"expected shape {_brackets(want)}.",
+        )
     return (shape.merge_with(want),)
 
 
 def _ensure_shape_forward(x, shape):
     if not TensorShape._from_tuple(x.shape).is_compatible_with(TensorShape(shape)):
-        raise invalid("EnsureShape", f"Shape of tensor input {_brackets(x.shape)} is not "
-                                     f"compatible with expected shape {_brackets(shape)}.")
+        raise invalid(
+            "EnsureShape",
+            f"Shape of tensor input {_brackets(x.shape)} is not "
+            f"compatible with expected shape {_brackets(shape)}.",
+        )
     return x
 
 
@@ -208,8 +251,13 @@ def _brackets(shape):
     return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
 
-ensure_shape_op = defop("EnsureShape", _ensure_shape_forward, dtype_rule=R.same_dtype(),
-                        shape_rule=_ensure_shape_shape, grad=lambda op, dy: [dy])
+ensure_shape_op = defop(
+    "EnsureShape",
+    _ensure_shape_forward,
+    dtype_rule=R.same_dtype(),
+    shape_rule=_ensure_shape_shape,
+    grad=lambda op, dy: [dy],
+)
 
 
 @tf_export("reshape")
@@ -254,24 +302,40 @@ def ensure_shape(x, shape, name=None):
 
 # ---------------------------------------------------------------- shape queries
 
+
 def _out_type_rule(op, inputs, attrs):
     return (attrs["out_type"],)
 
 
-shape_op = defop("Shape", lambda x, out_type: xp.array(x.shape, dtype=out_type._np),
-                 dtype_rule=_out_type_rule,
-                 shape_rule=lambda op, inputs, attrs: (TensorShape([inputs[0].shape.rank]),),
-                 grad=_not_differentiable)
-size_op = defop("Size", lambda x, out_type: xp.array(x.size, dtype=out_type._np),
-                dtype_rule=_out_type_rule, shape_rule=R.scalar, grad=_not_differentiable)
-rank_op = defop("Rank", lambda x: xp.array(x.ndim, dtype=xp.int32), dtype_rule=R.fixed(D.int32),
-                shape_rule=R.scalar, grad=_not_differentiable)
-shape_n_op = defop("ShapeN", lambda *xs, out_type: tuple(xp.array(x.shape, dtype=out_type._np)
-                                                         for x in xs),
-                   dtype_rule=lambda op, inputs, attrs: (attrs["out_type"],) * len(inputs),
-                   shape_rule=lambda op, inputs, attrs: tuple(TensorShape([t.shape.rank])
-                                                              for t in inputs),
-                   grad=_not_differentiable, num_outputs=None)
+shape_op = defop(
+    "Shape",
+    lambda x, out_type: xp.array(x.shape, dtype=out_type._np),
+    dtype_rule=_out_type_rule,
+    shape_rule=lambda op, inputs, attrs: (TensorShape([inputs[0].shape.rank]),),
+    grad=_not_differentiable,
+)
+size_op = defop(
+    "Size",
+    lambda x, out_type: xp.array(x.size, dtype=out_type._np),
+    dtype_rule=_out_type_rule,
+    shape_rule=R.scalar,
+    grad=_not_differentiable,
+)
+rank_op = defop(
+    "Rank",
+    lambda x: xp.array(x.ndim, dtype=xp.int32),
+    dtype_rule=R.fixed(D.int32),
+    shape_rule=R.scalar,
+    grad=_not_differentiable,
+)
+shape_n_op = defop(
+    "ShapeN",
+    lambda *xs, out_type: tuple(xp.array(x.shape, dtype=out_type._np) for x in xs),
+    dtype_rule=lambda op, inputs, attrs: (attrs["out_type"],) * len(inputs),
+    shape_rule=lambda op, inputs, attrs: tuple(TensorShape([t.shape.rank]) for t in inputs),
+    grad=_not_differentiable,
+    num_outputs=None,
+)
 
 
 def _out_type(out_type):
@@ -290,8 +354,14 @@ def shape(input, out_type=None, name=None):
 @tf_export("shape_n")
 def shape_n(input, out_type=D.int32, name=None):
     """The shapes of the tensors in ``input``, as a list of 1-D tensors."""
-    return list(apply(shape_n_op, *[convert_to_tensor(t) for t in input],
-                      out_type=_out_type(out_type), name=name))
+    return list(
+        apply(
+            shape_n_op,
+            *[convert_to_tensor(t) for t in input],
+            out_type=_out_type(out_type),
+            name=name,
+        )
+    )
 
 
 @tf_export("size")
@@ -308,9 +378,12 @@ def rank(input, name=None):
 
 # ---------------------------------------------------------------- expand_dims, squeeze, transpose
 
+
 def _expand_axis(op_name, rank, axis):
     if not -rank - 1 <= axis <= rank:
-        raise invalid(op_name, f"Tried to expand dim index {axis} for tensor with {rank} dimensions.")
+        raise invalid(
+            op_name, f"Tried to expand dim index {axis} for tensor with {rank} dimensions."
+        )
     return axis if axis >= 0 else axis + rank + 1
 
 
@@ -327,9 +400,13 @@ def _expand_dims_forward(x, axis):
     return xp.expand_dims(x, _expand_axis("ExpandDims", x.ndim, axis))
 
 
-expand_dims_op = defop("ExpandDims", _expand_dims_forward, dtype_rule=R.same_dtype(),
-                       shape_rule=_expand_dims_shape,
-                       grad=lambda op, dy: [reshape(dy, op.inputs[0].shape.as_list())])
+expand_dims_op = defop(
+    "ExpandDims",
+    _expand_dims_forward,
+    dtype_rule=R.same_dtype(),
+    shape_rule=_expand_dims_shape,
+    grad=lambda op, dy: [reshape(dy, op.inputs[0].shape.as_list())],
+)
 
 
 def _squeeze_axes(op_name, shape, axes):
@@ -339,12 +416,14 @@ def _squeeze_axes(op_name, shape, axes):
     out = []
     for a in axes:
         if not -rank <= a < rank:
-            raise invalid(op_name, f"Tried to squeeze dim index {a} for tensor with {rank} "
-                                   "dimensions.")
+            raise invalid(
+                op_name, f"Tried to squeeze dim index {a} for tensor with {rank} dimensions."
+            )
         a %= rank
         if shape[a] is not None and shape[a] != 1:
-            raise invalid(op_name, f"Can not squeeze dim[{a}], expected a dimension of 1, got "
-                                   f"{shape[a]}")
+            raise invalid(
+                op_name, f"Can not squeeze dim[{a}], expected a dimension of 1, got {shape[a]}"
+            )
         out.append(a)
     return out
 
@@ -364,9 +443,13 @@ def _squeeze_forward(x, axis):
     return xp.squeeze(x, axis=tuple(_squeeze_axes("Squeeze", x.shape, axis)))
 
 
-squeeze_op = defop("Squeeze", _squeeze_forward, dtype_rule=R.same_dtype(),
-                   shape_rule=_squeeze_shape,
-                   grad=lambda op, dy: [reshape(dy, op.inputs[0].shape.as_list())])
+squeeze_op = defop(
+    "Squeeze",
+    _squeeze_forward,
+    dtype_rule=R.same_dtype(),
+    shape_rule=_squeeze_shape,
+    grad=lambda op, dy: [reshape(dy, op.inputs[0].shape.as_list())],
+)
 
 
 @tf_export("expand_dims")
@@ -384,8 +467,11 @@ def squeeze(input, axis=None, name=None):
 
 def _perm(op_name, rank, perm):
     if len(perm) != rank:
-        raise invalid(op_name, f"transpose expects a vector of size {rank}. But input(1) is a "
-                               f"vector of size {len(perm)}")
+        raise invalid(
+            op_name,
+            f"transpose expects a vector of size {rank}. But input(1) is a "
+            f"vector of size {len(perm)}",
+        )
     out = []
     for p in perm:
         if not -rank <= p < rank:
@@ -416,13 +502,20 @@ def _transpose_grad(op, dy):
     return [apply(op.opdef, dy, perm=tuple(inverse))]
 
 
-transpose_op = defop("Transpose",
-                     lambda x, perm: xp.transpose(x, _perm("Transpose", x.ndim, perm)),
-                     dtype_rule=R.same_dtype(), shape_rule=_transpose_shape, grad=_transpose_grad)
+transpose_op = defop(
+    "Transpose",
+    lambda x, perm: xp.transpose(x, _perm("Transpose", x.ndim, perm)),
+    dtype_rule=R.same_dtype(),
+    shape_rule=_transpose_shape,
+    grad=_transpose_grad,
+)
 conjugate_transpose_op = defop(
     "ConjugateTranspose",
     lambda x, perm: xp.conj(xp.transpose(x, _perm("ConjugateTranspose", x.ndim, perm))),
-    dtype_rule=R.same_dtype(), shape_rule=_transpose_shape, grad=_transpose_grad)
+    dtype_rule=R.same_dtype(),
+    shape_rule=_transpose_shape,
+    grad=_transpose_grad,
+)
 
 
 @tf_export("transpose")
@@ -444,8 +537,10 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False):
     a = convert_to_tensor(a)
     n = a.shape.rank
     if n is not None and n < 2:
-        raise ValueError(f"Argument `a` should be a (batch) matrix with rank >= 2.  Received `a` "
-                         f"= {a} with shape: {a.shape}")
+        raise ValueError(
+            f"Argument `a` should be a (batch) matrix with rank >= 2.  Received `a` "
+            f"= {a} with shape: {a.shape}"
+        )
     perm = tuple(_pyrange(n - 2)) + (n - 1, n - 2)
     return transpose(a, perm, conjugate=conjugate)
 
@@ -458,6 +553,7 @@ def adjoint(matrix, name=None):
 
 # ---------------------------------------------------------------- concat, stack, unstack, split
 
+
 def _concat_shape(op, inputs, attrs):
     shapes = [t.shape for t in inputs]
     if any(not _known(s) for s in shapes):
@@ -467,21 +563,30 @@ def _concat_shape(op, inputs, attrs):
         raise invalid(op.name, "Can't concatenate scalars (use tf.stack instead)")
     axis = attrs["axis"]
     if not -rank <= axis < rank:
-        raise invalid(op.name, f"ConcatOp : Expected concatenating dimensions in the range "
-                               f"[{-rank}, {rank}), but got {axis}")
+        raise invalid(
+            op.name,
+            f"ConcatOp : Expected concatenating dimensions in the range "
+            f"[{-rank}, {rank}), but got {axis}",
+        )
     axis %= rank
     out = shapes[0].as_list()
     for i, s in enumerate(shapes[1:], 1):
         if s.rank != rank:
-            raise invalid(op.name, f"ConcatOp : Ranks of all input tensors should match: shape[0] "
-                                   f"= {_brackets(shapes[0])} vs. shape[{i}] = {_brackets(s)}")
+            raise invalid(
+                op.name,
+                f"ConcatOp : Ranks of all input tensors should match: shape[0] "
+                f"= {_brackets(shapes[0])} vs. shape[{i}] = {_brackets(s)}",
+            )
         for j, (a, b) in enumerate(zip(out, s.as_list())):
             if j == axis:
                 out[j] = None if a is None or b is None else a + b
             elif a is not None and b is not None and a != b:
-                raise invalid(op.name, f"ConcatOp : Dimension {j} in both shapes must be equal: "
-                                       f"shape[0] = {_brackets(shapes[0])} vs. shape[{i}] = "
-                                       f"{_brackets(s)}")
+                raise invalid(
+                    op.name,
+                    f"ConcatOp : Dimension {j} in both shapes must be equal: "
+                    f"shape[0] = {_brackets(shapes[0])} vs. shape[{i}] = "
+                    f"{_brackets(s)}",
+                )
             elif a is None:
                 out[j] = b
     return (TensorShape(out),)
@@ -493,8 +598,13 @@ def _concat_grad(op, dy):
     return split(dy, sizes, axis=axis)
 
 
-concat_op = defop("ConcatV2", lambda *xs, axis: xp.concatenate(xs, axis=axis),
-                  dtype_rule=R.same_dtype(), shape_rule=_concat_shape, grad=_concat_grad)
+concat_op = defop(
+    "ConcatV2",
+    lambda *xs, axis: xp.concatenate(xs, axis=axis),
+    dtype_rule=R.same_dtype(),
+    shape_rule=_concat_shape,
+    grad=_concat_grad,
+)
 
 
 def _pack_axis(op_name, rank, axis):
@@ -507,9 +617,12 @@ def _pack_shape(op, inputs, attrs):
     shape = inputs[0].shape
     for i, t in enumerate(inputs[1:], 1):
         if not shape.is_compatible_with(t.shape):
-            raise invalid(op.name, f"Shapes of all inputs must match: values[0].shape = "
-                                   f"{_brackets(shape)} != values[{i}].shape = "
-                                   f"{_brackets(t.shape)}")
+            raise invalid(
+                op.name,
+                f"Shapes of all inputs must match: values[0].shape = "
+                f"{_brackets(shape)} != values[{i}].shape = "
+                f"{_brackets(t.shape)}",
+            )
         shape = shape.merge_with(t.shape)
     if not _known(shape):
         return (TensorShape(None),)
@@ -522,8 +635,13 @@ def _pack_forward(*xs, axis):
     return xp.stack(xs, axis=_pack_axis("Pack", xs[0].ndim, axis))
 
 
-pack_op = defop("Pack", _pack_forward, dtype_rule=R.same_dtype(), shape_rule=_pack_shape,
-                grad=lambda op, dy: unstack(dy, num=len(op.inputs), axis=op.get_attr("axis")))
+pack_op = defop(
+    "Pack",
+    _pack_forward,
+    dtype_rule=R.same_dtype(),
+    shape_rule=_pack_shape,
+    grad=lambda op, dy: unstack(dy, num=len(op.inputs), axis=op.get_attr("axis")),
+)
 
 
 def _unpack_shape(op, inputs, attrs):
@@ -533,8 +651,10 @@ def _unpack_shape(op, inputs, attrs):
     dims = shape.as_list()
     axis = _axis(attrs["axis"], len(dims), op.name)
     if dims[axis] is not None and dims[axis] != attrs["num"]:
-        raise invalid(op.name, f"Input shape axis {axis} must equal {attrs['num']}, got shape "
-                               f"{_brackets(dims)}")
+        raise invalid(
+            op.name,
+            f"Input shape axis {axis} must equal {attrs['num']}, got shape {_brackets(dims)}",
+        )
     del dims[axis]
     return (TensorShape(dims),) * attrs["num"]
 
@@ -542,21 +662,26 @@ def _unpack_shape(op, inputs, attrs):
 def _unpack_forward(x, num, axis):
     axis = _axis(axis, x.ndim, "Unpack")
     if x.shape[axis] != num:
-        raise invalid("Unpack", f"Input shape axis {axis} must equal {num}, got shape "
-                                f"{_brackets(x.shape)}")
+        raise invalid(
+            "Unpack", f"Input shape axis {axis} must equal {num}, got shape {_brackets(x.shape)}"
+        )
     return tuple(xp.moveaxis(x, axis, 0))
 
 
 def _fill_none(dys, outputs):
+    from tensorlet.ops.array_creation_ops import zeros_like
+
     return [d if d is not None else zeros_like(o) for d, o in zip(dys, outputs)]
 
 
-unpack_op = defop("Unpack", _unpack_forward,
-                  dtype_rule=lambda op, inputs, attrs: (inputs[0].dtype,) * attrs["num"],
-                  shape_rule=_unpack_shape,
-                  grad=lambda op, *dys: [stack(_fill_none(dys, op.outputs),
-                                               axis=op.get_attr("axis"))],
-                  num_outputs=None)
+unpack_op = defop(
+    "Unpack",
+    _unpack_forward,
+    dtype_rule=lambda op, inputs, attrs: (inputs[0].dtype,) * attrs["num"],
+    shape_rule=_unpack_shape,
+    grad=lambda op, *dys: [stack(_fill_none(dys, op.outputs), axis=op.get_attr("axis"))],
+    num_outputs=None,
+)
 
 
 @tf_export("concat")
@@ -577,7 +702,7 @@ def concat(values, axis, name="concat"):
 
 
 def _contains_tensor(v):
-    if isinstance(v, Tensor):
+    if isinstance(v, Tensor) or getattr(type(v), "_is_variable", False):
         return True
     if isinstance(v, (list, tuple)):
         return any(_contains_tensor(x) for x in v)
@@ -617,27 +742,30 @@ def unstack(value, num=None, axis=0, name="unstack"):
         if not _known(shape):
             raise ValueError(f"Cannot infer argument `num` from shape {shape}")
         if not -shape.rank <= axis < shape.rank:
-            raise ValueError(f"Argument `axis` = {axis} not in range [{-shape.rank}, "
-                             f"{shape.rank})")
+            raise ValueError(f"Argument `axis` = {axis} not in range [{-shape.rank}, {shape.rank})")
         num = shape[axis]
         if num is None:
             raise ValueError(f"Cannot infer argument `num` from shape {shape}")
-    return list(apply(unpack_op, value, num=int(num), axis=axis,
-                      name=None if name == "unstack" else name))
+    return list(
+        apply(unpack_op, value, num=int(num), axis=axis, name=None if name == "unstack" else name)
+    )
 
 
 def _split_sizes(op_name, dim, sizes):
     sizes = list(sizes)
     neg = [i for i, s in enumerate(sizes) if s == -1]
     if len(neg) > 1:
-        raise invalid(op_name, f"There can only be one -1 in the input.")
+        raise invalid(op_name, "There can only be one -1 in the input.")
     known = builtins.sum(s for s in sizes if s != -1)
     if dim is None:
         return [None if s == -1 else s for s in sizes]
     if (neg and known > dim) or (not neg and known != dim):
-        raise invalid(op_name, "Determined shape must either match input shape along split_dim "
-                               "exactly if fully specified, or be less than the size of the input "
-                               f"along split_dim if not fully specified.  Got: {known}")
+        raise invalid(
+            op_name,
+            "Determined shape must either match input shape along split_dim "
+            "exactly if fully specified, or be less than the size of the input "
+            f"along split_dim if not fully specified.  Got: {known}",
+        )
     if neg:
         sizes[neg[0]] = dim - known
     return sizes
@@ -652,18 +780,22 @@ def _split_shapes(op, inputs, attrs):
     axis = attrs["axis"]
     rank = len(dims)
     if not -rank <= axis < rank:
-        raise invalid(op.name, f"-input rank(-{rank}) <= split_dim < input rank ({rank}), but "
-                               f"got {axis}")
+        raise invalid(
+            op.name, f"-input rank(-{rank}) <= split_dim < input rank ({rank}), but got {axis}"
+        )
     axis %= rank
     if "sizes" in attrs:
         sizes = _split_sizes(op.name, dims[axis], attrs["sizes"])
     else:
         if dims[axis] is not None and dims[axis] % n:
-            raise invalid(op.name, "Number of ways to split should evenly divide the split "
-                                   f"dimension, but got split_dim {axis} (size = {dims[axis]}) "
-                                   f"and num_split {n}")
+            raise invalid(
+                op.name,
+                "Number of ways to split should evenly divide the split "
+                f"dimension, but got split_dim {axis} (size = {dims[axis]}) "
+                f"and num_split {n}",
+            )
         sizes = [None if dims[axis] is None else dims[axis] // n] * n
-    return tuple(TensorShape(dims[:axis] + [s] + dims[axis + 1:]) for s in sizes)
+    return tuple(TensorShape(dims[:axis] + [s] + dims[axis + 1 :]) for s in sizes)
 
 
 def _split_forward(x, num_split, axis):
@@ -688,12 +820,22 @@ def _split_grad(op, *dys):
     return [concat(_fill_none(dys, op.outputs), op.get_attr("axis"))]
 
 
-split_op = defop("Split", _split_forward,
-                 dtype_rule=lambda op, inputs, attrs: (inputs[0].dtype,) * attrs["num_split"],
-                 shape_rule=_split_shapes, grad=_split_grad, num_outputs=None)
-split_v_op = defop("SplitV", _split_v_forward,
-                   dtype_rule=lambda op, inputs, attrs: (inputs[0].dtype,) * len(attrs["sizes"]),
-                   shape_rule=_split_shapes, grad=_split_grad, num_outputs=None)
+split_op = defop(
+    "Split",
+    _split_forward,
+    dtype_rule=lambda op, inputs, attrs: (inputs[0].dtype,) * attrs["num_split"],
+    shape_rule=_split_shapes,
+    grad=_split_grad,
+    num_outputs=None,
+)
+split_v_op = defop(
+    "SplitV",
+    _split_v_forward,
+    dtype_rule=lambda op, inputs, attrs: (inputs[0].dtype,) * len(attrs["sizes"]),
+    shape_rule=_split_shapes,
+    grad=_split_grad,
+    num_outputs=None,
+)
 
 
 @tf_export("split")
@@ -711,13 +853,17 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
 
 # ---------------------------------------------------------------- tile, pad, reverse, roll
 
+
 def _tile_shape(op, inputs, attrs):
     shape, mult = inputs[0].shape, attrs["multiples"]
     if not _known(shape):
         return (TensorShape([None] * len(mult)),)
     if len(mult) != shape.rank:
-        raise invalid(op.name, f"Expected multiples argument to be a vector of length "
-                               f"{shape.rank} but got length {len(mult)}")
+        raise invalid(
+            op.name,
+            f"Expected multiples argument to be a vector of length "
+            f"{shape.rank} but got length {len(mult)}",
+        )
     for i, m in enumerate(mult):
         if m < 0:
             raise invalid(op.name, f"Expected multiples[{i}] >= 0, but got {m}")
@@ -733,6 +879,7 @@ def _tile_forward(x, multiples):
 def _tile_grad(op, dy):
     """Sums the tiles: dy viewed as [m0, d0, m1, d1, ...] reduced over the m axes."""
     from tensorlet.ops import reduction_ops
+
     dims = op.inputs[0].shape.as_list()
     mult = op.get_attr("multiples")
     split_shape = [v for m, d in zip(mult, dims) for v in (m, d)]
@@ -740,8 +887,9 @@ def _tile_grad(op, dy):
     return [g]
 
 
-tile_op = defop("Tile", _tile_forward, dtype_rule=R.same_dtype(), shape_rule=_tile_shape,
-                grad=_tile_grad)
+tile_op = defop(
+    "Tile", _tile_forward, dtype_rule=R.same_dtype(), shape_rule=_tile_shape, grad=_tile_grad
+)
 
 
 @tf_export("tile")
@@ -755,18 +903,25 @@ _PAD_MODES = ("CONSTANT", "REFLECT", "SYMMETRIC")
 
 def _check_paddings(op_name, shape, paddings, mode):
     if len(paddings) != len(shape):
-        raise invalid(op_name, f"The first dimension of paddings must be the rank of inputs"
-                               f"[{len(paddings)},2] {_brackets(shape)}")
+        raise invalid(
+            op_name,
+            f"The first dimension of paddings must be the rank of inputs"
+            f"[{len(paddings)},2] {_brackets(shape)}",
+        )
     offset = 0 if mode == "REFLECT" else 1
     for (a, b), d in zip(paddings, shape):
         if a < 0 or b < 0:
             raise invalid(op_name, f"Paddings must be non-negative: {a} {b}")
         if mode != "CONSTANT" and d is not None and (a > d - 1 + offset or b > d - 1 + offset):
             if mode == "REFLECT":
-                raise invalid(op_name, "paddings must be less than the dimension size: "
-                                       f"{a}, {b} not less than {d}")
-            raise invalid(op_name, "paddings must be no greater than the dimension size: "
-                                   f"{a}, {b} greater than {d}")
+                raise invalid(
+                    op_name,
+                    f"paddings must be less than the dimension size: {a}, {b} not less than {d}",
+                )
+            raise invalid(
+                op_name,
+                f"paddings must be no greater than the dimension size: {a}, {b} greater than {d}",
+            )
 
 
 def _pad_shape(op, inputs, attrs):
@@ -774,8 +929,11 @@ def _pad_shape(op, inputs, attrs):
     if not _known(shape):
         return (TensorShape([None] * len(paddings)),)
     _check_paddings(op.name, shape.as_list(), paddings, attrs.get("mode", "CONSTANT"))
-    return (TensorShape([None if d is None else d + a + b
-                         for d, (a, b) in zip(shape.as_list(), paddings)]),)
+    return (
+        TensorShape(
+            [None if d is None else d + a + b for d, (a, b) in zip(shape.as_list(), paddings)]
+        ),
+    )
 
 
 def _pad_forward(x, c=None, *, paddings):
@@ -794,6 +952,7 @@ def _mirror_pad_forward(x, paddings, mode):
 def _pad_grad(op, dy, *_):
     """The gradient of padding is the slice of the interior."""
     from tensorlet.ops import indexing
+
     begin = [a for a, _ in op.get_attr("paddings")]
     g = indexing.slice(dy, begin, op.inputs[0].shape.as_list())
     return [g] + [None] * (len(op.inputs) - 1)
@@ -816,20 +975,33 @@ def _mirror_pad_grad_shape(op, inputs, attrs):
     shape, paddings = inputs[0].shape, attrs["paddings"]
     if not _known(shape):
         return (TensorShape([None] * len(paddings)),)
-    return (TensorShape([None if d is None else d - a - b
-                         for d, (a, b) in zip(shape.as_list(), paddings)]),)
+    return (
+        TensorShape(
+            [None if d is None else d - a - b for d, (a, b) in zip(shape.as_list(), paddings)]
+        ),
+    )
 
 
-pad_op = defop("Pad", _pad_forward, dtype_rule=R.same_dtype(), shape_rule=_pad_shape,
-               grad=_pad_grad)
-pad_v2_op = defop("PadV2", _pad_forward, dtype_rule=R.same_dtype(), shape_rule=_pad_shape,
-                  grad=_pad_grad)
-mirror_pad_op = defop("MirrorPad", _mirror_pad_forward, dtype_rule=R.same_dtype(),
-                      shape_rule=_pad_shape,
-                      grad=lambda op, dy: [apply(mirror_pad_grad_op, dy, **op.attrs)])
-mirror_pad_grad_op = defop("MirrorPadGrad", _mirror_pad_grad_forward, dtype_rule=R.same_dtype(),
-                           shape_rule=_mirror_pad_grad_shape,
-                           grad=lambda op, dy: [apply(mirror_pad_op, dy, **op.attrs)])
+pad_op = defop(
+    "Pad", _pad_forward, dtype_rule=R.same_dtype(), shape_rule=_pad_shape, grad=_pad_grad
+)
+pad_v2_op = defop(
+    "PadV2", _pad_forward, dtype_rule=R.same_dtype(), shape_rule=_pad_shape, grad=_pad_grad
+)
+mirror_pad_op = defop(
+    "MirrorPad",
+    _mirror_pad_forward,
+    dtype_rule=R.same_dtype(),
+    shape_rule=_pad_shape,
+    grad=lambda op, dy: [apply(mirror_pad_grad_op, dy, **op.attrs)],
+)
+mirror_pad_grad_op = defop(
+    "MirrorPadGrad",
+    _mirror_pad_grad_forward,
+    dtype_rule=R.same_dtype(),
+    shape_rule=_mirror_pad_grad_shape,
+    grad=lambda op, dy: [apply(mirror_pad_op, dy, **op.attrs)],
+)
 
 
 @tf_export("pad")
@@ -838,8 +1010,10 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
     REFLECT (mirror without the edge) and SYMMETRIC (mirror with the edge)."""
     m = mode.upper() if isinstance(mode, str) else mode
     if m not in _PAD_MODES:
-        raise ValueError('Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", '
-                         f'or "SYMMETRIC". Received `mode` = {mode}')
+        raise ValueError(
+            'Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", '
+            f'or "SYMMETRIC". Received `mode` = {mode}'
+        )
     tensor = convert_to_tensor(tensor)
     paddings = tuple(tuple(py_ints(p)) for p in py_value(paddings))
     if m == "CONSTANT":
@@ -874,9 +1048,13 @@ def _reverse_forward(x, axis):
     return xp.flip(x, axes) if axes else x
 
 
-reverse_op = defop("ReverseV2", _reverse_forward, dtype_rule=R.same_dtype(),
-                   shape_rule=_reverse_shape,
-                   grad=lambda op, dy: [apply(reverse_op, dy, axis=op.get_attr("axis"))])
+reverse_op = defop(
+    "ReverseV2",
+    _reverse_forward,
+    dtype_rule=R.same_dtype(),
+    shape_rule=_reverse_shape,
+    grad=lambda op, dy: [apply(reverse_op, dy, axis=op.get_attr("axis"))],
+)
 
 
 def _roll_forward(x, shift, axis):
@@ -886,10 +1064,15 @@ def _roll_forward(x, shift, axis):
     return xp.roll(x, shift, axis) if x.size else x
 
 
-roll_op = defop("Roll", _roll_forward, dtype_rule=R.same_dtype(), shape_rule=R.unchanged,
-                grad=lambda op, dy: [apply(roll_op, dy, shift=tuple(-s for s in
-                                                                    op.get_attr("shift")),
-                                           axis=op.get_attr("axis"))])
+roll_op = defop(
+    "Roll",
+    _roll_forward,
+    dtype_rule=R.same_dtype(),
+    shape_rule=R.unchanged,
+    grad=lambda op, dy: [
+        apply(roll_op, dy, shift=tuple(-s for s in op.get_attr("shift")), axis=op.get_attr("axis"))
+    ],
+)
 
 
 @tf_export("reverse")
@@ -903,7 +1086,7 @@ def roll(input, shift, axis, name=None):
     """Rolls elements along ``axis`` by ``shift`` (shifts on a repeated axis add up)."""
     shift, axis = py_ints(shift), py_ints(axis)
     if len(shift) != len(axis):
-        raise invalid("Roll", f"shift and axis must have the same size")
+        raise invalid("Roll", "shift and axis must have the same size")
     return apply(roll_op, input, shift=shift, axis=axis, name=name)
 
 
@@ -913,16 +1096,21 @@ def _reverse_sequence_forward(x, seq_lengths, seq_axis, batch_axis):
     os_ = xp.moveaxis(out, (batch_axis, seq_axis), (0, 1))
     for b, n in enumerate(seq_lengths.tolist()):
         if not 0 <= n <= xs.shape[1]:
-            raise invalid("ReverseSequence", f"seq_lens(b) <= input.dims(seq_dim), but got "
-                                             f"seq_lens({b}) = {n}")
+            raise invalid(
+                "ReverseSequence",
+                f"seq_lens(b) <= input.dims(seq_dim), but got seq_lens({b}) = {n}",
+            )
         os_[b, :n] = xs[b, :n][::-1]
     return out
 
 
 reverse_sequence_op = defop(
-    "ReverseSequence", _reverse_sequence_forward,
-    dtype_rule=lambda op, inputs, attrs: (inputs[0].dtype,), shape_rule=R.unchanged,
-    grad=lambda op, dy: [apply(reverse_sequence_op, dy, op.inputs[1], **op.attrs), None])
+    "ReverseSequence",
+    _reverse_sequence_forward,
+    dtype_rule=lambda op, inputs, attrs: (inputs[0].dtype,),
+    shape_rule=R.unchanged,
+    grad=lambda op, dy: [apply(reverse_sequence_op, dy, op.inputs[1], **op.attrs), None],
+)
 
 
 @tf_export("reverse_sequence")
@@ -930,18 +1118,26 @@ def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=No
     """Reverses the first ``seq_lengths[b]`` elements along ``seq_axis`` of each batch entry."""
     input = convert_to_tensor(input)
     seq_lengths = convert_to_tensor(seq_lengths, dtype_hint=D.int64)
-    return apply(reverse_sequence_op, input, seq_lengths, seq_axis=py_int(seq_axis or 0),
-                 batch_axis=py_int(batch_axis or 0), name=name)
+    return apply(
+        reverse_sequence_op,
+        input,
+        seq_lengths,
+        seq_axis=py_int(seq_axis or 0),
+        batch_axis=py_int(batch_axis or 0),
+        name=name,
+    )
 
 
 # ---------------------------------------------------------------- broadcasting
+
 
 def _broadcast_to_static(op, shape, target):
     if not _known(shape):
         return TensorShape(target)
     dims = shape.as_list()
     ok = len(dims) <= len(target) and all(
-        d is None or d == 1 or d == t for d, t in zip(reversed(dims), reversed(target)))
+        d is None or d == 1 or d == t for d, t in zip(reversed(dims), reversed(target))
+    )
     if not ok:
         raise invalid(op.name, f"Incompatible shapes: {_brackets(dims)} vs. {_brackets(target)}")
     return TensorShape(target)
@@ -952,24 +1148,33 @@ def _broadcast_to_forward(x, shape):
     return xp.broadcast_to(x, shape)
 
 
-broadcast_to_op = defop("BroadcastTo", _broadcast_to_forward, dtype_rule=R.same_dtype(),
-                        shape_rule=lambda op, inputs, attrs: (
-                            _broadcast_to_static(op, inputs[0].shape, attrs["shape"]),),
-                        grad=lambda op, dy: [unbroadcast(dy, op.inputs[0].shape.as_list())])
+broadcast_to_op = defop(
+    "BroadcastTo",
+    _broadcast_to_forward,
+    dtype_rule=R.same_dtype(),
+    shape_rule=lambda op, inputs, attrs: (
+        _broadcast_to_static(op, inputs[0].shape, attrs["shape"]),
+    ),
+    grad=lambda op, dy: [unbroadcast(dy, op.inputs[0].shape.as_list())],
+)
 
 
 def _broadcast_args_forward(s0, s1):
-    shape = R.broadcast_shapes(TensorShape(s0.tolist()), TensorShape(s1.tolist()),
-                               "BroadcastArgs")
+    shape = R.broadcast_shapes(TensorShape(s0.tolist()), TensorShape(s1.tolist()), "BroadcastArgs")
     return xp.array(shape.as_list(), dtype=s0.dtype)
 
 
 broadcast_args_op = defop(
-    "BroadcastArgs", _broadcast_args_forward, dtype_rule=R.same_dtype(_INDEX_TYPES),
-    shape_rule=lambda op, inputs, attrs: (TensorShape([None]) if None in (
-        inputs[0].shape[0], inputs[1].shape[0]) else TensorShape(
-            [builtins.max(inputs[0].shape[0], inputs[1].shape[0])]),),
-    grad=_not_differentiable)
+    "BroadcastArgs",
+    _broadcast_args_forward,
+    dtype_rule=R.same_dtype(_INDEX_TYPES),
+    shape_rule=lambda op, inputs, attrs: (
+        TensorShape([None])
+        if None in (inputs[0].shape[0], inputs[1].shape[0])
+        else TensorShape([builtins.max(inputs[0].shape[0], inputs[1].shape[0])]),
+    ),
+    grad=_not_differentiable,
+)
 
 
 @tf_export("broadcast_to")
@@ -994,7 +1199,8 @@ def broadcast_dynamic_shape(shape_x, shape_y):
     return apply(broadcast_args_op, shape_x, shape_y)
 
 
-# ---------------------------------------------------------------- where, one_hot
+# ---------------------------------------------------------------- where
+
 
 def _select_dtypes(op, inputs, attrs):
     c, t, e = inputs
@@ -1006,18 +1212,27 @@ def _select_dtypes(op, inputs, attrs):
 
 
 def _select_grad(op, dy):
+    from tensorlet.ops.array_creation_ops import _scalar
+
     c = op.inputs[0]
-    zero = zeros([], dy.dtype)
-    return [None, unbroadcast(where(c, dy, zero), op.inputs[1].shape.as_list()),
-            unbroadcast(where(c, zero, dy), op.inputs[2].shape.as_list())]
+    zero = _scalar(0, dy.dtype)
+    return [
+        None,
+        unbroadcast(where(c, dy, zero), op.inputs[1].shape.as_list()),
+        unbroadcast(where(c, zero, dy), op.inputs[2].shape.as_list()),
+    ]
 
 
-select_v2_op = defop("SelectV2", xp.where, dtype_rule=_select_dtypes, shape_rule=R.broadcast,
-                     grad=_select_grad)
-where_op = defop("Where", lambda x: xp.argwhere(x).astype(xp.int64),
-                 dtype_rule=R.fixed(D.int64, allowed=R.NUMERIC + (D.bool,)),
-                 shape_rule=lambda op, inputs, attrs: (TensorShape([None, inputs[0].shape.rank]),),
-                 grad=_not_differentiable)
+select_v2_op = defop(
+    "SelectV2", xp.where, dtype_rule=_select_dtypes, shape_rule=R.broadcast, grad=_select_grad
+)
+where_op = defop(
+    "Where",
+    lambda x: xp.argwhere(x).astype(xp.int64),
+    dtype_rule=R.fixed(D.int64, allowed=R.NUMERIC + (D.bool,)),
+    shape_rule=lambda op, inputs, attrs: (TensorShape([None, inputs[0].shape.rank]),),
+    grad=_not_differentiable,
+)
 
 
 @tf_export("where")
@@ -1033,344 +1248,52 @@ def where(condition, x=None, y=None, name=None):
     return apply(select_v2_op, c, x, y, name=name)
 
 
-_ONE_HOT_INDEX = (D.uint8, D.int8, D.int32, D.int64)
+# ---------------------------------------------------------------- TF's array_ops namespace
+# The constructors, the gather/scatter family and slicing live in their own modules (which import
+# this one); TF code refers to them as ``array_ops.<name>``, so they resolve here lazily.
+_ELSEWHERE = {
+    "tensorlet.ops.array_creation_ops": (
+        "_scalar",
+        "_zeros_of",
+        "constant",
+        "fill",
+        "linspace",
+        "meshgrid",
+        "one_hot",
+        "ones",
+        "ones_like",
+        "range",
+        "sequence_mask",
+        "zeros",
+        "zeros_like",
+    ),
+    "tensorlet.ops.gather_ops": (
+        "boolean_mask",
+        "dynamic_partition",
+        "dynamic_stitch",
+        "gather",
+        "gather_nd",
+        "repeat",
+        "scatter_nd",
+        "searchsorted",
+        "tensor_scatter_nd_add",
+        "tensor_scatter_nd_max",
+        "tensor_scatter_nd_min",
+        "tensor_scatter_nd_sub",
+        "tensor_scatter_nd_update",
+        "unravel_index",
+    ),
+    "tensorlet.ops.indexing": ("slice", "strided_slice"),
+}
+_WHERE = {name: mod for mod, names in _ELSEWHERE.items() for name in names}
 
 
-def _one_hot_dtypes(op, inputs, attrs):
-    i, on, off = inputs
-    if i.dtype not in _ONE_HOT_INDEX:
-        raise attr_not_allowed(op, "TI", i.dtype, _ONE_HOT_INDEX)
-    if off.dtype is not on.dtype:
-        raise dtype_mismatch(op, 3, on.dtype, off.dtype)
-    return (on.dtype,)
+def __getattr__(name):
+    mod = _WHERE.get(name)
+    if mod is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-
-def _one_hot_shape(op, inputs, attrs):
-    shape = inputs[0].shape
-    if not _known(shape):
-        return (TensorShape(None),)
-    dims = shape.as_list()
-    axis = attrs["axis"]
-    if not -1 <= axis <= len(dims):
-        raise invalid(op.name, f"Expected axis to be -1 or between [0, {len(dims) + 1}).  But "
-                               f"received: {axis}")
-    dims.insert(len(dims) if axis == -1 else axis, attrs["depth"])
-    return (TensorShape(dims),)
-
-
-def _one_hot_forward(indices, on, off, depth, axis):
-    if depth < 0:
-        raise invalid("OneHot", f"depth must be non-negative, got: {depth}")
-    hot = indices[..., None] == xp.arange(depth, dtype=indices.dtype)
-    out = xp.where(hot, on, off)
-    if axis != -1:
-        out = xp.moveaxis(out, -1, axis)
-    return out
-
-
-one_hot_op = defop("OneHot", _one_hot_forward, dtype_rule=_one_hot_dtypes,
-                   shape_rule=_one_hot_shape, grad=_not_differentiable)
-
-
-@tf_export("one_hot")
-def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
-    """A one-hot tensor: ``on_value`` at ``indices`` along a new ``depth``-sized axis (last
-    by default), ``off_value`` elsewhere; out-of-range indices give an all-off row."""
-    indices = convert_to_tensor(indices)
-    dtype = D.as_dtype(dtype) if dtype is not None else None
-    if on_value is not None:
-        on_value = convert_to_tensor(on_value, dtype_hint=dtype)
-    if off_value is not None:
-        off_value = convert_to_tensor(off_value, dtype_hint=dtype)
-    present = [v for v in (on_value, off_value) if v is not None]
-    if present:
-        if dtype is not None:
-            for v, what in ((on_value, "on_value"), (off_value, "off_value")):
-                if v is not None and v.dtype != dtype:
-                    raise TypeError(f"dtype {v.dtype!r} of {what} does not match dtype parameter "
-                                    f"{dtype!r}")
-        else:
-            dtype = present[0].dtype
-        if len(present) == 2 and on_value.dtype != off_value.dtype:
-            raise TypeError(f"dtype {on_value.dtype!r} of on_value does not match dtype "
-                            f"{off_value.dtype!r} of off_value")
-    elif dtype is None:
-        dtype = D.float32
-    if on_value is None:
-        on_value = _scalar(1, dtype)
-    if off_value is None:
-        off_value = _scalar(0, dtype)
-    return apply(one_hot_op, indices, on_value, off_value, depth=py_int(depth),
-                 axis=-1 if axis is None else py_int(axis), name=name)
-
-
-def _sequence_mask(lengths, maxlen, dtype):
-    from tensorlet.ops import math_ops, reduction_ops
-    lengths = convert_to_tensor(lengths)
-    if maxlen is None:
-        maxlen = reduction_ops.reduce_max(lengths)
-        maxlen = math_ops.maximum(_scalar(0, lengths.dtype), maxlen)
-    else:
-        maxlen = convert_to_tensor(maxlen)
-    row = range(0, maxlen, 1, dtype=maxlen.dtype)
-    if lengths.dtype is not maxlen.dtype:
-        lengths = math_ops.cast(lengths, maxlen.dtype)
-    mask = math_ops.less(row, expand_dims(lengths, -1))
-    return mask if dtype == D.bool else math_ops.cast(mask, dtype)
-
-
-@tf_export("sequence_mask")
-def sequence_mask(lengths, maxlen=None, dtype=D.bool, name=None):
-    """``mask[i..., j] = j < lengths[i...]`` with ``maxlen`` columns (max of lengths if None)."""
-    return _sequence_mask(lengths, maxlen, D.as_dtype(dtype))
-
-
-# ---------------------------------------------------------------- constructors
-
-def _scalar(value, dtype):
-    """A cached scalar constant of ``dtype`` (used for fills and one_hot defaults)."""
-    key = (value, dtype)
-    t = _SCALARS.get(key)
-    if t is None:
-        t = _SCALARS[key] = EagerTensor(_np_full((), value, dtype), dtype)
-    return t
-
-
-_SCALARS = {}
-
-
-def _np_full(shape, value, dtype):
-    if dtype is D.string:
-        out = xp.empty(shape, dtype=object)
-        out.fill(value)
-        return out
-    return xp.full(shape, value, dtype=dtype._np)
-
-
-def _fill_forward(value, dims):
-    for d in dims:
-        if d < 0:
-            raise invalid("Fill", f"dims[{list(dims).index(d)}] = {d} must be nonnegative.")
-    return xp.full(dims, value, dtype=value.dtype) if value.dtype != object else \
-        _np_full(dims, value.item(), D.string)
-
-
-def _fill_grad(op, dy):
-    from tensorlet.ops import reduction_ops
-    return [reduction_ops.reduce_sum(dy)]
-
-
-fill_op = defop("Fill", _fill_forward, dtype_rule=R.same_dtype(),
-                shape_rule=lambda op, inputs, attrs: (TensorShape(attrs["dims"]),),
-                grad=_fill_grad)
-zeros_like_op = defop("ZerosLike", xp.zeros_like, dtype_rule=R.same_dtype(),
-                      shape_rule=R.unchanged, grad=_not_differentiable)
-ones_like_op = defop("OnesLike", xp.ones_like, dtype_rule=R.same_dtype(R.NUMERIC + (D.bool,)),
-                     shape_rule=R.unchanged, grad=_not_differentiable)
-
-
-def _shape_arg(shape):
-    if isinstance(shape, Tensor):
-        return py_ints(shape) if shape.shape.rank else (py_int(shape),)
-    if isinstance(shape, TensorShape):
-        return tuple(shape.as_list())
-    v = py_value(shape)
-    return py_ints(v) if isinstance(v, (list, tuple)) else (_int(v),)
-
-
-def _filled(shape, value, dtype, name=None):
-    dims = _shape_arg(shape)
-    if state.graph is None:
-        for d in dims:
-            if d < 0:
-                raise invalid("Fill", f"dims[{dims.index(d)}] = {d} must be nonnegative.")
-        return EagerTensor(_np_full(dims, value, dtype), dtype)
-    return apply(fill_op, _scalar(value, dtype), dims=dims, name=name)
-
-
-@tf_export("zeros")
-def zeros(shape, dtype=D.float32, name=None, layout=None):
-    """A tensor of ``shape`` filled with zeros (False / b'' for bool / string)."""
-    dtype = D.as_dtype(dtype)
-    return _filled(shape, b"" if dtype is D.string else 0, dtype, name)
-
-
-@tf_export("ones")
-def ones(shape, dtype=D.float32, name=None, layout=None):
-    """A tensor of ``shape`` filled with ones."""
-    return _filled(shape, 1, D.as_dtype(dtype), name)
-
-
-@tf_export("fill")
-def fill(dims, value, name=None, layout=None):
-    """A tensor of shape ``dims`` filled with the scalar ``value``.
-
-    Example:
-        >>> tf.fill([2], 7).numpy()
-        array([7, 7], dtype=int32)
-    """
-    return apply(fill_op, value, dims=_shape_arg(dims), name=name)
-
-
-@tf_export("zeros_like")
-def zeros_like(input, dtype=None, name=None, layout=None):
-    """Zeros with the shape (and dtype, unless given) of ``input``."""
-    input = convert_to_tensor(input) if not getattr(type(input), "_is_variable", False) \
-        else input.value()
-    if dtype is not None and D.as_dtype(dtype) is not input.dtype:
-        return zeros(input.shape.as_list(), D.as_dtype(dtype), name)
-    return apply(zeros_like_op, input, name=name)
-
-
-@tf_export("ones_like")
-def ones_like(input, dtype=None, name=None, layout=None):
-    """Ones with the shape (and dtype, unless given) of ``input``."""
-    input = convert_to_tensor(input) if not getattr(type(input), "_is_variable", False) \
-        else input.value()
-    if dtype is not None and D.as_dtype(dtype) is not input.dtype:
-        return ones(input.shape.as_list(), D.as_dtype(dtype), name)
-    return apply(ones_like_op, input, name=name)
-
-
-def _zeros_of(shape, dtype):
-    """Zeros of a static ``shape`` (used by the gradient tape for unconnected outputs)."""
-    return zeros(shape, dtype)
-
-
-@tf_export("constant")
-def constant(value, dtype=None, shape=None, name="Const"):
-    """A constant tensor from a Python value, NumPy array or tensor.
-
-    With ``shape``, a value with as many elements is reshaped and a scalar is broadcast.
-    Python ints wrap into unsigned types (``tf.constant(-1, tf.uint8)`` is 255) but Python
-    floats do not become integers (TypeError).
-    """
-    if dtype is not None:
-        dtype = D.as_dtype(dtype)
-    if isinstance(value, EagerTensor):
-        if dtype is not None and value.dtype is not dtype:
-            raise TypeError(f"Expected tensor {value} with dtype {dtype!r}, but got dtype "
-                            f"{value.dtype!r}.")
-        t = value
-    else:
-        if isinstance(value, xp.ndarray):
-            value = value.copy()  # a constant does not alias the caller's array
-        t = convert_to_tensor(value, dtype=dtype)
-    if shape is None:
-        return t
-    target = as_shape(shape)
-    if t.shape == target:
-        return t
-    n, want = t.shape.num_elements(), target.num_elements()
-    if n == want:
-        return EagerTensor(xp.reshape(t._value, target.as_list()), t.dtype)
-    if n == 1:
-        return EagerTensor(xp.broadcast_to(t._value.reshape(()), target.as_list()).copy(),
-                           t.dtype)
-    raise TypeError(f"Eager execution of tf.constant with unsupported shape. Tensor {t} "
-                    f"(converted from {value!r}) has {n} elements, but got `shape` "
-                    f"{target} with {want} elements).")
-
-
-def _range_forward(start, limit, delta):
-    start, limit, delta = start[()], limit[()], delta[()]
-    if delta == 0:
-        raise invalid("Range", f"Requires delta != 0: {_fmt(delta)}")
-    if delta > 0 and start > limit:
-        raise invalid("Range", f"Requires start <= limit when delta > 0: {_fmt(start)}/"
-                               f"{_fmt(limit)}")
-    if delta < 0 and start < limit:
-        raise invalid("Range", f"Requires start >= limit when delta < 0: {_fmt(start)}/"
-                               f"{_fmt(limit)}")
-    if start.dtype.kind in "iu":
-        n = (builtins.abs(int(limit) - int(start)) + builtins.abs(int(delta)) - 1) // \
-            builtins.abs(int(delta))
-    else:  # TF computes the size in the element type: ceil(|(limit - start) / delta|)
-        n = int(xp.ceil(xp.abs((limit - start) / delta)))
-    return (start + xp.arange(n, dtype=start.dtype) * delta).astype(start.dtype)
-
-
-def _fmt(v):
-    v = v.item()
-    return str(int(v)) if isinstance(v, builtins.float) and v.is_integer() else str(v)
-
-
-range_op = defop("Range", _range_forward,
-                 dtype_rule=R.same_dtype((D.bfloat16, D.float16, D.float32, D.float64, D.int8,
-                                          D.int16, D.int32, D.int64, D.uint16, D.uint32)),
-                 shape_rule=lambda op, inputs, attrs: (TensorShape([None]),),
-                 grad=_not_differentiable)
-_RANGE_ORDER = (D.int32, D.int64, D.float16, D.bfloat16, D.float32, D.float64)
-
-
-@tf_export("range")
-def range(start, limit=None, delta=1, dtype=None, name="range"):
-    """``[start, start + delta, ...]`` up to but excluding ``limit`` (``range(n)`` = 0..n-1).
-
-    Example:
-        >>> tf.range(2, 9, 3).numpy()
-        array([2, 5, 8], dtype=int32)
-    """
-    if limit is None:
-        start, limit = 0, start
-    dtype = D.as_dtype(dtype) if dtype is not None else None
-    args = [a if isinstance(a, Tensor) else convert_to_tensor(a, dtype=dtype)
-            for a in (start, limit, delta)]
-    if dtype is None:
-        dtype = builtins.max((a.dtype for a in args), key=_RANGE_ORDER.index)
-    from tensorlet.ops import math_ops
-    args = [a if a.dtype is dtype else math_ops.cast(a, dtype) for a in args]
-    return apply(range_op, *args, name=None if name == "range" else name)
-
-
-@tf_export("linspace")
-def linspace(start, stop, num, name=None, axis=0):
-    """``num`` evenly spaced values from ``start`` to ``stop`` (both included) along ``axis``;
-    start/stop may be tensors (broadcast). Integer inputs give float64, like TF."""
-    from tensorlet.ops import math_ops
-    start = convert_to_tensor(start)
-    stop = convert_to_tensor(stop, dtype=start.dtype)
-    num = py_int(num)
-    shape = R.broadcast_shapes(start.shape, stop.shape).as_list()
-    start, stop = broadcast_to(start, shape), broadcast_to(stop, shape)
-    rank = len(shape) + 1
-    axis = axis % rank if -rank <= axis < rank else axis
-    lo, hi = expand_dims(start, axis), expand_dims(stop, axis)
-    n_steps = builtins.max(num - 1, 1)
-    delta = math_ops.truediv(math_ops.subtract(hi, lo), convert_to_tensor(n_steps, lo.dtype))
-    lo, hi = math_ops.cast(lo, delta.dtype), math_ops.cast(hi, delta.dtype)
-    steps = math_ops.cast(range(1, n_steps, dtype=D.int64), delta.dtype)
-    steps = reshape(steps, [builtins.max(num - 2, 0) if i == axis else 1 for i in
-                            _pyrange(rank)])
-    inner = math_ops.add(lo, math_ops.multiply(delta, steps))
-    out = concat([lo, inner, hi], axis)
-    from tensorlet.ops import indexing
-    size = [num if i == axis else d for i, d in enumerate(lo.shape.as_list())]
-    return indexing.slice(out, [0] * rank, size)
-
-
-@tf_export("meshgrid")
-def meshgrid(*args, **kwargs):
-    """Coordinate grids from 1-D ``args``; ``indexing='xy'`` (default) swaps the first two
-    output dimensions, ``'ij'`` does not."""
-    indexing = kwargs.pop("indexing", "xy")
-    kwargs.pop("name", None)
-    if kwargs:
-        raise TypeError(f"'{next(iter(kwargs))}' is an invalid keyword argument for this function")
-    if indexing not in ("xy", "ij"):
-        raise ValueError(f"Argument `indexing` parameter must be either 'xy' or 'ij', got "
-                         f"'{indexing}'")
-    args = [reshape(convert_to_tensor(a), [-1]) for a in args]
-    n = len(args)
-    sizes = [a.shape[0] for a in args]
-    if indexing == "xy" and n > 1:
-        sizes[0], sizes[1] = sizes[1], sizes[0]
-    out = []
-    for i, a in enumerate(args):
-        pos = i
-        if indexing == "xy" and n > 1 and i < 2:
-            pos = 1 - i
-        s = [1] * n
-        s[pos] = -1
-        out.append(broadcast_to(reshape(a, s), sizes))
-    return out
+    value = getattr(importlib.import_module(mod), name)
+    globals()[name] = value
+    return value

@@ -4,6 +4,7 @@ All are composites of elementwise ops, as in TF, so their gradients come from th
 ``clip_by_value`` is ``maximum(minimum(t, max), min)``, which passes the gradient to ``t`` at the
 exact boundary (ties go to the first operand).
 """
+
 import collections.abc
 
 from tensorlet.framework.export import tf_export
@@ -72,6 +73,7 @@ def global_norm(t_list, name=None):
     if not isinstance(t_list, collections.abc.Sequence) or isinstance(t_list, str):
         raise TypeError(f"`t_list` should be a sequence of tensors. Received {type(t_list)}.")
     from tensorlet.ops import nn_impl
+
     halves = [nn_impl.l2_loss(_values(t)) for t in t_list if t is not None]
     half = reduction_ops.reduce_sum(A.stack(halves))
     return M.sqrt(half * convert_to_tensor(2.0, dtype=half.dtype))

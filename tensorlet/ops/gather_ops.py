@@ -4,6 +4,7 @@ repeat, dynamic_partition / dynamic_stitch, searchsorted and unravel_index.
 Indices are checked on CPU as TF does: an out-of-range index is an InvalidArgumentError that
 names its position (TF on GPU would silently give zeros).
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes
 from tensorlet.framework.export import tf_export
@@ -41,8 +42,9 @@ def _check_range(op_name, indices, n):
     bad = (indices < 0) | (indices >= n)
     if bad.any():
         pos = xp.argwhere(bad)[0]
-        raise invalid(op_name, f"indices[{_position(pos)}] = {indices[tuple(pos)]} is not in "
-                               f"[0, {n})")
+        raise invalid(
+            op_name, f"indices[{_position(pos)}] = {indices[tuple(pos)]} is not in [0, {n})"
+        )
 
 
 def _index_rule(allowed, index_pos, attr):
@@ -59,6 +61,7 @@ def _index_rule(allowed, index_pos, attr):
 
 # ---------------------------------------------------------------- gather
 
+
 def _gather_shape(op, inputs, attrs):
     params, indices = inputs[0].shape, inputs[1].shape
     if not _known(params, indices):
@@ -70,26 +73,33 @@ def _gather_shape(op, inputs, attrs):
     if b > axis:
         raise invalid(op.name, f"batch_dims ({b}) must be less than or equal to axis ({axis}).")
     if b > len(i):
-        raise invalid(op.name, f"Expected batch_dims in the range [{-len(i)}, {len(i)}], but got "
-                               f"{b}")
+        raise invalid(
+            op.name, f"Expected batch_dims in the range [{-len(i)}, {len(i)}], but got {b}"
+        )
     for k in range(b):
         if p[k] is not None and i[k] is not None and p[k] != i[k]:
-            raise invalid(op.name, f"params.shape[{k}]: {p[k]} should be equal to "
-                                   f"indices.shape[{k}]: {i[k]}")
-    return (TensorShape(p[:axis] + i[b:] + p[axis + 1:]),)
+            raise invalid(
+                op.name, f"params.shape[{k}]: {p[k]} should be equal to indices.shape[{k}]: {i[k]}"
+            )
+    return (TensorShape(p[:axis] + i[b:] + p[axis + 1 :]),)
 
 
 def _gather_forward(params, indices, axis, batch_dims):
-    if axis >= params.ndim or batch_dims > axis or batch_dims > indices.ndim or \
-            params.shape[:batch_dims] != indices.shape[:batch_dims]:
-        _gather_shape(gather_v2_op, (_Spec(params), _Spec(indices)),
-                      {"axis": axis, "batch_dims": batch_dims})
+    if (
+        axis >= params.ndim
+        or batch_dims > axis
+        or batch_dims > indices.ndim
+        or params.shape[:batch_dims] != indices.shape[:batch_dims]
+    ):
+        _gather_shape(
+            gather_v2_op, (_Spec(params), _Spec(indices)), {"axis": axis, "batch_dims": batch_dims}
+        )
     _check_range("GatherV2", indices, params.shape[axis])
     if batch_dims == 0:
         return xp.take(params, indices, axis=axis)
     b_shape = params.shape[:batch_dims]
     a_shape = params.shape[batch_dims:axis]
-    c_shape = params.shape[axis + 1:]
+    c_shape = params.shape[axis + 1 :]
     i_shape = indices.shape[batch_dims:]
     nb, na, nc = _prod(b_shape), _prod(a_shape), _prod(c_shape)
     p = params.reshape(nb, na, params.shape[axis], nc)
@@ -120,22 +130,30 @@ def _dense_gather_grad(dy, indices, p, axis, b):
     """Scatter-adds dy back: [B, I, A, C] rows go to [B, N, A, C], then axis back in place."""
     i_rank = indices.shape.rank - b
     na = axis - b
-    perm = (list(range(b)) + list(range(b + na, b + na + i_rank)) + list(range(b, b + na))
-            + list(range(b + na + i_rank, dy.shape.rank)))
+    perm = (
+        list(range(b))
+        + list(range(b + na, b + na + i_rank))
+        + list(range(b, b + na))
+        + list(range(b + na + i_rank, dy.shape.rank))
+    )
     nb, ni = _prod(p[:b]), _prod(indices.shape.as_list()[b:])
-    rest = _prod(p[b:axis]) * _prod(p[axis + 1:])
+    rest = _prod(p[b:axis]) * _prod(p[axis + 1 :])
     upd = A.reshape(A.transpose(dy, perm), [nb, ni, rest])
     idx = A.reshape(indices, [nb, ni, 1])
     batch = A.broadcast_to(A.reshape(A.range(nb, dtype=indices.dtype), [nb, 1, 1]), [nb, ni, 1])
     g = scatter_nd(A.concat([batch, idx], -1), upd, [nb, p[axis], rest])
-    g = A.reshape(g, p[:b] + [p[axis]] + p[b:axis] + p[axis + 1:])
+    g = A.reshape(g, p[:b] + [p[axis]] + p[b:axis] + p[axis + 1 :])
     back = list(range(b)) + list(range(b + 1, axis + 1)) + [b] + list(range(axis + 1, len(p)))
     return A.transpose(g, back)
 
 
-gather_v2_op = defop("GatherV2", _gather_forward,
-                     dtype_rule=_index_rule(_GATHER_INDEX, 1, "Tindices"),
-                     shape_rule=_gather_shape, grad=_gather_grad)
+gather_v2_op = defop(
+    "GatherV2",
+    _gather_forward,
+    dtype_rule=_index_rule(_GATHER_INDEX, 1, "Tindices"),
+    shape_rule=_gather_shape,
+    grad=_gather_grad,
+)
 
 
 @tf_export("gather")
@@ -161,6 +179,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
 
 # ---------------------------------------------------------------- gather_nd
 
+
 def _gather_nd_shape(op, inputs, attrs):
     params, indices = inputs[0].shape, inputs[1].shape
     if not _known(params, indices) or indices.as_list()[-1:] == [None]:
@@ -168,9 +187,11 @@ def _gather_nd_shape(op, inputs, attrs):
     p, i, b = params.as_list(), indices.as_list(), attrs["batch_dims"]
     k = i[-1] if i else 0
     if k > len(p) - b:
-        raise invalid(op.name, f"index innermost dimension length must be <= params rank; saw: "
-                               f"{k} vs. {len(p) - b}")
-    return (TensorShape(i[:-1] + p[b + k:]),)
+        raise invalid(
+            op.name,
+            f"index innermost dimension length must be <= params rank; saw: {k} vs. {len(p) - b}",
+        )
+    return (TensorShape(i[:-1] + p[b + k :]),)
 
 
 def _gather_nd_forward(params, indices, batch_dims):
@@ -181,16 +202,19 @@ def _gather_nd_forward(params, indices, batch_dims):
     nb = _prod(params.shape[:b])
     p = params.reshape((nb,) + params.shape[b:])
     idx = indices.reshape(nb, -1, k)
-    limits = xp.array(params.shape[b:b + k], dtype=xp.int64)
+    limits = xp.array(params.shape[b : b + k], dtype=xp.int64)
     bad = ((idx < 0) | (idx >= limits)).any(-1)
     if bad.any():
         pos = int(xp.argwhere(bad.reshape(-1))[0][0])
         shape = ",".join(str(d) for d in params.shape)
-        raise invalid("GatherNd", f"indices[{pos}] = [{', '.join(map(str, idx.reshape(-1, k)[pos]))}]"
-                                  f" does not index into param shape [{shape}], node name: "
-                                  "GatherNd")
+        raise invalid(
+            "GatherNd",
+            f"indices[{pos}] = [{', '.join(map(str, idx.reshape(-1, k)[pos]))}]"
+            f" does not index into param shape [{shape}], node name: "
+            "GatherNd",
+        )
     out = p[(xp.arange(nb)[:, None],) + tuple(idx[..., j] for j in range(k))]
-    return out.reshape(indices.shape[:-1] + params.shape[b + k:])
+    return out.reshape(indices.shape[:-1] + params.shape[b + k :])
 
 
 def _gather_nd_grad(op, dy):
@@ -203,14 +227,18 @@ def _gather_nd_grad(op, dy):
     nb, ni, k = _prod(p[:b]), _prod(i[b:-1]), i[-1]
     idx = A.reshape(indices, [nb, ni, k])
     batch = A.broadcast_to(A.reshape(A.range(nb, dtype=indices.dtype), [nb, 1, 1]), [nb, ni, 1])
-    upd = A.reshape(dy, [nb, ni] + p[b + k:])
+    upd = A.reshape(dy, [nb, ni] + p[b + k :])
     g = scatter_nd(A.concat([batch, idx], -1), upd, [nb] + p[b:])
     return [A.reshape(g, p), None]
 
 
-gather_nd_op = defop("GatherNd", _gather_nd_forward,
-                     dtype_rule=_index_rule(_GATHER_INDEX, 1, "Tindices"),
-                     shape_rule=_gather_nd_shape, grad=_gather_nd_grad)
+gather_nd_op = defop(
+    "GatherNd",
+    _gather_nd_forward,
+    dtype_rule=_index_rule(_GATHER_INDEX, 1, "Tindices"),
+    shape_rule=_gather_nd_shape,
+    grad=_gather_nd_grad,
+)
 
 
 @tf_export("gather_nd")
@@ -224,6 +252,7 @@ def gather_nd(params, indices, batch_dims=0, name=None):
 
 # ---------------------------------------------------------------- scatter_nd, tensor_scatter_*
 
+
 def _scatter_positions(op_name, indices, shape):
     """Index tuples for NumPy, after TF's bounds check."""
     k = indices.shape[-1]
@@ -232,19 +261,25 @@ def _scatter_positions(op_name, indices, shape):
     bad = ((flat < 0) | (flat >= limits)).any(-1)
     if bad.any():
         pos = int(xp.argwhere(bad)[0][0])
-        raise invalid(op_name, f"indices[{pos}] = [{', '.join(map(str, flat[pos]))}] does not "
-                               f"index into shape [{','.join(str(d) for d in shape)}]")
+        raise invalid(
+            op_name,
+            f"indices[{pos}] = [{', '.join(map(str, flat[pos]))}] does not "
+            f"index into shape [{','.join(str(d) for d in shape)}]",
+        )
     return tuple(flat[:, j] for j in range(k)), flat.shape[0]
 
 
 def _check_updates(op_name, indices, updates, shape):
     """indices / updates / shape: dims (tuples or known-rank TensorShapes)."""
     i, u = list(indices), list(updates)
-    want = i[:-1] + list(shape[i[-1]:]) if i else list(shape)
+    want = i[:-1] + list(shape[i[-1] :]) if i else list(shape)
     if None not in i and None not in u and u != want:
-        raise invalid(op_name, f"Dimensions [0,{len(i) - 1}) of indices[shape={_b(i)}] = "
-                               f"{_b(i[:-1])} must match dimensions [0,{len(i) - 1}) of "
-                               f"updates[shape={_b(u)}] = {_b(u[:len(i) - 1])}")
+        raise invalid(
+            op_name,
+            f"Dimensions [0,{len(i) - 1}) of indices[shape={_b(i)}] = "
+            f"{_b(i[:-1])} must match dimensions [0,{len(i) - 1}) of "
+            f"updates[shape={_b(u)}] = {_b(u[: len(i) - 1])}",
+        )
 
 
 def _b(dims):
@@ -272,9 +307,13 @@ def _scatter_nd_shape(op, inputs, attrs):
     return (TensorShape(attrs["shape"]),)
 
 
-scatter_nd_op = defop("ScatterNd", _scatter_nd_forward, dtype_rule=_scatter_nd_dtypes,
-                      shape_rule=_scatter_nd_shape,
-                      grad=lambda op, dy: [None, gather_nd(dy, op.inputs[0])])
+scatter_nd_op = defop(
+    "ScatterNd",
+    _scatter_nd_forward,
+    dtype_rule=_scatter_nd_dtypes,
+    shape_rule=_scatter_nd_shape,
+    grad=lambda op, dy: [None, gather_nd(dy, op.inputs[0])],
+)
 
 
 @tf_export("scatter_nd")
@@ -284,8 +323,12 @@ def scatter_nd(indices, updates, shape, name=None):
     return apply(scatter_nd_op, indices, updates, shape=A.py_ints(shape), name=name)
 
 
-_SCATTER_UFUNC = {"TensorScatterAdd": xp.add, "TensorScatterSub": xp.subtract,
-                  "TensorScatterMax": xp.maximum, "TensorScatterMin": xp.minimum}
+_SCATTER_UFUNC = {
+    "TensorScatterAdd": xp.add,
+    "TensorScatterSub": xp.subtract,
+    "TensorScatterMax": xp.maximum,
+    "TensorScatterMin": xp.minimum,
+}
 
 
 def _tensor_scatter_kernel(name):
@@ -294,7 +337,7 @@ def _tensor_scatter_kernel(name):
     def forward(tensor, indices, updates):
         _check_updates(name, indices.shape, updates.shape, tensor.shape)
         pos, n = _scatter_positions(name, indices, tensor.shape)
-        upd = updates.reshape((n,) + tensor.shape[indices.shape[-1]:])
+        upd = updates.reshape((n,) + tensor.shape[indices.shape[-1] :])
         out = tensor.copy()
         if ufunc is None:
             out[pos] = upd  # duplicates: the last update wins
@@ -323,8 +366,11 @@ def _tensor_scatter_shape(op, inputs, attrs):
 
 def _update_grad(op, dy):
     indices, updates = op.inputs[1], op.inputs[2]
-    return [tensor_scatter_nd_update(dy, indices, A.zeros_like(updates)), None,
-            gather_nd(dy, indices)]
+    return [
+        tensor_scatter_nd_update(dy, indices, A.zeros_like(updates)),
+        None,
+        gather_nd(dy, indices),
+    ]
 
 
 def _add_grad(op, dy):
@@ -333,24 +379,34 @@ def _add_grad(op, dy):
 
 def _sub_grad(op, dy):
     from tensorlet.ops import math_ops
+
     return [dy, None, math_ops.negative(gather_nd(dy, op.inputs[1]))]
 
 
 def _min_max_grad(op, dy):
     """TF's rule: the gradient is split evenly between x and the updates that tie the result."""
     from tensorlet.ops import math_ops as M
+
     x, indices, y = op.inputs
     out = op.outputs[0]
     x_ind = M.cast(M.equal(x, out), dy.dtype)
     y_ind = M.cast(M.equal(y, gather_nd(out, indices)), dy.dtype)
     count = M.add(x_ind, scatter_nd(indices, y_ind, x.shape.as_list()))
-    return [M.truediv(M.multiply(dy, x_ind), count), None,
-            M.multiply(gather_nd(M.truediv(dy, count), indices), y_ind)]
+    return [
+        M.truediv(M.multiply(dy, x_ind), count),
+        None,
+        M.multiply(gather_nd(M.truediv(dy, count), indices), y_ind),
+    ]
 
 
 def _tensor_scatter_op(name, grad):
-    return defop(name, _tensor_scatter_kernel(name), dtype_rule=_tensor_scatter_dtypes,
-                 shape_rule=_tensor_scatter_shape, grad=grad)
+    return defop(
+        name,
+        _tensor_scatter_kernel(name),
+        dtype_rule=_tensor_scatter_dtypes,
+        shape_rule=_tensor_scatter_shape,
+        grad=grad,
+    )
 
 
 tensor_scatter_update_op = _tensor_scatter_op("TensorScatterUpdate", _update_grad)
@@ -399,6 +455,7 @@ def tensor_scatter_nd_min(tensor, indices, updates, name=None):
 
 # ---------------------------------------------------------------- boolean_mask, repeat
 
+
 @tf_export("boolean_mask")
 def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     """The elements (or slices along ``axis``) of ``tensor`` where ``mask`` is true; the
@@ -412,11 +469,12 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     axis = 0 if axis is None else py_int(axis)
     if axis < 0:
         axis += len(dims)
-    covered = TensorShape(dims[axis:axis + len(m)])
+    covered = TensorShape(dims[axis : axis + len(m)])
     if not covered.is_compatible_with(TensorShape(m)):
         raise ValueError(f"Shapes {covered} and {TensorShape(m)} are incompatible")
-    tensor = A.reshape(tensor, dims[:axis] + [_prod(dims[axis:axis + len(m)])]
-                       + dims[axis + len(m):])
+    tensor = A.reshape(
+        tensor, dims[:axis] + [_prod(dims[axis : axis + len(m)])] + dims[axis + len(m) :]
+    )
     keep = A.squeeze(A.where(A.reshape(mask, [-1])), axis=[1])
     return gather(tensor, keep, axis=axis)
 
@@ -435,33 +493,42 @@ def repeat(input, repeats, axis=None, name=None):
     reps = xp.asarray(A.py_value(repeats), dtype=xp.int64)
     if reps.size == 1:
         r = int(reps.reshape(()))
-        tiled = A.tile(A.expand_dims(input, axis + 1), [r if i == axis + 1 else 1
-                                                         for i in range(len(dims) + 1)])
-        return A.reshape(tiled, dims[:axis] + [dims[axis] * r] + dims[axis + 1:])
+        tiled = A.tile(
+            A.expand_dims(input, axis + 1),
+            [r if i == axis + 1 else 1 for i in range(len(dims) + 1)],
+        )
+        return A.reshape(tiled, dims[:axis] + [dims[axis] * r] + dims[axis + 1 :])
     if reps.shape != (dims[axis],):
-        raise invalid("Repeat", f"repeats must have shape [{dims[axis]}] (or be a scalar), got "
-                                f"{list(reps.shape)}")
+        raise invalid(
+            "Repeat",
+            f"repeats must have shape [{dims[axis]}] (or be a scalar), got {list(reps.shape)}",
+        )
     src = xp.repeat(xp.arange(dims[axis]), reps)
     return gather(input, convert_to_tensor(src.astype(xp.int32)), axis=axis)
 
 
 # ---------------------------------------------------------------- dynamic_partition / stitch
 
+
 def _dynamic_partition_forward(data, partitions, num_partitions):
     bad = (partitions < 0) | (partitions >= num_partitions)
     if bad.any():
         pos = xp.argwhere(bad)[0]
-        raise invalid("DynamicPartition", f"partitions[{_position(pos)}] = "
-                                          f"{partitions[tuple(pos)]} is not in [0, "
-                                          f"{num_partitions})")
+        raise invalid(
+            "DynamicPartition",
+            f"partitions[{_position(pos)}] = "
+            f"{partitions[tuple(pos)]} is not in [0, "
+            f"{num_partitions})",
+        )
     return tuple(data[partitions == i] for i in range(num_partitions))
 
 
 def _dynamic_partition_shape(op, inputs, attrs):
     d, p = inputs[0].shape, inputs[1].shape
-    rest = d.as_list()[p.rank:] if _known(d, p) else None
-    return tuple(TensorShape(None if rest is None else [None] + rest)
-                 for _ in range(attrs["num_partitions"]))
+    rest = d.as_list()[p.rank :] if _known(d, p) else None
+    return tuple(
+        TensorShape(None if rest is None else [None] + rest) for _ in range(attrs["num_partitions"])
+    )
 
 
 def _dynamic_partition_grad(op, *dys):
@@ -475,25 +542,35 @@ def _dynamic_partition_grad(op, *dys):
 
 
 dynamic_partition_op = defop(
-    "DynamicPartition", _dynamic_partition_forward,
+    "DynamicPartition",
+    _dynamic_partition_forward,
     dtype_rule=lambda op, inputs, attrs: (inputs[0].dtype,) * attrs["num_partitions"],
-    shape_rule=_dynamic_partition_shape, grad=_dynamic_partition_grad, num_outputs=None)
+    shape_rule=_dynamic_partition_shape,
+    grad=_dynamic_partition_grad,
+    num_outputs=None,
+)
 
 
 @tf_export("dynamic_partition")
 def dynamic_partition(data, partitions, num_partitions, name=None):
     """Splits ``data`` into ``num_partitions`` tensors by the partition id of each slice."""
     data = convert_to_tensor(data)
-    partitions = convert_to_tensor(partitions, dtype=D.int32) if not isinstance(
-        partitions, Tensor) else partitions
-    return list(apply(dynamic_partition_op, data, partitions,
-                      num_partitions=py_int(num_partitions), name=name))
+    partitions = (
+        convert_to_tensor(partitions, dtype=D.int32)
+        if not isinstance(partitions, Tensor)
+        else partitions
+    )
+    return list(
+        apply(
+            dynamic_partition_op, data, partitions, num_partitions=py_int(num_partitions), name=name
+        )
+    )
 
 
 def _dynamic_stitch_forward(*args, n):
     indices, data = args[:n], args[n:]
     size = max((int(i.max()) + 1 for i in indices if i.size), default=0)
-    inner = data[0].shape[indices[0].ndim:]
+    inner = data[0].shape[indices[0].ndim :]
     out = xp.zeros((size,) + inner, dtype=data[0].dtype)
     for i, d in zip(indices, data):
         out[i.reshape(-1)] = d.reshape((-1,) + inner)
@@ -517,7 +594,7 @@ def _dynamic_stitch_shape(op, inputs, attrs):
     i0, d0 = inputs[0].shape, inputs[n].shape
     if not _known(i0, d0):
         return (TensorShape(None),)
-    return (TensorShape([None] + d0.as_list()[i0.rank:]),)
+    return (TensorShape([None] + d0.as_list()[i0.rank :]),)
 
 
 def _dynamic_stitch_grad(op, dy):
@@ -525,27 +602,35 @@ def _dynamic_stitch_grad(op, dy):
     return [None] * n + [gather(dy, i) for i in op.inputs[:n]]
 
 
-dynamic_stitch_op = defop("DynamicStitch", _dynamic_stitch_forward,
-                          dtype_rule=_dynamic_stitch_dtypes, shape_rule=_dynamic_stitch_shape,
-                          grad=_dynamic_stitch_grad)
+dynamic_stitch_op = defop(
+    "DynamicStitch",
+    _dynamic_stitch_forward,
+    dtype_rule=_dynamic_stitch_dtypes,
+    shape_rule=_dynamic_stitch_shape,
+    grad=_dynamic_stitch_grad,
+)
 
 
 @tf_export("dynamic_stitch")
 def dynamic_stitch(indices, data, name=None):
     """Interleaves ``data`` into one tensor: ``merged[indices[m][i]] = data[m][i]``."""
-    indices = [convert_to_tensor(i, dtype=D.int32) if not isinstance(i, Tensor) else i
-               for i in indices]
+    indices = [
+        convert_to_tensor(i, dtype=D.int32) if not isinstance(i, Tensor) else i for i in indices
+    ]
     data = A.match_dtypes(list(data))
     return apply(dynamic_stitch_op, *indices, *data, n=len(indices), name=name)
 
 
 # ---------------------------------------------------------------- searchsorted, unravel_index
 
+
 def _bound_forward(side):
     def forward(sorted_inputs, values, out_type):
         if sorted_inputs.shape[0] != values.shape[0]:
-            raise invalid("LowerBound" if side == "left" else "UpperBound",
-                          "Leading dim_size of both tensors must match.")
+            raise invalid(
+                "LowerBound" if side == "left" else "UpperBound",
+                "Leading dim_size of both tensors must match.",
+            )
         out = xp.empty(values.shape, dtype=out_type._np)
         for r in range(values.shape[0]):
             out[r] = xp.searchsorted(sorted_inputs[r], values[r], side=side)
@@ -560,12 +645,20 @@ def _bound_dtypes(op, inputs, attrs):
     return (attrs["out_type"],)
 
 
-lower_bound_op = defop("LowerBound", _bound_forward("left"), dtype_rule=_bound_dtypes,
-                       shape_rule=lambda op, inputs, attrs: (inputs[1].shape,),
-                       grad=A._not_differentiable)
-upper_bound_op = defop("UpperBound", _bound_forward("right"), dtype_rule=_bound_dtypes,
-                       shape_rule=lambda op, inputs, attrs: (inputs[1].shape,),
-                       grad=A._not_differentiable)
+lower_bound_op = defop(
+    "LowerBound",
+    _bound_forward("left"),
+    dtype_rule=_bound_dtypes,
+    shape_rule=lambda op, inputs, attrs: (inputs[1].shape,),
+    grad=A._not_differentiable,
+)
+upper_bound_op = defop(
+    "UpperBound",
+    _bound_forward("right"),
+    dtype_rule=_bound_dtypes,
+    shape_rule=lambda op, inputs, attrs: (inputs[1].shape,),
+    grad=A._not_differentiable,
+)
 
 
 @tf_export("searchsorted")
@@ -573,8 +666,9 @@ def searchsorted(sorted_sequence, values, side="left", out_type=D.int32, name=No
     """For each value, the index where it would be inserted into the innermost dimension of
     ``sorted_sequence`` (``side='left'``: first such index, ``'right'``: last)."""
     if side not in ("left", "right"):
-        raise ValueError(f"Argument `side` must be either 'right' or 'left'. Received: "
-                         f"`side` = '{side}'.")
+        raise ValueError(
+            f"Argument `side` must be either 'right' or 'left'. Received: `side` = '{side}'."
+        )
     sorted_sequence, values = A.match_dtypes([sorted_sequence, values])
     seq = A.reshape(sorted_sequence, [-1, sorted_sequence.shape[-1]])
     vals = A.reshape(values, [-1, values.shape[-1]])
@@ -587,18 +681,30 @@ def _unravel_forward(indices, dims):
     total = _prod(dims.tolist())
     bad = (indices < 0) | (indices >= total)
     if bad.any():
-        raise invalid("UnravelIndex", f"index out of range: flat index "
-                                      f"{indices[tuple(xp.argwhere(bad)[0])]} is not less than "
-                                      f"the number of elements {total}")
-    return xp.stack(xp.unravel_index(indices, dims.tolist())).astype(indices.dtype) \
-        if indices.ndim else xp.array(xp.unravel_index(indices, dims.tolist()), indices.dtype)
+        raise invalid(
+            "UnravelIndex",
+            f"index out of range: flat index "
+            f"{indices[tuple(xp.argwhere(bad)[0])]} is not less than "
+            f"the number of elements {total}",
+        )
+    return (
+        xp.stack(xp.unravel_index(indices, dims.tolist())).astype(indices.dtype)
+        if indices.ndim
+        else xp.array(xp.unravel_index(indices, dims.tolist()), indices.dtype)
+    )
 
 
 unravel_index_op = defop(
-    "UnravelIndex", _unravel_forward, dtype_rule=R.same_dtype((D.int32, D.int64)),
-    shape_rule=lambda op, inputs, attrs: (TensorShape(
-        [inputs[1].shape[0]] + (inputs[0].shape.as_list() if inputs[0].shape.rank else [])),),
-    grad=A._not_differentiable)
+    "UnravelIndex",
+    _unravel_forward,
+    dtype_rule=R.same_dtype((D.int32, D.int64)),
+    shape_rule=lambda op, inputs, attrs: (
+        TensorShape(
+            [inputs[1].shape[0]] + (inputs[0].shape.as_list() if inputs[0].shape.rank else [])
+        ),
+    ),
+    grad=A._not_differentiable,
+)
 
 
 @tf_export("unravel_index")

@@ -6,6 +6,7 @@ like a tuple (``x[[0, 1]]`` is ``x[0, 1]``); a boolean tensor or array is a ``bo
 anything else (floats, rank-1 tensors) is a TypeError. Out-of-range slices clip, out-of-range
 integer indices raise InvalidArgumentError.
 """
+
 import builtins
 import functools
 import numbers
@@ -14,7 +15,6 @@ from tensorlet.backend import xp
 from tensorlet.framework import dtypes
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor import Tensor
-from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.ops import array_ops as A
 from tensorlet.ops import shape_rules as R
@@ -26,15 +26,19 @@ _NEW, _SHRINK = -1, -2
 newaxis = None
 tf_export.constant(__name__, "newaxis", "newaxis")
 _SLICE_INDEX_TYPES = (D.int16, D.int32, D.int64)
-_SLICE_TYPE_ERROR = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
-                     "scalar tf.int32/tf.int64 tensors are valid indices")
+_SLICE_TYPE_ERROR = (
+    "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
+    "scalar tf.int32/tf.int64 tensors are valid indices"
+)
 
 
 # ---------------------------------------------------------------- the strided-slice spec
 
+
 @functools.lru_cache(maxsize=4096)
-def _strided_spec(shape, begin, end, strides, begin_mask, end_mask, ellipsis_mask,
-                  new_axis_mask, shrink_axis_mask):
+def _strided_spec(
+    shape, begin, end, strides, begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask
+):
     """TF's ValidateStridedSliceOp for a static ``shape`` (dims may be None).
 
     Returns ``(slices, processing_shape, final_shape)``: one Python slice per input dim (None
@@ -43,9 +47,12 @@ def _strided_spec(shape, begin, end, strides, begin_mask, end_mask, ellipsis_mas
     """
     n = len(begin)
     if not len(end) == n == len(strides):
-        raise invalid("StridedSlice", "Expected begin, end, and strides to be 1D equal size "
-                                      "tensors, but got shapes "
-                                      f"[{n}], [{len(end)}], and [{len(strides)}] instead.")
+        raise invalid(
+            "StridedSlice",
+            "Expected begin, end, and strides to be 1D equal size "
+            "tensors, but got shapes "
+            f"[{n}], [{len(end)}], and [{len(strides)}] instead.",
+        )
     if ellipsis_mask & (ellipsis_mask - 1):
         raise invalid("StridedSlice", "Multiple ellipses in slice spec not allowed")
     after, seen = 0, False
@@ -71,11 +78,14 @@ def _strided_spec(shape, begin, end, strides, begin_mask, end_mask, ellipsis_mas
             final.append(_NEW)
         else:
             if full == dims:
-                raise invalid("StridedSlice", f"Index out of range using input dim {full}; input "
-                                              f"has only {dims} dims")
+                raise invalid(
+                    "StridedSlice",
+                    f"Index out of range using input dim {full}; input has only {dims} dims",
+                )
             shrink = bool((shrink_axis_mask >> i) & 1)
-            dense.append((begin[i], end[i], strides[i], (begin_mask >> i) & 1,
-                          (end_mask >> i) & 1, shrink))
+            dense.append(
+                (begin[i], end[i], strides[i], (begin_mask >> i) & 1, (end_mask >> i) & 1, shrink)
+            )
             final.append(_SHRINK if shrink else full)
             full += 1
     slices, proc = [], []
@@ -106,7 +116,7 @@ def _dense_dim(i, dim, b, e, s, bm, em, shrink):
         if masked:
             return (lo, hi)[c] if s > 0 else (lo, hi)[1 - c]
         x = x + dim if x < 0 else x
-        return lo if x < lo else hi if x > hi else x
+        return lo if x < lo else min(x, hi)
 
     b, e = canonical(b, bm, 0), canonical(e, em, 1)
     length = e - b
@@ -117,9 +127,17 @@ def _dense_dim(i, dim, b, e, s, bm, em, shrink):
 
 
 def _spec_of(shape, attrs):
-    return _strided_spec(tuple(shape), attrs["begin"], attrs["end"], attrs["strides"],
-                         attrs["begin_mask"], attrs["end_mask"], attrs["ellipsis_mask"],
-                         attrs["new_axis_mask"], attrs["shrink_axis_mask"])
+    return _strided_spec(
+        tuple(shape),
+        attrs["begin"],
+        attrs["end"],
+        attrs["strides"],
+        attrs["begin_mask"],
+        attrs["end_mask"],
+        attrs["ellipsis_mask"],
+        attrs["new_axis_mask"],
+        attrs["shrink_axis_mask"],
+    )
 
 
 def _strided_slice_forward(x, **attrs):
@@ -135,8 +153,7 @@ def _strided_slice_shape(op, inputs, attrs):
 
 
 def _strided_slice_grad(op, dy):
-    return [apply(strided_slice_grad_op, dy, shape=tuple(op.inputs[0].shape.as_list()),
-                  **op.attrs)]
+    return [apply(strided_slice_grad_op, dy, shape=tuple(op.inputs[0].shape.as_list()), **op.attrs)]
 
 
 def _strided_slice_grad_forward(dy, shape, **attrs):
@@ -146,36 +163,69 @@ def _strided_slice_grad_forward(dy, shape, **attrs):
     return out
 
 
-strided_slice_op = defop("StridedSlice", _strided_slice_forward, dtype_rule=R.same_dtype(),
-                         shape_rule=_strided_slice_shape, grad=_strided_slice_grad)
+strided_slice_op = defop(
+    "StridedSlice",
+    _strided_slice_forward,
+    dtype_rule=R.same_dtype(),
+    shape_rule=_strided_slice_shape,
+    grad=_strided_slice_grad,
+)
 strided_slice_grad_op = defop(
-    "StridedSliceGrad", _strided_slice_grad_forward, dtype_rule=R.same_dtype(),
+    "StridedSliceGrad",
+    _strided_slice_grad_forward,
+    dtype_rule=R.same_dtype(),
     shape_rule=lambda op, inputs, attrs: (TensorShape(list(attrs["shape"])),),
-    grad=lambda op, ddy: [apply(strided_slice_op, ddy, **{k: v for k, v in op.attrs.items()
-                                                           if k != "shape"})])
+    grad=lambda op, ddy: [
+        apply(strided_slice_op, ddy, **{k: v for k, v in op.attrs.items() if k != "shape"})
+    ],
+)
 
 
 @tf_export("strided_slice")
-def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0,
-                  new_axis_mask=0, shrink_axis_mask=0, var=None, name=None):
+def strided_slice(
+    input_,
+    begin,
+    end,
+    strides=None,
+    begin_mask=0,
+    end_mask=0,
+    ellipsis_mask=0,
+    new_axis_mask=0,
+    shrink_axis_mask=0,
+    var=None,
+    name=None,
+):
     """Extracts ``input_[begin:end:strides]`` per dimension, with TF's bit masks: bit i of
     ``begin_mask``/``end_mask`` ignores begin[i]/end[i], ``ellipsis_mask`` marks ``...``,
     ``new_axis_mask`` inserts a dimension and ``shrink_axis_mask`` drops one (an int index)."""
     begin, end = py_ints(begin), py_ints(end)
     strides = (1,) * len(begin) if strides is None else py_ints(strides)
-    return apply(strided_slice_op, input_, begin=begin, end=end, strides=strides,
-                 begin_mask=int(begin_mask), end_mask=int(end_mask),
-                 ellipsis_mask=int(ellipsis_mask), new_axis_mask=int(new_axis_mask),
-                 shrink_axis_mask=int(shrink_axis_mask), name=name)
+    return apply(
+        strided_slice_op,
+        input_,
+        begin=begin,
+        end=end,
+        strides=strides,
+        begin_mask=int(begin_mask),
+        end_mask=int(end_mask),
+        ellipsis_mask=int(ellipsis_mask),
+        new_axis_mask=int(new_axis_mask),
+        shrink_axis_mask=int(shrink_axis_mask),
+        name=name,
+    )
 
 
 # ---------------------------------------------------------------- tf.slice
 
+
 def _slice_sizes(op_name, shape, begin, size):
     if len(begin) != len(shape) or len(size) != len(shape):
-        raise invalid(op_name, f"Expected begin and size arguments to be 1-D tensors of size "
-                               f"{len(shape)}, but got shapes [{len(begin)}] and [{len(size)}] "
-                               "instead.")
+        raise invalid(
+            op_name,
+            f"Expected begin and size arguments to be 1-D tensors of size "
+            f"{len(shape)}, but got shapes [{len(begin)}] and [{len(size)}] "
+            "instead.",
+        )
     out = []
     for i, (d, b, s) in enumerate(zip(shape, begin, size)):
         if d is None:
@@ -211,8 +261,9 @@ def _slice_grad(op, dy):
     return [A.pad(dy, paddings)]
 
 
-slice_op = defop("Slice", _slice_forward, dtype_rule=R.same_dtype(), shape_rule=_slice_shape,
-                 grad=_slice_grad)
+slice_op = defop(
+    "Slice", _slice_forward, dtype_rule=R.same_dtype(), shape_rule=_slice_shape, grad=_slice_grad
+)
 
 
 @tf_export("slice")
@@ -222,6 +273,7 @@ def slice(input_, begin, size, name=None):
 
 
 # ---------------------------------------------------------------- Tensor.__getitem__
+
 
 def _check_index(idx):
     if isinstance(idx, numbers.Integral):
@@ -243,10 +295,13 @@ def _index_int(v):
 
 def _getitem(tensor, slice_spec):
     """``tensor[slice_spec]`` with TF's strided-slice semantics."""
-    if isinstance(slice_spec, builtins.bool) or (
-            isinstance(slice_spec, Tensor) and slice_spec.dtype is D.bool) or (
-            isinstance(slice_spec, xp.ndarray) and slice_spec.dtype == xp.bool_):
+    if (
+        isinstance(slice_spec, builtins.bool)
+        or (isinstance(slice_spec, Tensor) and slice_spec.dtype is D.bool)
+        or (isinstance(slice_spec, xp.ndarray) and slice_spec.dtype == xp.bool_)
+    ):
         from tensorlet.ops import gather_ops
+
         return gather_ops.boolean_mask(tensor, slice_spec)
     if not isinstance(slice_spec, (list, tuple)):
         slice_spec = (slice_spec,)
@@ -276,10 +331,18 @@ def _getitem(tensor, slice_spec):
             b = _index_int(s)
             begin.append(b), end.append(b + 1), strides.append(1)
             shrink_axis_mask |= bit
-    return apply(strided_slice_op, tensor, begin=tuple(begin), end=tuple(end),
-                 strides=tuple(strides), begin_mask=begin_mask, end_mask=end_mask,
-                 ellipsis_mask=ellipsis_mask, new_axis_mask=new_axis_mask,
-                 shrink_axis_mask=shrink_axis_mask)
+    return apply(
+        strided_slice_op,
+        tensor,
+        begin=tuple(begin),
+        end=tuple(end),
+        strides=tuple(strides),
+        begin_mask=begin_mask,
+        end_mask=end_mask,
+        ellipsis_mask=ellipsis_mask,
+        new_axis_mask=new_axis_mask,
+        shrink_axis_mask=shrink_axis_mask,
+    )
 
 
 Tensor._override_operator("__getitem__", _getitem)

@@ -5,6 +5,7 @@ cholesky_solve, pinv, lstsq, expm, matrix_rank) and the norms (norm, normalize).
 Kernels loop over LAPACK through NumPy; results are compared with TF up to the sign freedom of
 decompositions (QR / SVD / eigenvector columns).
 """
+
 import collections
 
 from tensorlet.backend import xp
@@ -27,8 +28,9 @@ _dtype_rule = R.same_dtype(_LINALG_TYPES)
 
 Qr = collections.namedtuple("Qr", ["q", "r"])
 Lu = collections.namedtuple("Lu", ["lu", "p"])
-LogMatrixDeterminant = collections.namedtuple("LogMatrixDeterminant",
-                                              ["sign", "log_abs_determinant"])
+LogMatrixDeterminant = collections.namedtuple(
+    "LogMatrixDeterminant", ["sign", "log_abs_determinant"]
+)
 
 
 def _square_shape(op, inputs, attrs):
@@ -38,7 +40,7 @@ def _square_shape(op, inputs, attrs):
         if len(d) < 2:
             raise invalid(op.name, f"Input tensor 0 must have rank >= 2, got {len(d)}")
         if None not in d[-2:] and d[-1] != d[-2]:
-            raise invalid(op.name, f"Input matrix must be square.")
+            raise invalid(op.name, "Input matrix must be square.")
     return (s,)
 
 
@@ -56,6 +58,7 @@ def _compute_dtype(x):
 
 
 # ---------------------------------------------------------------- inverse, determinants
+
 
 def _inverse_forward(x, adjoint):
     _square_shape(matrix_inverse_op, (_Spec(x),), {})
@@ -76,12 +79,20 @@ class _Spec:
 def _inverse_grad(op, dy):
     ainv = op.outputs[0]
     adj = op.get_attr("adjoint")
-    return [M.negative(L.matmul(ainv, L.matmul(dy, ainv, adjoint_a=adj, adjoint_b=not adj),
-                                adjoint_a=not adj))]
+    return [
+        M.negative(
+            L.matmul(ainv, L.matmul(dy, ainv, adjoint_a=adj, adjoint_b=not adj), adjoint_a=not adj)
+        )
+    ]
 
 
-matrix_inverse_op = defop("MatrixInverse", _inverse_forward, dtype_rule=_dtype_rule,
-                          shape_rule=_square_shape, grad=_inverse_grad)
+matrix_inverse_op = defop(
+    "MatrixInverse",
+    _inverse_forward,
+    dtype_rule=_dtype_rule,
+    shape_rule=_square_shape,
+    grad=_inverse_grad,
+)
 
 
 def _det_shape(op, inputs, attrs):
@@ -100,7 +111,10 @@ def _det_grad(op, dy):
 matrix_determinant_op = defop(
     "MatrixDeterminant",
     lambda x: xp.asarray(xp.linalg.det(x.astype(_compute_dtype(x)))).astype(x.dtype),
-    dtype_rule=_dtype_rule, shape_rule=_det_shape, grad=_det_grad)
+    dtype_rule=_dtype_rule,
+    shape_rule=_det_shape,
+    grad=_det_grad,
+)
 
 
 def _slogdet_forward(x):
@@ -116,10 +130,13 @@ def _slogdet_grad(op, d_sign, d_logdet):
 
 
 log_matrix_determinant_op = defop(
-    "LogMatrixDeterminant", _slogdet_forward,
+    "LogMatrixDeterminant",
+    _slogdet_forward,
     dtype_rule=lambda op, inputs, attrs: _dtype_rule(op, inputs, attrs) * 2,
     shape_rule=lambda op, inputs, attrs: _det_shape(op, inputs, attrs) * 2,
-    grad=_slogdet_grad, num_outputs=2)
+    grad=_slogdet_grad,
+    num_outputs=2,
+)
 
 
 @tf_export("linalg.inv")
@@ -151,6 +168,7 @@ def logdet(matrix, name=None):
 
 # ---------------------------------------------------------------- solvers
 
+
 def _solve_shape(op, inputs, attrs):
     m, r = inputs[0].shape, inputs[1].shape
     _square_shape(op, (inputs[0],), attrs)
@@ -160,8 +178,11 @@ def _solve_shape(op, inputs, attrs):
     if len(dr) < 2:
         raise invalid(op.name, f"Input tensor 1 must have rank >= 2, got {len(dr)}")
     if dm[-1] is not None and dr[-2] is not None and dm[-1] != dr[-2]:
-        raise invalid(op.name, f"Input matrix and right-hand side must have the same number of "
-                               f"rows: {dm[-1]} vs {dr[-2]}")
+        raise invalid(
+            op.name,
+            f"Input matrix and right-hand side must have the same number of "
+            f"rows: {dm[-1]} vs {dr[-2]}",
+        )
     batch = R.broadcast_shapes(TensorShape(dm[:-2]), TensorShape(dr[:-2]), op.name)
     return (TensorShape(batch.as_list() + dr[-2:]),)
 
@@ -184,12 +205,19 @@ def _solve_grad(op, dy):
     adj = op.get_attr("adjoint")
     grad_b = matrix_solve(a, dy, adjoint=not adj)
     grad_a = L.matmul(c, grad_b, adjoint_b=True) if adj else L.matmul(grad_b, c, adjoint_b=True)
-    return [A.unbroadcast(M.negative(grad_a), a.shape.as_list()),
-            A.unbroadcast(grad_b, op.inputs[1].shape.as_list())]
+    return [
+        A.unbroadcast(M.negative(grad_a), a.shape.as_list()),
+        A.unbroadcast(grad_b, op.inputs[1].shape.as_list()),
+    ]
 
 
-matrix_solve_op = defop("MatrixSolve", _solve_forward, dtype_rule=R.same_dtype(_SOLVE_TYPES),
-                        shape_rule=_solve_shape, grad=_solve_grad)
+matrix_solve_op = defop(
+    "MatrixSolve",
+    _solve_forward,
+    dtype_rule=R.same_dtype(_SOLVE_TYPES),
+    shape_rule=_solve_shape,
+    grad=_solve_grad,
+)
 
 
 def _tri_forward(matrix, rhs, lower, adjoint):
@@ -223,15 +251,22 @@ def _tri_grad(op, dy):
     adj, lower = op.get_attr("adjoint"), op.get_attr("lower")
     grad_b = matrix_triangular_solve(a, dy, lower=lower, adjoint=not adj)
     grad_a = L.matmul(c, grad_b, adjoint_b=True) if adj else L.matmul(grad_b, c, adjoint_b=True)
-    grad_a = L.band_part(M.negative(grad_a), -1, 0) if lower else \
-        L.band_part(M.negative(grad_a), 0, -1)
-    return [A.unbroadcast(grad_a, a.shape.as_list()),
-            A.unbroadcast(grad_b, op.inputs[1].shape.as_list())]
+    grad_a = (
+        L.band_part(M.negative(grad_a), -1, 0) if lower else L.band_part(M.negative(grad_a), 0, -1)
+    )
+    return [
+        A.unbroadcast(grad_a, a.shape.as_list()),
+        A.unbroadcast(grad_b, op.inputs[1].shape.as_list()),
+    ]
 
 
-matrix_triangular_solve_op = defop("MatrixTriangularSolve", _tri_forward,
-                                   dtype_rule=R.same_dtype(_SOLVE_TYPES), shape_rule=_solve_shape,
-                                   grad=_tri_grad)
+matrix_triangular_solve_op = defop(
+    "MatrixTriangularSolve",
+    _tri_forward,
+    dtype_rule=R.same_dtype(_SOLVE_TYPES),
+    shape_rule=_solve_shape,
+    grad=_tri_grad,
+)
 
 
 @tf_export("linalg.solve")
@@ -245,11 +280,13 @@ def matrix_solve(matrix, rhs, adjoint=False, name=None):
 def matrix_triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
     """Solves a triangular system; only the ``lower`` (or upper) triangle of matrix is read."""
     matrix, rhs = A.match_dtypes([L._value_of(matrix), L._value_of(rhs)])
-    return apply(matrix_triangular_solve_op, matrix, rhs, lower=bool(lower),
-                 adjoint=bool(adjoint), name=name)
+    return apply(
+        matrix_triangular_solve_op, matrix, rhs, lower=bool(lower), adjoint=bool(adjoint), name=name
+    )
 
 
 # ---------------------------------------------------------------- cholesky
+
 
 def _cholesky_forward(x):
     _square_shape(cholesky_op, (_Spec(x),), {})
@@ -273,16 +310,20 @@ def _cholesky_grad(op, dy):
     dims = l.shape.as_list()
     l_inv = matrix_triangular_solve(l, L.eye(dims[-1], batch_shape=dims[:-2], dtype=l.dtype))
     middle = L.matmul(l, dy, adjoint_a=True)
-    middle = L.matrix_set_diag(middle, M.multiply(_const(0.5, l.dtype),
-                                                  L.matrix_diag_part(middle)))
+    middle = L.matrix_set_diag(middle, M.multiply(_const(0.5, l.dtype), L.matrix_diag_part(middle)))
     middle = L.band_part(middle, -1, 0)
     grad_a = L.matmul(L.matmul(l_inv, middle, adjoint_a=True), l_inv)
     grad_a = M.add(grad_a, _adj(grad_a))
     return [M.multiply(grad_a, _const(0.5, l.dtype))]
 
 
-cholesky_op = defop("Cholesky", _cholesky_forward, dtype_rule=_dtype_rule,
-                    shape_rule=_square_shape, grad=_cholesky_grad)
+cholesky_op = defop(
+    "Cholesky",
+    _cholesky_forward,
+    dtype_rule=_dtype_rule,
+    shape_rule=_square_shape,
+    grad=_cholesky_grad,
+)
 
 
 @tf_export("linalg.cholesky")
@@ -301,9 +342,11 @@ def cholesky_solve(chol, rhs, name=None):
 
 # ---------------------------------------------------------------- QR
 
+
 def _qr_forward(x, full_matrices):
-    q, r = xp.linalg.qr(x.astype(_compute_dtype(x)), mode="complete" if full_matrices else
-                        "reduced")
+    q, r = xp.linalg.qr(
+        x.astype(_compute_dtype(x)), mode="complete" if full_matrices else "reduced"
+    )
     return q.astype(x.dtype), r.astype(x.dtype)
 
 
@@ -331,7 +374,8 @@ def _qr_grad(op, dq, dr):
     if r.shape.as_list()[-2] > n and q.shape.as_list()[-2] == q.shape.as_list()[-1]:
         raise NotImplementedError(
             f"QrGrad not implemented when nrows > ncols and full_matrices is true. Received "
-            f"r.shape={r.shape} with nrows={r.shape.as_list()[-2]} and ncols={n}.")
+            f"r.shape={r.shape} with nrows={r.shape.as_list()[-2]} and ncols={n}."
+        )
     if m >= n:
         return [_qr_grad_deep(q, r, dq, dr)]
     a = op.inputs[0]
@@ -359,8 +403,14 @@ def _qr_grad_deep(q, r, dq, dr):
     return ret
 
 
-qr_op = defop("Qr", _qr_forward, dtype_rule=lambda op, inputs, attrs: _dtype_rule(
-    op, inputs, attrs) * 2, shape_rule=_qr_shape, grad=_qr_grad, num_outputs=2)
+qr_op = defop(
+    "Qr",
+    _qr_forward,
+    dtype_rule=lambda op, inputs, attrs: _dtype_rule(op, inputs, attrs) * 2,
+    shape_rule=_qr_shape,
+    grad=_qr_grad,
+    num_outputs=2,
+)
 
 
 @tf_export("linalg.qr")
@@ -371,6 +421,7 @@ def qr(input, full_matrices=False, name=None):
 
 # ---------------------------------------------------------------- SVD
 
+
 def _svd_forward(x, compute_uv, full_matrices):
     a = x.astype(_compute_dtype(x))
     if not compute_uv:
@@ -380,8 +431,11 @@ def _svd_forward(x, compute_uv, full_matrices):
     u, s, vh = xp.linalg.svd(a, full_matrices=full_matrices)
     v = xp.conj(xp.swapaxes(vh, -1, -2))
     u, v = _svd_signs(u, v, x.shape[-2] >= x.shape[-1])
-    return s.astype(x.real.dtype if x.dtype.kind == "c" else x.dtype), u.astype(x.dtype), \
-        v.astype(x.dtype)
+    return (
+        s.astype(x.real.dtype if x.dtype.kind == "c" else x.dtype),
+        u.astype(x.dtype),
+        v.astype(x.dtype),
+    )
 
 
 def _last_row_signs(m):
@@ -396,7 +450,7 @@ def _svd_signs(u, v, tall):
     if not tall:
         v, u = _svd_signs(v, u, True)
         return u, v
-    k = v.shape[-1] if v.shape[-1] <= u.shape[-1] else u.shape[-1]
+    k = min(v.shape[-1], u.shape[-1])
     sg = _last_row_signs(v[..., :, :k])
     v = v * sg if v.shape[-1] == k else xp.concatenate([v[..., :k] * sg, v[..., k:]], -1)
     u = xp.concatenate([u[..., :k] * sg, u[..., k:] * _last_row_signs(u[..., k:])], -1)
@@ -445,12 +499,15 @@ def _svd_grad(op, grad_s, grad_u, grad_v):
         u, v = v, u
         grad_u, grad_v = grad_v, grad_u
     if full_matrices and abs(m - n) > 1:
-        raise NotImplementedError("svd gradient is not implemented for abs(m - n) > 1 when "
-                                  "full_matrices is True")
+        raise NotImplementedError(
+            "svd gradient is not implemented for abs(m - n) > 1 when full_matrices is True"
+        )
     s_mat = L.matrix_diag(s)
     s_2 = M.square(s)
-    f = L.matrix_set_diag(_safe_reciprocal(M.subtract(A.expand_dims(s_2, -2),
-                                                      A.expand_dims(s_2, -1))), A.zeros_like(s))
+    f = L.matrix_set_diag(
+        _safe_reciprocal(M.subtract(A.expand_dims(s_2, -2), A.expand_dims(s_2, -1))),
+        A.zeros_like(s),
+    )
     s_inv_mat = L.matrix_diag(_safe_reciprocal(s))
     v1 = v[..., :, :m]
     grad_v1 = grad_v[..., :, :m]
@@ -458,17 +515,19 @@ def _svd_grad(op, grad_s, grad_u, grad_v):
     v_gv = L.matmul(v1, grad_v1, adjoint_a=True)
     f_u = M.multiply(f, u_gu)
     f_v = M.multiply(f, v_gv)
-    term1_nouv = M.add(M.add(grad_s_mat, L.matmul(M.add(f_u, _adj(f_u)), s_mat)),
-                       L.matmul(s_mat, M.add(f_v, _adj(f_v))))
+    term1_nouv = M.add(
+        M.add(grad_s_mat, L.matmul(M.add(f_u, _adj(f_u)), s_mat)),
+        L.matmul(s_mat, M.add(f_v, _adj(f_v))),
+    )
     grad = L.matmul(u, L.matmul(term1_nouv, v1, adjoint_b=True))
     if m != n:
         gv1t = _adj(grad_v1)
         term2_nous = M.subtract(gv1t, L.matmul(L.matmul(gv1t, v1), v1, adjoint_b=True))
         if full_matrices:
             v2, grad_v2 = v[..., :, m:n], grad_v[..., :, m:n]
-            term2_nous = M.subtract(term2_nous,
-                                    L.matmul(L.matmul(v1, grad_v2, adjoint_a=True), v2,
-                                             adjoint_b=True))
+            term2_nous = M.subtract(
+                term2_nous, L.matmul(L.matmul(v1, grad_v2, adjoint_a=True), v2, adjoint_b=True)
+            )
         grad = M.add(grad, L.matmul(L.matmul(u, s_inv_mat), term2_nous))
     if a.dtype.is_complex:
         dims = s.shape.as_list()
@@ -480,27 +539,40 @@ def _svd_grad(op, grad_s, grad_u, grad_v):
     return [_adj(grad) if use_adjoint else grad]
 
 
-svd_op = defop("Svd", _svd_forward, dtype_rule=_svd_dtypes, shape_rule=_svd_shape,
-               grad=_svd_grad, num_outputs=3)
+svd_op = defop(
+    "Svd",
+    _svd_forward,
+    dtype_rule=_svd_dtypes,
+    shape_rule=_svd_shape,
+    grad=_svd_grad,
+    num_outputs=3,
+)
 
 
 @tf_export("linalg.svd", "svd")
 def svd(tensor, full_matrices=False, compute_uv=True, name=None):
     """Singular values ``s`` and, when ``compute_uv``, ``(s, u, v)`` with
     ``tensor = u @ diag(s) @ adjoint(v)`` (note: TF's order, and ``v`` is not transposed)."""
-    s, u, v = apply(svd_op, L._value_of(tensor), compute_uv=bool(compute_uv),
-                    full_matrices=bool(full_matrices), name=name)
+    s, u, v = apply(
+        svd_op,
+        L._value_of(tensor),
+        compute_uv=bool(compute_uv),
+        full_matrices=bool(full_matrices),
+        name=name,
+    )
     return (s, u, v) if compute_uv else s
 
 
 # ---------------------------------------------------------------- eigh
 
+
 def _eigh_forward(x, compute_v):
     a = x.astype(_compute_dtype(x))
     if not compute_v:
         e = xp.linalg.eigvalsh(a)
-        return e.astype(x.real.dtype if x.dtype.kind == "c" else x.dtype), \
-            xp.zeros((0,), dtype=x.dtype)
+        return e.astype(x.real.dtype if x.dtype.kind == "c" else x.dtype), xp.zeros(
+            (0,), dtype=x.dtype
+        )
     e, v = xp.linalg.eigh(a)
     v = v * _last_row_signs(v)  # Eigen's sign convention (as TF returns them)
     return e.astype(x.real.dtype if x.dtype.kind == "c" else x.dtype), v.astype(x.dtype)
@@ -520,28 +592,35 @@ def _eigh_grad(op, grad_e, grad_v):
     e = op.outputs[0]
     if op.get_attr("compute_v"):
         v = op.outputs[1]
-        f = L.matrix_set_diag(_safe_reciprocal(M.subtract(A.expand_dims(e, -2),
-                                                          A.expand_dims(e, -1))),
-                              A.zeros_like(e))
+        f = L.matrix_set_diag(
+            _safe_reciprocal(M.subtract(A.expand_dims(e, -2), A.expand_dims(e, -1))),
+            A.zeros_like(e),
+        )
         f = M.cast(f, a.dtype)
-        inner = M.add(L.matrix_diag(M.cast(grad_e, a.dtype)),
-                      M.multiply(f, L.matmul(v, grad_v, adjoint_a=True)))
+        inner = M.add(
+            L.matrix_diag(M.cast(grad_e, a.dtype)),
+            M.multiply(f, L.matmul(v, grad_v, adjoint_a=True)),
+        )
         grad_a = L.matmul(v, L.matmul(inner, v, adjoint_b=True))
     else:
         _, v = eigh(a)
-        grad_a = L.matmul(v, L.matmul(L.matrix_diag(M.cast(grad_e, a.dtype)), v,
-                                      adjoint_b=True))
+        grad_a = L.matmul(v, L.matmul(L.matrix_diag(M.cast(grad_e, a.dtype)), v, adjoint_b=True))
     grad_a = L.band_part(M.add(grad_a, _adj(grad_a)), -1, 0)
-    grad_a = L.matrix_set_diag(grad_a, M.multiply(_const(0.5, a.dtype),
-                                                  L.matrix_diag_part(grad_a)))
+    grad_a = L.matrix_set_diag(grad_a, M.multiply(_const(0.5, a.dtype), L.matrix_diag_part(grad_a)))
     return [grad_a]
 
 
 self_adjoint_eig_v2_op = defop(
-    "SelfAdjointEigV2", _eigh_forward,
-    dtype_rule=lambda op, inputs, attrs: (_dtype_rule(op, inputs, attrs)[0].real_dtype,
-                                          inputs[0].dtype),
-    shape_rule=_eigh_shape, grad=_eigh_grad, num_outputs=2)
+    "SelfAdjointEigV2",
+    _eigh_forward,
+    dtype_rule=lambda op, inputs, attrs: (
+        _dtype_rule(op, inputs, attrs)[0].real_dtype,
+        inputs[0].dtype,
+    ),
+    shape_rule=_eigh_shape,
+    grad=_eigh_grad,
+    num_outputs=2,
+)
 
 
 @tf_export("linalg.eigh")
@@ -558,6 +637,7 @@ def eigvalsh(tensor, name=None):
 
 # ---------------------------------------------------------------- LU
 
+
 def _lu_forward(x, output_idx_type):
     """Partial pivoting (first largest |pivot| in the column), as Eigen's PartialPivLU."""
     lu = x.astype(_compute_dtype(x)).copy()
@@ -571,36 +651,47 @@ def _lu_forward(x, output_idx_type):
         perm[rows, k], perm[rows, piv] = perm[rows, piv], perm[rows, k].copy()
         pivot = flat[:, k, k][:, None]
         with xp.errstate(all="ignore"):
-            factors = xp.where(pivot != 0, flat[:, k + 1:, k] / xp.where(pivot != 0, pivot, 1), 0)
-        flat[:, k + 1:, k] = factors
-        flat[:, k + 1:, k + 1:] -= factors[:, :, None] * flat[:, k, k + 1:][:, None, :]
-    return flat.reshape(lu.shape).astype(x.dtype), \
-        perm.reshape(lu.shape[:-1]).astype(output_idx_type._np)
+            factors = xp.where(pivot != 0, flat[:, k + 1 :, k] / xp.where(pivot != 0, pivot, 1), 0)
+        flat[:, k + 1 :, k] = factors
+        flat[:, k + 1 :, k + 1 :] -= factors[:, :, None] * flat[:, k, k + 1 :][:, None, :]
+    return flat.reshape(lu.shape).astype(x.dtype), perm.reshape(lu.shape[:-1]).astype(
+        output_idx_type._np
+    )
 
 
 def _lu_grad(op, *grads):
     raise LookupError("gradient registry has no entry for: Lu")
 
 
-lu_op = defop("Lu", _lu_forward,
-              dtype_rule=lambda op, inputs, attrs: (_dtype_rule(op, inputs, attrs)[0],
-                                                    attrs["output_idx_type"]),
-              shape_rule=lambda op, inputs, attrs: (
-                  _square_shape(op, inputs, attrs)[0],
-                  TensorShape(None) if inputs[0].shape.rank is None else
-                  TensorShape(inputs[0].shape.as_list()[:-1])),
-              grad=_lu_grad, num_outputs=2)
+lu_op = defop(
+    "Lu",
+    _lu_forward,
+    dtype_rule=lambda op, inputs, attrs: (
+        _dtype_rule(op, inputs, attrs)[0],
+        attrs["output_idx_type"],
+    ),
+    shape_rule=lambda op, inputs, attrs: (
+        _square_shape(op, inputs, attrs)[0],
+        TensorShape(None)
+        if inputs[0].shape.rank is None
+        else TensorShape(inputs[0].shape.as_list()[:-1]),
+    ),
+    grad=_lu_grad,
+    num_outputs=2,
+)
 
 
 @tf_export("linalg.lu")
 def lu(input, output_idx_type=D.int32, name=None):
     """LU decomposition with partial pivoting: ``lu`` packs L (unit diagonal) and U, ``p`` is
     the row permutation (``input[p] = L @ U``)."""
-    return Lu(*apply(lu_op, L._value_of(input), output_idx_type=D.as_dtype(output_idx_type),
-                     name=name))
+    return Lu(
+        *apply(lu_op, L._value_of(input), output_idx_type=D.as_dtype(output_idx_type), name=name)
+    )
 
 
 # ---------------------------------------------------------------- composites
+
 
 @tf_export("linalg.pinv")
 def pinv(a, rcond=None, validate_args=False, name=None):
@@ -645,8 +736,9 @@ def matrix_rank(a, tol=None, validate_args=False, name=None):
     if tol is None:
         m = max(a.shape.as_list()[-2:])
         eps = float(xp.finfo(a.dtype._np).eps)
-        tol = M.multiply(_const(eps * m, a.dtype), reduction_ops.reduce_max(s, axis=-1,
-                                                                           keepdims=True))
+        tol = M.multiply(
+            _const(eps * m, a.dtype), reduction_ops.reduce_max(s, axis=-1, keepdims=True)
+        )
     else:
         tol = _const(tol, s.dtype) if not hasattr(tol, "dtype") else tol
     return reduction_ops.reduce_sum(M.cast(M.greater(s, tol), D.int32), axis=-1)
@@ -656,11 +748,32 @@ _PADE = {
     3: [120.0, 60.0, 12.0],
     5: [30240.0, 15120.0, 3360.0, 420.0, 30.0],
     7: [17297280.0, 8648640.0, 1995840.0, 277200.0, 25200.0, 1512.0, 56.0],
-    9: [17643225600.0, 8821612800.0, 2075673600.0, 302702400.0, 30270240.0, 2162160.0,
-        110880.0, 3960.0, 90.0],
-    13: [64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0,
-         129060195264000.0, 10559470521600.0, 670442572800.0, 33522128640.0, 1323241920.0,
-         40840800.0, 960960.0, 16380.0, 182.0],
+    9: [
+        17643225600.0,
+        8821612800.0,
+        2075673600.0,
+        302702400.0,
+        30270240.0,
+        2162160.0,
+        110880.0,
+        3960.0,
+        90.0,
+    ],
+    13: [
+        64764752532480000.0,
+        32382376266240000.0,
+        7771770303897600.0,
+        1187353796428800.0,
+        129060195264000.0,
+        10559470521600.0,
+        670442572800.0,
+        33522128640.0,
+        1323241920.0,
+        40840800.0,
+        960960.0,
+        16380.0,
+        182.0,
+    ],
 }
 
 
@@ -675,11 +788,21 @@ def _pade(matrix, order):
     if order == 13:
         m4 = L.matmul(m2, m2)
         m6 = L.matmul(m4, m2)
-        tmp_u = add(add(add(add(L.matmul(m6, add(add(m6, mul(b[11], m4)), mul(b[9], m2))),
-                                mul(b[7], m6)), mul(b[5], m4)), mul(b[3], m2)), mul(b[1], ident))
+        tmp_u = add(
+            add(
+                add(
+                    add(L.matmul(m6, add(add(m6, mul(b[11], m4)), mul(b[9], m2))), mul(b[7], m6)),
+                    mul(b[5], m4),
+                ),
+                mul(b[3], m2),
+            ),
+            mul(b[1], ident),
+        )
         tmp_v = add(add(mul(b[12], m6), mul(b[10], m4)), mul(b[8], m2))
-        v = add(add(add(add(L.matmul(m6, tmp_v), mul(b[6], m6)), mul(b[4], m4)),
-                    mul(b[2], m2)), mul(b[0], ident))
+        v = add(
+            add(add(add(L.matmul(m6, tmp_v), mul(b[6], m6)), mul(b[4], m4)), mul(b[2], m2)),
+            mul(b[0], ident),
+        )
         return L.matmul(matrix, tmp_u), v
     powers = [ident, m2]
     for _ in range(order // 2 - 1):
@@ -708,13 +831,19 @@ def matrix_exponential(input, name=None):
     dt = l1.dtype
     if matrix.dtype in (D.float16, D.float32, D.complex64):
         maxnorm, orders = 3.925724783138660, (3, 5, 7)
-        conds = (4.258730016922831e-001, 1.880152677804762e+000)
+        conds = (4.258730016922831e-001, 1.880152677804762e000)
     else:
         maxnorm, orders = 5.371920351148152, (3, 5, 7, 9, 13)
-        conds = (1.495585217958292e-002, 2.539398330063230e-001, 9.504178996162932e-001,
-                 2.097847961257068e+000)
-    squarings = M.maximum(M.floor(M.truediv(M.log(M.truediv(l1, _const(maxnorm, dt))),
-                                            M.log(_const(2.0, dt)))), _const(0.0, dt))
+        conds = (
+            1.495585217958292e-002,
+            2.539398330063230e-001,
+            9.504178996162932e-001,
+            2.097847961257068e000,
+        )
+    squarings = M.maximum(
+        M.floor(M.truediv(M.log(M.truediv(l1, _const(maxnorm, dt))), M.log(_const(2.0, dt)))),
+        _const(0.0, dt),
+    )
     scaled = M.truediv(matrix, M.cast(M.pow(_const(2.0, dt), squarings), matrix.dtype))
     pairs = [_pade(matrix, o) for o in orders[:-1]] + [_pade(scaled, orders[-1])]
     u, v = pairs[-1]
@@ -724,8 +853,7 @@ def matrix_exponential(input, name=None):
     result = matrix_solve(M.add(M.negative(u), v), M.add(u, v))
     n_sq = int(reduction_ops.reduce_max(squarings))
     for i in range(n_sq):
-        result = A.where(M.less(_const(float(i), dt), squarings), L.matmul(result, result),
-                         result)
+        result = A.where(M.less(_const(float(i), dt), squarings), L.matmul(result, result), result)
     return A.reshape(result, dims)
 
 
@@ -739,17 +867,22 @@ def _check_norm_args(ord, axis):
     if is_matrix:
         axis = tuple(axis)
         if not isinstance(axis[0], int) or not isinstance(axis[1], int) or axis[0] == axis[1]:
-            raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, "
-                             f"got {axis}")
+            raise ValueError(
+                f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}"
+            )
         if ord not in _MATRIX_NORMS:
-            raise ValueError(f"'ord' must be a supported matrix norm in "
-                             f"['euclidean', 'fro', 1, 2, inf], got {ord}")
+            raise ValueError(
+                f"'ord' must be a supported matrix norm in "
+                f"['euclidean', 'fro', 1, 2, inf], got {ord}"
+            )
     else:
         if not (isinstance(axis, int) or axis is None):
-            raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, "
-                             f"got {axis}")
+            raise ValueError(
+                f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}"
+            )
         if ord not in ("euclidean", 1, 2, float("inf")) and (
-                isinstance(ord, str) or not isinstance(ord, (int, float)) or ord <= 0):
+            isinstance(ord, str) or not isinstance(ord, (int, float)) or ord <= 0
+        ):
             raise ValueError(f"'ord' must be a supported vector norm, got {ord}")
         if axis is not None:
             axis = (axis,)
@@ -784,8 +917,10 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):
             result = rmax(result, None if axis is None else axis[0], keepdims=True)
         else:
             p = _const(ord, result.dtype)
-            result = M.pow(rsum(M.pow(result, p), None if axis is None else list(axis),
-                                keepdims=True), _const(1.0 / ord, result.dtype))
+            result = M.pow(
+                rsum(M.pow(result, p), None if axis is None else list(axis), keepdims=True),
+                _const(1.0 / ord, result.dtype),
+            )
     if not keepdims:
         result = A.squeeze(result, None if axis is None else list(axis))
     return result

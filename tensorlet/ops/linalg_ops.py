@@ -3,6 +3,7 @@ diagonal ops (diag, diag_part, set_diag, band_part, trace) and eye.
 
 Decompositions and solvers live in ``linalg_decomp_ops``; norms there too.
 """
+
 import functools
 import string
 
@@ -29,11 +30,13 @@ def conj(x):
     """``x`` conjugated when complex (real tensors are returned as they are)."""
     if x.dtype.is_complex:
         from tensorlet.ops import math_ops
+
         return math_ops.conj(x)
     return x
 
 
 # ---------------------------------------------------------------- matmul
+
 
 def _matmul_dims(a, b, ta, tb):
     m, k = (a[1], a[0]) if ta else (a[0], a[1])
@@ -46,21 +49,28 @@ def _matmul_shape(op, inputs, attrs):
     if a.rank is None or b.rank is None:
         return (TensorShape([None, None]),)
     if a.rank != 2 or b.rank != 2:
-        raise invalid(op.name, f"In[0] and In[1] ndims must be == 2: "
-                               f"{a.rank if a.rank != 2 else b.rank}")
-    m, k, k2, n = _matmul_dims(a.as_list(), b.as_list(), attrs["transpose_a"],
-                               attrs["transpose_b"])
+        raise invalid(
+            op.name, f"In[0] and In[1] ndims must be == 2: {a.rank if a.rank != 2 else b.rank}"
+        )
+    m, k, k2, n = _matmul_dims(a.as_list(), b.as_list(), attrs["transpose_a"], attrs["transpose_b"])
     if k is not None and k2 is not None and k != k2:
-        raise invalid(op.name, f"Matrix size-incompatible: In[0]: {_brackets(a)}, In[1]: "
-                               f"{_brackets(b)}")
+        raise invalid(
+            op.name, f"Matrix size-incompatible: In[0]: {_brackets(a)}, In[1]: {_brackets(b)}"
+        )
     return (TensorShape([m, n]),)
 
 
 def _matmul_forward(a, b, transpose_a, transpose_b):
-    if a.ndim != 2 or b.ndim != 2 or \
-            a.shape[0 if transpose_a else 1] != b.shape[1 if transpose_b else 0]:
-        _matmul_shape(mat_mul_op, (_Spec(a), _Spec(b)),
-                      {"transpose_a": transpose_a, "transpose_b": transpose_b})
+    if (
+        a.ndim != 2
+        or b.ndim != 2
+        or a.shape[0 if transpose_a else 1] != b.shape[1 if transpose_b else 0]
+    ):
+        _matmul_shape(
+            mat_mul_op,
+            (_Spec(a), _Spec(b)),
+            {"transpose_a": transpose_a, "transpose_b": transpose_b},
+        )
     return xp.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
 
 
@@ -78,13 +88,20 @@ def _matmul_grad(op, dy):
         return [matmul(dy, b), matmul(dy, a, transpose_a=True)]
     if ta and not tb:
         return [matmul(b, dy, transpose_b=True), matmul(a, dy)]
-    return [matmul(b, dy, transpose_a=True, transpose_b=True),
-            matmul(dy, a, transpose_a=True, transpose_b=True)]
+    return [
+        matmul(b, dy, transpose_a=True, transpose_b=True),
+        matmul(dy, a, transpose_a=True, transpose_b=True),
+    ]
 
 
 _MATMUL_TYPES = R.NUMERIC
-mat_mul_op = defop("MatMul", _matmul_forward, dtype_rule=R.same_dtype(_MATMUL_TYPES),
-                   shape_rule=_matmul_shape, grad=_matmul_grad)
+mat_mul_op = defop(
+    "MatMul",
+    _matmul_forward,
+    dtype_rule=R.same_dtype(_MATMUL_TYPES),
+    shape_rule=_matmul_shape,
+    grad=_matmul_grad,
+)
 
 
 def _batch_matmul_shape(op, inputs, attrs):
@@ -100,11 +117,17 @@ def _batch_matmul_shape(op, inputs, attrs):
     try:
         batch = R.broadcast_shapes(TensorShape(da[:-2]), TensorShape(db[:-2]), op.name)
     except errors.InvalidArgumentError:
-        raise invalid(op.name, f"In[0] and In[1] must have compatible batch dimensions: "
-                               f"{_brackets(da)} vs. {_brackets(db)}") from None
+        raise invalid(
+            op.name,
+            f"In[0] and In[1] must have compatible batch dimensions: "
+            f"{_brackets(da)} vs. {_brackets(db)}",
+        ) from None
     if k is not None and k2 is not None and k != k2:
-        raise invalid(op.name, f"In[0] mismatch In[1] shape: {k} vs. {k2}: {_brackets(da)} "
-                               f"{_brackets(db)} {int(attrs['adj_x'])} {int(attrs['adj_y'])}")
+        raise invalid(
+            op.name,
+            f"In[0] mismatch In[1] shape: {k} vs. {k2}: {_brackets(da)} "
+            f"{_brackets(db)} {int(attrs['adj_x'])} {int(attrs['adj_y'])}",
+        )
     return (TensorShape(batch.as_list() + [m, n]),)
 
 
@@ -114,15 +137,16 @@ def _adjoint_last(x):
 
 
 def _batch_matmul_forward(x, y, adj_x, adj_y):
-    if x.ndim < 2 or y.ndim < 2 or \
-            x.shape[-2 if adj_x else -1] != y.shape[-1 if adj_y else -2]:
-        _batch_matmul_shape(batch_mat_mul_v2_op, (_Spec(x), _Spec(y)),
-                            {"adj_x": adj_x, "adj_y": adj_y})
+    if x.ndim < 2 or y.ndim < 2 or x.shape[-2 if adj_x else -1] != y.shape[-1 if adj_y else -2]:
+        _batch_matmul_shape(
+            batch_mat_mul_v2_op, (_Spec(x), _Spec(y)), {"adj_x": adj_x, "adj_y": adj_y}
+        )
     try:
         return xp.matmul(_adjoint_last(x) if adj_x else x, _adjoint_last(y) if adj_y else y)
     except ValueError:
-        _batch_matmul_shape(batch_mat_mul_v2_op, (_Spec(x), _Spec(y)),
-                            {"adj_x": adj_x, "adj_y": adj_y})
+        _batch_matmul_shape(
+            batch_mat_mul_v2_op, (_Spec(x), _Spec(y)), {"adj_x": adj_x, "adj_y": adj_y}
+        )
         raise
 
 
@@ -137,20 +161,37 @@ def _batch_matmul_grad(op, dy):
     elif not ay:
         gx, gy = matmul(y, dy, adjoint_b=True), matmul(x, dy)
     else:
-        gx, gy = matmul(y, dy, adjoint_a=True, adjoint_b=True), \
-            matmul(dy, x, adjoint_a=True, adjoint_b=True)
+        gx, gy = (
+            matmul(y, dy, adjoint_a=True, adjoint_b=True),
+            matmul(dy, x, adjoint_a=True, adjoint_b=True),
+        )
     return [A.unbroadcast(gx, x.shape.as_list()), A.unbroadcast(gy, y.shape.as_list())]
 
 
-batch_mat_mul_v2_op = defop("BatchMatMulV2", _batch_matmul_forward,
-                            dtype_rule=R.same_dtype(_MATMUL_TYPES),
-                            shape_rule=_batch_matmul_shape, grad=_batch_matmul_grad)
+batch_mat_mul_v2_op = defop(
+    "BatchMatMulV2",
+    _batch_matmul_forward,
+    dtype_rule=R.same_dtype(_MATMUL_TYPES),
+    shape_rule=_batch_matmul_shape,
+    grad=_batch_matmul_grad,
+)
 
 
 @tf_export("linalg.matmul", "matmul")
-def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
-           a_is_sparse=False, b_is_sparse=False, output_type=None, grad_a=False, grad_b=False,
-           name=None):
+def matmul(
+    a,
+    b,
+    transpose_a=False,
+    transpose_b=False,
+    adjoint_a=False,
+    adjoint_b=False,
+    a_is_sparse=False,
+    b_is_sparse=False,
+    output_type=None,
+    grad_a=False,
+    grad_b=False,
+    name=None,
+):
     """Matrix product ``a @ b`` of the innermost two dimensions, batch dimensions broadcast.
 
     ``transpose_*``/``adjoint_*`` transpose (and conjugate) an operand first; rank-2 inputs use
@@ -174,17 +215,25 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
             a, adjoint_a = conj(a), True
         if transpose_b:
             b, adjoint_b = conj(b), True
-        out = apply(batch_mat_mul_v2_op, a, b, adj_x=bool(adjoint_a), adj_y=bool(adjoint_b),
-                    name=name)
+        out = apply(
+            batch_mat_mul_v2_op, a, b, adj_x=bool(adjoint_a), adj_y=bool(adjoint_b), name=name
+        )
     else:
         if adjoint_a:
             a, transpose_a = conj(a), True
         if adjoint_b:
             b, transpose_b = conj(b), True
-        out = apply(mat_mul_op, a, b, transpose_a=bool(transpose_a),
-                    transpose_b=bool(transpose_b), name=name)
+        out = apply(
+            mat_mul_op,
+            a,
+            b,
+            transpose_a=bool(transpose_a),
+            transpose_b=bool(transpose_b),
+            name=name,
+        )
     if output_type is not None and D.as_dtype(output_type) is not out.dtype:
         from tensorlet.ops import math_ops
+
         out = math_ops.cast(out, output_type)
     return out
 
@@ -202,8 +251,9 @@ Tensor._override_operator("__rmatmul__", lambda a, b: matmul(b, a))
 
 
 @tf_export("linalg.matvec")
-def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False,
-           name=None):
+def matvec(
+    a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False, name=None
+):
     """Matrix-vector product ``a @ b`` on the innermost dimensions (batch dims broadcast)."""
     a = _value_of(a)
     b = _value_of(b, a.dtype)
@@ -213,15 +263,20 @@ def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_spa
 
 # ---------------------------------------------------------------- cross
 
+
 def _cross_shape(op, inputs, attrs):
     a, b = inputs[0].shape, inputs[1].shape
     if a.rank is not None and b.rank is not None:
         if not a.is_compatible_with(b):
-            raise invalid(op.name, f"Both inputs must be of same shape: {_brackets(a)} vs. "
-                                   f"{_brackets(b)}")
+            raise invalid(
+                op.name, f"Both inputs must be of same shape: {_brackets(a)} vs. {_brackets(b)}"
+            )
         if a.as_list()[-1:] not in ([3], [None]):
-            raise invalid(op.name, f"Trailing dimension must be of size 3 but is "
-                                   f"{a.as_list()[-1] if a.rank else 'none'}")
+            raise invalid(
+                op.name,
+                f"Trailing dimension must be of size 3 but is "
+                f"{a.as_list()[-1] if a.rank else 'none'}",
+            )
     return (a.merge_with(b),)
 
 
@@ -231,9 +286,13 @@ def _cross_forward(a, b):
     return xp.cross(a, b)
 
 
-cross_op = defop("Cross", _cross_forward, dtype_rule=R.same_dtype(R.REAL),
-                 shape_rule=_cross_shape,
-                 grad=lambda op, dy: [cross(op.inputs[1], dy), cross(dy, op.inputs[0])])
+cross_op = defop(
+    "Cross",
+    _cross_forward,
+    dtype_rule=R.same_dtype(R.REAL),
+    shape_rule=_cross_shape,
+    grad=lambda op, dy: [cross(op.inputs[1], dy), cross(dy, op.inputs[0])],
+)
 
 
 @tf_export("linalg.cross")
@@ -265,13 +324,16 @@ def _parse_einsum(equation, ranks):
         if _ELL in t:
             pre, _, post = t.partition(_ELL)
             if ne < 0:
-                raise ValueError(f"Expected input of rank {len(t) - 3} or more for subscripts "
-                                 f"{t}, got {r}")
+                raise ValueError(
+                    f"Expected input of rank {len(t) - 3} or more for subscripts {t}, got {r}"
+                )
             labels.append(list(pre) + [(".", j) for j in _pyrange(e_max - ne, e_max)] + list(post))
         else:
             if len(t) != r:
-                raise ValueError(f"Expected {r} subscripts for input of rank {r} in equation "
-                                 f"{equation}, but got {len(t)}: {t}")
+                raise ValueError(
+                    f"Expected {r} subscripts for input of rank {r} in equation "
+                    f"{equation}, but got {len(t)}: {t}"
+                )
             labels.append(list(t))
     ell = [(".", j) for j in _pyrange(e_max)]
     if arrow:
@@ -298,9 +360,12 @@ def _einsum_sizes(op_name, labels, shapes):
             if prev is None or prev == 1:
                 sizes[l] = d if prev is None or d is not None else prev
             elif d is not None and d != 1 and d != prev:
-                raise invalid(op_name, f"Expected dimension {prev} at axis "
-                                       f"{ls.index(l)} of the input shaped "
-                                       f"{_brackets(shape)} but got dimension {d}")
+                raise invalid(
+                    op_name,
+                    f"Expected dimension {prev} at axis "
+                    f"{ls.index(l)} of the input shaped "
+                    f"{_brackets(shape)} but got dimension {d}",
+                )
     return sizes
 
 
@@ -380,7 +445,8 @@ def _einsum_operand_grad(dy, xs, k, labels, out, shapes, sizes, mapping, free):
     kept = [l for l in unique if l in elsewhere and not (own_dim[l] == 1 and sizes[l] != 1)]
     others = [conj(x) for j, x in enumerate(xs) if j != k]
     terms = ["".join(mapping[l] for l in out)] + [
-        "".join(mapping[l] for l in ls) for j, ls in enumerate(labels) if j != k]
+        "".join(mapping[l] for l in ls) for j, ls in enumerate(labels) if j != k
+    ]
     g = einsum(",".join(terms) + "->" + "".join(mapping[l] for l in kept), dy, *others)
     if len(kept) != len(unique):
         g = A.reshape(g, [own_dim[l] if l in kept else 1 for l in unique])
@@ -392,13 +458,12 @@ def _einsum_operand_grad(dy, xs, k, labels, out, shapes, sizes, mapping, free):
 
 def _expand_diagonals(g, unique, mine, dims, mapping, free):
     """Places g (labels ``unique``) on the diagonals of the repeated labels of ``mine``."""
-    from tensorlet.ops import linalg_ops
     seen, target, eyes, eye_terms = set(), [], [], []
     for l in mine:
         if l in seen:
             new = next(free)
             target.append(new)
-            eyes.append(linalg_ops.eye(dims[l], dtype=g.dtype))
+            eyes.append(eye(dims[l], dtype=g.dtype))
             eye_terms.append(mapping[l] + new)
         else:
             seen.add(l)
@@ -407,8 +472,13 @@ def _expand_diagonals(g, unique, mine, dims, mapping, free):
     return einsum(",".join([src] + eye_terms) + "->" + "".join(target), g, *eyes)
 
 
-einsum_op = defop("Einsum", _einsum_forward, dtype_rule=R.same_dtype(R.NUMERIC),
-                  shape_rule=_einsum_shape, grad=_einsum_grad)
+einsum_op = defop(
+    "Einsum",
+    _einsum_forward,
+    dtype_rule=R.same_dtype(R.NUMERIC),
+    shape_rule=_einsum_shape,
+    grad=_einsum_grad,
+)
 
 
 @tf_export("einsum", "linalg.einsum")
@@ -419,14 +489,18 @@ def einsum(equation, *inputs, **kwargs):
     name = kwargs.pop("name", None)
     kwargs.pop("optimize", None)
     if kwargs:
-        raise TypeError(f"Invalid keyword arguments for this function: "
-                        f"{', '.join(sorted(kwargs))}. Expected: name, optimize")
-    inputs = A.match_dtypes([_value_of(x) if getattr(type(x), "_is_variable", False) else x
-                             for x in inputs])
+        raise TypeError(
+            f"Invalid keyword arguments for this function: "
+            f"{', '.join(sorted(kwargs))}. Expected: name, optimize"
+        )
+    inputs = A.match_dtypes(
+        [_value_of(x) if getattr(type(x), "_is_variable", False) else x for x in inputs]
+    )
     return apply(einsum_op, *inputs, equation=str(equation), name=name)
 
 
 # ---------------------------------------------------------------- tensordot
+
 
 def _tensordot_axes(a_rank, b_rank, axes):
     axes = A.py_value(axes)
@@ -434,9 +508,11 @@ def _tensordot_axes(a_rank, b_rank, axes):
         if axes < 0:
             raise ValueError(f"`axes` must be at least 0. Received: {axes}.")
         if axes > a_rank or axes > b_rank:
-            raise ValueError(f"`axes` must not be larger than the number of dimensions of "
-                             f"tensor {a_rank if axes > a_rank else b_rank}.  Received {axes}, "
-                             f"vs tensor dimensions {a_rank}.")
+            raise ValueError(
+                f"`axes` must not be larger than the number of dimensions of "
+                f"tensor {a_rank if axes > a_rank else b_rank}.  Received {axes}, "
+                f"vs tensor dimensions {a_rank}."
+            )
         return list(_pyrange(a_rank - axes, a_rank)), list(_pyrange(axes))
     if len(axes) != 2:
         raise ValueError(f"`axes` must be an integer or have length 2. Received {axes}.")
@@ -444,8 +520,9 @@ def _tensordot_axes(a_rank, b_rank, axes):
     a_axes = [a_axes] if isinstance(a_axes, int) else list(a_axes)
     b_axes = [b_axes] if isinstance(b_axes, int) else list(b_axes)
     if len(a_axes) != len(b_axes):
-        raise ValueError(f"Different number of contraction axes `a` and `b`, {len(a_axes)} != "
-                         f"{len(b_axes)}.")
+        raise ValueError(
+            f"Different number of contraction axes `a` and `b`, {len(a_axes)} != {len(b_axes)}."
+        )
     return [x % a_rank for x in a_axes], [x % b_rank for x in b_axes]
 
 
@@ -459,10 +536,14 @@ def tensordot(a, b, axes, name=None):
     a_axes, b_axes = _tensordot_axes(len(da), len(db), axes)
     a_free = [i for i in _pyrange(len(da)) if i not in a_axes]
     b_free = [i for i in _pyrange(len(db)) if i not in b_axes]
-    a_mat = A.reshape(A.transpose(a, a_free + a_axes),
-                      [_prod([da[i] for i in a_free]), _prod([da[i] for i in a_axes])])
-    b_mat = A.reshape(A.transpose(b, b_axes + b_free),
-                      [_prod([db[i] for i in b_axes]), _prod([db[i] for i in b_free])])
+    a_mat = A.reshape(
+        A.transpose(a, a_free + a_axes),
+        [_prod([da[i] for i in a_free]), _prod([da[i] for i in a_axes])],
+    )
+    b_mat = A.reshape(
+        A.transpose(b, b_axes + b_free),
+        [_prod([db[i] for i in b_axes]), _prod([db[i] for i in b_free])],
+    )
     out = matmul(a_mat, b_mat)
     return A.reshape(out, [da[i] for i in a_free] + [db[i] for i in b_free])
 
@@ -475,6 +556,7 @@ def _prod(dims):
 
 
 # ---------------------------------------------------------------- diagonals and bands
+
 
 def _diag_len(rows, cols, d):
     return min(rows + min(0, d), cols - max(0, d))
@@ -489,12 +571,17 @@ def _diag_offset(d, max_len, rows, cols, align):
 def _check_k(op_name, k, rows, cols):
     lo, hi = k
     if lo > hi:
-        raise invalid(op_name, f"lower_diag_index must not be larger than upper_diag_index: "
-                               f"{lo} > {hi}")
-    if rows is not None and cols is not None and not (
-            (-rows < lo < cols or lo == 0) and (-rows < hi < cols or hi == 0)):
-        raise invalid(op_name, f"The diagonal indices must be in the range [{-rows}, {cols}), "
-                               f"got {k}")
+        raise invalid(
+            op_name, f"lower_diag_index must not be larger than upper_diag_index: {lo} > {hi}"
+        )
+    if (
+        rows is not None
+        and cols is not None
+        and not ((-rows < lo < cols or lo == 0) and (-rows < hi < cols or hi == 0))
+    ):
+        raise invalid(
+            op_name, f"The diagonal indices must be in the range [{-rows}, {cols}), got {k}"
+        )
 
 
 def _diag_part_forward(x, pad, k, align):
@@ -507,7 +594,7 @@ def _diag_part_forward(x, pad, k, align):
         n = _diag_len(rows, cols, d)
         r = xp.arange(max(0, -d), max(0, -d) + n)
         off = _diag_offset(d, max_len, rows, cols, align)
-        out[..., i, off:off + n] = x[..., r, r + d]
+        out[..., i, off : off + n] = x[..., r, r + d]
     return out[..., 0, :] if lo == hi else out
 
 
@@ -551,7 +638,7 @@ def _diag_forward(diagonal, pad, k, num_rows, num_cols, align):
         n = _diag_len(rows, cols, d)
         r = xp.arange(max(0, -d), max(0, -d) + n)
         off = _diag_offset(d, max_len, rows, cols, align)
-        out[..., r, r + d] = diagonal[..., i, off:off + n]
+        out[..., r, r + d] = diagonal[..., i, off : off + n]
     return out
 
 
@@ -581,27 +668,47 @@ def _set_diag_forward(x, diagonal, k, align):
         n = _diag_len(rows, cols, d)
         r = xp.arange(max(0, -d), max(0, -d) + n)
         off = _diag_offset(d, max_len, rows, cols, align)
-        out[..., r, r + d] = diagonal[..., i, off:off + n]
+        out[..., r, r + d] = diagonal[..., i, off : off + n]
     return out
 
 
 def _diag_part_grad(op, dy, *_):
     dims = op.inputs[0].shape.as_list()
     k, align = op.get_attr("k"), op.get_attr("align")
-    return [apply(matrix_diag_v3_op, dy, _zero(dy.dtype), k=k, num_rows=dims[-2],
-                  num_cols=dims[-1], align=align), None]
+    return [
+        apply(
+            matrix_diag_v3_op,
+            dy,
+            _zero(dy.dtype),
+            k=k,
+            num_rows=dims[-2],
+            num_cols=dims[-1],
+            align=align,
+        ),
+        None,
+    ]
 
 
 def _diag_grad(op, dy):
-    return [apply(matrix_diag_part_v3_op, dy, _zero(dy.dtype), k=op.get_attr("k"),
-                  align=op.get_attr("align")), None]
+    return [
+        apply(
+            matrix_diag_part_v3_op,
+            dy,
+            _zero(dy.dtype),
+            k=op.get_attr("k"),
+            align=op.get_attr("align"),
+        ),
+        None,
+    ]
 
 
 def _set_diag_grad(op, dy):
     k, align = op.get_attr("k"), op.get_attr("align")
     diag = op.inputs[1]
-    return [apply(matrix_set_diag_v3_op, dy, A.zeros_like(diag), k=k, align=align),
-            apply(matrix_diag_part_v3_op, dy, _zero(dy.dtype), k=k, align=align)]
+    return [
+        apply(matrix_set_diag_v3_op, dy, A.zeros_like(diag), k=k, align=align),
+        apply(matrix_diag_part_v3_op, dy, _zero(dy.dtype), k=k, align=align),
+    ]
 
 
 def _zero(dtype):
@@ -613,17 +720,28 @@ def _same_first(op, inputs, attrs):
     for i, t in enumerate(inputs[1:], 1):
         if t.dtype is not d:
             from tensorlet.ops.op_def import dtype_mismatch
+
             raise dtype_mismatch(op, i, d, t.dtype)
     return (d,)
 
 
-matrix_diag_part_v3_op = defop("MatrixDiagPartV3", _diag_part_forward, dtype_rule=_same_first,
-                               shape_rule=_diag_part_shape, grad=_diag_part_grad)
-matrix_diag_v3_op = defop("MatrixDiagV3", _diag_forward, dtype_rule=_same_first,
-                          shape_rule=_diag_shape, grad=_diag_grad)
-matrix_set_diag_v3_op = defop("MatrixSetDiagV3", _set_diag_forward, dtype_rule=_same_first,
-                              shape_rule=lambda op, inputs, attrs: (inputs[0].shape,),
-                              grad=_set_diag_grad)
+matrix_diag_part_v3_op = defop(
+    "MatrixDiagPartV3",
+    _diag_part_forward,
+    dtype_rule=_same_first,
+    shape_rule=_diag_part_shape,
+    grad=_diag_part_grad,
+)
+matrix_diag_v3_op = defop(
+    "MatrixDiagV3", _diag_forward, dtype_rule=_same_first, shape_rule=_diag_shape, grad=_diag_grad
+)
+matrix_set_diag_v3_op = defop(
+    "MatrixSetDiagV3",
+    _set_diag_forward,
+    dtype_rule=_same_first,
+    shape_rule=lambda op, inputs, attrs: (inputs[0].shape,),
+    grad=_set_diag_grad,
+)
 
 _ALIGNS = ("LEFT_RIGHT", "RIGHT_LEFT", "LEFT_LEFT", "RIGHT_RIGHT")
 
@@ -635,20 +753,30 @@ def _k_attr(k):
 
 def _align(align):
     if align not in _ALIGNS:
-        raise ValueError(f"Attr 'align' of '{align}' is not in the list of allowed values: "
-                         + ", ".join(f'"{a}"' for a in _ALIGNS))
+        raise ValueError(
+            f"Attr 'align' of '{align}' is not in the list of allowed values: "
+            + ", ".join(f'"{a}"' for a in _ALIGNS)
+        )
     return align
 
 
 @tf_export("linalg.diag")
-def matrix_diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
-                align="RIGHT_LEFT"):
+def matrix_diag(
+    diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0, align="RIGHT_LEFT"
+):
     """A batched matrix with ``diagonal`` on diagonal ``k`` (a (lo, hi) range takes a
     ``[..., num_diags, max_len]`` input), ``padding_value`` elsewhere."""
     diagonal = _value_of(diagonal)
     pad = convert_to_tensor(padding_value, dtype=diagonal.dtype)
-    return apply(matrix_diag_v3_op, diagonal, pad, k=_k_attr(k), num_rows=py_int(num_rows),
-                 num_cols=py_int(num_cols), align=_align(align))
+    return apply(
+        matrix_diag_v3_op,
+        diagonal,
+        pad,
+        k=_k_attr(k),
+        num_rows=py_int(num_rows),
+        num_cols=py_int(num_cols),
+        align=_align(align),
+    )
 
 
 @tf_export("linalg.diag_part")
@@ -675,21 +803,32 @@ def _tensor_diag_forward(d):
 def _tensor_diag_part_forward(x):
     h = x.ndim // 2
     if x.ndim % 2 or x.shape[:h] != x.shape[h:]:
-        raise invalid("DiagPart", f"Invalid shape {_brackets(x.shape)}: dimensions must be "
-                                  "[d1, ..., dk, d1, ..., dk]")
+        raise invalid(
+            "DiagPart",
+            f"Invalid shape {_brackets(x.shape)}: dimensions must be [d1, ..., dk, d1, ..., dk]",
+        )
     n = _prod(x.shape[:h])
     return x.reshape(n, n)[xp.arange(n), xp.arange(n)].reshape(x.shape[:h])
 
 
-diag_op = defop("Diag", _tensor_diag_forward, dtype_rule=R.same_dtype(R.NUMERIC),
-                shape_rule=lambda op, inputs, attrs: (inputs[0].shape.concatenate(
-                    inputs[0].shape),),
-                grad=lambda op, dy: [tensor_diag_part(dy)])
-diag_part_op = defop("DiagPart", _tensor_diag_part_forward, dtype_rule=R.same_dtype(R.NUMERIC),
-                     shape_rule=lambda op, inputs, attrs: (
-                         TensorShape(None) if inputs[0].shape.rank is None else
-                         TensorShape(inputs[0].shape.as_list()[:inputs[0].shape.rank // 2]),),
-                     grad=lambda op, dy: [tensor_diag(dy)])
+diag_op = defop(
+    "Diag",
+    _tensor_diag_forward,
+    dtype_rule=R.same_dtype(R.NUMERIC),
+    shape_rule=lambda op, inputs, attrs: (inputs[0].shape.concatenate(inputs[0].shape),),
+    grad=lambda op, dy: [tensor_diag_part(dy)],
+)
+diag_part_op = defop(
+    "DiagPart",
+    _tensor_diag_part_forward,
+    dtype_rule=R.same_dtype(R.NUMERIC),
+    shape_rule=lambda op, inputs, attrs: (
+        TensorShape(None)
+        if inputs[0].shape.rank is None
+        else TensorShape(inputs[0].shape.as_list()[: inputs[0].shape.rank // 2]),
+    ),
+    grad=lambda op, dy: [tensor_diag(dy)],
+)
 
 
 @tf_export("linalg.tensor_diag", "compat.v1.diag")
@@ -707,34 +846,50 @@ def tensor_diag_part(input, name=None):
 def _band_forward(x, num_lower, num_upper):
     rows, cols = x.shape[-2:]
     if num_lower > rows:
-        raise invalid("MatrixBandPart", f"num_lower must be negative or less or equal to number "
-                                        f"of rows ({rows}) got: {num_lower}")
+        raise invalid(
+            "MatrixBandPart",
+            f"num_lower must be negative or less or equal to number "
+            f"of rows ({rows}) got: {num_lower}",
+        )
     if num_upper > cols:
-        raise invalid("MatrixBandPart", f"num_upper must be negative or less or equal to number "
-                                        f"of columns ({cols}) got: {num_upper}")
+        raise invalid(
+            "MatrixBandPart",
+            f"num_upper must be negative or less or equal to number "
+            f"of columns ({cols}) got: {num_upper}",
+        )
     i = xp.arange(rows)[:, None]
     j = xp.arange(cols)[None, :]
     keep = ((num_lower < 0) | (i - j <= num_lower)) & ((num_upper < 0) | (j - i <= num_upper))
     return xp.where(keep, x, xp.zeros((), dtype=x.dtype))
 
 
-matrix_band_part_op = defop("MatrixBandPart", _band_forward, dtype_rule=R.same_dtype(),
-                            shape_rule=R.unchanged,
-                            grad=lambda op, dy: [apply(matrix_band_part_op, dy, **op.attrs)])
+matrix_band_part_op = defop(
+    "MatrixBandPart",
+    _band_forward,
+    dtype_rule=R.same_dtype(),
+    shape_rule=R.unchanged,
+    grad=lambda op, dy: [apply(matrix_band_part_op, dy, **op.attrs)],
+)
 
 
 @tf_export("linalg.band_part")
 def band_part(input, num_lower, num_upper, name=None):
     """Keeps ``num_lower`` sub- and ``num_upper`` super-diagonals (negative: all), zeroes the
     rest: ``band_part(x, -1, 0)`` is the lower triangle."""
-    return apply(matrix_band_part_op, _value_of(input), num_lower=py_int(num_lower),
-                 num_upper=py_int(num_upper), name=name)
+    return apply(
+        matrix_band_part_op,
+        _value_of(input),
+        num_lower=py_int(num_lower),
+        num_upper=py_int(num_upper),
+        name=name,
+    )
 
 
 @tf_export("linalg.trace")
 def trace(x, name=None):
     """Sum of the main diagonal of each innermost matrix."""
     from tensorlet.ops import reduction_ops
+
     return reduction_ops.reduce_sum(matrix_diag_part(x), [-1], name=name)
 
 

@@ -4,6 +4,7 @@
 Jacobian-vector product along a random direction (float64, O(1) evaluations whatever the size):
 ``<u, J v>`` from the tape must equal ``(<u, f(x + e v)> - <u, f(x - e v)>) / 2e``.
 """
+
 import numpy as np
 
 import tensorlet as tf
@@ -33,8 +34,11 @@ def check_grad(fn, *args, wrt=None, eps=1e-6, rtol=1e-6, atol=1e-8, seed=0):
             tape.watch(conv[i])
         outs = [o for o in _flat_outputs(fn(*conv)) if o.dtype.is_floating]
     ups = [rng.standard_normal(o.shape.as_list()) for o in outs]
-    grads = tape.gradient(outs, [conv[i] for i in wrt],
-                          output_gradients=[tf.constant(u, dtype=o.dtype) for u, o in zip(ups, outs)])
+    grads = tape.gradient(
+        outs,
+        [conv[i] for i in wrt],
+        output_gradients=[tf.constant(u, dtype=o.dtype) for u, o in zip(ups, outs)],
+    )
     dirs = [rng.standard_normal(np.shape(args[i])) for i in wrt]
     vjp = 0.0
     for g, v in zip(grads, dirs):

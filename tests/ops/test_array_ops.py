@@ -2,11 +2,12 @@
 
 Test mode (conftest) checks every op's static shape inference against its eager result.
 """
+
 import numpy as np
 import pytest
+from _gradcheck import check_grad
 
 import tensorlet as tf
-from _gradcheck import check_grad
 
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal((2, 3, 4)).astype(np.float32)
@@ -15,8 +16,9 @@ IDX = np.array([[2, 0], [1, 1]], np.int32)
 
 
 def _pad_ref(mode, cv=0):
-    return lambda x: np.pad(x, [[1, 2], [2, 1]], mode=mode, **({"constant_values": cv}
-                                                              if mode == "constant" else {}))
+    return lambda x: np.pad(
+        x, [[1, 2], [2, 1]], mode=mode, **({"constant_values": cv} if mode == "constant" else {})
+    )
 
 
 def _one_hot_ref(idx, depth):
@@ -35,90 +37,211 @@ def _scatter_add_ref(t, idx, upd):
 
 FORWARD = [  # (id, tensorlet call on inputs, NumPy reference, inputs)
     ("reshape", lambda x: tf.reshape(x, [4, -1]), lambda x: x.reshape(4, -1), [X]),
-    ("reshape_tensor_shape", lambda x: tf.reshape(x, tf.constant([6, 4])),
-     lambda x: x.reshape(6, 4), [X]),
-    ("reshape_empty", lambda x: tf.reshape(x, [0, -1]), lambda x: x.reshape(0, 3),
-     [np.zeros((0, 3), np.float32)]),
+    (
+        "reshape_tensor_shape",
+        lambda x: tf.reshape(x, tf.constant([6, 4])),
+        lambda x: x.reshape(6, 4),
+        [X],
+    ),
+    (
+        "reshape_empty",
+        lambda x: tf.reshape(x, [0, -1]),
+        lambda x: x.reshape(0, 3),
+        [np.zeros((0, 3), np.float32)],
+    ),
     ("transpose", lambda x: tf.transpose(x), lambda x: x.T, [X]),
     ("transpose_perm", lambda x: tf.transpose(x, [2, 0, 1]), lambda x: x.transpose(2, 0, 1), [X]),
     ("matrix_transpose", tf.linalg.matrix_transpose, lambda x: x.swapaxes(-1, -2), [X]),
+    (
+        "transpose_conjugate",
+        lambda x: tf.transpose(x, conjugate=True),
+        lambda x: x.conj().T,
+        [np.array([[1 + 2j, 3 - 1j]], np.complex64)],
+    ),
+    (
+        "adjoint",
+        tf.linalg.adjoint,
+        lambda x: x.conj().swapaxes(-1, -2),
+        [np.array([[[1 + 2j, 3 - 1j]]], np.complex128)],
+    ),
     ("expand_dims", lambda x: tf.expand_dims(x, -2), lambda x: np.expand_dims(x, -2), [X]),
-    ("squeeze", lambda x: tf.squeeze(x, [0, 2]), lambda x: x.squeeze((0, 2)),
-     [np.ones((1, 3, 1, 2), np.float32)]),
+    (
+        "squeeze",
+        lambda x: tf.squeeze(x, [0, 2]),
+        lambda x: x.squeeze((0, 2)),
+        [np.ones((1, 3, 1, 2), np.float32)],
+    ),
     ("squeeze_all", tf.squeeze, np.squeeze, [np.ones((1, 3, 1, 2), np.float32)]),
-    ("concat", lambda a, b: tf.concat([a, b], -1), lambda a, b: np.concatenate([a, b], -1),
-     [X, X]),
+    ("concat", lambda a, b: tf.concat([a, b], -1), lambda a, b: np.concatenate([a, b], -1), [X, X]),
     ("stack", lambda a, b: tf.stack([a, b], axis=1), lambda a, b: np.stack([a, b], 1), [X, X]),
     ("unstack", lambda x: tf.unstack(x, axis=1), lambda x: list(np.moveaxis(x, 1, 0)), [X]),
     ("split_num", lambda x: tf.split(x, 2, axis=2), lambda x: np.split(x, 2, 2), [X]),
-    ("split_sizes", lambda x: tf.split(x, [1, -1, 1], axis=2),
-     lambda x: np.split(x, [1, 3], 2), [X]),
+    (
+        "split_sizes",
+        lambda x: tf.split(x, [1, -1, 1], axis=2),
+        lambda x: np.split(x, [1, 3], 2),
+        [X],
+    ),
     ("tile", lambda x: tf.tile(x, [2, 1, 3]), lambda x: np.tile(x, (2, 1, 3)), [X]),
     ("repeat_scalar", lambda x: tf.repeat(x, 2, axis=1), lambda x: np.repeat(x, 2, 1), [M]),
-    ("repeat_vector", lambda x: tf.repeat(x, [1, 0, 2], axis=0),
-     lambda x: np.repeat(x, [1, 0, 2], 0), [M]),
+    (
+        "repeat_vector",
+        lambda x: tf.repeat(x, [1, 0, 2], axis=0),
+        lambda x: np.repeat(x, [1, 0, 2], 0),
+        [M],
+    ),
     ("repeat_flat", lambda x: tf.repeat(x, 2), lambda x: np.repeat(x, 2), [M]),
     ("pad_constant", lambda x: tf.pad(x, [[1, 2], [2, 1]]), _pad_ref("constant"), [M]),
-    ("pad_value", lambda x: tf.pad(x, [[1, 2], [2, 1]], constant_values=-7.5),
-     _pad_ref("constant", -7.5), [M]),
+    (
+        "pad_value",
+        lambda x: tf.pad(x, [[1, 2], [2, 1]], constant_values=-7.5),
+        _pad_ref("constant", -7.5),
+        [M],
+    ),
     ("pad_reflect", lambda x: tf.pad(x, [[1, 2], [2, 1]], "reflect"), _pad_ref("reflect"), [M]),
-    ("pad_symmetric", lambda x: tf.pad(x, [[1, 2], [2, 1]], "SYMMETRIC"), _pad_ref("symmetric"),
-     [M]),
+    (
+        "pad_symmetric",
+        lambda x: tf.pad(x, [[1, 2], [2, 1]], "SYMMETRIC"),
+        _pad_ref("symmetric"),
+        [M],
+    ),
     ("reverse", lambda x: tf.reverse(x, [0, -1]), lambda x: x[::-1, :, ::-1], [X]),
     ("roll", lambda x: tf.roll(x, [1, 1], [1, 1]), lambda x: np.roll(x, 2, 1), [X]),
-    ("broadcast_to", lambda x: tf.broadcast_to(x, [2, 3, 4]),
-     lambda x: np.broadcast_to(x, (2, 3, 4)), [M[:, :1]]),
-    ("where3", lambda c, a, b: tf.where(c, a, b), np.where,
-     [np.array([True, False, True, False]), M, np.float32(0)]),
+    (
+        "broadcast_to",
+        lambda x: tf.broadcast_to(x, [2, 3, 4]),
+        lambda x: np.broadcast_to(x, (2, 3, 4)),
+        [M[:, :1]],
+    ),
+    (
+        "where3",
+        lambda c, a, b: tf.where(c, a, b),
+        np.where,
+        [np.array([True, False, True, False]), M, np.float32(0)],
+    ),
     ("where1", tf.where, np.argwhere, [np.array([[0.0, 1.5], [-0.0, np.nan]], np.float32)]),
-    ("boolean_mask", lambda x, m: tf.boolean_mask(x, m), lambda x, m: x[m],
-     [M, np.array([True, False, True])]),
-    ("boolean_mask_axis", lambda x, m: tf.boolean_mask(x, m, axis=1),
-     lambda x, m: x[:, m], [M, np.array([True, False, True, True])]),
-    ("gather", lambda p: tf.gather(p, [[0, 2], [1, 1]], axis=1),
-     lambda p: p[:, [[0, 2], [1, 1]]], [M]),
-    ("gather_batch", lambda p, i: tf.gather(p, i, batch_dims=1),
-     lambda p, i: np.stack([p[b][i[b]] for b in range(2)]), [X, IDX]),
-    ("gather_batch_axis2", lambda p, i: tf.gather(p, i, axis=2, batch_dims=1),
-     lambda p, i: np.stack([p[b][:, i[b]] for b in range(2)]), [X, IDX]),
-    ("gather_nd", lambda p: tf.gather_nd(p, [[0, 1], [2, 3]]), lambda p: p[[0, 2], [1, 3]],
-     [M]),
-    ("gather_nd_batch", lambda p: tf.gather_nd(p, [[[0, 1]], [[2, 3]]], batch_dims=1),
-     lambda p: np.stack([p[0, 0, 1], p[1, 2, 3]])[:, None], [X]),
-    ("scatter_nd", lambda u: tf.scatter_nd([[4], [1], [1]], u, [5]),
-     lambda u: np.array([0, u[1] + u[2], 0, 0, u[0]]), [np.array([1, 2, 3], np.float32)]),
-    ("tensor_scatter_add", lambda t, u: tf.tensor_scatter_nd_add(t, [[0, 0], [2, 1], [0, 0]], u),
-     lambda t, u: _scatter_add_ref(t, np.array([[0, 0], [2, 1], [0, 0]]), u),
-     [M, np.array([10, 20, 30], np.float32)]),
-    ("tensor_scatter_update", lambda t, u: tf.tensor_scatter_nd_update(t, [[1], [2]], u),
-     lambda t, u: np.concatenate([t[:1], u, t[3:]]), [M, M[:2] + 1]),
+    (
+        "boolean_mask",
+        lambda x, m: tf.boolean_mask(x, m),
+        lambda x, m: x[m],
+        [M, np.array([True, False, True])],
+    ),
+    (
+        "boolean_mask_axis",
+        lambda x, m: tf.boolean_mask(x, m, axis=1),
+        lambda x, m: x[:, m],
+        [M, np.array([True, False, True, True])],
+    ),
+    (
+        "gather",
+        lambda p: tf.gather(p, [[0, 2], [1, 1]], axis=1),
+        lambda p: p[:, [[0, 2], [1, 1]]],
+        [M],
+    ),
+    (
+        "gather_batch",
+        lambda p, i: tf.gather(p, i, batch_dims=1),
+        lambda p, i: np.stack([p[b][i[b]] for b in range(2)]),
+        [X, IDX],
+    ),
+    (
+        "gather_batch_axis2",
+        lambda p, i: tf.gather(p, i, axis=2, batch_dims=1),
+        lambda p, i: np.stack([p[b][:, i[b]] for b in range(2)]),
+        [X, IDX],
+    ),
+    ("gather_nd", lambda p: tf.gather_nd(p, [[0, 1], [2, 3]]), lambda p: p[[0, 2], [1, 3]], [M]),
+    (
+        "gather_nd_batch",
+        lambda p: tf.gather_nd(p, [[[0, 1]], [[2, 3]]], batch_dims=1),
+        lambda p: np.stack([p[0, 0, 1], p[1, 2, 3]])[:, None],
+        [X],
+    ),
+    (
+        "scatter_nd",
+        lambda u: tf.scatter_nd([[4], [1], [1]], u, [5]),
+        lambda u: np.array([0, u[1] + u[2], 0, 0, u[0]]),
+        [np.array([1, 2, 3], np.float32)],
+    ),
+    (
+        "tensor_scatter_add",
+        lambda t, u: tf.tensor_scatter_nd_add(t, [[0, 0], [2, 1], [0, 0]], u),
+        lambda t, u: _scatter_add_ref(t, np.array([[0, 0], [2, 1], [0, 0]]), u),
+        [M, np.array([10, 20, 30], np.float32)],
+    ),
+    (
+        "tensor_scatter_update",
+        lambda t, u: tf.tensor_scatter_nd_update(t, [[1], [2]], u),
+        lambda t, u: np.concatenate([t[:1], u, t[3:]]),
+        [M, M[:2] + 1],
+    ),
     ("one_hot", lambda: tf.one_hot([0, 2, -1, 5], 3), lambda: _one_hot_ref([0, 2, -1, 5], 3), []),
-    ("one_hot_axis0", lambda: tf.one_hot([1, 0], 3, axis=0),
-     lambda: _one_hot_ref([1, 0], 3).T, []),
+    ("one_hot_axis0", lambda: tf.one_hot([1, 0], 3, axis=0), lambda: _one_hot_ref([1, 0], 3).T, []),
     ("identity", tf.identity, lambda x: x, [X]),
     ("identity_n", lambda a, b: tf.identity_n([a, b]), lambda a, b: [a, b], [X, M]),
     ("stop_gradient", tf.stop_gradient, lambda x: x, [X]),
     ("ensure_shape", lambda x: tf.ensure_shape(x, [2, None, 4]), lambda x: x, [X]),
-    ("reverse_sequence", lambda x: tf.reverse_sequence(x, [1, 2, 3], seq_axis=1, batch_axis=0),
-     lambda x: np.stack([np.concatenate([r[:n][::-1], r[n:]]) for r, n in zip(x, [1, 2, 3])]),
-     [M]),
-    ("dynamic_partition", lambda x: tf.dynamic_partition(x, [0, 1, 0, 2], 3),
-     lambda x: [x[[0, 2]], x[[1]], x[[3]]], [M[0]]),
-    ("dynamic_stitch", lambda a, b: tf.dynamic_stitch([[0, 2], [1, 3]], [a, b]),
-     lambda a, b: np.array([a[0], b[0], a[1], b[1]]), [M[0, :2], M[1, :2]]),
-    ("searchsorted", lambda: tf.searchsorted([1, 2, 3], [0, 2, 5], side="right"),
-     lambda: np.searchsorted([1, 2, 3], [0, 2, 5], side="right"), []),
-    ("unravel_index", lambda: tf.unravel_index([5, 7], [2, 4]),
-     lambda: np.stack(np.unravel_index([5, 7], (2, 4))), []),
-    ("sequence_mask", lambda: tf.sequence_mask([1, 3, 0], 4),
-     lambda: np.arange(4) < np.array([1, 3, 0])[:, None], []),
-    ("meshgrid_xy", lambda: tf.meshgrid([1, 2, 3], [4, 5]),
-     lambda: np.meshgrid([1, 2, 3], [4, 5]), []),
-    ("meshgrid_ij", lambda: tf.meshgrid([1., 2.], [3.], [4., 5., 6.], indexing="ij"),
-     lambda: np.meshgrid([1., 2.], [3.], [4., 5., 6.], indexing="ij"), []),
+    (
+        "reverse_sequence",
+        lambda x: tf.reverse_sequence(x, [1, 2, 3], seq_axis=1, batch_axis=0),
+        lambda x: np.stack([np.concatenate([r[:n][::-1], r[n:]]) for r, n in zip(x, [1, 2, 3])]),
+        [M],
+    ),
+    (
+        "dynamic_partition",
+        lambda x: tf.dynamic_partition(x, [0, 1, 0, 2], 3),
+        lambda x: [x[[0, 2]], x[[1]], x[[3]]],
+        [M[0]],
+    ),
+    (
+        "dynamic_stitch",
+        lambda a, b: tf.dynamic_stitch([[0, 2], [1, 3]], [a, b]),
+        lambda a, b: np.array([a[0], b[0], a[1], b[1]]),
+        [M[0, :2], M[1, :2]],
+    ),
+    (
+        "searchsorted",
+        lambda: tf.searchsorted([1, 2, 3], [0, 2, 5], side="right"),
+        lambda: np.searchsorted([1, 2, 3], [0, 2, 5], side="right"),
+        [],
+    ),
+    (
+        "searchsorted_left",
+        lambda: tf.searchsorted([[1.0, 2.0, 3.0]], [[0.0, 2.0, 5.0]]),
+        lambda: np.searchsorted([1.0, 2.0, 3.0], [0.0, 2.0, 5.0])[None],
+        [],
+    ),
+    (
+        "unravel_index",
+        lambda: tf.unravel_index([5, 7], [2, 4]),
+        lambda: np.stack(np.unravel_index([5, 7], (2, 4))),
+        [],
+    ),
+    (
+        "sequence_mask",
+        lambda: tf.sequence_mask([1, 3, 0], 4),
+        lambda: np.arange(4) < np.array([1, 3, 0])[:, None],
+        [],
+    ),
+    (
+        "meshgrid_xy",
+        lambda: tf.meshgrid([1, 2, 3], [4, 5]),
+        lambda: np.meshgrid([1, 2, 3], [4, 5]),
+        [],
+    ),
+    (
+        "meshgrid_ij",
+        lambda: tf.meshgrid([1.0, 2.0], [3.0], [4.0, 5.0, 6.0], indexing="ij"),
+        lambda: np.meshgrid([1.0, 2.0], [3.0], [4.0, 5.0, 6.0], indexing="ij"),
+        [],
+    ),
     ("linspace", lambda: tf.linspace(0.0, 1.0, 5), lambda: np.linspace(0, 1, 5), []),
-    ("linspace_nd", lambda: tf.linspace([0.0, 1.0], [1.0, 3.0], 3, axis=1),
-     lambda: np.linspace([0.0, 1.0], [1.0, 3.0], 3, axis=1), []),
+    (
+        "linspace_nd",
+        lambda: tf.linspace([0.0, 1.0], [1.0, 3.0], 3, axis=1),
+        lambda: np.linspace([0.0, 1.0], [1.0, 3.0], 3, axis=1),
+        [],
+    ),
     ("range", lambda: tf.range(5, 0, -2), lambda: np.arange(5, 0, -2), []),
     ("range_float", lambda: tf.range(-1.5, 1.5), lambda: np.arange(-1.5, 1.5), []),
     ("fill", lambda: tf.fill([2, 3], 9), lambda: np.full((2, 3), 9), []),
@@ -127,14 +250,26 @@ FORWARD = [  # (id, tensorlet call on inputs, NumPy reference, inputs)
     ("zeros_like", lambda x: tf.zeros_like(x), np.zeros_like, [X]),
     ("constant_shape", lambda: tf.constant(7, shape=[2, 2]), lambda: np.full((2, 2), 7), []),
     ("shape", tf.shape, lambda x: np.array(x.shape), [X]),
-    ("shape_n", lambda a, b: tf.shape_n([a, b]), lambda a, b: [np.array(a.shape),
-                                                              np.array(b.shape)], [X, M]),
+    (
+        "shape_n",
+        lambda a, b: tf.shape_n([a, b]),
+        lambda a, b: [np.array(a.shape), np.array(b.shape)],
+        [X, M],
+    ),
     ("size", tf.size, np.size, [X]),
     ("rank", tf.rank, np.ndim, [X]),
-    ("broadcast_dynamic_shape", lambda: tf.broadcast_dynamic_shape([2, 1, 3], [4, 1]),
-     lambda: np.array([2, 4, 3]), []),
-    ("strided_slice", lambda x: x[1:, ::-2, None, ..., -1], lambda x: x[1:, ::-2, None, ..., -1],
-     [X]),
+    (
+        "broadcast_dynamic_shape",
+        lambda: tf.broadcast_dynamic_shape([2, 1, 3], [4, 1]),
+        lambda: np.array([2, 4, 3]),
+        [],
+    ),
+    (
+        "strided_slice",
+        lambda x: x[1:, ::-2, None, ..., -1],
+        lambda x: x[1:, ::-2, None, ..., -1],
+        [X],
+    ),
     ("slice", lambda x: tf.slice(x, [0, 1, 1], [2, -1, 2]), lambda x: x[0:2, 1:, 1:3], [X]),
 ]
 
@@ -157,17 +292,22 @@ def test_forward_matches_numpy(call, ref, inputs):
 
 
 DTYPES = [  # (call, expected dtype)
-    (lambda: tf.range(5), tf.int32), (lambda: tf.range(0, 1, 0.3), tf.float32),
+    (lambda: tf.range(5), tf.int32),
+    (lambda: tf.range(0, 1, 0.3), tf.float32),
     (lambda: tf.range(1, 2, 0.25, dtype=tf.float64), tf.float64),
     (lambda: tf.range(tf.constant(4, tf.int64)), tf.int64),
     (lambda: tf.linspace(0, 10, 4), tf.float64),
     (lambda: tf.one_hot([1, 0], 2, dtype=tf.int32), tf.int32),
     (lambda: tf.one_hot([1, 0], 2, on_value=1, off_value=0), tf.int32),
-    (lambda: tf.fill([2], 1.5), tf.float32), (lambda: tf.zeros([2], tf.bool), tf.bool),
+    (lambda: tf.fill([2], 1.5), tf.float32),
+    (lambda: tf.zeros([2], tf.bool), tf.bool),
     (lambda: tf.zeros_like(tf.constant([1.0]), dtype=tf.int32), tf.int32),
-    (lambda: tf.ones((2, 1), tf.int8), tf.int8), (lambda: tf.constant(-1, tf.uint8), tf.uint8),
-    (lambda: tf.where([[True, False]]), tf.int64), (lambda: tf.shape(X, tf.int64), tf.int64),
-    (lambda: tf.stack([1, 2.0]), tf.float32), (lambda: tf.concat([[1, 2], [3]], 0), tf.int32),
+    (lambda: tf.ones((2, 1), tf.int8), tf.int8),
+    (lambda: tf.constant(-1, tf.uint8), tf.uint8),
+    (lambda: tf.where([[True, False]]), tf.int64),
+    (lambda: tf.shape(X, tf.int64), tf.int64),
+    (lambda: tf.stack([1, 2.0]), tf.float32),
+    (lambda: tf.concat([[1, 2], [3]], 0), tf.int32),
     (lambda: tf.where([True, False], 1, 2), tf.int32),
 ]
 
@@ -185,8 +325,7 @@ def test_constant_rules():
         tf.constant(tf.constant(1), dtype=tf.float32)
     with pytest.raises(TypeError):
         tf.constant([1, 2, 3], shape=[2, 2])
-    np.testing.assert_array_equal(tf.constant([1, 2, 3, 4], shape=[2, 2]).numpy(),
-                                  [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(tf.constant([1, 2, 3, 4], shape=[2, 2]).numpy(), [[1, 2], [3, 4]])
     a = np.array([1.0, 2.0])
     t = tf.constant(a)
     a[0] = 9.0
@@ -201,8 +340,16 @@ ERRORS = [  # (call, exception class, message fragment)
     (lambda: tf.expand_dims(X, 4), IAE, "Tried to expand dim index 4"),
     (lambda: tf.squeeze(X, 1), IAE, "Can not squeeze dim[1]"),
     (lambda: tf.concat([M, M], 2), IAE, "[-2, 2), but got 2"),
-    (lambda: tf.concat([M, np.ones((2, 5), np.float32)], 0), IAE, "Dimension 1 in both shapes must be equal"),
-    (lambda: tf.concat([tf.constant(M), tf.ones([1, 4], tf.int32)], 0), IAE, "expected to be a float"),
+    (
+        lambda: tf.concat([M, np.ones((2, 5), np.float32)], 0),
+        IAE,
+        "Dimension 1 in both shapes must be equal",
+    ),
+    (
+        lambda: tf.concat([tf.constant(M), tf.ones([1, 4], tf.int32)], 0),
+        IAE,
+        "expected to be a float",
+    ),
     (lambda: tf.split(X, 3, axis=2), IAE, "evenly divide"),
     (lambda: tf.split(X, [1, 2], axis=2), IAE, "Determined shape must either match"),
     (lambda: tf.tile(X, [2]), IAE, "vector of length 3 but got length 1"),
@@ -222,8 +369,11 @@ ERRORS = [  # (call, exception class, message fragment)
     (lambda: tf.range(0, 5, 0), IAE, "Requires delta != 0"),
     (lambda: tf.range(0.0, 1.0, 0.1, dtype=tf.int32), TypeError, "Cannot convert"),
     (lambda: tf.broadcast_to(M[0], [2, 2]), IAE, "Incompatible shapes: [4] vs. [2,2]"),
-    (lambda: tf.broadcast_static_shape(tf.TensorShape([2]), tf.TensorShape([3])), ValueError,
-     "Incompatible shapes"),
+    (
+        lambda: tf.broadcast_static_shape(tf.TensorShape([2]), tf.TensorShape([3])),
+        ValueError,
+        "Incompatible shapes",
+    ),
     (lambda: tf.reverse(X, [0, 0]), IAE, "axis 0 specified more than once"),
     (lambda: tf.ensure_shape(X, [2, 3, 5]), IAE, "is not compatible with expected shape"),
     (lambda: tf.unstack(X, num=3), IAE, "must equal 3"),
@@ -284,27 +434,44 @@ GRADS = [  # (id, fn, args) checked by central differences in float64
     ("gather_nd", lambda p: tf.gather_nd(p, [[0, 1], [0, 1], [2]][:2]), [M64]),
     ("gather_nd_batch", lambda p: tf.gather_nd(p, [[[0, 1]], [[2, 3]]], batch_dims=1), [D64]),
     ("scatter_nd", lambda u: tf.scatter_nd([[1], [3], [1]], u, [4, 3]), [M64[:, :3]]),
-    ("tensor_scatter_update", lambda t, u: tf.tensor_scatter_nd_update(t, [[0], [2]], u),
-     [M64, M64[:2] * 2]),
-    ("tensor_scatter_add", lambda t, u: tf.tensor_scatter_nd_add(t, [[0, 0], [0, 0]], u),
-     [M64, np.array([1.0, 2.0])]),
-    ("tensor_scatter_sub", lambda t, u: tf.tensor_scatter_nd_sub(t, [[1, 2]], u),
-     [M64, np.array([1.0])]),
-    ("tensor_scatter_max", lambda t, u: tf.tensor_scatter_nd_max(t, [[1], [2]], u),
-     [M64, M64[:2] + 0.3]),
-    ("tensor_scatter_min", lambda t, u: tf.tensor_scatter_nd_min(t, [[1], [2]], u),
-     [M64, M64[:2] + 0.3]),
+    (
+        "tensor_scatter_update",
+        lambda t, u: tf.tensor_scatter_nd_update(t, [[0], [2]], u),
+        [M64, M64[:2] * 2],
+    ),
+    (
+        "tensor_scatter_add",
+        lambda t, u: tf.tensor_scatter_nd_add(t, [[0, 0], [0, 0]], u),
+        [M64, np.array([1.0, 2.0])],
+    ),
+    (
+        "tensor_scatter_sub",
+        lambda t, u: tf.tensor_scatter_nd_sub(t, [[1, 2]], u),
+        [M64, np.array([1.0])],
+    ),
+    (
+        "tensor_scatter_max",
+        lambda t, u: tf.tensor_scatter_nd_max(t, [[1], [2]], u),
+        [M64, M64[:2] + 0.3],
+    ),
+    (
+        "tensor_scatter_min",
+        lambda t, u: tf.tensor_scatter_nd_min(t, [[1], [2]], u),
+        [M64, M64[:2] + 0.3],
+    ),
     ("strided_slice", lambda x: x[:, ::-2, None, 1:3], [D64]),
     ("strided_slice_fn", lambda x: tf.strided_slice(x, [0, 1], [2, 3], [1, 2], end_mask=1), [M64]),
     ("slice", lambda x: tf.slice(x, [1, 1], [2, -1]), [M64]),
     ("fill", lambda v: tf.fill([2, 3], v), [np.array(1.5)]),
     ("identity_n", lambda a, b: tf.identity_n([a, b]), [M64, D64]),
     ("ensure_shape", lambda x: tf.ensure_shape(x, [3, 4]), [M64]),
-    ("reverse_sequence", lambda x: tf.reverse_sequence(x, [1, 2, 4], seq_axis=1, batch_axis=0),
-     [M64]),
+    (
+        "reverse_sequence",
+        lambda x: tf.reverse_sequence(x, [1, 2, 4], seq_axis=1, batch_axis=0),
+        [M64],
+    ),
     ("dynamic_partition", lambda x: tf.dynamic_partition(x, [0, 1, 0], 2), [M64]),
-    ("dynamic_stitch", lambda a, b: tf.dynamic_stitch([[0, 2], [1]], [a, b]),
-     [M64[:2], M64[2:]]),
+    ("dynamic_stitch", lambda a, b: tf.dynamic_stitch([[0, 2], [1]], [a, b]), [M64[:2], M64[2:]]),
     ("meshgrid", lambda a, b: tf.meshgrid(a, b), [M64[0], M64[1, :2]]),
 ]
 
@@ -351,9 +518,31 @@ def test_shape_inference_with_unknown_dims():
         def __init__(self, dims, dtype=tf.float32):
             self.shape, self.dtype, self._dtype = TensorShape(dims), dtype, dtype
 
-    assert A.reshape_op.shape_rule(A.reshape_op, [Spec([None, 4])], {"shape": (-1, 2)})[0] \
-        .as_list() == [None, 2]
-    assert A.concat_op.shape_rule(A.concat_op, [Spec([None, 4]), Spec([2, 4])], {"axis": 0})[0] \
-        .as_list() == [None, 4]
-    assert A.tile_op.shape_rule(A.tile_op, [Spec([None, 4])], {"multiples": (2, 2)})[0] \
-        .as_list() == [None, 8]
+    assert A.reshape_op.shape_rule(A.reshape_op, [Spec([None, 4])], {"shape": (-1, 2)})[
+        0
+    ].as_list() == [None, 2]
+    assert A.concat_op.shape_rule(A.concat_op, [Spec([None, 4]), Spec([2, 4])], {"axis": 0})[
+        0
+    ].as_list() == [None, 4]
+    assert A.tile_op.shape_rule(A.tile_op, [Spec([None, 4])], {"multiples": (2, 2)})[
+        0
+    ].as_list() == [None, 8]
+
+
+def test_variables_in_lists_stay_differentiable():
+    v, w = tf.Variable([1.0, 2.0]), tf.Variable([3.0, 4.0])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.stack([v, w]) * tf.constant([[1.0], [2.0]]))
+        y += tf.reduce_sum(tf.concat([v, w], 0))
+    gv, gw = tape.gradient(y, [v, w])
+    np.testing.assert_allclose(gv.numpy(), [2, 2])
+    np.testing.assert_allclose(gw.numpy(), [3, 3])
+
+
+def test_array_ops_namespace_reexports():
+    from tensorlet.ops import array_ops
+
+    assert array_ops.gather is tf.gather and array_ops.zeros_like is tf.zeros_like
+    assert array_ops.slice is tf.slice and array_ops.strided_slice is tf.strided_slice
+    with pytest.raises(AttributeError):
+        array_ops.no_such_op  # noqa: B018

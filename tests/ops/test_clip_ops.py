@@ -1,9 +1,10 @@
 """clip_by_value / clip_by_norm / clip_by_global_norm / global_norm."""
+
 import numpy as np
 import pytest
+from _gradcheck import check_grad
 
 import tensorlet as tf
-from _gradcheck import check_grad
 
 CL = np.array([[-3, -1, 0, 0.5, 2, 7]], np.float32)
 
@@ -11,8 +12,9 @@ CL = np.array([[-3, -1, 0, 0.5, 2, 7]], np.float32)
 def test_clip_by_value():
     np.testing.assert_array_equal(tf.clip_by_value(CL, -1.0, 2.0).numpy(), np.clip(CL, -1, 2))
     lo = np.array([-5, 0, 0, 0, 0, 0], np.float32)
-    np.testing.assert_array_equal(tf.clip_by_value(tf.constant(CL), lo, 1.0).numpy(),
-                                  np.minimum(np.maximum(CL, lo), 1))
+    np.testing.assert_array_equal(
+        tf.clip_by_value(tf.constant(CL), lo, 1.0).numpy(), np.minimum(np.maximum(CL, lo), 1)
+    )
     np.testing.assert_array_equal(tf.clip_by_value(CL, 2.0, -1.0).numpy(), np.full_like(CL, 2))
     out = tf.clip_by_value(tf.constant([-2, 1, 9]), 0, 3)
     assert out.dtype == tf.int32 and out.numpy().tolist() == [0, 1, 3]
@@ -41,8 +43,9 @@ def test_clip_by_norm():
     np.testing.assert_allclose(tf.clip_by_norm(x, 1.0).numpy(), x / n, rtol=1e-6)
     np.testing.assert_allclose(tf.clip_by_norm(x, 100.0).numpy(), x, rtol=1e-6)
     rows = np.sqrt((x * x).sum(1, keepdims=True))
-    np.testing.assert_allclose(tf.clip_by_norm(x, 1.0, axes=[1]).numpy(),
-                               x / np.maximum(rows, 1.0), rtol=1e-6)
+    np.testing.assert_allclose(
+        tf.clip_by_norm(x, 1.0, axes=[1]).numpy(), x / np.maximum(rows, 1.0), rtol=1e-6
+    )
     zero = tf.constant(np.zeros(3, np.float32))
     with tf.GradientTape() as tape:
         tape.watch(zero)
@@ -80,14 +83,22 @@ def test_indexed_slices_stay_sparse():
 R = np.random.default_rng(2)
 
 
-@pytest.mark.parametrize("fn,args", [
-    (lambda x: tf.clip_by_value(x, -0.5, 0.7), [R.standard_normal((3, 4))]),
-    (lambda x, lo: tf.clip_by_value(x, lo, 0.7), [R.standard_normal((3, 4)),
-                                                   R.standard_normal(4) - 1]),
-    (lambda x: tf.clip_by_norm(x, 1.0), [R.standard_normal((3, 4))]),
-    (lambda x: tf.clip_by_norm(x, 1.0, axes=[0]), [R.standard_normal((3, 4))]),
-    (lambda a, b: tf.clip_by_global_norm([a, b], 1.0), [R.standard_normal(3),
-                                                         R.standard_normal((2, 2))]),
-], ids=["value", "value_tensor_bound", "norm", "norm_axes", "global_norm"])
+@pytest.mark.parametrize(
+    "fn,args",
+    [
+        (lambda x: tf.clip_by_value(x, -0.5, 0.7), [R.standard_normal((3, 4))]),
+        (
+            lambda x, lo: tf.clip_by_value(x, lo, 0.7),
+            [R.standard_normal((3, 4)), R.standard_normal(4) - 1],
+        ),
+        (lambda x: tf.clip_by_norm(x, 1.0), [R.standard_normal((3, 4))]),
+        (lambda x: tf.clip_by_norm(x, 1.0, axes=[0]), [R.standard_normal((3, 4))]),
+        (
+            lambda a, b: tf.clip_by_global_norm([a, b], 1.0),
+            [R.standard_normal(3), R.standard_normal((2, 2))],
+        ),
+    ],
+    ids=["value", "value_tensor_bound", "norm", "norm_axes", "global_norm"],
+)
 def test_gradients(fn, args):
     check_grad(fn, *args)

@@ -1,10 +1,11 @@
 """Python indexing (StridedSlice), tf.strided_slice and tf.slice: NumPy semantics where TF
 agrees with NumPy, TF's rules where it does not, errors and gradients."""
+
 import numpy as np
 import pytest
+from _gradcheck import check_grad
 
 import tensorlet as tf
-from _gradcheck import check_grad
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.ops import indexing
 
@@ -12,12 +13,39 @@ X = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
 T = tf.constant(X)
 
 SAME_AS_NUMPY = [  # index expressions with identical results in TF and NumPy
-    "[1]", "[-1]", "[:, 1]", "[..., 1]", "[:, None]", "[None, ..., None]", "[None, :, None]",
-    "[::-1]", "[:, ::-2]", "[1:, :2, 1:3]", "[..., ::-1]", "[0, ..., None]", "[-1, -1, -1]",
-    "[5:]", "[:, 10:]", "[1:0]", "[:, -100:100]", "[:, ::-1, 1::2]", "[..., -2:]",
-    "[0, 1:, ::3]", "[:, 2:0:-1]", "[..., 0, :]", "[1, ...]", "[..., None, 2]", "[0, 1, 2]",
-    "[:, :, :]", "[...]", "[None]", "[:, 1:2, None, -1]", "[-3:-1:1, ::-1, ::2]",
-    "[:, -1:-5:-1]", "[::-3, 5:-9:-1]", "[:, :, 3:-100:-2]",
+    "[1]",
+    "[-1]",
+    "[:, 1]",
+    "[..., 1]",
+    "[:, None]",
+    "[None, ..., None]",
+    "[None, :, None]",
+    "[::-1]",
+    "[:, ::-2]",
+    "[1:, :2, 1:3]",
+    "[..., ::-1]",
+    "[0, ..., None]",
+    "[-1, -1, -1]",
+    "[5:]",
+    "[:, 10:]",
+    "[1:0]",
+    "[:, -100:100]",
+    "[:, ::-1, 1::2]",
+    "[..., -2:]",
+    "[0, 1:, ::3]",
+    "[:, 2:0:-1]",
+    "[..., 0, :]",
+    "[1, ...]",
+    "[..., None, 2]",
+    "[0, 1, 2]",
+    "[:, :, :]",
+    "[...]",
+    "[None]",
+    "[:, 1:2, None, -1]",
+    "[-3:-1:1, ::-1, ::2]",
+    "[:, -1:-5:-1]",
+    "[::-3, 5:-9:-1]",
+    "[:, :, 3:-100:-2]",
 ]
 
 
@@ -33,7 +61,7 @@ def test_tf_specific_index_forms():
     np.testing.assert_array_equal(T[[0, 1]].numpy(), X[0, 1])  # a list is a tuple
     np.testing.assert_array_equal(T[tf.constant(1)].numpy(), X[1])
     np.testing.assert_array_equal(T[np.int64(1)].numpy(), X[1])
-    np.testing.assert_array_equal(T[:, tf.constant(0):tf.constant(2)].numpy(), X[:, 0:2])
+    np.testing.assert_array_equal(T[:, tf.constant(0) : tf.constant(2)].numpy(), X[:, 0:2])
     np.testing.assert_array_equal(T[0][1][2].numpy(), X[0, 1, 2])
     np.testing.assert_array_equal(T[tf.newaxis, ...].numpy(), X[None])
     np.testing.assert_array_equal(T[np.array([True, False])].numpy(), X[[True, False]])
@@ -43,16 +71,19 @@ def test_tf_specific_index_forms():
 IAE = tf.errors.InvalidArgumentError
 
 
-@pytest.mark.parametrize("key,cls,fragment", [
-    (2, IAE, "slice index 2 of dimension 0 out of bounds."),
-    ((0, 3), IAE, "slice index 3 of dimension 1 out of bounds."),
-    (-3, IAE, "slice index -1 of dimension 0 out of bounds."),
-    (1.0, TypeError, "Only integers, slices"),
-    ((slice(None), slice(None, None, 0)), IAE, "strides[1] must be non-zero"),
-    ((Ellipsis, Ellipsis), IAE, "Multiple ellipses in slice spec not allowed"),
-    ((0, 0, 0, 0), IAE, "Index out of range using input dim 3"),
-    ("a", TypeError, "Only integers"),
-])
+@pytest.mark.parametrize(
+    "key,cls,fragment",
+    [
+        (2, IAE, "slice index 2 of dimension 0 out of bounds."),
+        ((0, 3), IAE, "slice index 3 of dimension 1 out of bounds."),
+        (-3, IAE, "slice index -1 of dimension 0 out of bounds."),
+        (1.0, TypeError, "Only integers, slices"),
+        ((slice(None), slice(None, None, 0)), IAE, "strides[1] must be non-zero"),
+        ((Ellipsis, Ellipsis), IAE, "Multiple ellipses in slice spec not allowed"),
+        ((0, 0, 0, 0), IAE, "Index out of range using input dim 3"),
+        ("a", TypeError, "Only integers"),
+    ],
+)
 def test_index_errors(key, cls, fragment):
     with pytest.raises(cls) as ei:
         T[key]
@@ -74,8 +105,9 @@ def test_strided_slice_masks():
     np.testing.assert_array_equal(out.numpy(), X[:, 1:3, ::2])
     out = tf.strided_slice(T, [1, 0], [2, 3], shrink_axis_mask=1)
     np.testing.assert_array_equal(out.numpy(), X[1, 0:3])
-    out = tf.strided_slice(T, [0, 0, 0], [0, 0, 0], ellipsis_mask=2, new_axis_mask=4,
-                           shrink_axis_mask=1)
+    out = tf.strided_slice(
+        T, [0, 0, 0], [0, 0, 0], ellipsis_mask=2, new_axis_mask=4, shrink_axis_mask=1
+    )
     np.testing.assert_array_equal(out.numpy(), X[0, ..., None])
 
 
@@ -90,10 +122,13 @@ def test_slice():
 def test_static_shape_with_unknown_dims():
     spec = indexing._strided_spec((None, 3, 4), (0, 1), (0, 2), (1, 1), 1, 1, 0, 0, 2)
     assert spec[2] == (None, 4)
+
     class S:
         shape, dtype = TensorShape([None, 5]), tf.float32
-    shape = indexing.slice_op.shape_rule(indexing.slice_op, [S()], {"begin": (0, 1),
-                                                                   "size": (2, -1)})[0]
+
+    shape = indexing.slice_op.shape_rule(
+        indexing.slice_op, [S()], {"begin": (0, 1), "size": (2, -1)}
+    )[0]
     assert shape.as_list() == [2, 4]
 
 
@@ -106,10 +141,17 @@ def test_dtypes_kept():
 D = np.random.default_rng(1).standard_normal((2, 3, 4))
 
 
-@pytest.mark.parametrize("fn", [
-    lambda x: x[:, ::-2, 1:3], lambda x: x[1], lambda x: x[..., None, -1],
-    lambda x: tf.slice(x, [1, 0, 1], [1, 3, -1]), lambda x: x[x > 0] * 2.0,
-    lambda x: tf.strided_slice(x, [0, 2], [2, 0], [1, -1], shrink_axis_mask=0),
-], ids=["strided", "int", "newaxis", "slice", "bool_mask", "strided_slice"])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda x: x[:, ::-2, 1:3],
+        lambda x: x[1],
+        lambda x: x[..., None, -1],
+        lambda x: tf.slice(x, [1, 0, 1], [1, 3, -1]),
+        lambda x: x[x > 0] * 2.0,
+        lambda x: tf.strided_slice(x, [0, 2], [2, 0], [1, -1], shrink_axis_mask=0),
+    ],
+    ids=["strided", "int", "newaxis", "slice", "bool_mask", "strided_slice"],
+)
 def test_gradients(fn):
     check_grad(fn, D)

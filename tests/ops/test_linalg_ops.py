@@ -1,10 +1,11 @@
 """Matrix products, einsum, diagonals, decompositions, solvers and norms: values against NumPy,
 TF's conventions (svd order, v not transposed), errors and numerical gradients."""
+
 import numpy as np
 import pytest
+from _gradcheck import check_grad
 
 import tensorlet as tf
-from _gradcheck import check_grad
 
 R = np.random.default_rng(0)
 
@@ -24,12 +25,20 @@ IAE = tf.errors.InvalidArgumentError
 
 # ---------------------------------------------------------------- matmul
 
-@pytest.mark.parametrize("kw,a,b", [
-    ({}, A, B), ({"transpose_a": True}, A.T, B), ({"transpose_b": True}, A, B.T),
-    ({"transpose_a": True, "transpose_b": True}, A.T, B.T), ({"adjoint_a": True}, A.T, B),
-    ({"adjoint_b": True}, A, B.T), ({}, n(2, 1, 2, 3), n(3, 3, 4)),
-    ({"transpose_a": True}, n(2, 3, 2), n(3, 4)),
-])
+
+@pytest.mark.parametrize(
+    "kw,a,b",
+    [
+        ({}, A, B),
+        ({"transpose_a": True}, A.T, B),
+        ({"transpose_b": True}, A, B.T),
+        ({"transpose_a": True, "transpose_b": True}, A.T, B.T),
+        ({"adjoint_a": True}, A.T, B),
+        ({"adjoint_b": True}, A, B.T),
+        ({}, n(2, 1, 2, 3), n(3, 3, 4)),
+        ({"transpose_a": True}, n(2, 3, 2), n(3, 4)),
+    ],
+)
 def test_matmul(kw, a, b):
     out = tf.linalg.matmul(a, b, **kw)
     ta = kw.get("transpose_a") or kw.get("adjoint_a")
@@ -47,19 +56,23 @@ def test_matmul_variants():
     c = (n(2, 2) + 1j * n(2, 2)).astype(np.complex64)
     d = (n(2, 2) + 1j * n(2, 2)).astype(np.complex64)
     np.testing.assert_allclose(tf.matmul(c, d, adjoint_a=True).numpy(), c.conj().T @ d, rtol=1e-5)
-    np.testing.assert_allclose(tf.matmul(c[None], d, adjoint_a=True).numpy()[0],
-                               c.conj().T @ d, rtol=1e-5)
+    np.testing.assert_allclose(
+        tf.matmul(c[None], d, adjoint_a=True).numpy()[0], c.conj().T @ d, rtol=1e-5
+    )
     assert tf.matmul([[1, 2]], [[3], [4]]).dtype == tf.int32
     np.testing.assert_allclose(tf.linalg.matvec(A, B[:, 0]).numpy(), A @ B[:, 0], rtol=1e-12)
 
 
-@pytest.mark.parametrize("a,b,kw,cls,frag", [
-    (n(3), n(3), {}, IAE, "ndims must be == 2"),
-    (n(2, 3), n(2, 3), {}, IAE, "Matrix size-incompatible: In[0]: [2,3], In[1]: [2,3]"),
-    (n(2, 2, 3), n(2, 2, 3), {}, IAE, "In[0] mismatch In[1] shape: 3 vs. 2"),
-    (n(2, 3, 4), n(5, 4, 3), {}, IAE, "compatible batch dimensions"),
-    (n(2, 3), n(3, 2), {"transpose_a": True, "adjoint_a": True}, ValueError, "Only one of"),
-])
+@pytest.mark.parametrize(
+    "a,b,kw,cls,frag",
+    [
+        (n(3), n(3), {}, IAE, "ndims must be == 2"),
+        (n(2, 3), n(2, 3), {}, IAE, "Matrix size-incompatible: In[0]: [2,3], In[1]: [2,3]"),
+        (n(2, 2, 3), n(2, 2, 3), {}, IAE, "In[0] mismatch In[1] shape: 3 vs. 2"),
+        (n(2, 3, 4), n(5, 4, 3), {}, IAE, "compatible batch dimensions"),
+        (n(2, 3), n(3, 2), {"transpose_a": True, "adjoint_a": True}, ValueError, "Only one of"),
+    ],
+)
 def test_matmul_errors(a, b, kw, cls, frag):
     with pytest.raises(cls) as ei:
         tf.matmul(a, b, **kw)
@@ -70,11 +83,24 @@ def test_matmul_errors(a, b, kw, cls, frag):
 
 S, V, W, P, Q = n(3, 3), n(3), n(3), n(2, 2, 3), n(2, 3, 2)
 EINSUM = [
-    ("ij,jk->ik", [A, B]), ("ij->ji", [A]), ("ij->", [A]), ("ij->j", [A]), ("ii->i", [S]),
-    ("ii", [S]), ("i,i->", [V, W]), ("i,j->ij", [V, W]), ("bij,bjk->bik", [P, Q]),
-    ("...ij,...jk->...ik", [P, Q]), ("bij,jk->bik", [P, n(3, 2)]), ("ij,ij->ij", [A, A]),
-    ("ijk->kji", [P]), ("ab,cd->abcd", [S, S]), ("ij,jk", [A, B]), ("ba,ca->bc", [A, A]),
-    ("...ij,...jk->...ik", [n(1, 2, 3), n(4, 3, 2)]), ("iij->ij", [n(2, 2, 3)]),
+    ("ij,jk->ik", [A, B]),
+    ("ij->ji", [A]),
+    ("ij->", [A]),
+    ("ij->j", [A]),
+    ("ii->i", [S]),
+    ("ii", [S]),
+    ("i,i->", [V, W]),
+    ("i,j->ij", [V, W]),
+    ("bij,bjk->bik", [P, Q]),
+    ("...ij,...jk->...ik", [P, Q]),
+    ("bij,jk->bik", [P, n(3, 2)]),
+    ("ij,ij->ij", [A, A]),
+    ("ijk->kji", [P]),
+    ("ab,cd->abcd", [S, S]),
+    ("ij,jk", [A, B]),
+    ("ba,ca->bc", [A, A]),
+    ("...ij,...jk->...ik", [n(1, 2, 3), n(4, 3, 2)]),
+    ("iij->ij", [n(2, 2, 3)]),
     ("ij,jk,kl->il", [A, B, n(4, 2)]),
 ]
 
@@ -93,12 +119,19 @@ def test_einsum_int_and_errors():
         tf.einsum("ij,jk->ik", A, A)
 
 
-@pytest.mark.parametrize("axes,a,b", [
-    (1, A, B), ([[1], [0]], A, B), (0, A, n(4, 5)), ([[0, 1], [1, 0]], A, n(3, 2)),
-])
+@pytest.mark.parametrize(
+    "axes,a,b",
+    [
+        (1, A, B),
+        ([[1], [0]], A, B),
+        (0, A, n(4, 5)),
+        ([[0, 1], [1, 0]], A, n(3, 2)),
+    ],
+)
 def test_tensordot(axes, a, b):
-    np.testing.assert_allclose(tf.tensordot(a, b, axes).numpy(), np.tensordot(a, b, axes),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        tf.tensordot(a, b, axes).numpy(), np.tensordot(a, b, axes), rtol=1e-10
+    )
     check_grad(lambda x, y: tf.tensordot(x, y, axes), a, b)
 
 
@@ -155,13 +188,29 @@ def test_band_part(lo, up):
     np.testing.assert_array_equal(tf.linalg.band_part(MAT, lo, up).numpy(), MAT * keep)
 
 
-@pytest.mark.parametrize("fn,args", [
-    (tf.linalg.diag, [n(2, 3)]), (lambda v: tf.linalg.diag(v, k=(-1, 0)), [n(2, 3)]),
-    (lambda m: tf.linalg.diag_part(m, k=(-1, 1)), [MAT]), (tf.linalg.set_diag, [MAT, n(3)]),
-    (tf.linalg.tensor_diag, [n(2)]), (tf.linalg.tensor_diag_part, [S]),
-    (lambda m: tf.linalg.band_part(m, 1, 0), [MAT]), (tf.linalg.trace, [S]),
-], ids=["diag", "diag_range", "diag_part", "set_diag", "tensor_diag", "tensor_diag_part",
-        "band_part", "trace"])
+@pytest.mark.parametrize(
+    "fn,args",
+    [
+        (tf.linalg.diag, [n(2, 3)]),
+        (lambda v: tf.linalg.diag(v, k=(-1, 0)), [n(2, 3)]),
+        (lambda m: tf.linalg.diag_part(m, k=(-1, 1)), [MAT]),
+        (tf.linalg.set_diag, [MAT, n(3)]),
+        (tf.linalg.tensor_diag, [n(2)]),
+        (tf.linalg.tensor_diag_part, [S]),
+        (lambda m: tf.linalg.band_part(m, 1, 0), [MAT]),
+        (tf.linalg.trace, [S]),
+    ],
+    ids=[
+        "diag",
+        "diag_range",
+        "diag_part",
+        "set_diag",
+        "tensor_diag",
+        "tensor_diag_part",
+        "band_part",
+        "trace",
+    ],
+)
 def test_diag_gradients(fn, args):
     check_grad(fn, *args)
 
@@ -173,21 +222,28 @@ SQ = n(3, 3) + 3 * np.eye(3)
 
 def test_inverse_det_solve():
     np.testing.assert_allclose(tf.linalg.inv(SQ).numpy(), np.linalg.inv(SQ), rtol=1e-10)
-    np.testing.assert_allclose(tf.linalg.inv(SQ, adjoint=True).numpy(), np.linalg.inv(SQ.T),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        tf.linalg.inv(SQ, adjoint=True).numpy(), np.linalg.inv(SQ.T), rtol=1e-10
+    )
     np.testing.assert_allclose(tf.linalg.det(SQ).numpy(), np.linalg.det(SQ), rtol=1e-10)
     sign, logabs = tf.linalg.slogdet(n(2, 3, 3))
     assert sign.shape == (2,) and logabs.shape == (2,)
     rhs = n(3, 2)
-    np.testing.assert_allclose(tf.linalg.solve(SQ, rhs).numpy(), np.linalg.solve(SQ, rhs),
-                               rtol=1e-10)
-    np.testing.assert_allclose(tf.linalg.solve(SQ, rhs, adjoint=True).numpy(),
-                               np.linalg.solve(SQ.T, rhs), rtol=1e-10)
+    np.testing.assert_allclose(
+        tf.linalg.solve(SQ, rhs).numpy(), np.linalg.solve(SQ, rhs), rtol=1e-10
+    )
+    np.testing.assert_allclose(
+        tf.linalg.solve(SQ, rhs, adjoint=True).numpy(), np.linalg.solve(SQ.T, rhs), rtol=1e-10
+    )
     low = np.tril(SQ)
-    np.testing.assert_allclose(tf.linalg.triangular_solve(SQ, rhs).numpy(),
-                               np.linalg.solve(low, rhs), rtol=1e-10)
-    np.testing.assert_allclose(tf.linalg.triangular_solve(SQ, rhs, lower=False).numpy(),
-                               np.linalg.solve(np.triu(SQ), rhs), rtol=1e-10)
+    np.testing.assert_allclose(
+        tf.linalg.triangular_solve(SQ, rhs).numpy(), np.linalg.solve(low, rhs), rtol=1e-10
+    )
+    np.testing.assert_allclose(
+        tf.linalg.triangular_solve(SQ, rhs, lower=False).numpy(),
+        np.linalg.solve(np.triu(SQ), rhs),
+        rtol=1e-10,
+    )
     with pytest.raises(IAE, match="Input is not invertible."):
         tf.linalg.inv(np.array([[1.0, 2.0], [2.0, 4.0]]))
     assert float(tf.linalg.det(np.array([[1.0, 2.0], [2.0, 4.0]]))) == 0.0
@@ -205,8 +261,9 @@ def test_cholesky():
     bad = tf.linalg.cholesky(np.array([[1.0, 2.0], [2.0, 1.0]], np.float32))
     assert bool(tf.reduce_any(tf.math.is_nan(bad)))
     rhs = n(2, 3, 1)
-    np.testing.assert_allclose(tf.linalg.cholesky_solve(l, rhs).numpy(), np.linalg.solve(m, rhs),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        tf.linalg.cholesky_solve(l, rhs).numpy(), np.linalg.solve(m, rhs), rtol=1e-10
+    )
 
 
 def test_qr_svd_eigh_conventions():
@@ -219,8 +276,9 @@ def test_qr_svd_eigh_conventions():
     s, u, v = tf.linalg.svd(m)
     assert s.shape == (3,) and u.shape == (4, 3) and v.shape == (3, 3)
     np.testing.assert_allclose((u * s @ tf.transpose(v)).numpy(), m, atol=1e-12)
-    np.testing.assert_allclose(tf.linalg.svd(m, compute_uv=False).numpy(),
-                               np.linalg.svd(m, compute_uv=False), rtol=1e-12)
+    np.testing.assert_allclose(
+        tf.linalg.svd(m, compute_uv=False).numpy(), np.linalg.svd(m, compute_uv=False), rtol=1e-12
+    )
     s, u, v = tf.linalg.svd(n(3, 2), full_matrices=True)
     assert u.shape == (3, 3) and v.shape == (2, 2)
     h = spd(3)
@@ -228,7 +286,7 @@ def test_qr_svd_eigh_conventions():
     np.testing.assert_allclose(e.numpy(), np.linalg.eigvalsh(h), rtol=1e-12)
     np.testing.assert_allclose((vec * e @ tf.transpose(vec)).numpy(), h, atol=1e-10)
     np.testing.assert_allclose(tf.linalg.eigvalsh(h).numpy(), np.linalg.eigvalsh(h), rtol=1e-12)
-    c = (n(2, 2) + 1j * n(2, 2))
+    c = n(2, 2) + 1j * n(2, 2)
     h = c @ c.conj().T
     e, _ = tf.linalg.eigh(h)
     assert e.dtype == tf.float64
@@ -254,13 +312,16 @@ def test_composites():
     m = n(3, 2)
     np.testing.assert_allclose(tf.linalg.pinv(m).numpy(), np.linalg.pinv(m), rtol=1e-10)
     a, b = n(4, 2), n(4, 1)
-    np.testing.assert_allclose(tf.linalg.lstsq(a, b).numpy(), np.linalg.lstsq(a, b, rcond=None)[0],
-                               rtol=1e-8)
+    np.testing.assert_allclose(
+        tf.linalg.lstsq(a, b).numpy(), np.linalg.lstsq(a, b, rcond=None)[0], rtol=1e-8
+    )
     wide = n(2, 4)
-    np.testing.assert_allclose(tf.linalg.lstsq(wide, b[:2]).numpy(),
-                               np.linalg.lstsq(wide, b[:2], rcond=None)[0], rtol=1e-8)
+    np.testing.assert_allclose(
+        tf.linalg.lstsq(wide, b[:2]).numpy(), np.linalg.lstsq(wide, b[:2], rcond=None)[0], rtol=1e-8
+    )
     assert int(tf.linalg.matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0]], np.float32))) == 1
     import scipy.linalg
+
     for scale in (0.5, 3.0, 40.0):
         x = n(3, 3) * scale
         np.testing.assert_allclose(tf.linalg.expm(x).numpy(), scipy.linalg.expm(x), rtol=1e-8)
@@ -269,31 +330,49 @@ def test_composites():
 
 
 GRADS = [
-    ("inv", tf.linalg.inv, [SQ]), ("inv_batched", tf.linalg.inv, [spd(2, (2,))]),
-    ("det", tf.linalg.det, [SQ]), ("slogdet", tf.linalg.slogdet, [n(3, 3)]),
-    ("logdet", lambda m: tf.linalg.logdet((m + tf.transpose(m)) / 2), [spd(3)]), ("solve", tf.linalg.solve, [SQ, n(3, 2)]),
+    ("inv", tf.linalg.inv, [SQ]),
+    ("inv_batched", tf.linalg.inv, [spd(2, (2,))]),
+    ("det", tf.linalg.det, [SQ]),
+    ("slogdet", tf.linalg.slogdet, [n(3, 3)]),
+    ("logdet", lambda m: tf.linalg.logdet((m + tf.transpose(m)) / 2), [spd(3)]),
+    ("solve", tf.linalg.solve, [SQ, n(3, 2)]),
     ("solve_adjoint", lambda m, r: tf.linalg.solve(m, r, adjoint=True), [SQ, n(3, 1)]),
     ("triangular", tf.linalg.triangular_solve, [np.tril(SQ), n(3, 2)]),
-    ("triangular_upper_adj", lambda m, r: tf.linalg.triangular_solve(m, r, lower=False,
-                                                                      adjoint=True),
-     [np.triu(SQ), n(3, 2)]),
+    (
+        "triangular_upper_adj",
+        lambda m, r: tf.linalg.triangular_solve(m, r, lower=False, adjoint=True),
+        [np.triu(SQ), n(3, 2)],
+    ),
     ("cholesky", lambda m: tf.linalg.cholesky((m + tf.transpose(m)) / 2), [spd(3)]),
-    ("cholesky_solve", lambda m, r: tf.linalg.cholesky_solve(
-        tf.linalg.cholesky((m + tf.transpose(m)) / 2), r), [spd(3), n(3, 1)]),
-    ("qr", tf.linalg.qr, [n(4, 3)]), ("qr_wide", tf.linalg.qr, [n(2, 4)]),
+    (
+        "cholesky_solve",
+        lambda m, r: tf.linalg.cholesky_solve(tf.linalg.cholesky((m + tf.transpose(m)) / 2), r),
+        [spd(3), n(3, 1)],
+    ),
+    ("qr", tf.linalg.qr, [n(4, 3)]),
+    ("qr_wide", tf.linalg.qr, [n(2, 4)]),
     ("qr_square_full", lambda m: tf.linalg.qr(m, full_matrices=True), [n(3, 3)]),
-    ("svd", tf.linalg.svd, [n(4, 3)]), ("svd_wide", tf.linalg.svd, [n(2, 3)]),
+    ("svd", tf.linalg.svd, [n(4, 3)]),
+    ("svd_wide", tf.linalg.svd, [n(2, 3)]),
     ("svd_values", lambda m: tf.linalg.svd(m, compute_uv=False), [n(3, 4)]),
     ("eigh", lambda m: tf.linalg.eigh((m + tf.transpose(m)) / 2), [spd(3)]),
     ("eigvalsh", lambda m: tf.linalg.eigvalsh((m + tf.transpose(m)) / 2), [spd(3)]),
-    ("pinv", tf.linalg.pinv, [n(3, 2)]), ("lstsq", tf.linalg.lstsq, [n(4, 2), n(4, 1)]),
-    ("expm", tf.linalg.expm, [n(3, 3) * 0.5]), ("expm_scaled", tf.linalg.expm, [n(3, 3) * 5]),
+    ("pinv", tf.linalg.pinv, [n(3, 2)]),
+    ("lstsq", tf.linalg.lstsq, [n(4, 2), n(4, 1)]),
+    ("expm", tf.linalg.expm, [n(3, 3) * 0.5]),
+    ("expm_scaled", tf.linalg.expm, [n(3, 3) * 5]),
     ("normalize", tf.linalg.normalize, [n(2, 3)]),
     ("matmul_batch_broadcast", tf.matmul, [n(2, 1, 2, 3), n(3, 3, 4)]),
-    ("matmul_transposed", lambda a, b: tf.matmul(a, b, transpose_a=True, transpose_b=True),
-     [n(3, 2), n(4, 3)]),
-    ("matmul_adjoint_batch", lambda a, b: tf.matmul(a, b, adjoint_a=True, adjoint_b=True),
-     [n(2, 3, 2), n(2, 4, 3)]),
+    (
+        "matmul_transposed",
+        lambda a, b: tf.matmul(a, b, transpose_a=True, transpose_b=True),
+        [n(3, 2), n(4, 3)],
+    ),
+    (
+        "matmul_adjoint_batch",
+        lambda a, b: tf.matmul(a, b, adjoint_a=True, adjoint_b=True),
+        [n(2, 3, 2), n(2, 4, 3)],
+    ),
     ("matvec", tf.linalg.matvec, [n(2, 3), n(3)]),
 ]
 
@@ -324,8 +403,11 @@ def test_vector_norms(ord, axis):
     if axis is None:
         want = np.linalg.norm(VEC.reshape(-1), p)
     else:
-        want = np.sum(np.abs(VEC) ** p, axis=axis) ** (1 / p) if np.isfinite(p) else \
-            np.max(np.abs(VEC), axis=axis)
+        want = (
+            np.sum(np.abs(VEC) ** p, axis=axis) ** (1 / p)
+            if np.isfinite(p)
+            else np.max(np.abs(VEC), axis=axis)
+        )
     np.testing.assert_allclose(tf.norm(VEC, ord=ord, axis=axis).numpy(), want, rtol=1e-10)
     check_grad(lambda x: tf.norm(x, ord=ord, axis=axis), VEC)
 
@@ -334,12 +416,14 @@ def test_vector_norms(ord, axis):
 def test_matrix_norms(ord):
     want = np.linalg.norm(VEC, "fro" if ord == "euclidean" else ord)
     np.testing.assert_allclose(tf.norm(VEC, ord=ord, axis=[0, 1]).numpy(), want, rtol=1e-10)
-    np.testing.assert_allclose(tf.linalg.norm(VEC, ord=ord, axis=[-2, -1], keepdims=True).shape,
-                               (1, 1))
+    np.testing.assert_allclose(
+        tf.linalg.norm(VEC, ord=ord, axis=[-2, -1], keepdims=True).shape, (1, 1)
+    )
 
 
-@pytest.mark.parametrize("ord,axis", [(-np.inf, None), ("fro", 0), (0.5, [0, 1]), (3, [0, 1]),
-                                      (2, [0, 0])])
+@pytest.mark.parametrize(
+    "ord,axis", [(-np.inf, None), ("fro", 0), (0.5, [0, 1]), (3, [0, 1]), (2, [0, 0])]
+)
 def test_norm_errors(ord, axis):
     with pytest.raises(ValueError, match="'ord' must be|'axis' must be"):
         tf.norm(VEC, ord=ord, axis=axis)
