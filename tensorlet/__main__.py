@@ -1,0 +1,6 @@
+"""`python -m tensorlet ...` = the `tensorlet` command (see tensorlet/cli.py)."""
+import sys
+
+from tensorlet.cli import main
+
+sys.exit(main())

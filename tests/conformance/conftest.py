@@ -1,0 +1,45 @@
+"""pytest wiring of the conformance suite: the `corpus` marker and the results file.
+
+Environment knobs (pytest options would need a root conftest):
+  CONFORMANCE_TOPICS=01,04      only these fixture topics (prefixes)
+  CONFORMANCE_CASES=exp,conv2d  only checks whose id contains one of these substrings
+  CONFORMANCE_CORPUS=1          run the corpus baseline test (also enabled by `-m corpus`)
+  CONFORMANCE_CASE_TIMEOUT=60   seconds per check
+At the end of a session the outcomes are merged into tests/conformance/_results/conformance.json,
+which `tensorlet conformance` summarises.
+"""
+import datetime
+import os
+
+from . import harness
+
+
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "corpus: runs the seed corpus examples of corpus_baseline.txt on tensorlet "
+                                       "(slow; opt-in with -m corpus or CONFORMANCE_CORPUS=1)")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    SESSION = harness.SESSION
+    if not SESSION:
+        return
+    data = harness.load_results()
+    checks = data.get("checks", {})
+    checks.update(SESSION)
+    valid = {c.id for c in harness.all_checks()}
+    checks = {k: v for k, v in checks.items() if k in valid}
+    try:
+        import tensorlet
+        version = getattr(tensorlet, "__version__", None)
+    except Exception:  # noqa: BLE001
+        version = None
+    data.update({
+        "updated": datetime.datetime.now().isoformat(timespec="seconds"),
+        "tensorlet_version": version,
+        "fixtures": harness.FIXTURES_DIR and os.path.relpath(harness.FIXTURES_DIR, harness.REPO),
+        "records": harness.record_counts(),
+        "checks": checks,
+    })
+    harness.save_results(data)
