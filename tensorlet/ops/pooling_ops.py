@@ -517,3 +517,220 @@ def pool(input, window_shape, pooling_type, strides=None, padding="VALID", data_
 
     return conv_ops.with_space_to_batch(x, rate.tolist(), padding, op,
                                         filter_shape=window_shape, data_format=data_format)
+
+
+# ---------------------------------------------------------------- fractional pooling
+
+def _pooling_sequence(n_in, n_out, key, counter, start, pseudo_random):
+    """TF's GeneratePoolingSequence: cumulative region boundaries, ``n_out + 1`` values.
+
+    Random: ``n_out`` steps of ``n_in // n_out`` (the first ``n_in % n_out`` one longer),
+    shuffled with Philox words from ``counter + start`` (RandomShuffle, ``w % (n - i)``).
+    Pseudo-random (Graham's a_i = ceil(alpha (i + u)) - 1, u from one RandDouble)."""
+    from tensorlet.ops import random_kernels as K
+    if pseudo_random:
+        alpha = n_in / n_out
+        k = n_in // n_out
+        max_u = min((k + 2) / alpha - 1, (n_in + 1 - k) / alpha - (n_out - 1))
+        w = K.words(key, counter, 2, start=start)
+        u = float(K.bits_to_unit_float(w.reshape(1, 2), "float64")[0]) * max_u
+        seq = [0] + [int(xp.ceil(alpha * (i + u)) - 1) for i in range(1, n_out)] + [n_in]
+        return xp.asarray(seq, xp.int64)
+    k, extra = divmod(n_in, n_out)
+    diff = [k + 1 if i < extra else k for i in range(n_out)]
+    w = K.words(key, counter, max(n_out - 1, 1), start=start)
+    for i in range(n_out - 1):
+        j = i + int(w[i]) % (n_out - i)
+        diff[i], diff[j] = diff[j], diff[i]
+    return xp.concatenate([[0], xp.cumsum(diff)]).astype(xp.int64)
+
+
+def _regions(seq, n_in, overlapping):
+    """(index [n_out, kmax] of the input rows of each region, validity mask)."""
+    starts = seq[:-1]
+    ends = xp.minimum(seq[1:], n_in - 1) if overlapping else seq[1:] - 1
+    lengths = ends - starts + 1
+    kmax = int(lengths.max()) if lengths.size else 0
+    offs = xp.arange(kmax)
+    idx = xp.minimum(starts[:, None] + offs[None, :], ends[:, None])
+    return idx, offs[None, :] < lengths[:, None]
+
+
+def _gather_regions(x, row_seq, col_seq, overlapping):
+    """``x`` viewed as (B, Ho, Wo, KH*KW, C) regions, with the validity mask (Ho, Wo, K, 1)."""
+    ri, rv = _regions(row_seq, x.shape[1], overlapping)
+    ci, cv = _regions(col_seq, x.shape[2], overlapping)
+    g = x[:, ri][:, :, :, ci]                                  # (B, Ho, KH, Wo, KW, C)
+    b, ho, kh, wo, kw, c = g.shape
+    g = g.transpose(0, 1, 3, 2, 4, 5).reshape(b, ho, wo, kh * kw, c)
+    valid = (rv[:, None, :, None] & cv[None, :, None, :]).reshape(ho, wo, kh * kw, 1)
+    flat = (ri[:, None, :, None] * x.shape[2] + ci[None, :, None, :]).reshape(ho, wo, kh * kw)
+    return g, valid, flat
+
+
+def _fractional_geometry(op_name, shape, ratio):
+    if len(ratio) != 4:
+        raise errors.op_error(errors.InvalidArgumentError, op_name,
+                              "pooling_ratio field must specify 4 dimensions")
+    if ratio[0] != 1 or ratio[3] != 1:
+        raise errors.op_error(errors.UnimplementedError, op_name,
+                              "Fractional average pooling is not yet supported on the batch nor "
+                              "channel dimension.")
+    out = []
+    for i in (1, 2):
+        if ratio[i] < 1:
+            raise errors.op_error(errors.InvalidArgumentError, op_name,
+                                  "pooling_ratio cannot be smaller than 1, got: " + str(ratio[i]))
+        o = None if shape[i] is None else int(shape[i] // ratio[i])
+        if o is not None and o <= 0:
+            raise errors.op_error(errors.InvalidArgumentError, op_name,
+                                  f"out_size must be positive, but got {o}")
+        out.append(o)
+    return out
+
+
+def _fractional_forward(kind):
+    def forward(x, pooling_ratio, pseudo_random, overlapping, deterministic, seed, seed2):
+        from tensorlet.ops import random_ops
+        ho, wo = _fractional_geometry(f"Fractional{kind}Pool", x.shape, pooling_ratio)
+        # Each sequence reserves ceil(words / 4) Philox calls of the kernel's generator, which
+        # TF keeps with the cached eager kernel: repeated calls continue the stream.
+        n_rows = (2 if pseudo_random else ho) + 3
+        n_cols = (2 if pseudo_random else wo) + 3
+        cache_key = (f"Fractional{kind}Pool", seed, seed2, pooling_ratio, pseudo_random,
+                     overlapping, x.dtype.str)
+        key, counter = random_ops._reserve(cache_key, seed, seed2, n_rows // 4 + n_cols // 4)
+        rows = _pooling_sequence(x.shape[1], ho, key, counter, 0, pseudo_random)
+        cols = _pooling_sequence(x.shape[2], wo, key, counter, n_rows // 4, pseudo_random)
+        g, valid, _ = _gather_regions(_compute_dtype(x), rows, cols, overlapping)
+        if kind == "Max":
+            low = _lowest(g.dtype)
+            y = (xp.fmax if g.dtype.kind == "f" else xp.maximum).reduce(
+                xp.where(valid[None], g, low), axis=3)
+        else:
+            y = (g * valid[None]).sum(3) / valid.sum(2)[None].astype(g.dtype)
+        return y, rows, cols
+    return forward
+
+
+def _fractional_dtype(allowed):
+    def rule(op, inputs, attrs):
+        d = inputs[0].dtype
+        if d not in allowed:
+            raise R.dtype_not_allowed(op, d, allowed)
+        return (d, D.int64, D.int64)
+    return rule
+
+
+def _fractional_shape(op, inputs, attrs):
+    s = inputs[0].shape
+    if s.rank is not None and s.rank != 4:
+        raise errors.op_error(errors.InvalidArgumentError, op.name,
+                              f"input must be 4-dimensional{_dims_str(s)}")
+    dims = list(s) if s.rank is not None else [None] * 4
+    ho, wo = _fractional_geometry(op.name, dims, attrs["pooling_ratio"])
+    return (TensorShape([dims[0], ho, wo, dims[3]]), TensorShape([None if ho is None else ho + 1]),
+            TensorShape([None if wo is None else wo + 1]))
+
+
+def _fmp_grad_forward(x, y, dy, rows, cols, overlapping):
+    """Each output gradient goes to the first maximum of its region."""
+    g, valid, flat = _gather_regions(_compute_dtype(x), rows, cols, overlapping)
+    arg = xp.argmax(xp.where(valid[None], g, _lowest(g.dtype)), axis=3)   # (B, Ho, Wo, C)
+    b, h, w, c = x.shape
+    pos = xp.take_along_axis(flat[None, :, :, :, None].repeat(b, 0).repeat(1, 4),
+                             arg[:, :, :, None, :], axis=3)[:, :, :, 0, :]
+    idx = (xp.arange(b)[:, None, None, None] * (h * w) + pos) * c + xp.arange(c)
+    dx = xp.bincount(idx.ravel(), weights=_compute_dtype(dy).ravel().astype(xp.float64),
+                     minlength=x.size)
+    return dx.reshape(x.shape)
+
+
+def _fap_grad_forward(dy, rows, cols, orig_input_shape, overlapping):
+    """Each output gradient spread evenly over its region's (valid) cells."""
+    b, h, w, c = orig_input_shape
+    proxy = xp.zeros((1, h, w, 1), xp.float32)
+    _, valid, flat = _gather_regions(proxy, rows, cols, overlapping)
+    count = valid.sum(2)                                            # (Ho, Wo, 1)
+    share = _compute_dtype(dy) / count[None].astype(xp.float64)     # (B, Ho, Wo, C)
+    dx = xp.zeros((b, h * w, c))
+    for k in range(flat.shape[2]):                                  # one add per region slot
+        m = valid[:, :, k, 0]
+        xp.add.at(dx, (slice(None), flat[:, :, k][m]), share[:, m])
+    return dx.reshape(b, h, w, c)
+
+
+def _fractional_grad(kind):
+    def grad(op, dy, *unused):
+        rows, cols = op.outputs[1], op.outputs[2]
+        ov = op.attrs["overlapping"]
+        if kind == "Max":
+            return [apply(fractional_max_pool_grad_op, op.inputs[0], op.outputs[0], dy, rows, cols,
+                          overlapping=ov)]
+        return [apply(fractional_avg_pool_grad_op, dy, rows, cols,
+                      orig_input_shape=tuple(op.inputs[0].shape.as_list()), overlapping=ov)]
+    return grad
+
+
+fractional_max_pool_grad_op = defop(
+    "FractionalMaxPoolGrad", _fmp_grad_forward, dtype_rule=lambda op, i, a: (i[0].dtype,),
+    shape_rule=_same_as_input(0))
+fractional_avg_pool_grad_op = defop(
+    "FractionalAvgPoolGrad", _fap_grad_forward, dtype_rule=lambda op, i, a: (i[0].dtype,),
+    shape_rule=_attr_shape("orig_input_shape"))
+_FMP_TYPES = (D.float32, D.float64, D.int32, D.int64)
+fractional_max_pool_op = defop("FractionalMaxPool", _fractional_forward("Max"),
+                               dtype_rule=_fractional_dtype(_FMP_TYPES),
+                               shape_rule=_fractional_shape, grad=_fractional_grad("Max"),
+                               num_outputs=3, stateful=True)
+fractional_avg_pool_op = defop("FractionalAvgPool", _fractional_forward("Avg"),
+                               dtype_rule=_fractional_dtype(_FMP_TYPES),
+                               shape_rule=_fractional_shape, grad=_fractional_grad("Avg"),
+                               num_outputs=3, stateful=True)
+
+
+def _fractional(op, value, pooling_ratio, pseudo_random, overlapping, seed):
+    from tensorlet.ops import random_ops
+    x = convert_to_tensor(value)
+    ratio = get_sequence_float(pooling_ratio, x.shape.rank)
+    if seed == 0:
+        s1 = s2 = 0
+        det = False
+    else:
+        s1, s2 = random_ops.get_seed(seed)
+        det = True
+    return apply(op, x, pooling_ratio=ratio, pseudo_random=bool(pseudo_random),
+                 overlapping=bool(overlapping), deterministic=det, seed=int(s1), seed2=int(s2))
+
+
+def get_sequence_float(value, rank):
+    """pooling_ratio as 4 floats (a scalar or 2 values mean the spatial dims)."""
+    if isinstance(value, (int, float)):
+        value = [value] * 2
+    value = [float(v) for v in value]
+    return tuple([1.0] + value + [1.0] if len(value) == 2 else value)
+
+
+FractionalMaxPool = collections.namedtuple(
+    "FractionalMaxPool", ["output", "row_pooling_sequence", "col_pooling_sequence"])
+FractionalAvgPool = collections.namedtuple(
+    "FractionalAvgPool", ["output", "row_pooling_sequence", "col_pooling_sequence"])
+
+
+@tf_export("nn.fractional_max_pool")
+def fractional_max_pool(value, pooling_ratio, pseudo_random=False, overlapping=False, seed=0,
+                        name=None):
+    """Max pooling over random regions of 1 or 2 (``pooling_ratio`` in [1, 2)) rows/cols.
+
+    Returns ``(output, row_pooling_sequence, col_pooling_sequence)``; ``seed`` (with the global
+    seed) makes the regions deterministic."""
+    return FractionalMaxPool(*_fractional(fractional_max_pool_op, value, pooling_ratio,
+                                          pseudo_random, overlapping, seed))
+
+
+@tf_export("nn.fractional_avg_pool")
+def fractional_avg_pool(value, pooling_ratio, pseudo_random=False, overlapping=False, seed=0,
+                        name=None):
+    """Average pooling over the regions of ``fractional_max_pool``."""
+    return FractionalAvgPool(*_fractional(fractional_avg_pool_op, value, pooling_ratio,
+                                          pseudo_random, overlapping, seed))

@@ -161,3 +161,53 @@ def test_pool_1d_3d_gradients_and_avg_second_order():
             y = tf.nn.avg_pool2d(t, 2, 1, "SAME")
         return tape.gradient(y, t, output_gradients=y)
     grad_check(avg_grad, RNG.standard_normal((1, 4, 4, 1)))
+
+
+def _region_reduce(x, rows, cols, fn):
+    out = np.zeros((x.shape[0], len(rows) - 1, len(cols) - 1, x.shape[3]))
+    for i in range(len(rows) - 1):
+        for j in range(len(cols) - 1):
+            out[:, i, j] = fn(x[:, rows[i]:rows[i + 1], cols[j]:cols[j + 1]].reshape(x.shape[0], -1, x.shape[3]), 1)
+    return out
+
+
+def test_fractional_pooling_regions_values_and_seed_stream():
+    x = np.arange(36, dtype=np.float32).reshape(1, 6, 6, 1)
+    tf.random.set_seed(1)
+    out, rows, cols = tf.nn.fractional_max_pool(x, [1.0, 1.5, 1.5, 1.0], seed=1)
+    # TF's Philox stream for seeds (1, 1): the recorded fixture sequences
+    assert rows.numpy().tolist() == [0, 1, 3, 4, 6] and cols.numpy().tolist() == [0, 1, 3, 4, 6]
+    np.testing.assert_array_equal(out.numpy(), _region_reduce(x, rows.numpy(), cols.numpy(), np.max))
+    again = tf.nn.fractional_max_pool(x, [1.0, 1.5, 1.5, 1.0], seed=1)
+    assert again.row_pooling_sequence.shape == (5,)  # the cached kernel continues its stream
+    z = RNG.standard_normal((2, 7, 9, 3))
+    avg = tf.nn.fractional_avg_pool(z, [1, 1.4, 1.7, 1], seed=3)
+    r, c = avg.row_pooling_sequence.numpy(), avg.col_pooling_sequence.numpy()
+    assert set(np.diff(r).tolist()) <= {1, 2} and r[-1] == 7 and c[-1] == 9
+    np.testing.assert_allclose(avg.output.numpy(), _region_reduce(z, r, c, np.mean), rtol=1e-12)
+
+
+@pytest.mark.parametrize("fn", [tf.nn.fractional_max_pool, tf.nn.fractional_avg_pool])
+def test_fractional_pooling_gradient(fn):
+    z = tf.constant(RNG.standard_normal((2, 7, 6, 2)))
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        out, rows, cols = fn(z, [1, 1.5, 1.3, 1], overlapping=True, seed=5)
+    u = RNG.standard_normal(out.shape)
+    g = tape.gradient(out, z, output_gradients=tf.constant(u)).numpy()
+    r, c = rows.numpy(), cols.numpy()
+    want = np.zeros(z.shape)
+    zn = z.numpy()
+    for i in range(len(r) - 1):
+        for j in range(len(c) - 1):
+            rs, cs = slice(r[i], min(r[i + 1] + 1, 7)), slice(c[j], min(c[j + 1] + 1, 6))
+            region = zn[:, rs, cs]
+            for b in range(2):
+                for ch in range(2):
+                    reg = region[b, :, :, ch]
+                    if fn is tf.nn.fractional_max_pool:
+                        a, bb = np.unravel_index(np.argmax(reg), reg.shape)
+                        want[b, rs.start + a, cs.start + bb, ch] += u[b, i, j, ch]
+                    else:
+                        want[b, rs, cs, ch] += u[b, i, j, ch] / reg.size
+    np.testing.assert_allclose(g, want, rtol=1e-12)

@@ -27,6 +27,8 @@ from tensorlet.ops.nn_impl import dropout as dropout
 from tensorlet.ops.nn_ops import elu as elu
 from tensorlet.ops.nn_impl import embedding_lookup as embedding_lookup
 from tensorlet.ops.nn_impl import embedding_lookup_sparse as embedding_lookup_sparse
+from tensorlet.ops.pooling_ops import fractional_avg_pool as fractional_avg_pool
+from tensorlet.ops.pooling_ops import fractional_max_pool as fractional_max_pool
 from tensorlet.ops.nn_ops import gelu as gelu
 from tensorlet.ops.sort_ops import in_top_k as in_top_k
 from tensorlet.ops.nn_ops import isotonic_regression as isotonic_regression
