@@ -156,7 +156,6 @@ from tensorlet.ops.array_ops import stop_gradient as stop_gradient
 from tensorlet.ops.indexing import strided_slice as strided_slice
 from tensorlet.framework.dtypes import string as string
 from tensorlet.ops.math_ops import subtract as subtract
-from tensorlet.ops.linalg_decomp_ops import svd as svd
 from tensorlet.ops.unary_math_ops import tan as tan
 from tensorlet.ops.unary_math_ops import tanh as tanh
 from tensorlet.ops.gather_ops import tensor_scatter_nd_add as tensor_scatter_nd_add

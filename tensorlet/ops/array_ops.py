@@ -490,16 +490,36 @@ def _transpose_shape(op, inputs, attrs):
     return (TensorShape([dims[p] for p in _perm(op.name, len(dims), attrs["perm"])]),)
 
 
-def _transpose_grad(op, dy):
-    perm = op.get_attr("perm")
+def _inverse_permutation(perm):
+    """TF's InvertPermutation on a Python sequence (with its error for bad entries)."""
     n = len(perm)
-    for p in perm:
+    inverse = [-1] * n
+    for i, p in enumerate(perm):
         if not 0 <= p < n:
             raise invalid("InvertPermutation", f"{p} is not between 0 and {n}")
-    inverse = [0] * n
-    for i, p in enumerate(perm):
+        if inverse[p] != -1:
+            raise invalid("InvertPermutation", f"{p} is duplicated in the input.")
         inverse[p] = i
-    return [apply(op.opdef, dy, perm=tuple(inverse))]
+    return inverse
+
+
+def _transpose_grad(op, dy):
+    return [apply(op.opdef, dy, perm=tuple(_inverse_permutation(op.get_attr("perm"))))]
+
+
+invert_permutation_op = defop(
+    "InvertPermutation",
+    lambda x: xp.array(_inverse_permutation(x.tolist()), dtype=x.dtype),
+    dtype_rule=R.same_dtype(_INDEX_TYPES),
+    shape_rule=R.unchanged,
+    grad=_not_differentiable,
+)
+
+
+@tf_export("math.invert_permutation")
+def invert_permutation(x, name=None):
+    """The inverse of the permutation ``x``: ``y[x[i]] = i``."""
+    return apply(invert_permutation_op, x, name=name)
 
 
 transpose_op = defop(

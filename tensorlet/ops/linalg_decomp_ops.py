@@ -549,7 +549,7 @@ svd_op = defop(
 )
 
 
-@tf_export("linalg.svd", "svd")
+@tf_export("linalg.svd")
 def svd(tensor, full_matrices=False, compute_uv=True, name=None):
     """Singular values ``s`` and, when ``compute_uv``, ``(s, u, v)`` with
     ``tensor = u @ diag(s) @ adjoint(v)`` (note: TF's order, and ``v`` is not transposed)."""

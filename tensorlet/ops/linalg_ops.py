@@ -411,8 +411,59 @@ def _einsum_plan(equation, shapes):
     return xp.einsum_path(equation, *views, optimize="greedy")[0]
 
 
+@functools.lru_cache(maxsize=1024)
+def _matmul_plan(equation, sa, sb):
+    """A two-operand einsum as one batched matmul: ``(sum_a, sum_b, perm_a, perm_b, shape_a,
+    shape_b, out_shape, out_perm)``, or None when labels repeat or broadcast."""
+    (la, lb), out = _parse_einsum(equation, [len(sa), len(sb)])
+    if len(set(la)) != len(la) or len(set(lb)) != len(lb) or len(set(out)) != len(out):
+        return None
+    size = {}
+    for ls, shape in ((la, sa), (lb, sb)):
+        for l, d in zip(ls, shape):
+            if size.setdefault(l, d) != d:
+                return None
+    in_a, in_b, in_out = set(la), set(lb), set(out)
+    if not in_out <= in_a | in_b:
+        return None
+    sum_a = tuple(i for i, l in enumerate(la) if l not in in_b and l not in in_out)
+    sum_b = tuple(i for i, l in enumerate(lb) if l not in in_a and l not in in_out)
+    la = [l for i, l in enumerate(la) if i not in sum_a]
+    lb = [l for i, l in enumerate(lb) if i not in sum_b]
+    batch = [l for l in out if l in in_a and l in in_b]
+    a_free = [l for l in out if l in in_a and l not in in_b]
+    b_free = [l for l in out if l in in_b and l not in in_a]
+    contract = [l for l in la if l in in_b and l not in in_out]
+    dims = [_prod(size[l] for l in g) for g in (batch, a_free, contract, b_free)]
+    order = batch + a_free + b_free
+    return (
+        sum_a,
+        sum_b,
+        tuple(la.index(l) for l in batch + a_free + contract),
+        tuple(lb.index(l) for l in batch + contract + b_free),
+        (dims[0], dims[1], dims[2]),
+        (dims[0], dims[2], dims[3]),
+        tuple(size[l] for l in order),
+        tuple(order.index(l) for l in out),
+    )
+
+
+def _einsum_matmul(plan, a, b):
+    sum_a, sum_b, perm_a, perm_b, shape_a, shape_b, out_shape, out_perm = plan
+    if sum_a:
+        a = a.sum(axis=sum_a)
+    if sum_b:
+        b = b.sum(axis=sum_b)
+    c = xp.matmul(a.transpose(perm_a).reshape(shape_a), b.transpose(perm_b).reshape(shape_b))
+    return c.reshape(out_shape).transpose(out_perm)
+
+
 def _einsum_forward(*xs, equation):
     try:
+        if len(xs) == 2:
+            plan = _matmul_plan(equation, xs[0].shape, xs[1].shape)
+            if plan is not None:
+                return _einsum_matmul(plan, *xs)
         plan = _einsum_plan(equation, tuple(x.shape for x in xs))
         return xp.einsum(equation, *xs, optimize=plan)
     except ValueError:

@@ -105,6 +105,12 @@ FORWARD = [  # (id, tensorlet call on inputs, NumPy reference, inputs)
         _pad_ref("symmetric"),
         [M],
     ),
+    (
+        "invert_permutation",
+        lambda: tf.math.invert_permutation([2, 0, 1]),
+        lambda: np.argsort([2, 0, 1]),
+        [],
+    ),
     ("reverse", lambda x: tf.reverse(x, [0, -1]), lambda x: x[::-1, :, ::-1], [X]),
     ("roll", lambda x: tf.roll(x, [1, 1], [1, 1]), lambda x: np.roll(x, 2, 1), [X]),
     (

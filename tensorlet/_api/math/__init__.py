@@ -47,6 +47,7 @@ from tensorlet.ops.special_math_ops import igamma as igamma
 from tensorlet.ops.special_math_ops import igammac as igammac
 from tensorlet.ops.cast_ops import imag as imag
 from tensorlet.ops.sort_ops import in_top_k as in_top_k
+from tensorlet.ops.array_ops import invert_permutation as invert_permutation
 from tensorlet.ops.unary_math_ops import is_finite as is_finite
 from tensorlet.ops.unary_math_ops import is_inf as is_inf
 from tensorlet.ops.unary_math_ops import is_nan as is_nan
