@@ -13,7 +13,7 @@ import math
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
-from tensorlet.framework.tensor import EagerTensor, Tensor
+from tensorlet.framework.tensor import Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.ops import shape_rules as R
@@ -199,11 +199,10 @@ def _conv_out_shape(op_name, x, f, attrs, nd, depthwise=False):
                 f"input and filter must have the same depth: {cin} vs {fl[nd]}")
         cout = None if fl[nd] is None or fl[nd + 1] is None else fl[nd] * fl[nd + 1]
     else:
-        if cin is not None and fl[nd] is not None:
-            if fl[nd] == 0 or cin % fl[nd]:
-                raise errors.op_error(
-                    errors.InvalidArgumentError, op_name,
-                    f"input depth must be evenly divisible by filter depth: {cin} vs {fl[nd]}")
+        if cin is not None and fl[nd] is not None and (fl[nd] == 0 or cin % fl[nd]):
+            raise errors.op_error(
+                errors.InvalidArgumentError, op_name,
+                f"input depth must be evenly divisible by filter depth: {cin} vs {fl[nd]}")
         cout = fl[nd + 1]
     spatial = xl[2:] if cf else xl[1:1 + nd]
     outs = [out_size(op_name, n, k if k is not None else 1, st, dl, attrs["padding"],
@@ -291,8 +290,9 @@ def conv_backprop_filter_kernel(x, filter_sizes, dy, s, d, padding, explicit):
 
 def _conv_attrs(op):
     a = op.attrs
-    return dict(strides=a["strides"], padding=a["padding"], dilations=a["dilations"],
-                data_format=a["data_format"], explicit_paddings=a.get("explicit_paddings", ()))
+    return {"strides": a["strides"], "padding": a["padding"], "dilations": a["dilations"],
+            "data_format": a["data_format"],
+            "explicit_paddings": a.get("explicit_paddings", ())}
 
 
 def _conv2d_grad(op, dy):
@@ -639,7 +639,7 @@ def convert_padding(padding, expected_length=4):
     if isinstance(padding, (list, tuple)):
         for i, dim in enumerate(padding):
             if not isinstance(dim, (list, tuple)):
-                raise ValueError("When `padding` is specified as a list, each element of "
+                raise ValueError(  # noqa: TRY004 (TF raises ValueError)"When `padding` is specified as a list, each element of "
                                  "`padding` must be a list or tuple of size 2. Received: "
                                  f"padding={padding} with element at index {i} of type "
                                  f"{type(dim)}")
@@ -708,7 +708,7 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
 
 @tf_export("compat.v1.nn.conv2d")
 def conv2d_v1(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True,
-              data_format="NHWC", dilations=[1, 1, 1, 1], name=None, filters=None):
+              data_format="NHWC", dilations=[1, 1, 1, 1], name=None, filters=None):  # noqa: B006 (TF)
     """TF1 conv2d: ``filter`` (or ``filters``), full-rank ``strides``."""
     return conv2d(input, filters if filters is not None else filter, strides, padding,
                   data_format, dilations, name)
@@ -930,7 +930,7 @@ def atrous_conv2d_transpose(value, filters, output_shape, rate, padding, name=No
 
 @tf_export("compat.v1.nn.conv2d_backprop_input")
 def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None, padding=None,
-                          use_cudnn_on_gpu=True, data_format="NHWC", dilations=[1, 1, 1, 1],
+                          use_cudnn_on_gpu=True, data_format="NHWC", dilations=[1, 1, 1, 1],  # noqa: B006 (TF signature)
                           name=None, filters=None):
     """The gradient of conv2d w.r.t. its input (TF1 name)."""
     padding, explicit = convert_padding(padding)
@@ -943,7 +943,7 @@ def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=N
 
 @tf_export("compat.v1.nn.conv2d_backprop_filter")
 def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding,
-                           use_cudnn_on_gpu=True, data_format="NHWC", dilations=[1, 1, 1, 1],
+                           use_cudnn_on_gpu=True, data_format="NHWC", dilations=[1, 1, 1, 1],  # noqa: B006 (TF signature)
                            name=None):
     """The gradient of conv2d w.r.t. its filter (TF1 name)."""
     padding, explicit = convert_padding(padding)
@@ -973,7 +973,7 @@ def depthwise_conv2d(input, filter, strides, padding, data_format=None, dilation
 
 @tf_export("nn.depthwise_conv2d_backprop_input")
 def depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop, strides, padding,
-                                           data_format="NHWC", dilations=[1, 1, 1, 1],
+                                           data_format="NHWC", dilations=[1, 1, 1, 1],  # noqa: B006 (TF signature)
                                            name=None):
     """The gradient of depthwise_conv2d w.r.t. its input."""
     padding, explicit = convert_padding(padding)
@@ -986,7 +986,7 @@ def depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop, st
 
 @tf_export("nn.depthwise_conv2d_backprop_filter")
 def depthwise_conv2d_native_backprop_filter(input, filter_sizes, out_backprop, strides, padding,
-                                            data_format="NHWC", dilations=[1, 1, 1, 1],
+                                            data_format="NHWC", dilations=[1, 1, 1, 1],  # noqa: B006 (TF signature)
                                             name=None):
     """The gradient of depthwise_conv2d w.r.t. its filter."""
     padding, explicit = convert_padding(padding)

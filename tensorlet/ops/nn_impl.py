@@ -223,7 +223,7 @@ def _d2s_shape(op, inputs, attrs):
     b, h, w, c = s
     if c is not None and c % (bs * bs):
         raise _invalid(op.name, f"Input depth dimension {c} should be divisible by: {bs * bs}")
-    mul = lambda v, k: None if v is None else v * k  # noqa: E731
+    mul = lambda v, k: None if v is None else v * k
     return (TensorShape([b, mul(h, bs), mul(w, bs), None if c is None else c // (bs * bs)]),)
 
 
@@ -238,7 +238,7 @@ def _s2d_shape(op, inputs, attrs):
     if (h is not None and h % bs) or (w is not None and w % bs):
         raise _invalid(op.name, f"Image width {w} and height {h} should be divisible by "
                                 f"block_size: {bs}")
-    div = lambda v: None if v is None else v // bs  # noqa: E731
+    div = lambda v: None if v is None else v // bs
     return (TensorShape([b, div(h), div(w), None if c is None else c * bs * bs]),)
 
 

@@ -15,8 +15,17 @@ from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.ops import shape_rules as R
-from tensorlet.ops.conv_ops import (_compute_dtype, convert_padding, geometry, get_sequence,
-                                    offset_slices, out_size, pad_spatial, _padding_str, _dims_str)
+from tensorlet.ops.conv_ops import (
+    _compute_dtype,
+    _dims_str,
+    _padding_str,
+    convert_padding,
+    geometry,
+    get_sequence,
+    offset_slices,
+    out_size,
+    pad_spatial,
+)
 from tensorlet.ops.op_def import apply, defop
 
 D = dtypes
@@ -385,7 +394,7 @@ def _pool1d(op, input, ksize, strides, padding, data_format):
     k = (1,) + tuple(get_sequence(ksize, 1, ch, "ksize"))
     s = (1,) + tuple(get_sequence(strides, 1, ch, "strides"))
     x = _reshape_insert(convert_to_tensor(input), expand)
-    attrs = dict(ksize=k, strides=s, data_format=fmt)
+    attrs = {"ksize": k, "strides": s, "data_format": fmt}
     if op is max_pool_op:
         padding, explicit = convert_padding(padding, 3)
         attrs["explicit_paddings"] = (0, 0) + explicit if explicit else ()

@@ -46,7 +46,7 @@ def ref_conv(x, f, strides, padding, dilations=None, explicit=None):
 
 
 def ref_depthwise(x, f, strides, padding, dilations=(1, 1)):
-    c, m = f.shape[2], f.shape[3]
+    c = f.shape[2]
     outs = []
     for ci in range(c):
         outs.append(ref_conv(x[..., ci:ci + 1], f[:, :, ci:ci + 1, :], strides, padding, dilations))
@@ -194,8 +194,8 @@ def test_conv1d_conv3d_transpose_shapes():
 # ---------------------------------------------------------------- shapes and errors
 
 def test_static_shape_rule_with_unknown_dims():
-    attrs = dict(strides=(1, 2, 2, 1), padding="SAME", explicit_paddings=(), data_format="NHWC",
-                 dilations=(1, 1, 1, 1))
+    attrs = {"strides": (1, 2, 2, 1), "padding": "SAME", "explicit_paddings": (),
+             "data_format": "NHWC", "dilations": (1, 1, 1, 1)}
     op = conv_ops.conv2d_op
     (s,) = op.shape_rule(op, [Spec([None, 7, None, 3]), Spec([3, 3, 3, 8])], attrs)
     assert s.as_list() == [None, 4, None, 8]

@@ -1,6 +1,5 @@
 """bias_add, L2 loss/normalize, LRN, fused and composite batch norm, moments, depth/space and
 space/batch rearrangements, dropout, embedding lookups and the sigmoid/weighted/Poisson losses."""
-import math
 
 import numpy as np
 import pytest
@@ -147,7 +146,7 @@ def test_weighted_moments_statistics_and_batch_normalization():
     c, ms, vs, shift = tf.nn.sufficient_statistics(x, axes=[0])
     assert float(c) == 4 and shift is None
     np.testing.assert_allclose(vs.numpy(), (x * x).sum(0))
-    mean, var = tf.nn.normalize_moments(c, ms, vs, shift=None)
+    _, var = tf.nn.normalize_moments(c, ms, vs, shift=None)
     np.testing.assert_allclose(var.numpy(), x.var(0), rtol=1e-10)
     mu, s2, off, sc = RNG.standard_normal(3), RNG.uniform(0.5, 2, 3), RNG.standard_normal(3), RNG.standard_normal(3)
     xb = RNG.standard_normal((4, 3))

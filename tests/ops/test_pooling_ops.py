@@ -110,7 +110,7 @@ def test_max_pool_with_argmax():
     out, arg = tf.nn.max_pool_with_argmax(x, 2, 2, "SAME", include_batch_in_index=True)
     assert arg.dtype == tf.int64 and out.shape == (2, 2, 2, 2)
     np.testing.assert_array_equal(x.ravel()[arg.numpy()], out.numpy())
-    out2, arg2 = tf.nn.max_pool_with_argmax(x, 2, 2, "SAME")
+    _, arg2 = tf.nn.max_pool_with_argmax(x, 2, 2, "SAME")
     per = 3 * 3 * 2
     np.testing.assert_array_equal(arg2.numpy() + np.arange(2).reshape(2, 1, 1, 1) * per, arg.numpy())
     grad_check(lambda t: tf.nn.max_pool_with_argmax(t, 2, 2, "VALID").output, RNG.standard_normal((2, 4, 4, 2)))
@@ -121,8 +121,8 @@ def test_pool_shapes_and_errors():
 
     class Spec:
         shape, dtype = TensorShape([None, 5, None, 3]), tf.float32
-    attrs = dict(ksize=(1, 2, 2, 1), strides=(1, 2, 2, 1), padding="SAME", explicit_paddings=(),
-                 data_format="NHWC")
+    attrs = {"ksize": (1, 2, 2, 1), "strides": (1, 2, 2, 1), "padding": "SAME",
+             "explicit_paddings": (), "data_format": "NHWC"}
     assert op.shape_rule(op, [Spec], attrs)[0].as_list() == [None, 3, None, 3]
     with pytest.raises(tf.errors.InvalidArgumentError, match="attr 'T' of int32"):
         tf.nn.avg_pool2d(tf.ones([1, 2, 2, 1], tf.int32), 2, 2, "VALID")
