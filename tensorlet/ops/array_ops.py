@@ -455,7 +455,10 @@ squeeze_op = defop(
 @tf_export("expand_dims")
 def expand_dims(input, axis, name=None):
     """Inserts a dimension of size 1 at index ``axis`` (in ``[-rank-1, rank]``)."""
-    return apply(expand_dims_op, input, axis=py_int(axis), name=name)
+    axis = py_value(axis)
+    if isinstance(axis, list) and len(axis) == 1:  # TF accepts a 1-element axis vector
+        axis = axis[0]
+    return apply(expand_dims_op, input, axis=_int(axis), name=name)
 
 
 @tf_export("squeeze")

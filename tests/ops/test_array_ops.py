@@ -552,3 +552,28 @@ def test_array_ops_namespace_reexports():
     assert array_ops.slice is tf.slice and array_ops.strided_slice is tf.strided_slice
     with pytest.raises(AttributeError):
         array_ops.no_such_op  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "array_ops",
+        "array_creation_ops",
+        "gather_ops",
+        "indexing",
+        "linalg_ops",
+        "linalg_decomp_ops",
+        "clip_ops",
+    ],
+)
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module("tensorlet.ops." + module)
+    assert doctest.testmod(mod, extraglobs={"tf": tf}).failed == 0
+
+
+def test_expand_dims_accepts_one_element_axis():
+    assert tf.expand_dims(X, [1]).shape == (2, 1, 3, 4)
+    assert tf.expand_dims(X, tf.constant(-1)).shape == (2, 3, 4, 1)
