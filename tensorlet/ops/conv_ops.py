@@ -7,6 +7,7 @@ Kernels are BLAS matmuls over strided windows: the padded input is viewed as
 matrix product (im2col); the input gradient scatters the column gradient back with one strided
 add per kernel offset (col2im). No Python loop runs over pixels.
 """
+
 import functools
 import math
 
@@ -25,6 +26,7 @@ CONV_TYPES = (D.float16, D.bfloat16, D.float32, D.float64)
 
 
 # ---------------------------------------------------------------- geometry (shared with pooling)
+
 
 def out_size(op_name, n, k, s, d, padding, pad=None):
     """TF's GetWindowedOutputSize: ``(out, pad_before, pad_after)`` for one spatial dim.
@@ -45,24 +47,30 @@ def out_size(op_name, n, k, s, d, padding, pad=None):
         out = (n + pb + pa - eff + s) // s
     if out < 0:
         raise errors.op_error(
-            errors.InvalidArgumentError, op_name,
+            errors.InvalidArgumentError,
+            op_name,
             f"Computed output size would be negative: {out} [input_size: {n}, "
-            f"effective_filter_size: {eff}, stride: {s}]")
+            f"effective_filter_size: {eff}, stride: {s}]",
+        )
     return out, pb, pa
 
 
 @functools.lru_cache(maxsize=1024)
 def geometry(op_name, spatial, ksize, strides, dilations, padding, explicit):
     """Per spatial dim ``(out, pad_before, pad_after)`` for fully known ``spatial``."""
-    return tuple(out_size(op_name, n, k, s, d, padding, explicit[i] if explicit else None)
-                 for i, (n, k, s, d) in enumerate(zip(spatial, ksize, strides, dilations)))
+    return tuple(
+        out_size(op_name, n, k, s, d, padding, explicit[i] if explicit else None)
+        for i, (n, k, s, d) in enumerate(zip(spatial, ksize, strides, dilations))
+    )
 
 
 def pad_spatial(x, pads, value=0):
     """``x`` (batch, *spatial, channels) padded by ``pads`` = ((before, after), ...)."""
     if not any(b or a for b, a in pads):
         return x
-    shape = (x.shape[0],) + tuple(n + b + a for n, (b, a) in zip(x.shape[1:-1], pads)) + (x.shape[-1],)
+    shape = (
+        (x.shape[0],) + tuple(n + b + a for n, (b, a) in zip(x.shape[1:-1], pads)) + (x.shape[-1],)
+    )
     out = xp.full(shape, value, x.dtype) if value else xp.zeros(shape, x.dtype)
     out[(slice(None),) + tuple(slice(b, b + n) for n, (b, _) in zip(x.shape[1:-1], pads))] = x
     return out
@@ -73,8 +81,12 @@ def windows(xpad, ksize, strides, dilations, out):
     st = xpad.strides
     n = len(ksize)
     shape = (xpad.shape[0],) + tuple(out) + tuple(ksize) + (xpad.shape[-1],)
-    strd = ((st[0],) + tuple(st[1 + i] * strides[i] for i in range(n))
-            + tuple(st[1 + i] * dilations[i] for i in range(n)) + (st[-1],))
+    strd = (
+        (st[0],)
+        + tuple(st[1 + i] * strides[i] for i in range(n))
+        + tuple(st[1 + i] * dilations[i] for i in range(n))
+        + (st[-1],)
+    )
     return _as_strided(xpad, shape, strd, writeable=False)
 
 
@@ -85,8 +97,10 @@ def offset_slices(ksize, strides, dilations, out):
     All arguments are tuples (the result is cached)."""
     result = []
     for koff in _ndindex(ksize):
-        sl = tuple(slice(k * d, k * d + s * (o - 1) + 1, s)
-                   for k, d, s, o in zip(koff, dilations, strides, out))
+        sl = tuple(
+            slice(k * d, k * d + s * (o - 1) + 1, s)
+            for k, d, s, o in zip(koff, dilations, strides, out)
+        )
         result.append((koff, (slice(None),) + sl + (slice(None),)))
     return tuple(result)
 
@@ -120,52 +134,72 @@ def _col2im(dcols, padded_shape, ksize, strides, dilations, out, pads):
 
 # ---------------------------------------------------------------- attribute parsing
 
+
 def _spatial_attr(values, n, fmt_channels_first):
     """The spatial part of a full-rank ``strides``/``dilations`` attr list."""
     values = tuple(values)
-    return values[2:] if fmt_channels_first else values[1:1 + n]
+    return values[2:] if fmt_channels_first else values[1 : 1 + n]
 
 
 def _explicit_pairs(explicit, n, channels_first):
     if not explicit:
         return None
-    pairs = [tuple(explicit[2 * i:2 * i + 2]) for i in range(n + 2)]
-    return tuple(pairs[2:] if channels_first else pairs[1:1 + n])
+    pairs = [tuple(explicit[2 * i : 2 * i + 2]) for i in range(n + 2)]
+    return tuple(pairs[2:] if channels_first else pairs[1 : 1 + n])
 
 
-def _conv_spec(op_name, x_shape, f_shape, strides, padding, explicit_paddings, dilations,
-               data_format, nd):
+def _conv_spec(
+    op_name, x_shape, f_shape, strides, padding, explicit_paddings, dilations, data_format, nd
+):
     """Validates a convolution and returns (spatial ksize, strides, dilations, explicit, out)."""
     cf = data_format.startswith("NC")
     if len(strides) != nd + 2:
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              f"Sliding window strides field must specify {nd + 2} dimensions")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op_name,
+            f"Sliding window strides field must specify {nd + 2} dimensions",
+        )
     if len(dilations) != nd + 2:
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              f"Sliding window dilations field must specify {nd + 2} dimensions")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op_name,
+            f"Sliding window dilations field must specify {nd + 2} dimensions",
+        )
     cidx = 1 if cf else nd + 1
     if strides[0] != 1 or strides[cidx] != 1:
-        raise errors.op_error(errors.UnimplementedError if nd == 2 else errors.InvalidArgumentError,
-                              op_name, "Current implementation does not yet support strides in "
-                              "the batch and depth dimensions.")
+        raise errors.op_error(
+            errors.UnimplementedError if nd == 2 else errors.InvalidArgumentError,
+            op_name,
+            "Current implementation does not yet support strides in "
+            "the batch and depth dimensions.",
+        )
     if dilations[0] != 1 or dilations[cidx] != 1:
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              "Current implementation does not yet support dilations in the "
-                              "batch and depth dimensions.")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op_name,
+            "Current implementation does not yet support dilations in the "
+            "batch and depth dimensions.",
+        )
     s = _spatial_attr(strides, nd, cf)
     d = _spatial_attr(dilations, nd, cf)
     explicit = _explicit_pairs(explicit_paddings, nd, cf) if padding == "EXPLICIT" else None
     if padding == "EXPLICIT" and len(explicit_paddings) != 2 * (nd + 2):
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              f"explicit_paddings attribute must contain {2 * (nd + 2)} values, "
-                              f"but got: {len(explicit_paddings)}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op_name,
+            f"explicit_paddings attribute must contain {2 * (nd + 2)} values, "
+            f"but got: {len(explicit_paddings)}",
+        )
     return s, d, explicit
 
 
 def _check_rank(op_name, shape, rank, what):
     if shape.rank is not None and shape.rank != rank:
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              f"{what} must be {rank}-dimensional{_dims_str(shape)}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op_name,
+            f"{what} must be {rank}-dimensional{_dims_str(shape)}",
+        )
 
 
 def _dims_str(shape):
@@ -174,20 +208,31 @@ def _dims_str(shape):
 
 # ---------------------------------------------------------------- Conv2D / Conv3D
 
+
 def _conv_shape(nd):
     def rule(op, inputs, attrs):
         x, f = inputs[0].shape, inputs[1].shape
         _check_rank(op.name, x, nd + 2, "input")
         _check_rank(op.name, f, nd + 2, "filter")
         return (_conv_out_shape(op.name, x, f, attrs, nd),)
+
     return rule
 
 
 def _conv_out_shape(op_name, x, f, attrs, nd, depthwise=False):
     fmt = attrs.get("data_format", "NHWC")
     cf = fmt.startswith("NC")
-    s, d, explicit = _conv_spec(op_name, x, f, attrs["strides"], attrs["padding"],
-                                attrs.get("explicit_paddings", ()), attrs["dilations"], fmt, nd)
+    s, d, explicit = _conv_spec(
+        op_name,
+        x,
+        f,
+        attrs["strides"],
+        attrs["padding"],
+        attrs.get("explicit_paddings", ()),
+        attrs["dilations"],
+        fmt,
+        nd,
+    )
     if x.rank is None:
         return TensorShape([None] * (nd + 2))
     xl, fl = list(x), list(f) if f.rank is not None else [None] * (nd + 2)
@@ -195,19 +240,34 @@ def _conv_out_shape(op_name, x, f, attrs, nd, depthwise=False):
     if depthwise:
         if cin is not None and fl[nd] is not None and cin != fl[nd]:
             raise errors.op_error(
-                errors.InvalidArgumentError, op_name,
-                f"input and filter must have the same depth: {cin} vs {fl[nd]}")
+                errors.InvalidArgumentError,
+                op_name,
+                f"input and filter must have the same depth: {cin} vs {fl[nd]}",
+            )
         cout = None if fl[nd] is None or fl[nd + 1] is None else fl[nd] * fl[nd + 1]
     else:
         if cin is not None and fl[nd] is not None and (fl[nd] == 0 or cin % fl[nd]):
             raise errors.op_error(
-                errors.InvalidArgumentError, op_name,
-                f"input depth must be evenly divisible by filter depth: {cin} vs {fl[nd]}")
+                errors.InvalidArgumentError,
+                op_name,
+                f"input depth must be evenly divisible by filter depth: {cin} vs {fl[nd]}",
+            )
         cout = fl[nd + 1]
-    spatial = xl[2:] if cf else xl[1:1 + nd]
-    outs = [out_size(op_name, n, k if k is not None else 1, st, dl, attrs["padding"],
-                     explicit[i] if explicit else None)[0] if k is not None else None
-            for i, (n, k, st, dl) in enumerate(zip(spatial, fl[:nd], s, d))]
+    spatial = xl[2:] if cf else xl[1 : 1 + nd]
+    outs = [
+        out_size(
+            op_name,
+            n,
+            k if k is not None else 1,
+            st,
+            dl,
+            attrs["padding"],
+            explicit[i] if explicit else None,
+        )[0]
+        if k is not None
+        else None
+        for i, (n, k, st, dl) in enumerate(zip(spatial, fl[:nd], s, d))
+    ]
     return TensorShape([xl[0], cout] + outs if cf else [xl[0]] + outs + [cout])
 
 
@@ -215,26 +275,36 @@ def _conv_forward_nd(nd, op_name):
     def forward(x, f, strides, padding, dilations, data_format, explicit_paddings=()):
         if data_format.startswith("NC"):
             raise errors.op_error(
-                errors.UnimplementedError, op_name,
-                f"The {op_name} op currently only supports the N{'DHW'[3 - nd:]}C tensor format "
-                f"on the CPU. The op was given the format: {data_format}")
-        s, d, explicit = _conv_spec(op_name, None, None, strides, padding, explicit_paddings,
-                                    dilations, data_format, nd)
+                errors.UnimplementedError,
+                op_name,
+                f"The {op_name} op currently only supports the N{'DHW'[3 - nd :]}C tensor format "
+                f"on the CPU. The op was given the format: {data_format}",
+            )
+        s, d, explicit = _conv_spec(
+            op_name, None, None, strides, padding, explicit_paddings, dilations, data_format, nd
+        )
         if x.shape[-1] != f.shape[nd]:
             if f.shape[nd] and x.shape[-1] % f.shape[nd] == 0:
                 raise errors.op_error(
-                    errors.UnimplementedError, op_name,
+                    errors.UnimplementedError,
+                    op_name,
                     "The Conv2D op currently does not support grouped convolutions on the CPU. "
                     "A grouped convolution was attempted to be run because the input depth of "
-                    f"{x.shape[-1]} does not match the filter input depth of {f.shape[nd]}")
+                    f"{x.shape[-1]} does not match the filter input depth of {f.shape[nd]}",
+                )
             raise errors.op_error(
-                errors.InvalidArgumentError, op_name,
-                f"input depth must be evenly divisible by filter depth: {x.shape[-1]} vs {f.shape[nd]}")
+                errors.InvalidArgumentError,
+                op_name,
+                f"input depth must be evenly divisible by filter depth: {x.shape[-1]} vs {f.shape[nd]}",
+            )
         if nd == 3 and any(v != 1 for v in d):
-            raise errors.op_error(errors.InvalidArgumentError, op_name,
-                                  "CPU implementation of Conv3D currently only supports dilated "
-                                  "rates of 1.")
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                op_name,
+                "CPU implementation of Conv3D currently only supports dilated rates of 1.",
+            )
         return conv_kernel(x, f, s, d, padding, explicit)
+
     return forward
 
 
@@ -242,7 +312,7 @@ def conv_kernel(x, f, s, d, padding, explicit):
     """Channels-last N-d convolution (cross-correlation) as one im2col matmul."""
     nd = f.ndim - 2
     ksize = f.shape[:nd]
-    geo = geometry("Conv", x.shape[1:1 + nd], ksize, tuple(s), tuple(d), padding, explicit)
+    geo = geometry("Conv", x.shape[1 : 1 + nd], ksize, tuple(s), tuple(d), padding, explicit)
     out = tuple(g[0] for g in geo)
     x, f = _compute_dtype(x), _compute_dtype(f)
     cols = windows(pad_spatial(x, [g[1:] for g in geo]), ksize, s, d, out)
@@ -257,14 +327,18 @@ def conv_backprop_input_kernel(input_sizes, f, dy, s, d, padding, explicit):
     (faster than one big column matrix: no (N, K*C) temporary, contiguous adds)."""
     nd = f.ndim - 2
     ksize = f.shape[:nd]
-    geo = geometry("Conv", tuple(input_sizes[1:1 + nd]), ksize, tuple(s), tuple(d), padding,
-                   explicit)
+    geo = geometry(
+        "Conv", tuple(input_sizes[1 : 1 + nd]), ksize, tuple(s), tuple(d), padding, explicit
+    )
     out = tuple(g[0] for g in geo)
     pads = [g[1:] for g in geo]
     f, dy = _compute_dtype(f), _compute_dtype(dy)
     cin = f.shape[-2]
-    padded = ((input_sizes[0],) + tuple(n + b + a for n, (b, a) in zip(input_sizes[1:1 + nd], pads))
-              + (cin,))
+    padded = (
+        (input_sizes[0],)
+        + tuple(n + b + a for n, (b, a) in zip(input_sizes[1 : 1 + nd], pads))
+        + (cin,)
+    )
     dx = xp.zeros(padded, xp.result_type(f, dy))
     if all(o > 0 for o in out) and dy.size:
         dy2 = dy.reshape(-1, f.shape[-1])
@@ -279,7 +353,7 @@ def conv_backprop_filter_kernel(x, filter_sizes, dy, s, d, padding, explicit):
     """Gradient of ``conv_kernel`` w.r.t. its filter of shape ``filter_sizes``."""
     nd = len(filter_sizes) - 2
     ksize = tuple(filter_sizes[:nd])
-    geo = geometry("Conv", x.shape[1:1 + nd], ksize, tuple(s), tuple(d), padding, explicit)
+    geo = geometry("Conv", x.shape[1 : 1 + nd], ksize, tuple(s), tuple(d), padding, explicit)
     out = tuple(g[0] for g in geo)
     x, dy = _compute_dtype(x), _compute_dtype(dy)
     cols = windows(pad_spatial(x, [g[1:] for g in geo]), ksize, s, d, out)
@@ -288,67 +362,97 @@ def conv_backprop_filter_kernel(x, filter_sizes, dy, s, d, padding, explicit):
     return df.reshape(tuple(filter_sizes))
 
 
+def _known_batch(sizes, dy):
+    """``sizes`` with an unknown (traced) batch dimension taken from ``dy``."""
+    sizes = tuple(sizes)
+    return sizes if sizes[0] is not None else (dy.shape[0],) + sizes[1:]
+
+
 def _conv_attrs(op):
     a = op.attrs
-    return {"strides": a["strides"], "padding": a["padding"], "dilations": a["dilations"],
-            "data_format": a["data_format"],
-            "explicit_paddings": a.get("explicit_paddings", ())}
+    return {
+        "strides": a["strides"],
+        "padding": a["padding"],
+        "dilations": a["dilations"],
+        "data_format": a["data_format"],
+        "explicit_paddings": a.get("explicit_paddings", ()),
+    }
 
 
 def _conv2d_grad(op, dy):
     """Returns [Conv2DBackpropInput, Conv2DBackpropFilter] of dy (TF's _Conv2DGrad)."""
     x, f = op.inputs
     a = _conv_attrs(op)
-    return [apply(conv2d_backprop_input_op, f, dy, input_sizes=tuple(x.shape.as_list()), **a),
-            apply(conv2d_backprop_filter_op, x, dy, filter_sizes=tuple(f.shape.as_list()), **a)]
+    return [
+        apply(conv2d_backprop_input_op, f, dy, input_sizes=tuple(x.shape.as_list()), **a),
+        apply(conv2d_backprop_filter_op, x, dy, filter_sizes=tuple(f.shape.as_list()), **a),
+    ]
 
 
 def _conv2d_backprop_input_grad(op, ddx):
     """d/d filter is Conv2DBackpropFilter(ddx, dy); d/d dy is Conv2D(ddx, filter)."""
     f, dy = op.inputs
     a = _conv_attrs(op)
-    return [apply(conv2d_backprop_filter_op, ddx, dy, filter_sizes=tuple(f.shape.as_list()), **a),
-            apply(conv2d_op, ddx, f, **a)]
+    return [
+        apply(conv2d_backprop_filter_op, ddx, dy, filter_sizes=tuple(f.shape.as_list()), **a),
+        apply(conv2d_op, ddx, f, **a),
+    ]
 
 
 def _conv2d_backprop_filter_grad(op, ddf):
     x, dy = op.inputs
     a = _conv_attrs(op)
-    return [apply(conv2d_backprop_input_op, ddf, dy, input_sizes=tuple(x.shape.as_list()), **a),
-            apply(conv2d_op, x, ddf, **a)]
+    return [
+        apply(conv2d_backprop_input_op, ddf, dy, input_sizes=tuple(x.shape.as_list()), **a),
+        apply(conv2d_op, x, ddf, **a),
+    ]
 
 
 def _backprop_input_forward(nd, op_name, cpu_dilation_error):
-    def forward(f, dy, input_sizes, strides, padding, dilations, data_format,
-                explicit_paddings=()):
+    def forward(f, dy, input_sizes, strides, padding, dilations, data_format, explicit_paddings=()):
         if data_format.startswith("NC"):
             raise errors.op_error(
-                errors.UnimplementedError, op_name,
-                f"{op_name} only supports N{'DHW'[3 - nd:]}C on the CPU; got {data_format}")
-        s, d, explicit = _conv_spec(op_name, None, None, strides, padding, explicit_paddings,
-                                    dilations, data_format, nd)
+                errors.UnimplementedError,
+                op_name,
+                f"{op_name} only supports N{'DHW'[3 - nd :]}C on the CPU; got {data_format}",
+            )
+        s, d, explicit = _conv_spec(
+            op_name, None, None, strides, padding, explicit_paddings, dilations, data_format, nd
+        )
         if cpu_dilation_error and any(v != 1 for v in d):
-            raise errors.op_error(errors.InvalidArgumentError, op_name,
-                                  "Current CPU implementations do not yet support dilation "
-                                  "rates larger than 1.")
-        return conv_backprop_input_kernel(tuple(input_sizes), f, dy, s, d, padding, explicit)
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                op_name,
+                "Current CPU implementations do not yet support dilation rates larger than 1.",
+            )
+        return conv_backprop_input_kernel(
+            _known_batch(input_sizes, dy), f, dy, s, d, padding, explicit
+        )
+
     return forward
 
 
 def _backprop_filter_forward(nd, op_name, cpu_dilation_error):
-    def forward(x, dy, filter_sizes, strides, padding, dilations, data_format,
-                explicit_paddings=()):
+    def forward(
+        x, dy, filter_sizes, strides, padding, dilations, data_format, explicit_paddings=()
+    ):
         if data_format.startswith("NC"):
             raise errors.op_error(
-                errors.UnimplementedError, op_name,
-                f"{op_name} only supports N{'DHW'[3 - nd:]}C on the CPU; got {data_format}")
-        s, d, explicit = _conv_spec(op_name, None, None, strides, padding, explicit_paddings,
-                                    dilations, data_format, nd)
+                errors.UnimplementedError,
+                op_name,
+                f"{op_name} only supports N{'DHW'[3 - nd :]}C on the CPU; got {data_format}",
+            )
+        s, d, explicit = _conv_spec(
+            op_name, None, None, strides, padding, explicit_paddings, dilations, data_format, nd
+        )
         if cpu_dilation_error and any(v != 1 for v in d):
-            raise errors.op_error(errors.InvalidArgumentError, op_name,
-                                  "Current CPU implementations do not yet support dilation "
-                                  "rates larger than 1.")
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                op_name,
+                "Current CPU implementations do not yet support dilation rates larger than 1.",
+            )
         return conv_backprop_filter_kernel(x, tuple(filter_sizes), dy, s, d, padding, explicit)
+
     return forward
 
 
@@ -359,10 +463,14 @@ def _backprop_input_shape(nd, label):
         _check_rank(op.name, f, nd + 2, "filter")
         _check_rank(op.name, dy, nd + 2, "out_backprop")
         if len(sizes) != nd + 2:
-            raise errors.op_error(errors.InvalidArgumentError, op.name,
-                                  f"input_sizes must be {nd + 2}-dimensional, got: {len(sizes)}")
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                op.name,
+                f"input_sizes must be {nd + 2}-dimensional, got: {len(sizes)}",
+            )
         _check_backprop_sizes(op.name, label, TensorShape(sizes), f, dy, attrs, nd)
         return (TensorShape(sizes),)
+
     return rule
 
 
@@ -374,6 +482,7 @@ def _backprop_filter_shape(nd, label):
         _check_rank(op.name, dy, nd + 2, "out_backprop")
         _check_backprop_sizes(op.name, label, x, TensorShape(sizes), dy, attrs, nd)
         return (TensorShape(sizes),)
+
     return rule
 
 
@@ -383,132 +492,182 @@ def _check_backprop_sizes(op_name, label, x, f, dy, attrs, nd, depthwise=False):
         return
     fmt = attrs.get("data_format", "NHWC")
     cf = fmt.startswith("NC")
-    s, d, explicit = _conv_spec(op_name, x, f, attrs["strides"], attrs["padding"],
-                                attrs.get("explicit_paddings", ()), attrs["dilations"], fmt, nd)
+    s, d, explicit = _conv_spec(
+        op_name,
+        x,
+        f,
+        attrs["strides"],
+        attrs["padding"],
+        attrs.get("explicit_paddings", ()),
+        attrs["dilations"],
+        fmt,
+        nd,
+    )
     xl, fl, yl = list(x), list(f), list(dy)
-    xs, ys = (xl[2:], yl[2:]) if cf else (xl[1:1 + nd], yl[1:1 + nd])
+    xs, ys = (xl[2:], yl[2:]) if cf else (xl[1 : 1 + nd], yl[1 : 1 + nd])
     for i in range(nd):
         if xs[i] is None or fl[i] is None or ys[i] is None:
             continue
-        computed = out_size(op_name, xs[i], fl[i], s[i], d[i], attrs["padding"],
-                            explicit[i] if explicit else None)[0]
+        computed = out_size(
+            op_name, xs[i], fl[i], s[i], d[i], attrs["padding"], explicit[i] if explicit else None
+        )[0]
         if computed != ys[i]:
             raise errors.op_error(
-                errors.InvalidArgumentError, op_name,
+                errors.InvalidArgumentError,
+                op_name,
                 f"{label}: Size of out_backprop doesn't match computed: actual = {ys[i]}, "
                 f"computed = {computed} spatial_dim: {i + 1} input: {xs[i]} filter: {fl[i]} "
-                f"output: {ys[i]} stride: {s[i]} dilation: {d[i]}")
+                f"output: {ys[i]} stride: {s[i]} dilation: {d[i]}",
+            )
     cin = xl[1] if cf else xl[-1]
     fin = fl[nd] * fl[nd + 1] if depthwise else fl[nd]
     if cin is not None and fl[nd] is not None and not depthwise and cin % max(fl[nd], 1):
         raise errors.op_error(
-            errors.InvalidArgumentError, op_name,
-            f"{label}: input depth must be evenly divisible by filter depth")
+            errors.InvalidArgumentError,
+            op_name,
+            f"{label}: input depth must be evenly divisible by filter depth",
+        )
     cout = yl[1] if cf else yl[-1]
     fout = fin if depthwise else fl[nd + 1]
     if cout is not None and fout is not None and cout != fout:
         raise errors.op_error(
-            errors.InvalidArgumentError, op_name,
+            errors.InvalidArgumentError,
+            op_name,
             f"{label}: Size of out_backprop doesn't match computed: actual = {cout}, "
-            f"computed = {fout}")
+            f"computed = {fout}",
+        )
 
 
-conv2d_op = defop("Conv2D", _conv_forward_nd(2, "Conv2D"),
-                  dtype_rule=R.same_dtype(CONV_TYPES + (D.int32,)), shape_rule=_conv_shape(2),
-                  grad=_conv2d_grad)
+conv2d_op = defop(
+    "Conv2D",
+    _conv_forward_nd(2, "Conv2D"),
+    dtype_rule=R.same_dtype(CONV_TYPES + (D.int32,)),
+    shape_rule=_conv_shape(2),
+    grad=_conv2d_grad,
+)
 conv2d_backprop_input_op = defop(
-    "Conv2DBackpropInput", _backprop_input_forward(2, "Conv2DBackpropInput", True),
+    "Conv2DBackpropInput",
+    _backprop_input_forward(2, "Conv2DBackpropInput", True),
     dtype_rule=R.same_dtype(CONV_TYPES + (D.int32,)),
     shape_rule=_backprop_input_shape(2, "Conv2DCustomBackpropInput"),
-    grad=_conv2d_backprop_input_grad)
+    grad=_conv2d_backprop_input_grad,
+)
 conv2d_backprop_filter_op = defop(
-    "Conv2DBackpropFilter", _backprop_filter_forward(2, "Conv2DBackpropFilter", True),
+    "Conv2DBackpropFilter",
+    _backprop_filter_forward(2, "Conv2DBackpropFilter", True),
     dtype_rule=R.same_dtype(CONV_TYPES),
     shape_rule=_backprop_filter_shape(2, "Conv2DCustomBackpropFilter"),
-    grad=_conv2d_backprop_filter_grad)
+    grad=_conv2d_backprop_filter_grad,
+)
 
 
 def _conv3d_grad(op, dy):
     x, f = op.inputs
     a = _conv_attrs(op)
-    return [apply(conv3d_backprop_input_op, f, dy, input_sizes=tuple(x.shape.as_list()), **a),
-            apply(conv3d_backprop_filter_op, x, dy, filter_sizes=tuple(f.shape.as_list()), **a)]
+    return [
+        apply(conv3d_backprop_input_op, f, dy, input_sizes=tuple(x.shape.as_list()), **a),
+        apply(conv3d_backprop_filter_op, x, dy, filter_sizes=tuple(f.shape.as_list()), **a),
+    ]
 
 
 def _conv3d_backprop_input_grad(op, ddx):
     f, dy = op.inputs
     a = _conv_attrs(op)
-    return [apply(conv3d_backprop_filter_op, ddx, dy, filter_sizes=tuple(f.shape.as_list()), **a),
-            apply(conv3d_op, ddx, f, **a)]
+    return [
+        apply(conv3d_backprop_filter_op, ddx, dy, filter_sizes=tuple(f.shape.as_list()), **a),
+        apply(conv3d_op, ddx, f, **a),
+    ]
 
 
 def _conv3d_backprop_filter_grad(op, ddf):
     x, dy = op.inputs
     a = _conv_attrs(op)
-    return [apply(conv3d_backprop_input_op, ddf, dy, input_sizes=tuple(x.shape.as_list()), **a),
-            apply(conv3d_op, x, ddf, **a)]
+    return [
+        apply(conv3d_backprop_input_op, ddf, dy, input_sizes=tuple(x.shape.as_list()), **a),
+        apply(conv3d_op, x, ddf, **a),
+    ]
 
 
-conv3d_op = defop("Conv3D", _conv_forward_nd(3, "Conv3D"), dtype_rule=R.same_dtype(CONV_TYPES),
-                  shape_rule=_conv_shape(3), grad=_conv3d_grad)
+conv3d_op = defop(
+    "Conv3D",
+    _conv_forward_nd(3, "Conv3D"),
+    dtype_rule=R.same_dtype(CONV_TYPES),
+    shape_rule=_conv_shape(3),
+    grad=_conv3d_grad,
+)
 conv3d_backprop_input_op = defop(
-    "Conv3DBackpropInputV2", _backprop_input_forward(3, "Conv3DBackpropInputV2", True),
+    "Conv3DBackpropInputV2",
+    _backprop_input_forward(3, "Conv3DBackpropInputV2", True),
     dtype_rule=R.same_dtype(CONV_TYPES),
     shape_rule=_backprop_input_shape(3, "Conv3DBackpropInputOp"),
-    grad=_conv3d_backprop_input_grad)
+    grad=_conv3d_backprop_input_grad,
+)
 conv3d_backprop_filter_op = defop(
-    "Conv3DBackpropFilterV2", _backprop_filter_forward(3, "Conv3DBackpropFilterV2", True),
+    "Conv3DBackpropFilterV2",
+    _backprop_filter_forward(3, "Conv3DBackpropFilterV2", True),
     dtype_rule=R.same_dtype(CONV_TYPES),
     shape_rule=_backprop_filter_shape(3, "Conv3DBackpropFilterOp"),
-    grad=_conv3d_backprop_filter_grad)
+    grad=_conv3d_backprop_filter_grad,
+)
 
 
 # ---------------------------------------------------------------- depthwise
 
+
 def depthwise_kernel(x, f, s, d, padding, explicit):
     """out[..., c*M + m] = sum_k window[..., k, c] * f[k, c, m] (batched over channels)."""
     ksize = f.shape[:2]
-    geo = geometry("DepthwiseConv2dNative", x.shape[1:3], ksize, tuple(s), tuple(d), padding,
-                   explicit)
+    geo = geometry(
+        "DepthwiseConv2dNative", x.shape[1:3], ksize, tuple(s), tuple(d), padding, explicit
+    )
     out = tuple(g[0] for g in geo)
     x, f = _compute_dtype(x), _compute_dtype(f)
     cols = windows(pad_spatial(x, [g[1:] for g in geo]), ksize, s, d, out)
     c, m = f.shape[2], f.shape[3]
     kk = ksize[0] * ksize[1]
-    cols = cols.reshape(-1, kk, c).transpose(2, 0, 1)               # (C, N, K)
-    y = xp.matmul(cols, f.reshape(kk, c, m).transpose(1, 0, 2))     # (C, N, M)
+    cols = cols.reshape(-1, kk, c).transpose(2, 0, 1)  # (C, N, K)
+    y = xp.matmul(cols, f.reshape(kk, c, m).transpose(1, 0, 2))  # (C, N, M)
     return y.transpose(1, 0, 2).reshape((x.shape[0],) + out + (c * m,))
 
 
 def depthwise_backprop_input_kernel(input_sizes, f, dy, s, d, padding, explicit):
     ksize = f.shape[:2]
-    geo = geometry("DepthwiseConv2dNative", tuple(input_sizes[1:3]), ksize, tuple(s), tuple(d),
-                   padding, explicit)
+    geo = geometry(
+        "DepthwiseConv2dNative",
+        tuple(input_sizes[1:3]),
+        ksize,
+        tuple(s),
+        tuple(d),
+        padding,
+        explicit,
+    )
     out = tuple(g[0] for g in geo)
     pads = [g[1:] for g in geo]
     f, dy = _compute_dtype(f), _compute_dtype(dy)
     c, m = f.shape[2], f.shape[3]
     kk = ksize[0] * ksize[1]
-    g = dy.reshape(-1, c, m).transpose(1, 0, 2)                      # (C, N, M)
-    dcols = xp.matmul(g, f.reshape(kk, c, m).transpose(1, 2, 0))     # (C, N, K)
+    g = dy.reshape(-1, c, m).transpose(1, 0, 2)  # (C, N, M)
+    dcols = xp.matmul(g, f.reshape(kk, c, m).transpose(1, 2, 0))  # (C, N, K)
     dcols = dcols.transpose(1, 2, 0).reshape((dy.shape[0],) + out + tuple(ksize) + (c,))
-    padded = ((input_sizes[0],) + tuple(n + b + a for n, (b, a) in zip(input_sizes[1:3], pads))
-              + (c,))
+    padded = (
+        (input_sizes[0],) + tuple(n + b + a for n, (b, a) in zip(input_sizes[1:3], pads)) + (c,)
+    )
     return _col2im(dcols, padded, ksize, s, d, out, pads)
 
 
 def depthwise_backprop_filter_kernel(x, filter_sizes, dy, s, d, padding, explicit):
     ksize = tuple(filter_sizes[:2])
-    geo = geometry("DepthwiseConv2dNative", x.shape[1:3], ksize, tuple(s), tuple(d), padding,
-                   explicit)
+    geo = geometry(
+        "DepthwiseConv2dNative", x.shape[1:3], ksize, tuple(s), tuple(d), padding, explicit
+    )
     out = tuple(g[0] for g in geo)
     x, dy = _compute_dtype(x), _compute_dtype(dy)
     c, m = filter_sizes[2], filter_sizes[3]
     kk = ksize[0] * ksize[1]
     cols = windows(pad_spatial(x, [g[1:] for g in geo]), ksize, s, d, out)
-    cols = cols.reshape(-1, kk, c).transpose(2, 1, 0)                # (C, K, N)
-    g = dy.reshape(-1, c, m).transpose(1, 0, 2)                      # (C, N, M)
-    df = xp.matmul(cols, g)                                          # (C, K, M)
+    cols = cols.reshape(-1, kk, c).transpose(2, 1, 0)  # (C, K, N)
+    g = dy.reshape(-1, c, m).transpose(1, 0, 2)  # (C, N, M)
+    df = xp.matmul(cols, g)  # (C, K, M)
     return df.transpose(1, 0, 2).reshape(tuple(filter_sizes))
 
 
@@ -522,28 +681,56 @@ def _depthwise_shape(op, inputs, attrs):
 def _depthwise_forward(x, f, strides, padding, dilations, data_format, explicit_paddings=()):
     op_name = "DepthwiseConv2dNative"
     if data_format.startswith("NC"):
-        raise errors.op_error(errors.UnimplementedError, op_name,
-                              "Depthwise convolution on CPU is only supported for NHWC format")
-    s, d, explicit = _conv_spec(op_name, None, None, strides, padding, explicit_paddings,
-                                dilations, data_format, 2)
+        raise errors.op_error(
+            errors.UnimplementedError,
+            op_name,
+            "Depthwise convolution on CPU is only supported for NHWC format",
+        )
+    s, d, explicit = _conv_spec(
+        op_name, None, None, strides, padding, explicit_paddings, dilations, data_format, 2
+    )
     if x.shape[-1] != f.shape[2]:
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              f"input and filter must have the same depth: {x.shape[-1]} vs "
-                              f"{f.shape[2]}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op_name,
+            f"input and filter must have the same depth: {x.shape[-1]} vs {f.shape[2]}",
+        )
     return depthwise_kernel(x, f, s, d, padding, explicit)
 
 
-def _depthwise_bi_forward(f, dy, input_sizes, strides, padding, dilations, data_format,
-                          explicit_paddings=()):
-    s, d, explicit = _conv_spec("DepthwiseConv2dNativeBackpropInput", None, None, strides,
-                                padding, explicit_paddings, dilations, data_format, 2)
-    return depthwise_backprop_input_kernel(tuple(input_sizes), f, dy, s, d, padding, explicit)
+def _depthwise_bi_forward(
+    f, dy, input_sizes, strides, padding, dilations, data_format, explicit_paddings=()
+):
+    s, d, explicit = _conv_spec(
+        "DepthwiseConv2dNativeBackpropInput",
+        None,
+        None,
+        strides,
+        padding,
+        explicit_paddings,
+        dilations,
+        data_format,
+        2,
+    )
+    return depthwise_backprop_input_kernel(
+        _known_batch(input_sizes, dy), f, dy, s, d, padding, explicit
+    )
 
 
-def _depthwise_bf_forward(x, dy, filter_sizes, strides, padding, dilations, data_format,
-                          explicit_paddings=()):
-    s, d, explicit = _conv_spec("DepthwiseConv2dNativeBackpropFilter", None, None, strides,
-                                padding, explicit_paddings, dilations, data_format, 2)
+def _depthwise_bf_forward(
+    x, dy, filter_sizes, strides, padding, dilations, data_format, explicit_paddings=()
+):
+    s, d, explicit = _conv_spec(
+        "DepthwiseConv2dNativeBackpropFilter",
+        None,
+        None,
+        strides,
+        padding,
+        explicit_paddings,
+        dilations,
+        data_format,
+        2,
+    )
     return depthwise_backprop_filter_kernel(x, tuple(filter_sizes), dy, s, d, padding, explicit)
 
 
@@ -564,37 +751,55 @@ def _depthwise_bf_shape(op, inputs, attrs):
 def _depthwise_grad(op, dy):
     x, f = op.inputs
     a = _conv_attrs(op)
-    return [apply(depthwise_backprop_input_op, f, dy, input_sizes=tuple(x.shape.as_list()), **a),
-            apply(depthwise_backprop_filter_op, x, dy, filter_sizes=tuple(f.shape.as_list()), **a)]
+    return [
+        apply(depthwise_backprop_input_op, f, dy, input_sizes=tuple(x.shape.as_list()), **a),
+        apply(depthwise_backprop_filter_op, x, dy, filter_sizes=tuple(f.shape.as_list()), **a),
+    ]
 
 
 def _depthwise_bi_grad(op, ddx):
     f, dy = op.inputs
     a = _conv_attrs(op)
-    return [apply(depthwise_backprop_filter_op, ddx, dy, filter_sizes=tuple(f.shape.as_list()),
-                  **a),
-            apply(depthwise_op, ddx, f, **a)]
+    return [
+        apply(depthwise_backprop_filter_op, ddx, dy, filter_sizes=tuple(f.shape.as_list()), **a),
+        apply(depthwise_op, ddx, f, **a),
+    ]
 
 
 def _depthwise_bf_grad(op, ddf):
     x, dy = op.inputs
     a = _conv_attrs(op)
-    return [apply(depthwise_backprop_input_op, ddf, dy, input_sizes=tuple(x.shape.as_list()), **a),
-            apply(depthwise_op, x, ddf, **a)]
+    return [
+        apply(depthwise_backprop_input_op, ddf, dy, input_sizes=tuple(x.shape.as_list()), **a),
+        apply(depthwise_op, x, ddf, **a),
+    ]
 
 
-depthwise_op = defop("DepthwiseConv2dNative", _depthwise_forward,
-                     dtype_rule=R.same_dtype(CONV_TYPES), shape_rule=_depthwise_shape,
-                     grad=_depthwise_grad)
+depthwise_op = defop(
+    "DepthwiseConv2dNative",
+    _depthwise_forward,
+    dtype_rule=R.same_dtype(CONV_TYPES),
+    shape_rule=_depthwise_shape,
+    grad=_depthwise_grad,
+)
 depthwise_backprop_input_op = defop(
-    "DepthwiseConv2dNativeBackpropInput", _depthwise_bi_forward,
-    dtype_rule=R.same_dtype(CONV_TYPES), shape_rule=_depthwise_bi_shape, grad=_depthwise_bi_grad)
+    "DepthwiseConv2dNativeBackpropInput",
+    _depthwise_bi_forward,
+    dtype_rule=R.same_dtype(CONV_TYPES),
+    shape_rule=_depthwise_bi_shape,
+    grad=_depthwise_bi_grad,
+)
 depthwise_backprop_filter_op = defop(
-    "DepthwiseConv2dNativeBackpropFilter", _depthwise_bf_forward,
-    dtype_rule=R.same_dtype(CONV_TYPES), shape_rule=_depthwise_bf_shape, grad=_depthwise_bf_grad)
+    "DepthwiseConv2dNativeBackpropFilter",
+    _depthwise_bf_forward,
+    dtype_rule=R.same_dtype(CONV_TYPES),
+    shape_rule=_depthwise_bf_shape,
+    grad=_depthwise_bf_grad,
+)
 
 
 # ---------------------------------------------------------------- public helpers
+
 
 def convert_pair(a, b):
     """Converts two op inputs of one type attr: a non-tensor takes the tensor's dtype."""
@@ -634,23 +839,30 @@ def convert_padding(padding, expected_length=4):
     """TF's convert_padding: (padding string, explicit_paddings list)."""
     explicit = []
     if padding == "EXPLICIT":
-        raise ValueError("'EXPLICIT' is not a valid value for `padding`. To use explicit "
-                         "padding, `padding` must be a list.")
+        raise ValueError(
+            "'EXPLICIT' is not a valid value for `padding`. To use explicit "
+            "padding, `padding` must be a list."
+        )
     if isinstance(padding, (list, tuple)):
         for i, dim in enumerate(padding):
             if not isinstance(dim, (list, tuple)):
                 raise ValueError(  # noqa: TRY004 (TF raises ValueError)"When `padding` is specified as a list, each element of "
-                                 "`padding` must be a list or tuple of size 2. Received: "
-                                 f"padding={padding} with element at index {i} of type "
-                                 f"{type(dim)}")
+                    "`padding` must be a list or tuple of size 2. Received: "
+                    f"padding={padding} with element at index {i} of type "
+                    f"{type(dim)}"
+                )
             if len(dim) != 2:
-                raise ValueError("When `padding` is specified as a list, each element of "
-                                 "`padding` must be a list or tuple of size 2. Received: "
-                                 f"padding={padding} with element at index {i} of size {len(dim)}")
+                raise ValueError(
+                    "When `padding` is specified as a list, each element of "
+                    "`padding` must be a list or tuple of size 2. Received: "
+                    f"padding={padding} with element at index {i} of size {len(dim)}"
+                )
             explicit.extend(int(v) for v in dim)
         if len(padding) != expected_length:
-            raise ValueError(f"When padding is a list, it must be of size {expected_length}. "
-                             f"Received: padding={padding} of size {len(padding)}")
+            raise ValueError(
+                f"When padding is a list, it must be of size {expected_length}. "
+                f"Received: padding={padding} of size {len(padding)}"
+            )
         return "EXPLICIT", tuple(explicit)
     return _padding_str(padding), ()
 
@@ -662,8 +874,10 @@ def _padding_str(padding):
         up = padding.upper() if isinstance(padding, str) else padding
         if up in ("SAME", "VALID"):
             return up
-        raise ValueError(f"Value for attr 'padding' of \"{padding}\" is not in the list of "
-                         "allowed values: \"SAME\", \"VALID\"")
+        raise ValueError(
+            f"Value for attr 'padding' of \"{padding}\" is not in the list of "
+            'allowed values: "SAME", "VALID"'
+        )
     return padding
 
 
@@ -677,6 +891,7 @@ def _sizes(value):
 
 def _expand(t, axis):
     from tensorlet.ops import array_ops
+
     shape = t.shape.as_list()
     axis = axis % (len(shape) + 1)
     return array_ops.reshape(t, shape[:axis] + [1] + shape[axis:])
@@ -684,12 +899,14 @@ def _expand(t, axis):
 
 def _squeeze(t, axis):
     from tensorlet.ops import array_ops
+
     shape = t.shape.as_list()
     axis = axis % len(shape)
-    return array_ops.reshape(t, shape[:axis] + shape[axis + 1:])
+    return array_ops.reshape(t, shape[:axis] + shape[axis + 1 :])
 
 
 # ---------------------------------------------------------------- public: conv1d/2d/3d
+
 
 @tf_export("nn.conv2d")
 def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None, name=None):
@@ -701,17 +918,41 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
     ch = 1 if data_format.startswith("NC") else 3
     padding, explicit = convert_padding(padding)
     x, f = convert_pair(input, filters)
-    return apply(conv2d_op, x, f, strides=tuple(get_sequence(strides, 2, ch, "strides")),
-                 padding=padding, explicit_paddings=explicit, data_format=data_format,
-                 dilations=tuple(get_sequence(dilations, 2, ch, "dilations")), name=name)
+    return apply(
+        conv2d_op,
+        x,
+        f,
+        strides=tuple(get_sequence(strides, 2, ch, "strides")),
+        padding=padding,
+        explicit_paddings=explicit,
+        data_format=data_format,
+        dilations=tuple(get_sequence(dilations, 2, ch, "dilations")),
+        name=name,
+    )
 
 
 @tf_export("compat.v1.nn.conv2d")
-def conv2d_v1(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True,
-              data_format="NHWC", dilations=[1, 1, 1, 1], name=None, filters=None):  # noqa: B006 (TF)
+def conv2d_v1(
+    input,
+    filter=None,
+    strides=None,
+    padding=None,
+    use_cudnn_on_gpu=True,
+    data_format="NHWC",
+    dilations=[1, 1, 1, 1],  # noqa: B006 (TF's signature)
+    name=None,
+    filters=None,
+):
     """TF1 conv2d: ``filter`` (or ``filters``), full-rank ``strides``."""
-    return conv2d(input, filters if filters is not None else filter, strides, padding,
-                  data_format, dilations, name)
+    return conv2d(
+        input,
+        filters if filters is not None else filter,
+        strides,
+        padding,
+        data_format,
+        dilations,
+        name,
+    )
 
 
 @tf_export("nn.conv1d")
@@ -722,8 +963,9 @@ def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None, n
     elif data_format in ("NCHW", "NCW"):
         data_format, spatial_start, ch = "NCHW", -2, 1
     else:
-        raise ValueError("`data_format` must be 'NWC' or 'NCW'. Received: "
-                         f"data_format={data_format}")
+        raise ValueError(
+            f"`data_format` must be 'NWC' or 'NCW'. Received: data_format={data_format}"
+        )
     strides = [1] + get_sequence(stride, 1, ch, "stride")
     dilations = [1] + get_sequence(dilations, 1, ch, "dilations")
     x, f = convert_pair(input, filters)
@@ -732,8 +974,16 @@ def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None, n
     padding, explicit = convert_padding(padding, 3)
     if explicit:
         explicit = (0, 0) + explicit if ch == 2 else explicit[:4] + (0, 0) + explicit[4:]
-    y = apply(conv2d_op, x, f, strides=tuple(strides), padding=padding,
-              explicit_paddings=explicit, data_format=data_format, dilations=tuple(dilations))
+    y = apply(
+        conv2d_op,
+        x,
+        f,
+        strides=tuple(strides),
+        padding=padding,
+        explicit_paddings=explicit,
+        data_format=data_format,
+        dilations=tuple(dilations),
+    )
     return _squeeze(y, spatial_start)
 
 
@@ -743,20 +993,29 @@ def conv3d(input, filters, strides, padding, data_format="NDHWC", dilations=None
     if dilations is None:
         dilations = [1, 1, 1, 1, 1]
     x, f = convert_pair(input, filters)
-    return apply(conv3d_op, x, f, strides=tuple(int(s) for s in strides),
-                 padding=_padding_str(padding), data_format=data_format,
-                 dilations=tuple(int(d) for d in dilations), name=name)
+    return apply(
+        conv3d_op,
+        x,
+        f,
+        strides=tuple(int(s) for s in strides),
+        padding=_padding_str(padding),
+        data_format=data_format,
+        dilations=tuple(int(d) for d in dilations),
+        name=name,
+    )
 
 
 @tf_export("nn.convolution")
-def convolution(input, filters, strides=None, padding="VALID", data_format=None, dilations=None,
-                name=None):
+def convolution(
+    input, filters, strides=None, padding="VALID", data_format=None, dilations=None, name=None
+):
     """N-D convolution (N = rank(filters) - 2); dilation > 1 runs on the space-to-batch form."""
     x, f = convert_pair(input, filters)
     n = (f.shape.rank if f.shape.rank is not None else x.shape.rank) - 2
     if n not in (1, 2, 3):
-        raise ValueError("`filters.shape.rank - 2` must be 1, 2 or 3. Received: "
-                         f"filters.shape={f.shape}")
+        raise ValueError(
+            f"`filters.shape.rank - 2` must be 1, 2 or 3. Received: filters.shape={f.shape}"
+        )
     cf = data_format is not None and data_format.startswith("NC")
     ch = 1 if cf else n + 1
     strides = get_sequence(strides, n, ch, "strides")
@@ -765,12 +1024,18 @@ def convolution(input, filters, strides=None, padding="VALID", data_format=None,
     if all(d == 1 for d in dilations):
         return _non_atrous(x, f, n, strides[sp], padding, data_format)
     if any(s != 1 for s in strides[sp]):
-        raise ValueError("`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
-                         f"Received: strides={strides[sp]} and dilation_rate={dilations[sp]}")
+        raise ValueError(
+            "`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
+            f"Received: strides={strides[sp]} and dilation_rate={dilations[sp]}"
+        )
     return with_space_to_batch(
-        x, dilations[sp], padding,
+        x,
+        dilations[sp],
+        padding,
         lambda inp, _, pad: _non_atrous(inp, f, n, [1] * n, pad, data_format),
-        filter_shape=f.shape.as_list()[:n], data_format=data_format)
+        filter_shape=f.shape.as_list()[:n],
+        data_format=data_format,
+    )
 
 
 def _non_atrous(x, f, n, strides, padding, data_format):
@@ -782,8 +1047,17 @@ def _non_atrous(x, f, n, strides, padding, data_format):
 
 
 @tf_export("compat.v1.nn.convolution")
-def convolution_v1(input, filter, padding, strides=None, dilation_rate=None, name=None,
-                   data_format=None, filters=None, dilations=None):
+def convolution_v1(
+    input,
+    filter,
+    padding,
+    strides=None,
+    dilation_rate=None,
+    name=None,
+    data_format=None,
+    filters=None,
+    dilations=None,
+):
     """TF1 convolution: ``dilation_rate`` / ``filter`` spelling."""
     f = filters if filters is not None else filter
     d = dilations if dilations is not None else dilation_rate
@@ -800,13 +1074,17 @@ def atrous_conv2d(value, filters, rate, padding, name=None):
 
 
 @tf_export("nn.with_space_to_batch")
-def with_space_to_batch(input, dilation_rate, padding, op, filter_shape=None, spatial_dims=None,
-                        data_format=None):
+def with_space_to_batch(
+    input, dilation_rate, padding, op, filter_shape=None, spatial_dims=None, data_format=None
+):
     """Runs ``op`` on the space-to-batch form of ``input`` (TF's atrous trick)."""
     from tensorlet.ops import nn_impl
+
     x = convert_to_tensor(input)
-    rate = [int(r) for r in (dilation_rate.numpy() if hasattr(dilation_rate, "numpy")
-                             else dilation_rate)]
+    rate = [
+        int(r)
+        for r in (dilation_rate.numpy() if hasattr(dilation_rate, "numpy") else dilation_rate)
+    ]
     n = len(rate)
     if all(r == 1 for r in rate):
         return op(x, n, padding)
@@ -815,8 +1093,10 @@ def with_space_to_batch(input, dilation_rate, padding, op, filter_shape=None, sp
         raise ValueError("with_space_to_batch: channels-first data_format is not supported")
     if padding == "SAME":
         if filter_shape is None:
-            raise ValueError("`filter_shape` must be specified for `padding='SAME'`. "
-                             f"Received: filter_shape={filter_shape} and padding={padding}")
+            raise ValueError(
+                "`filter_shape` must be specified for `padding='SAME'`. "
+                f"Received: filter_shape={filter_shape} and padding={padding}"
+            )
         fs = [int(v) for v in filter_shape]
         eff = [k + (k - 1) * (r - 1) for k, r in zip(fs, rate)]
         base = [((e - 1) // 2, (e - 1) - (e - 1) // 2) for e in eff]
@@ -824,7 +1104,7 @@ def with_space_to_batch(input, dilation_rate, padding, op, filter_shape=None, sp
         base = [(0, 0)] * n
     else:
         raise ValueError(f"Invalid padding method {padding!r}")
-    spatial = x.shape.as_list()[1:1 + n]
+    spatial = x.shape.as_list()[1 : 1 + n]
     paddings, crops = [], []
     for size, (pb, pa), r in zip(spatial, base, rate):
         extra = (r - (size + pb + pa) % r) % r
@@ -837,30 +1117,56 @@ def with_space_to_batch(input, dilation_rate, padding, op, filter_shape=None, sp
 
 # ---------------------------------------------------------------- public: transposed
 
+
 @tf_export("nn.conv2d_transpose")
-def conv2d_transpose(input, filters, output_shape, strides, padding="SAME", data_format="NHWC",
-                     dilations=None, name=None):
+def conv2d_transpose(
+    input,
+    filters,
+    output_shape,
+    strides,
+    padding="SAME",
+    data_format="NHWC",
+    dilations=None,
+    name=None,
+):
     """Transposed 2-D convolution (the gradient of conv2d); ``filters`` is [h, w, out, in]."""
     ch = 1 if data_format.startswith("NC") else 3
     padding, explicit = convert_padding(padding)
     f, x = convert_pair(filters, input)
-    return apply(conv2d_backprop_input_op, f, x, input_sizes=_sizes(output_shape),
-                 strides=tuple(get_sequence(strides, 2, ch, "strides")), padding=padding,
-                 explicit_paddings=explicit, data_format=data_format,
-                 dilations=tuple(get_sequence(dilations, 2, ch, "dilations")), name=name)
+    return apply(
+        conv2d_backprop_input_op,
+        f,
+        x,
+        input_sizes=_sizes(output_shape),
+        strides=tuple(get_sequence(strides, 2, ch, "strides")),
+        padding=padding,
+        explicit_paddings=explicit,
+        data_format=data_format,
+        dilations=tuple(get_sequence(dilations, 2, ch, "dilations")),
+        name=name,
+    )
 
 
 @tf_export("nn.conv1d_transpose")
-def conv1d_transpose(input, filters, output_shape, strides, padding="SAME", data_format="NWC",
-                     dilations=None, name=None):
+def conv1d_transpose(
+    input,
+    filters,
+    output_shape,
+    strides,
+    padding="SAME",
+    data_format="NWC",
+    dilations=None,
+    name=None,
+):
     """Transposed 1-D convolution through Conv2DBackpropInput; ``filters`` is [w, out, in]."""
     if data_format is None or data_format in ("NWC", "NHWC"):
         data_format, spatial_start, ch = "NHWC", -3, 2
     elif data_format in ("NCW", "NCHW"):
         data_format, spatial_start, ch = "NCHW", -2, 1
     else:
-        raise ValueError("`data_format` must be 'NWC' or 'NCW'. Received: "
-                         f"data_format={data_format}")
+        raise ValueError(
+            f"`data_format` must be 'NWC' or 'NCW'. Received: data_format={data_format}"
+        )
     strides = [1] + get_sequence(strides, 1, ch, "stride")
     dilations = [1] + get_sequence(dilations, 1, ch, "dilations")
     f, x = convert_pair(filters, input)
@@ -868,42 +1174,75 @@ def conv1d_transpose(input, filters, output_shape, strides, padding="SAME", data
     f = _expand(f, 0)
     sizes = list(_sizes(output_shape))
     sizes.insert(spatial_start % 4, 1)
-    y = apply(conv2d_backprop_input_op, f, x, input_sizes=tuple(sizes), strides=tuple(strides),
-              padding=_padding_str(padding), explicit_paddings=(), data_format=data_format,
-              dilations=tuple(dilations))
+    y = apply(
+        conv2d_backprop_input_op,
+        f,
+        x,
+        input_sizes=tuple(sizes),
+        strides=tuple(strides),
+        padding=_padding_str(padding),
+        explicit_paddings=(),
+        data_format=data_format,
+        dilations=tuple(dilations),
+    )
     return _squeeze(y, spatial_start)
 
 
 @tf_export("nn.conv3d_transpose")
-def conv3d_transpose(input, filters, output_shape, strides, padding="SAME", data_format="NDHWC",
-                     dilations=None, name=None):
+def conv3d_transpose(
+    input,
+    filters,
+    output_shape,
+    strides,
+    padding="SAME",
+    data_format="NDHWC",
+    dilations=None,
+    name=None,
+):
     """Transposed 3-D convolution; ``filters`` is [d, h, w, out, in]."""
     ch = 1 if data_format.startswith("NC") else 4
     f, x = convert_pair(filters, input)
-    return apply(conv3d_backprop_input_op, f, x, input_sizes=_sizes(output_shape),
-                 strides=tuple(get_sequence(strides, 3, ch, "strides")),
-                 padding=_padding_str(padding), data_format=data_format,
-                 dilations=tuple(get_sequence(dilations, 3, ch, "dilations")), name=name)
+    return apply(
+        conv3d_backprop_input_op,
+        f,
+        x,
+        input_sizes=_sizes(output_shape),
+        strides=tuple(get_sequence(strides, 3, ch, "strides")),
+        padding=_padding_str(padding),
+        data_format=data_format,
+        dilations=tuple(get_sequence(dilations, 3, ch, "dilations")),
+        name=name,
+    )
 
 
 @tf_export("nn.conv_transpose")
-def conv_transpose(input, filters, output_shape, strides, padding="SAME", data_format=None,
-                   dilations=None, name=None):
+def conv_transpose(
+    input,
+    filters,
+    output_shape,
+    strides,
+    padding="SAME",
+    data_format=None,
+    dilations=None,
+    name=None,
+):
     """Transposed N-D convolution, N from ``output_shape``'s length."""
     n = len(_sizes(output_shape)) - 2
     fn = {1: conv1d_transpose, 2: conv2d_transpose, 3: conv3d_transpose}.get(n)
     if fn is None:
-        raise ValueError("`output_shape` must be of length 3, 4 or 5. Received: "
-                         f"output_shape={output_shape} of length {n + 2}")
+        raise ValueError(
+            "`output_shape` must be of length 3, 4 or 5. Received: "
+            f"output_shape={output_shape} of length {n + 2}"
+        )
     kwargs = {} if data_format is None else {"data_format": data_format}
-    return fn(input, filters, output_shape, strides, padding=padding, dilations=dilations,
-              **kwargs)
+    return fn(input, filters, output_shape, strides, padding=padding, dilations=dilations, **kwargs)
 
 
 @tf_export("nn.atrous_conv2d_transpose")
 def atrous_conv2d_transpose(value, filters, output_shape, rate, padding, name=None):
     """Transposed atrous convolution: space-to-batch, conv2d_transpose, batch-to-space."""
     from tensorlet.ops import nn_impl
+
     rate = int(rate)
     if rate < 1:
         raise ValueError(f"`rate` cannot be less than one. Received: rate={rate}")
@@ -929,36 +1268,69 @@ def atrous_conv2d_transpose(value, filters, output_shape, rate, padding, name=No
 
 
 @tf_export("compat.v1.nn.conv2d_backprop_input")
-def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None, padding=None,
-                          use_cudnn_on_gpu=True, data_format="NHWC", dilations=[1, 1, 1, 1],  # noqa: B006 (TF signature)
-                          name=None, filters=None):
+def conv2d_backprop_input(
+    input_sizes,
+    filter=None,
+    out_backprop=None,
+    strides=None,
+    padding=None,
+    use_cudnn_on_gpu=True,
+    data_format="NHWC",
+    dilations=[1, 1, 1, 1],  # noqa: B006 (TF signature)
+    name=None,
+    filters=None,
+):
     """The gradient of conv2d w.r.t. its input (TF1 name)."""
     padding, explicit = convert_padding(padding)
     f, dy = convert_pair(filters if filters is not None else filter, out_backprop)
-    return apply(conv2d_backprop_input_op, f, dy, input_sizes=_sizes(input_sizes),
-                 strides=tuple(int(s) for s in strides), padding=padding,
-                 explicit_paddings=explicit, data_format=data_format,
-                 dilations=tuple(int(d) for d in dilations), name=name)
+    return apply(
+        conv2d_backprop_input_op,
+        f,
+        dy,
+        input_sizes=_sizes(input_sizes),
+        strides=tuple(int(s) for s in strides),
+        padding=padding,
+        explicit_paddings=explicit,
+        data_format=data_format,
+        dilations=tuple(int(d) for d in dilations),
+        name=name,
+    )
 
 
 @tf_export("compat.v1.nn.conv2d_backprop_filter")
-def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding,
-                           use_cudnn_on_gpu=True, data_format="NHWC", dilations=[1, 1, 1, 1],  # noqa: B006 (TF signature)
-                           name=None):
+def conv2d_backprop_filter(
+    input,
+    filter_sizes,
+    out_backprop,
+    strides,
+    padding,
+    use_cudnn_on_gpu=True,
+    data_format="NHWC",
+    dilations=[1, 1, 1, 1],  # noqa: B006 (TF signature)
+    name=None,
+):
     """The gradient of conv2d w.r.t. its filter (TF1 name)."""
     padding, explicit = convert_padding(padding)
     x, dy = convert_pair(input, out_backprop)
-    return apply(conv2d_backprop_filter_op, x, dy, filter_sizes=_sizes(filter_sizes),
-                 strides=tuple(int(s) for s in strides), padding=padding,
-                 explicit_paddings=explicit, data_format=data_format,
-                 dilations=tuple(int(d) for d in dilations), name=name)
+    return apply(
+        conv2d_backprop_filter_op,
+        x,
+        dy,
+        filter_sizes=_sizes(filter_sizes),
+        strides=tuple(int(s) for s in strides),
+        padding=padding,
+        explicit_paddings=explicit,
+        data_format=data_format,
+        dilations=tuple(int(d) for d in dilations),
+        name=name,
+    )
 
 
 # ---------------------------------------------------------------- public: depthwise/separable
 
+
 @tf_export("nn.depthwise_conv2d")
-def depthwise_conv2d(input, filter, strides, padding, data_format=None, dilations=None,
-                     name=None):
+def depthwise_conv2d(input, filter, strides, padding, data_format=None, dilations=None, name=None):
     """Depthwise 2-D convolution; output channel ``c * multiplier + m``.
 
     ``filter`` is [h, w, in_channels, channel_multiplier]; ``strides`` has length 4."""
@@ -967,47 +1339,105 @@ def depthwise_conv2d(input, filter, strides, padding, data_format=None, dilation
     ch = 1 if fmt.startswith("NC") else 3
     rate = get_sequence(dilations, 2, ch, "dilations") if dilations is not None else [1, 1, 1, 1]
     padding, explicit = convert_padding(padding)
-    return apply(depthwise_op, x, f, strides=tuple(int(s) for s in strides), padding=padding,
-                 explicit_paddings=explicit, data_format=fmt, dilations=tuple(rate), name=name)
+    return apply(
+        depthwise_op,
+        x,
+        f,
+        strides=tuple(int(s) for s in strides),
+        padding=padding,
+        explicit_paddings=explicit,
+        data_format=fmt,
+        dilations=tuple(rate),
+        name=name,
+    )
 
 
 @tf_export("nn.depthwise_conv2d_backprop_input")
-def depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop, strides, padding,
-                                           data_format="NHWC", dilations=[1, 1, 1, 1],  # noqa: B006 (TF signature)
-                                           name=None):
+def depthwise_conv2d_native_backprop_input(
+    input_sizes,
+    filter,
+    out_backprop,
+    strides,
+    padding,
+    data_format="NHWC",
+    dilations=[1, 1, 1, 1],  # noqa: B006 (TF signature)
+    name=None,
+):
     """The gradient of depthwise_conv2d w.r.t. its input."""
     padding, explicit = convert_padding(padding)
     f, dy = convert_pair(filter, out_backprop)
-    return apply(depthwise_backprop_input_op, f, dy, input_sizes=_sizes(input_sizes),
-                 strides=tuple(int(s) for s in strides), padding=padding,
-                 explicit_paddings=explicit, data_format=data_format,
-                 dilations=tuple(int(d) for d in dilations), name=name)
+    return apply(
+        depthwise_backprop_input_op,
+        f,
+        dy,
+        input_sizes=_sizes(input_sizes),
+        strides=tuple(int(s) for s in strides),
+        padding=padding,
+        explicit_paddings=explicit,
+        data_format=data_format,
+        dilations=tuple(int(d) for d in dilations),
+        name=name,
+    )
 
 
 @tf_export("nn.depthwise_conv2d_backprop_filter")
-def depthwise_conv2d_native_backprop_filter(input, filter_sizes, out_backprop, strides, padding,
-                                            data_format="NHWC", dilations=[1, 1, 1, 1],  # noqa: B006 (TF signature)
-                                            name=None):
+def depthwise_conv2d_native_backprop_filter(
+    input,
+    filter_sizes,
+    out_backprop,
+    strides,
+    padding,
+    data_format="NHWC",
+    dilations=[1, 1, 1, 1],  # noqa: B006 (TF signature)
+    name=None,
+):
     """The gradient of depthwise_conv2d w.r.t. its filter."""
     padding, explicit = convert_padding(padding)
     x, dy = convert_pair(input, out_backprop)
-    return apply(depthwise_backprop_filter_op, x, dy, filter_sizes=_sizes(filter_sizes),
-                 strides=tuple(int(s) for s in strides), padding=padding,
-                 explicit_paddings=explicit, data_format=data_format,
-                 dilations=tuple(int(d) for d in dilations), name=name)
+    return apply(
+        depthwise_backprop_filter_op,
+        x,
+        dy,
+        filter_sizes=_sizes(filter_sizes),
+        strides=tuple(int(s) for s in strides),
+        padding=padding,
+        explicit_paddings=explicit,
+        data_format=data_format,
+        dilations=tuple(int(d) for d in dilations),
+        name=name,
+    )
 
 
 @tf_export("nn.separable_conv2d")
-def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding,
-                     data_format=None, dilations=None, name=None):
+def separable_conv2d(
+    input,
+    depthwise_filter,
+    pointwise_filter,
+    strides,
+    padding,
+    data_format=None,
+    dilations=None,
+    name=None,
+):
     """Depthwise convolution followed by a 1x1 (pointwise) Conv2D."""
     x, dw = convert_pair(input, depthwise_filter)
     pw = convert_to_tensor(pointwise_filter, dtype=x.dtype)
     ps = pw.shape.as_list()
     if ps[0] != 1 or ps[1] != 1:
-        raise ValueError(f"Dimension 0 in both shapes must be equal, but are {ps[0]} and 1. "
-                         f"Shapes are [{ps[0]}] and [1].")
+        raise ValueError(
+            f"Dimension 0 in both shapes must be equal, but are {ps[0]} and 1. "
+            f"Shapes are [{ps[0]}] and [1]."
+        )
     y = depthwise_conv2d(x, dw, strides, padding, data_format, dilations)
     fmt = data_format or "NHWC"
-    return apply(conv2d_op, y, pw, strides=(1, 1, 1, 1), padding="VALID", explicit_paddings=(),
-                 data_format=fmt, dilations=(1, 1, 1, 1), name=name)
+    return apply(
+        conv2d_op,
+        y,
+        pw,
+        strides=(1, 1, 1, 1),
+        padding="VALID",
+        explicit_paddings=(),
+        data_format=fmt,
+        dilations=(1, 1, 1, 1),
+        name=name,
+    )

@@ -3,6 +3,7 @@ DepthToSpace/SpaceToDepth, SpaceToBatchND/BatchToSpaceND (ops), and the composit
 batch_normalization, l2_normalize, dropout, embedding lookups and the sigmoid/weighted/Poisson
 losses (plain functions over ops, as in TF's nn_impl.py).
 """
+
 import math
 
 from tensorlet.backend import xp
@@ -39,6 +40,7 @@ def _const(v, dtype):
 
 # ---------------------------------------------------------------- BiasAdd
 
+
 def _channel_axis(rank, data_format):
     return 1 if data_format.startswith("NC") and rank >= 3 else rank - 1
 
@@ -60,8 +62,11 @@ def _bias_add_shape(op, inputs, attrs):
         c = x[_channel_axis(x.rank, attrs["data_format"])]
         if c is not None and b[0] is not None and c != b[0]:
             where = "channel" if nc else "last"
-            raise _invalid(op.name, f"Must provide as many biases as the {where} dimension of the "
-                                    f"input tensor: {_dims(b)} vs. {_dims(x)}")
+            raise _invalid(
+                op.name,
+                f"Must provide as many biases as the {where} dimension of the "
+                f"input tensor: {_dims(b)} vs. {_dims(x)}",
+            )
     return (x,)
 
 
@@ -91,11 +96,20 @@ def _bias_add_grad_grad(op, g):
     return [array_ops.broadcast_to(array_ops.reshape(g, shape), array_ops.shape(dy))]
 
 
-bias_add_grad_op = defop("BiasAddGrad", _bias_add_grad_forward, dtype_rule=R.same_dtype(R.NUMERIC),
-                         shape_rule=_bias_add_grad_shape, grad=_bias_add_grad_grad)
+bias_add_grad_op = defop(
+    "BiasAddGrad",
+    _bias_add_grad_forward,
+    dtype_rule=R.same_dtype(R.NUMERIC),
+    shape_rule=_bias_add_grad_shape,
+    grad=_bias_add_grad_grad,
+)
 bias_add_op = defop(
-    "BiasAdd", _bias_add_forward, dtype_rule=R.same_dtype(R.NUMERIC), shape_rule=_bias_add_shape,
-    grad=lambda op, dy: [dy, apply(bias_add_grad_op, dy, data_format=op.attrs["data_format"])])
+    "BiasAdd",
+    _bias_add_forward,
+    dtype_rule=R.same_dtype(R.NUMERIC),
+    shape_rule=_bias_add_shape,
+    grad=lambda op, dy: [dy, apply(bias_add_grad_op, dy, data_format=op.attrs["data_format"])],
+)
 
 
 @tf_export("nn.bias_add")
@@ -107,8 +121,10 @@ def bias_add(value, bias, data_format=None, name=None):
         elif data_format.startswith("N") and data_format.endswith("C"):
             data_format = "NHWC"
         else:
-            raise ValueError("`data_format` must be of the form `N...C` or `NC...`. "
-                             f"Received: data_format={data_format}")
+            raise ValueError(
+                "`data_format` must be of the form `N...C` or `NC...`. "
+                f"Received: data_format={data_format}"
+            )
     x = _t(value)
     b = _t(bias, x.dtype)
     return apply(bias_add_op, x, b, data_format=data_format or "NHWC", name=name)
@@ -116,14 +132,19 @@ def bias_add(value, bias, data_format=None, name=None):
 
 # ---------------------------------------------------------------- L2Loss, l2_normalize
 
+
 def _l2_loss_forward(x):
     acc = x.astype(xp.float32) if x.dtype.itemsize < 4 else x
     return xp.sum(acc * acc) / 2
 
 
-l2_loss_op = defop("L2Loss", _l2_loss_forward, dtype_rule=R.same_dtype(FLOATS),
-                   shape_rule=R.scalar,
-                   grad=lambda op, dy: [math_ops.multiply(op.inputs[0], dy)])
+l2_loss_op = defop(
+    "L2Loss",
+    _l2_loss_forward,
+    dtype_rule=R.same_dtype(FLOATS),
+    shape_rule=R.scalar,
+    grad=lambda op, dy: [math_ops.multiply(op.inputs[0], dy)],
+)
 
 
 @tf_export("nn.l2_loss")
@@ -146,6 +167,7 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
 
 # ---------------------------------------------------------------- LRN
 
+
 def _window_sum_depth(a, r):
     """sum(a[..., d - r : d + r + 1]) along the last axis (clipped at the ends)."""
     c = a.shape[-1]
@@ -158,7 +180,7 @@ def _window_sum_depth(a, r):
 def _lrn_forward(x, depth_radius, bias, alpha, beta):
     xf = x.astype(xp.float32) if x.dtype.itemsize < 4 else x
     norm = bias + alpha * _window_sum_depth(xf * xf, depth_radius)
-    return xf * norm ** -beta
+    return xf * norm**-beta
 
 
 def _lrn_grad_forward(dy, x, y, depth_radius, bias, alpha, beta):
@@ -167,7 +189,7 @@ def _lrn_grad_forward(dy, x, y, depth_radius, bias, alpha, beta):
     dy, x = dy.astype(f), x.astype(f)
     norm = bias + alpha * _window_sum_depth(x * x, depth_radius)
     inner = _window_sum_depth(dy * x * norm ** (-beta - 1), depth_radius)
-    return dy * norm ** -beta - 2 * alpha * beta * x * inner
+    return dy * norm**-beta - 2 * alpha * beta * x * inner
 
 
 def _lrn_shape(op, inputs, attrs):
@@ -178,21 +200,37 @@ def _lrn_shape(op, inputs, attrs):
 
 
 _LRN_TYPES = (D.float16, D.bfloat16, D.float32)
-lrn_grad_op = defop("LRNGrad", _lrn_grad_forward, dtype_rule=R.same_dtype(_LRN_TYPES),
-                    shape_rule=lambda op, inputs, attrs: (inputs[1].shape,))
-lrn_op = defop("LRN", _lrn_forward, dtype_rule=R.same_dtype(_LRN_TYPES), shape_rule=_lrn_shape,
-               grad=lambda op, dy: [apply(lrn_grad_op, dy, op.inputs[0], op.outputs[0],
-                                          **op.attrs)])
+lrn_grad_op = defop(
+    "LRNGrad",
+    _lrn_grad_forward,
+    dtype_rule=R.same_dtype(_LRN_TYPES),
+    shape_rule=lambda op, inputs, attrs: (inputs[1].shape,),
+)
+lrn_op = defop(
+    "LRN",
+    _lrn_forward,
+    dtype_rule=R.same_dtype(_LRN_TYPES),
+    shape_rule=_lrn_shape,
+    grad=lambda op, dy: [apply(lrn_grad_op, dy, op.inputs[0], op.outputs[0], **op.attrs)],
+)
 
 
 @tf_export("nn.local_response_normalization", "nn.lrn")
 def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.5, name=None):
     """input / (bias + alpha * sum(input ** 2 over depth_radius channels)) ** beta."""
-    return apply(lrn_op, _t(input), depth_radius=int(depth_radius), bias=float(bias),
-                 alpha=float(alpha), beta=float(beta), name=name)
+    return apply(
+        lrn_op,
+        _t(input),
+        depth_radius=int(depth_radius),
+        bias=float(bias),
+        alpha=float(alpha),
+        beta=float(beta),
+        name=name,
+    )
 
 
 # ---------------------------------------------------------------- depth <-> space
+
 
 def _block_size(op_name, bs):
     if bs < 2:
@@ -236,40 +274,48 @@ def _s2d_shape(op, inputs, attrs):
         raise _invalid(op.name, f"input rank should be 4 instead of {s.rank}")
     b, h, w, c = s
     if (h is not None and h % bs) or (w is not None and w % bs):
-        raise _invalid(op.name, f"Image width {w} and height {h} should be divisible by "
-                                f"block_size: {bs}")
+        raise _invalid(
+            op.name, f"Image width {w} and height {h} should be divisible by block_size: {bs}"
+        )
     div = lambda v: None if v is None else v // bs
     return (TensorShape([b, div(h), div(w), None if c is None else c * bs * bs]),)
 
 
-depth_to_space_op = defop("DepthToSpace", _d2s_forward, dtype_rule=R.same_dtype(),
-                          shape_rule=_d2s_shape)
-space_to_depth_op = defop("SpaceToDepth", _s2d_forward, dtype_rule=R.same_dtype(),
-                          shape_rule=_s2d_shape)
+depth_to_space_op = defop(
+    "DepthToSpace", _d2s_forward, dtype_rule=R.same_dtype(), shape_rule=_d2s_shape
+)
+space_to_depth_op = defop(
+    "SpaceToDepth", _s2d_forward, dtype_rule=R.same_dtype(), shape_rule=_s2d_shape
+)
 depth_to_space_op.grad = lambda op, dy: [apply(space_to_depth_op, dy, **op.attrs)]
 space_to_depth_op.grad = lambda op, dy: [apply(depth_to_space_op, dy, **op.attrs)]
 
 
 def _check_nhwc(data_format, op_name):
     if data_format != "NHWC":
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              f"Only NHWC data_format is supported on CPU; got {data_format}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op_name,
+            f"Only NHWC data_format is supported on CPU; got {data_format}",
+        )
 
 
 @tf_export("nn.depth_to_space")
 def depth_to_space(input, block_size, data_format="NHWC", name=None):
     """Moves depth blocks into spatial blocks (DCR order)."""
     _check_nhwc(data_format, "DepthToSpace")
-    return apply(depth_to_space_op, _t(input), block_size=int(block_size),
-                 data_format=data_format, name=name)
+    return apply(
+        depth_to_space_op, _t(input), block_size=int(block_size), data_format=data_format, name=name
+    )
 
 
 @tf_export("nn.space_to_depth")
 def space_to_depth(input, block_size, data_format="NHWC", name=None):
     """Moves spatial blocks into depth."""
     _check_nhwc(data_format, "SpaceToDepth")
-    return apply(space_to_depth_op, _t(input), block_size=int(block_size),
-                 data_format=data_format, name=name)
+    return apply(
+        space_to_depth_op, _t(input), block_size=int(block_size), data_format=data_format, name=name
+    )
 
 
 @tf_export("compat.v1.depth_to_space", "compat.v1.nn.depth_to_space")
@@ -284,6 +330,7 @@ def space_to_depth_v1(input, block_size, name=None, data_format="NHWC"):
 
 # ---------------------------------------------------------------- space <-> batch (N-D)
 
+
 def _s2b_forward(x, block_shape, paddings):
     m = len(block_shape)
     pads = ((0, 0),) + tuple(tuple(p) for p in paddings) + ((0, 0),) * (x.ndim - 1 - m)
@@ -292,21 +339,28 @@ def _s2b_forward(x, block_shape, paddings):
     shape = [b]
     for i, bs in enumerate(block_shape):
         shape += [x.shape[1 + i] // bs, bs]
-    rest = list(x.shape[1 + m:])
+    rest = list(x.shape[1 + m :])
     y = x.reshape(shape + rest)
-    perm = ([2 + 2 * i for i in range(m)] + [0] + [1 + 2 * i for i in range(m)]
-            + list(range(1 + 2 * m, 1 + 2 * m + len(rest))))
+    perm = (
+        [2 + 2 * i for i in range(m)]
+        + [0]
+        + [1 + 2 * i for i in range(m)]
+        + list(range(1 + 2 * m, 1 + 2 * m + len(rest)))
+    )
     y = y.transpose(perm)
-    return y.reshape([b * math.prod(block_shape)] + [x.shape[1 + i] // bs for i, bs in
-                                                     enumerate(block_shape)] + rest)
+    return y.reshape(
+        [b * math.prod(block_shape)]
+        + [x.shape[1 + i] // bs for i, bs in enumerate(block_shape)]
+        + rest
+    )
 
 
 def _b2s_forward(x, block_shape, crops):
     m = len(block_shape)
     prod = math.prod(block_shape)
     b = x.shape[0] // prod
-    spatial = list(x.shape[1:1 + m])
-    rest = list(x.shape[1 + m:])
+    spatial = list(x.shape[1 : 1 + m])
+    rest = list(x.shape[1 + m :])
     y = x.reshape(list(block_shape) + [b] + spatial + rest)
     perm = [m]
     for i in range(m):
@@ -321,8 +375,11 @@ def _s2b_shape(op, inputs, attrs):
     s, block, pads = inputs[0].shape, attrs["block_shape"], attrs["paddings"]
     m = len(block)
     if any(b < 1 for b in block):
-        raise _invalid(op.name, f"All values in block_shape must be positive, got value, "
-                                f"{min(block)} at index {list(block).index(min(block))}.")
+        raise _invalid(
+            op.name,
+            f"All values in block_shape must be positive, got value, "
+            f"{min(block)} at index {list(block).index(min(block))}.",
+        )
     if s.rank is None:
         return (TensorShape(None),)
     if s.rank < m + 1:
@@ -336,10 +393,11 @@ def _s2b_shape(op, inputs, attrs):
             continue
         padded = d + p0 + p1
         if padded % bs:
-            raise _invalid(op.name, f"padded_shape[{i}]={padded} is not divisible by "
-                                    f"block_shape[{i}]={bs}")
+            raise _invalid(
+                op.name, f"padded_shape[{i}]={padded} is not divisible by block_shape[{i}]={bs}"
+            )
         out.append(padded // bs)
-    return (TensorShape(out + dims[1 + m:]),)
+    return (TensorShape(out + dims[1 + m :]),)
 
 
 def _b2s_shape(op, inputs, attrs):
@@ -352,26 +410,36 @@ def _b2s_shape(op, inputs, attrs):
     dims = list(s)
     prod = math.prod(block)
     if dims[0] is not None and dims[0] % prod:
-        raise _invalid(op.name, f"Input batch dimension ({dims[0]}) is not divisible by product "
-                                f"of block sizes ({prod})")
+        raise _invalid(
+            op.name,
+            f"Input batch dimension ({dims[0]}) is not divisible by product "
+            f"of block sizes ({prod})",
+        )
     out = [None if dims[0] is None else dims[0] // prod]
     for i, (bs, (c0, c1)) in enumerate(zip(block, crops)):
         d = dims[1 + i]
         if d is not None and c0 + c1 > d * bs:
-            raise _invalid(op.name, f"crops must be less than or equal to the corresponding "
-                                    f"dimension: {c0 + c1} vs {d * bs}")
+            raise _invalid(
+                op.name,
+                f"crops must be less than or equal to the corresponding "
+                f"dimension: {c0 + c1} vs {d * bs}",
+            )
         out.append(None if d is None else d * bs - c0 - c1)
-    return (TensorShape(out + dims[1 + m:]),)
+    return (TensorShape(out + dims[1 + m :]),)
 
 
-space_to_batch_nd_op = defop("SpaceToBatchND", _s2b_forward, dtype_rule=R.same_dtype(),
-                             shape_rule=_s2b_shape)
-batch_to_space_nd_op = defop("BatchToSpaceND", _b2s_forward, dtype_rule=R.same_dtype(),
-                             shape_rule=_b2s_shape)
-space_to_batch_nd_op.grad = lambda op, dy: [apply(
-    batch_to_space_nd_op, dy, block_shape=op.attrs["block_shape"], crops=op.attrs["paddings"])]
-batch_to_space_nd_op.grad = lambda op, dy: [apply(
-    space_to_batch_nd_op, dy, block_shape=op.attrs["block_shape"], paddings=op.attrs["crops"])]
+space_to_batch_nd_op = defop(
+    "SpaceToBatchND", _s2b_forward, dtype_rule=R.same_dtype(), shape_rule=_s2b_shape
+)
+batch_to_space_nd_op = defop(
+    "BatchToSpaceND", _b2s_forward, dtype_rule=R.same_dtype(), shape_rule=_b2s_shape
+)
+space_to_batch_nd_op.grad = lambda op, dy: [
+    apply(batch_to_space_nd_op, dy, block_shape=op.attrs["block_shape"], crops=op.attrs["paddings"])
+]
+batch_to_space_nd_op.grad = lambda op, dy: [
+    apply(space_to_batch_nd_op, dy, block_shape=op.attrs["block_shape"], paddings=op.attrs["crops"])
+]
 
 
 def _int_tuple(v):
@@ -391,8 +459,13 @@ def _pairs(v, m):
 def space_to_batch_nd(input, block_shape, paddings, name=None):
     """Zero-pads the spatial dims and moves ``block_shape`` blocks into the batch dimension."""
     block = _int_tuple(block_shape)
-    return apply(space_to_batch_nd_op, _t(input), block_shape=block,
-                 paddings=_pairs(paddings, len(block)), name=name)
+    return apply(
+        space_to_batch_nd_op,
+        _t(input),
+        block_shape=block,
+        paddings=_pairs(paddings, len(block)),
+        name=name,
+    )
 
 
 @tf_export("space_to_batch", "nn.space_to_batch")
@@ -405,8 +478,13 @@ def space_to_batch(input, block_shape, paddings, name=None):
 def batch_to_space_nd(input, block_shape, crops, name=None):
     """Inverse of ``space_to_batch_nd``: moves batch blocks back into space, then crops."""
     block = _int_tuple(block_shape)
-    return apply(batch_to_space_nd_op, _t(input), block_shape=block,
-                 crops=_pairs(crops, len(block)), name=name)
+    return apply(
+        batch_to_space_nd_op,
+        _t(input),
+        block_shape=block,
+        crops=_pairs(crops, len(block)),
+        name=name,
+    )
 
 
 @tf_export("batch_to_space")
@@ -419,8 +497,10 @@ def batch_to_space(input, block_shape, crops, name=None):
 
 # ---------------------------------------------------------------- FusedBatchNormV3
 
-def _fbn_forward(x, scale, offset, mean, variance, epsilon, exponential_avg_factor,
-                 data_format, is_training):
+
+def _fbn_forward(
+    x, scale, offset, mean, variance, epsilon, exponential_avg_factor, data_format, is_training
+):
     f = xp.float32 if x.dtype.itemsize < 4 else x.dtype
     xf = x.astype(f)
     axis = 1 if data_format.startswith("NC") else x.ndim - 1
@@ -443,8 +523,14 @@ def _fbn_forward(x, scale, offset, mean, variance, epsilon, exponential_avg_fact
         out_mean, out_var = mean, variance
     inv = 1 / xp.sqrt(v + xp.asarray(epsilon, dtype=f))
     y = (xf - m.reshape(bshape)) * (inv * scale).reshape(bshape) + offset.reshape(bshape)
-    return (y.astype(x.dtype), out_mean.astype(scale.dtype), out_var.astype(scale.dtype),
-            m.astype(scale.dtype), v.astype(scale.dtype), xp.zeros((0,), scale.dtype))
+    return (
+        y.astype(x.dtype),
+        out_mean.astype(scale.dtype),
+        out_var.astype(scale.dtype),
+        m.astype(scale.dtype),
+        v.astype(scale.dtype),
+        xp.zeros((0,), scale.dtype),
+    )
 
 
 def _fbn_dtype(op, inputs, attrs):
@@ -491,41 +577,79 @@ def _fbn_grad(op, dy, *unused):
         n = _const(x.shape.num_elements() // x.shape[axis], work)
         corr = math_ops.add(
             math_ops.divide(sum_dy, n),
-            math_ops.multiply(centered, array_ops.reshape(
-                math_ops.divide(math_ops.multiply(sum_dy_xc, math_ops.square(inv)), n), bshape)))
+            math_ops.multiply(
+                centered,
+                array_ops.reshape(
+                    math_ops.divide(math_ops.multiply(sum_dy_xc, math_ops.square(inv)), n), bshape
+                ),
+            ),
+        )
         dx = math_ops.multiply(array_ops.reshape(k, bshape), math_ops.subtract(g, corr))
     else:
         dx = math_ops.multiply(g, array_ops.reshape(k, bshape))
     dscale = math_ops.multiply(sum_dy_xc, inv)
-    return [math_ops.cast(dx, x.dtype), math_ops.cast(dscale, scale.dtype),
-            math_ops.cast(sum_dy, scale.dtype), None, None]
+    return [
+        math_ops.cast(dx, x.dtype),
+        math_ops.cast(dscale, scale.dtype),
+        math_ops.cast(sum_dy, scale.dtype),
+        None,
+        None,
+    ]
 
 
-fused_batch_norm_op = defop("FusedBatchNormV3", _fbn_forward, dtype_rule=_fbn_dtype,
-                            shape_rule=_fbn_shape, grad=_fbn_grad, num_outputs=6)
+fused_batch_norm_op = defop(
+    "FusedBatchNormV3",
+    _fbn_forward,
+    dtype_rule=_fbn_dtype,
+    shape_rule=_fbn_shape,
+    grad=_fbn_grad,
+    num_outputs=6,
+)
 
 
 @tf_export("compat.v1.nn.fused_batch_norm")
-def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
-                     data_format="NHWC", is_training=True, name=None,
-                     exponential_avg_factor=1.0):
+def fused_batch_norm(
+    x,
+    scale,
+    offset,
+    mean=None,
+    variance=None,
+    epsilon=0.001,
+    data_format="NHWC",
+    is_training=True,
+    name=None,
+    exponential_avg_factor=1.0,
+):
     """Batch normalization in one op; training returns the unbiased (n-1) batch variance."""
     if (not is_training or exponential_avg_factor != 1.0) and (mean is None or variance is None):
-        raise ValueError("Both `mean` and `variance` must be a 1D tensor when is_training is "
-                         "False or exponential_avg_factor != 1.0. Received: "
-                         f"`mean` {mean!r} and `variance` {variance!r}")
+        raise ValueError(
+            "Both `mean` and `variance` must be a 1D tensor when is_training is "
+            "False or exponential_avg_factor != 1.0. Received: "
+            f"`mean` {mean!r} and `variance` {variance!r}"
+        )
     x = _t(x)
     scale, offset = _t(scale), _t(offset)
     mean = _t(mean if mean is not None else xp.zeros((0,), xp.float32))
     variance = _t(variance if variance is not None else xp.zeros((0,), xp.float32))
     epsilon = max(float(epsilon), 1.001e-5)
-    y, m, v, _, _, _ = apply(fused_batch_norm_op, x, scale, offset, mean, variance,
-                             epsilon=epsilon, exponential_avg_factor=float(exponential_avg_factor),
-                             data_format=data_format, is_training=bool(is_training), name=name)
+    y, m, v, _, _, _ = apply(
+        fused_batch_norm_op,
+        x,
+        scale,
+        offset,
+        mean,
+        variance,
+        epsilon=epsilon,
+        exponential_avg_factor=float(exponential_avg_factor),
+        data_format=data_format,
+        is_training=bool(is_training),
+        name=name,
+    )
     return y, m, v
 
 
 # ---------------------------------------------------------------- moments, batch_normalization
+
 
 def _axes_list(axes):
     if hasattr(axes, "numpy"):
@@ -541,7 +665,8 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
     y = math_ops.cast(x, D.float32) if x.dtype == D.float16 else x
     mean = reduction_ops.reduce_mean(y, axes, keepdims=True)
     var = reduction_ops.reduce_mean(
-        math_ops.squared_difference(y, array_ops.stop_gradient(mean)), axes, keepdims=True)
+        math_ops.squared_difference(y, array_ops.stop_gradient(mean)), axes, keepdims=True
+    )
     if not keepdims:
         mean = array_ops.squeeze(mean, axes)
         var = array_ops.squeeze(var, axes)
@@ -570,7 +695,8 @@ def weighted_moments(x, axes, frequency_weights, keepdims=False, name=None):
     wsum = reduction_ops.reduce_sum(wb, axes, keepdims=True)
     mean = math_ops.div_no_nan(wsum_x, wsum)
     dist = reduction_ops.reduce_sum(
-        math_ops.multiply(w, math_ops.squared_difference(x, mean)), axes, keepdims=True)
+        math_ops.multiply(w, math_ops.squared_difference(x, mean)), axes, keepdims=True
+    )
     var = math_ops.div_no_nan(dist, wsum)
     if not keepdims:
         mean, var = array_ops.squeeze(mean, axes), array_ops.squeeze(var, axes)
@@ -605,8 +731,7 @@ def normalize_moments(counts, mean_ss, variance_ss, shift, name=None):
     divisor = math_ops.reciprocal(counts)
     shifted_mean = math_ops.multiply(mean_ss, divisor)
     mean = shifted_mean if shift is None else math_ops.add(shifted_mean, _t(shift, mean_ss.dtype))
-    var = math_ops.subtract(math_ops.multiply(variance_ss, divisor),
-                            math_ops.square(shifted_mean))
+    var = math_ops.subtract(math_ops.multiply(variance_ss, divisor), math_ops.square(shifted_mean))
     return mean, var
 
 
@@ -618,13 +743,18 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
     inv = math_ops.rsqrt(math_ops.add(variance, _const(variance_epsilon, variance.dtype)))
     if scale is not None:
         inv = math_ops.multiply(inv, _t(scale, inv.dtype))
-    shift = math_ops.negative(math_ops.multiply(mean, inv)) if offset is None else \
-        math_ops.subtract(_t(offset, inv.dtype), math_ops.multiply(mean, inv))
-    return math_ops.add(math_ops.multiply(x, math_ops.cast(inv, x.dtype)),
-                        math_ops.cast(shift, x.dtype))
+    shift = (
+        math_ops.negative(math_ops.multiply(mean, inv))
+        if offset is None
+        else math_ops.subtract(_t(offset, inv.dtype), math_ops.multiply(mean, inv))
+    )
+    return math_ops.add(
+        math_ops.multiply(x, math_ops.cast(inv, x.dtype)), math_ops.cast(shift, x.dtype)
+    )
 
 
 # ---------------------------------------------------------------- losses
+
 
 @tf_export("nn.sigmoid_cross_entropy_with_logits")
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
@@ -632,14 +762,18 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     logits = _t(logits)
     labels = _t(labels, logits.dtype)
     if not labels.shape.is_compatible_with(logits.shape):
-        raise ValueError("`logits` and `labels` must have the same shape, received "
-                         f"({logits.shape} vs {labels.shape}).")
+        raise ValueError(
+            "`logits` and `labels` must have the same shape, received "
+            f"({logits.shape} vs {labels.shape})."
+        )
     zeros = array_ops.zeros_like(logits)
     cond = math_ops.greater_equal(logits, zeros)
     relu_logits = array_ops.where(cond, logits, zeros)
     neg_abs = array_ops.where(cond, math_ops.negative(logits), logits)
-    return math_ops.add(math_ops.subtract(relu_logits, math_ops.multiply(logits, labels)),
-                        math_ops.log1p(math_ops.exp(neg_abs)))
+    return math_ops.add(
+        math_ops.subtract(relu_logits, math_ops.multiply(logits, labels)),
+        math_ops.log1p(math_ops.exp(neg_abs)),
+    )
 
 
 @tf_export("nn.weighted_cross_entropy_with_logits")
@@ -650,10 +784,14 @@ def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None):
     one = _const(1, logits.dtype)
     pw = _t(pos_weight, logits.dtype)
     log_weight = math_ops.add(one, math_ops.multiply(math_ops.subtract(pw, one), labels))
-    soft = math_ops.add(math_ops.log1p(math_ops.exp(math_ops.negative(math_ops.abs(logits)))),
-                        nn_ops.relu(math_ops.negative(logits)))
-    return math_ops.add(math_ops.multiply(math_ops.subtract(one, labels), logits),
-                        math_ops.multiply(log_weight, soft))
+    soft = math_ops.add(
+        math_ops.log1p(math_ops.exp(math_ops.negative(math_ops.abs(logits)))),
+        nn_ops.relu(math_ops.negative(logits)),
+    )
+    return math_ops.add(
+        math_ops.multiply(math_ops.subtract(one, labels), logits),
+        math_ops.multiply(log_weight, soft),
+    )
 
 
 @tf_export("nn.log_poisson_loss")
@@ -666,11 +804,15 @@ def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
         dt = targets.dtype
         stirling = math_ops.add(
             math_ops.subtract(math_ops.multiply(targets, math_ops.log(targets)), targets),
-            math_ops.multiply(_const(0.5, dt),
-                              math_ops.log(math_ops.multiply(_const(2 * math.pi, dt), targets))))
+            math_ops.multiply(
+                _const(0.5, dt), math_ops.log(math_ops.multiply(_const(2 * math.pi, dt), targets))
+            ),
+        )
         zeros = array_ops.zeros_like(targets)
-        cond = math_ops.logical_and(math_ops.greater_equal(targets, zeros),
-                                    math_ops.less_equal(targets, array_ops.ones_like(targets)))
+        cond = math_ops.logical_and(
+            math_ops.greater_equal(targets, zeros),
+            math_ops.less_equal(targets, array_ops.ones_like(targets)),
+        )
         result = math_ops.add(result, array_ops.where(cond, zeros, stirling))
     return result
 
@@ -681,20 +823,24 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
     loss = _t(per_example_loss)
     dtype = loss.dtype
     if loss.shape.rank == 0:
-        raise ValueError("Invalid value passed for `per_example_loss`. Expected a tensor with at "
-                         f"least rank 1. Received: {loss}")
+        raise ValueError(
+            "Invalid value passed for `per_example_loss`. Expected a tensor with at "
+            f"least rank 1. Received: {loss}"
+        )
     if sample_weight is not None:
         w = _t(sample_weight, dtype)
         loss = math_ops.multiply(loss, math_ops.cast(w, dtype))
     if global_batch_size is None:
         global_batch_size = loss.shape[0]
-    if isinstance(global_batch_size, float) or (isinstance(global_batch_size, Tensor)
-                                                and not global_batch_size.dtype.is_integer):
+    if isinstance(global_batch_size, float) or (
+        isinstance(global_batch_size, Tensor) and not global_batch_size.dtype.is_integer
+    ):
         raise TypeError("global_batch_size must be an integer.")
     if int(global_batch_size) <= 0:
         raise errors.InvalidArgumentError(None, None, "global_batch_size must be positive.")
-    return math_ops.divide(reduction_ops.reduce_sum(loss),
-                           math_ops.cast(_t(global_batch_size), dtype))
+    return math_ops.divide(
+        reduction_ops.reduce_sum(loss), math_ops.cast(_t(global_batch_size), dtype)
+    )
 
 
 @tf_export("nn.scale_regularization_loss")
@@ -718,10 +864,12 @@ def zero_fraction(value, name=None):
 
 # ---------------------------------------------------------------- dropout
 
+
 @tf_export("nn.dropout")
 def dropout(x, rate, noise_shape=None, seed=None, name=None):
     """Zeroes elements with probability ``rate`` and scales the rest by 1 / (1 - rate)."""
     from tensorlet.ops import random_ops
+
     return random_ops.dropout(x, rate, noise_shape=noise_shape, seed=seed, name=name)
 
 
@@ -737,11 +885,13 @@ def dropout_v1(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=N
 
 # ---------------------------------------------------------------- embeddings
 
+
 def _clip_rows(emb, ids, max_norm):
     """clip_by_norm over the embedding axes (TF's _clip)."""
     if max_norm is None:
         return emb
     from tensorlet.ops import clip_ops
+
     axes = list(range(ids.shape.rank, emb.shape.rank))
     return clip_ops.clip_by_norm(emb, max_norm, axes=axes)
 
@@ -755,6 +905,7 @@ def embedding_lookup(params, ids, max_norm=None, name=None):
 
 def _embedding_lookup(params, ids, strategy, max_norm):
     from tensorlet.ops import gather_ops
+
     ids = _t(ids)
     if isinstance(params, (list, tuple)):
         if not params:
@@ -768,6 +919,7 @@ def _embedding_lookup(params, ids, strategy, max_norm):
 def _sharded_lookup(shards, ids, strategy):
     """One gather per shard, then the rows put back in the order of ``ids``."""
     from tensorlet.ops import gather_ops
+
     if strategy not in ("mod", "div"):
         raise ValueError("Unrecognized partition strategy: " + strategy)
     n = len(shards)
@@ -794,28 +946,34 @@ def _sharded_lookup(shards, ids, strategy):
 
 
 @tf_export("compat.v1.nn.embedding_lookup")
-def embedding_lookup_v1(params, ids, partition_strategy="mod", name=None, validate_indices=True,
-                        max_norm=None):
+def embedding_lookup_v1(
+    params, ids, partition_strategy="mod", name=None, validate_indices=True, max_norm=None
+):
     """TF1 embedding_lookup: shards are "mod"-partitioned by default."""
     return _embedding_lookup(params, ids, partition_strategy, max_norm)
 
 
 @tf_export("nn.embedding_lookup_sparse")
-def embedding_lookup_sparse(params, sp_ids, sp_weights, combiner=None, max_norm=None, name=None,
-                            allow_fast_lookup=False):
+def embedding_lookup_sparse(
+    params, sp_ids, sp_weights, combiner=None, max_norm=None, name=None, allow_fast_lookup=False
+):
     """Combines (sum / mean / sqrtn) the embeddings of each row of the SparseTensor ``sp_ids``."""
     from tensorlet.ops import gather_ops, segment_ops, sort_ops
+
     combiner = "mean" if combiner is None else combiner
     if combiner not in ("mean", "sqrtn", "sum"):
-        raise ValueError("combiner must be one of 'mean', 'sqrtn' or 'sum', got "
-                         f"{combiner}")
-    segment_ids = math_ops.cast(array_ops.reshape(
-        gather_ops.gather(sp_ids.indices, [0], axis=1), [-1]), D.int32)
+        raise ValueError(f"combiner must be one of 'mean', 'sqrtn' or 'sum', got {combiner}")
+    segment_ids = math_ops.cast(
+        array_ops.reshape(gather_ops.gather(sp_ids.indices, [0], axis=1), [-1]), D.int32
+    )
     ids, idx = sort_ops.unique(sp_ids.values)
     emb = embedding_lookup(params, ids, max_norm)
     if sp_weights is None:
-        fn = {"sum": segment_ops.sparse_segment_sum, "mean": segment_ops.sparse_segment_mean,
-              "sqrtn": segment_ops.sparse_segment_sqrt_n}[combiner]
+        fn = {
+            "sum": segment_ops.sparse_segment_sum,
+            "mean": segment_ops.sparse_segment_mean,
+            "sqrtn": segment_ops.sparse_segment_sqrt_n,
+        }[combiner]
         return fn(emb, idx, segment_ids)
     emb = gather_ops.gather(emb, idx)
     w = math_ops.cast(sp_weights.values, emb.dtype)

@@ -6,6 +6,7 @@ pixel. TF semantics kept: SAME puts the extra padding at the bottom/right; ``avg
 by the number of valid (unpadded) cells; max pooling ignores NaN and its gradient goes to the
 first maximum of each window.
 """
+
 import collections
 import functools
 
@@ -18,6 +19,7 @@ from tensorlet.ops import shape_rules as R
 from tensorlet.ops.conv_ops import (
     _compute_dtype,
     _dims_str,
+    _known_batch,
     _padding_str,
     convert_padding,
     geometry,
@@ -35,10 +37,18 @@ MAX_POOL_TYPES = FLOATS + (D.int32, D.int64, D.uint8, D.int16, D.int8, D.uint16)
 
 # ---------------------------------------------------------------- kernels
 
+
 def _geo(x_shape, ksize, strides, padding, explicit):
     nd = len(ksize)
-    g = geometry("Pool", tuple(x_shape[1:1 + nd]), tuple(ksize), tuple(strides), (1,) * nd,
-                 padding, explicit)
+    g = geometry(
+        "Pool",
+        tuple(x_shape[1 : 1 + nd]),
+        tuple(ksize),
+        tuple(strides),
+        (1,) * nd,
+        padding,
+        explicit,
+    )
     return tuple(v[0] for v in g), [v[1:] for v in g]
 
 
@@ -132,8 +142,10 @@ def avg_pool_grad_kernel(shape, dy, ksize, strides, padding):
     dy = _compute_dtype(dy)
     counts = _valid_counts(tuple(shape[1:-1]), ksize, strides, out, tuple(pads))
     g = dy / counts.astype(dy.dtype)
-    dx = xp.zeros((shape[0],) + tuple(n + b + a for n, (b, a) in zip(shape[1:-1], pads))
-                  + (shape[-1],), dy.dtype)
+    dx = xp.zeros(
+        (shape[0],) + tuple(n + b + a for n, (b, a) in zip(shape[1:-1], pads)) + (shape[-1],),
+        dy.dtype,
+    )
     for _, sl in offset_slices(ksize, strides, (1,) * len(ksize), out):
         dx[sl] += g
     return _crop(dx, pads)
@@ -164,24 +176,39 @@ def argmax_grad_kernel(x_shape, dy, argmax, include_batch_in_index):
 
 # ---------------------------------------------------------------- attrs, shapes
 
+
 def _pool_spec(op_name, ksize, strides, data_format, nd):
     if len(ksize) != nd + 2:
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              f"Sliding window ksize field must specify {nd + 2} dimensions")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op_name,
+            f"Sliding window ksize field must specify {nd + 2} dimensions",
+        )
     if len(strides) != nd + 2:
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              f"Sliding window stride field must specify {nd + 2} dimensions")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op_name,
+            f"Sliding window stride field must specify {nd + 2} dimensions",
+        )
     if data_format.startswith("NC"):
         kind = "Pooling3D" if nd == 3 else ("MaxPooling" if "Max" in op_name else "AvgPooling")
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              f"Default {kind}Op only supports N{'DHW'[3 - nd:]}C on device "
-                              "type CPU")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op_name,
+            f"Default {kind}Op only supports N{'DHW'[3 - nd :]}C on device type CPU",
+        )
     if ksize[0] != 1 or strides[0] != 1:
-        raise errors.op_error(errors.UnimplementedError, op_name,
-                              "Pooling is not yet supported on the batch dimension.")
+        raise errors.op_error(
+            errors.UnimplementedError,
+            op_name,
+            "Pooling is not yet supported on the batch dimension.",
+        )
     if ksize[-1] != 1 or strides[-1] != 1:
-        raise errors.op_error(errors.UnimplementedError, op_name,
-                              "Pooling is not yet supported on the depth dimension.")
+        raise errors.op_error(
+            errors.UnimplementedError,
+            op_name,
+            "Pooling is not yet supported on the depth dimension.",
+        )
     return tuple(ksize[1:-1]), tuple(strides[1:-1])
 
 
@@ -189,47 +216,61 @@ def _explicit(attrs, nd):
     e = attrs.get("explicit_paddings", ())
     if attrs["padding"] != "EXPLICIT":
         return None
-    return tuple(tuple(e[2 * i:2 * i + 2]) for i in range(1, nd + 1))
+    return tuple(tuple(e[2 * i : 2 * i + 2]) for i in range(1, nd + 1))
 
 
 def _pool_shape(nd, input_index=0):
     def rule(op, inputs, attrs):
-        x = inputs[input_index].shape if "orig_input_shape" not in attrs else TensorShape(
-            attrs["orig_input_shape"])
+        x = (
+            inputs[input_index].shape
+            if "orig_input_shape" not in attrs
+            else TensorShape(attrs["orig_input_shape"])
+        )
         if x.rank is not None and x.rank != nd + 2:
-            raise errors.op_error(errors.InvalidArgumentError, op.name,
-                                  f"input must be {nd + 2}-dimensional{_dims_str(x)}")
-        k, s = _pool_spec(op.name, attrs["ksize"], attrs["strides"],
-                          attrs.get("data_format", "NHWC"), nd)
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                op.name,
+                f"input must be {nd + 2}-dimensional{_dims_str(x)}",
+            )
+        k, s = _pool_spec(
+            op.name, attrs["ksize"], attrs["strides"], attrs.get("data_format", "NHWC"), nd
+        )
         if x.rank is None:
             return (TensorShape([None] * (nd + 2)),)
         xl = list(x)
         ex = _explicit(attrs, nd)
-        outs = [out_size(op.name, n, kk, ss, 1, attrs["padding"], ex[i] if ex else None)[0]
-                for i, (n, kk, ss) in enumerate(zip(xl[1:-1], k, s))]
+        outs = [
+            out_size(op.name, n, kk, ss, 1, attrs["padding"], ex[i] if ex else None)[0]
+            for i, (n, kk, ss) in enumerate(zip(xl[1:-1], k, s))
+        ]
         return (TensorShape([xl[0]] + outs + [xl[-1]]),)
+
     return rule
 
 
 def _same_as_input(index):
     def rule(op, inputs, attrs):
         return (inputs[index].shape,)
+
     return rule
 
 
 def _attr_shape(name):
     def rule(op, inputs, attrs):
         return (TensorShape(attrs[name]),)
+
     return rule
 
 
 # ---------------------------------------------------------------- ops
+
 
 def _max_pool_forward(nd, op_name):
     def forward(x, ksize, strides, padding, data_format, explicit_paddings=()):
         k, s = _pool_spec(op_name, ksize, strides, data_format, nd)
         ex = _explicit({"padding": padding, "explicit_paddings": explicit_paddings}, nd)
         return max_pool_kernel(x, k, s, padding, ex)
+
     return forward
 
 
@@ -238,6 +279,7 @@ def _max_pool_grad_forward(nd, op_name):
         k, s = _pool_spec(op_name, ksize, strides, data_format, nd)
         ex = _explicit({"padding": padding, "explicit_paddings": explicit_paddings}, nd)
         return max_pool_grad_kernel(x, dy, k, s, padding, ex)
+
     return forward
 
 
@@ -245,13 +287,15 @@ def _avg_pool_forward(nd, op_name):
     def forward(x, ksize, strides, padding, data_format):
         k, s = _pool_spec(op_name, ksize, strides, data_format, nd)
         return avg_pool_kernel(x, k, s, padding)
+
     return forward
 
 
 def _avg_pool_grad_forward(nd, op_name):
     def forward(dy, orig_input_shape, ksize, strides, padding, data_format):
         k, s = _pool_spec(op_name, ksize, strides, data_format, nd)
-        return avg_pool_grad_kernel(tuple(orig_input_shape), dy, k, s, padding)
+        return avg_pool_grad_kernel(_known_batch(orig_input_shape, dy), dy, k, s, padding)
+
     return forward
 
 
@@ -259,14 +303,17 @@ def _max_pool_grad(grad_op):
     def grad(op, dy):
         """Returns MaxPoolGrad(x, y, dy): dy goes to the first maximum of each window."""
         return [apply(grad_op, op.inputs[0], op.outputs[0], dy, **op.attrs)]
+
     return grad
 
 
 def _avg_pool_grad(grad_op):
     def grad(op, dy):
         """Returns AvgPoolGrad: dy / count spread over each window's valid cells."""
-        return [apply(grad_op, dy, orig_input_shape=tuple(op.inputs[0].shape.as_list()),
-                      **op.attrs)]
+        return [
+            apply(grad_op, dy, orig_input_shape=tuple(op.inputs[0].shape.as_list()), **op.attrs)
+        ]
+
     return grad
 
 
@@ -274,32 +321,64 @@ def _avg_pool_grad_grad(pool_op):
     def grad(op, ddx):
         a = {k: v for k, v in op.attrs.items() if k != "orig_input_shape"}
         return [apply(pool_op, ddx, **a)]
+
     return grad
 
 
-max_pool_grad_op = defop("MaxPoolGrad", _max_pool_grad_forward(2, "MaxPoolGrad"),
-                         dtype_rule=R.same_dtype(MAX_POOL_TYPES), shape_rule=_same_as_input(0))
-max_pool_op = defop("MaxPool", _max_pool_forward(2, "MaxPool"),
-                    dtype_rule=R.same_dtype(MAX_POOL_TYPES),
-                    shape_rule=_pool_shape(2), grad=_max_pool_grad(max_pool_grad_op))
-avg_pool_op = defop("AvgPool", _avg_pool_forward(2, "AvgPool"), dtype_rule=R.same_dtype(FLOATS),
-                    shape_rule=_pool_shape(2))
-avg_pool_grad_op = defop("AvgPoolGrad", _avg_pool_grad_forward(2, "AvgPoolGrad"),
-                         dtype_rule=R.same_dtype(FLOATS), shape_rule=_attr_shape("orig_input_shape"),
-                         grad=_avg_pool_grad_grad(avg_pool_op))
+max_pool_grad_op = defop(
+    "MaxPoolGrad",
+    _max_pool_grad_forward(2, "MaxPoolGrad"),
+    dtype_rule=R.same_dtype(MAX_POOL_TYPES),
+    shape_rule=_same_as_input(0),
+)
+max_pool_op = defop(
+    "MaxPool",
+    _max_pool_forward(2, "MaxPool"),
+    dtype_rule=R.same_dtype(MAX_POOL_TYPES),
+    shape_rule=_pool_shape(2),
+    grad=_max_pool_grad(max_pool_grad_op),
+)
+avg_pool_op = defop(
+    "AvgPool",
+    _avg_pool_forward(2, "AvgPool"),
+    dtype_rule=R.same_dtype(FLOATS),
+    shape_rule=_pool_shape(2),
+)
+avg_pool_grad_op = defop(
+    "AvgPoolGrad",
+    _avg_pool_grad_forward(2, "AvgPoolGrad"),
+    dtype_rule=R.same_dtype(FLOATS),
+    shape_rule=_attr_shape("orig_input_shape"),
+    grad=_avg_pool_grad_grad(avg_pool_op),
+)
 avg_pool_op.grad = _avg_pool_grad(avg_pool_grad_op)
 
-max_pool3d_grad_op = defop("MaxPool3DGrad", _max_pool_grad_forward(3, "MaxPool3DGrad"),
-                           dtype_rule=R.same_dtype(FLOATS), shape_rule=_same_as_input(0))
-max_pool3d_op = defop("MaxPool3D", _max_pool_forward(3, "MaxPool3D"),
-                      dtype_rule=R.same_dtype(FLOATS), shape_rule=_pool_shape(3),
-                      grad=_max_pool_grad(max_pool3d_grad_op))
-avg_pool3d_op = defop("AvgPool3D", _avg_pool_forward(3, "AvgPool3D"),
-                      dtype_rule=R.same_dtype(FLOATS), shape_rule=_pool_shape(3))
-avg_pool3d_grad_op = defop("AvgPool3DGrad", _avg_pool_grad_forward(3, "AvgPool3DGrad"),
-                           dtype_rule=R.same_dtype(FLOATS),
-                           shape_rule=_attr_shape("orig_input_shape"),
-                           grad=_avg_pool_grad_grad(avg_pool3d_op))
+max_pool3d_grad_op = defop(
+    "MaxPool3DGrad",
+    _max_pool_grad_forward(3, "MaxPool3DGrad"),
+    dtype_rule=R.same_dtype(FLOATS),
+    shape_rule=_same_as_input(0),
+)
+max_pool3d_op = defop(
+    "MaxPool3D",
+    _max_pool_forward(3, "MaxPool3D"),
+    dtype_rule=R.same_dtype(FLOATS),
+    shape_rule=_pool_shape(3),
+    grad=_max_pool_grad(max_pool3d_grad_op),
+)
+avg_pool3d_op = defop(
+    "AvgPool3D",
+    _avg_pool_forward(3, "AvgPool3D"),
+    dtype_rule=R.same_dtype(FLOATS),
+    shape_rule=_pool_shape(3),
+)
+avg_pool3d_grad_op = defop(
+    "AvgPool3DGrad",
+    _avg_pool_grad_forward(3, "AvgPool3DGrad"),
+    dtype_rule=R.same_dtype(FLOATS),
+    shape_rule=_attr_shape("orig_input_shape"),
+    grad=_avg_pool_grad_grad(avg_pool3d_op),
+)
 avg_pool3d_op.grad = _avg_pool_grad(avg_pool3d_grad_op)
 
 
@@ -331,29 +410,50 @@ def _argmax_grad_dtype(op, inputs, attrs):
 
 def _max_pool_with_argmax_grad(op, dy, dargmax=None):
     """Scatters dy to the recorded argmax positions (MaxPoolGradWithArgmax)."""
-    return [apply(max_pool_grad_with_argmax_op, op.inputs[0], dy, op.outputs[1],
-                  ksize=op.attrs["ksize"], strides=op.attrs["strides"],
-                  padding=op.attrs["padding"],
-                  include_batch_in_index=op.attrs["include_batch_in_index"])]
+    return [
+        apply(
+            max_pool_grad_with_argmax_op,
+            op.inputs[0],
+            dy,
+            op.outputs[1],
+            ksize=op.attrs["ksize"],
+            strides=op.attrs["strides"],
+            padding=op.attrs["padding"],
+            include_batch_in_index=op.attrs["include_batch_in_index"],
+        )
+    ]
 
 
-max_pool_grad_with_argmax_op = defop("MaxPoolGradWithArgmax", _argmax_grad_forward,
-                                     dtype_rule=_argmax_grad_dtype, shape_rule=_same_as_input(0))
-max_pool_with_argmax_op = defop("MaxPoolWithArgmax", _argmax_forward, dtype_rule=_argmax_dtype,
-                                shape_rule=_argmax_shape, grad=_max_pool_with_argmax_grad,
-                                num_outputs=2)
+max_pool_grad_with_argmax_op = defop(
+    "MaxPoolGradWithArgmax",
+    _argmax_grad_forward,
+    dtype_rule=_argmax_grad_dtype,
+    shape_rule=_same_as_input(0),
+)
+max_pool_with_argmax_op = defop(
+    "MaxPoolWithArgmax",
+    _argmax_forward,
+    dtype_rule=_argmax_dtype,
+    shape_rule=_argmax_shape,
+    grad=_max_pool_with_argmax_grad,
+    num_outputs=2,
+)
 
 
 # ---------------------------------------------------------------- public functions
 
+
 def _pool_args(ksize, strides, nd, data_format):
     ch = 1 if data_format.startswith("NC") else nd + 1
-    return (tuple(get_sequence(ksize, nd, ch, "ksize")),
-            tuple(get_sequence(strides, nd, ch, "strides")))
+    return (
+        tuple(get_sequence(ksize, nd, ch, "ksize")),
+        tuple(get_sequence(strides, nd, ch, "strides")),
+    )
 
 
 def _reshape_insert(t, axis):
     from tensorlet.ops import array_ops
+
     shape = t.shape.as_list()
     axis = axis % (len(shape) + 1)
     return array_ops.reshape(t, shape[:axis] + [1] + shape[axis:])
@@ -361,9 +461,10 @@ def _reshape_insert(t, axis):
 
 def _reshape_remove(t, axis):
     from tensorlet.ops import array_ops
+
     shape = t.shape.as_list()
     axis = axis % len(shape)
-    return array_ops.reshape(t, shape[:axis] + shape[axis + 1:])
+    return array_ops.reshape(t, shape[:axis] + shape[axis + 1 :])
 
 
 @tf_export("nn.max_pool2d")
@@ -371,16 +472,31 @@ def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
     """2-D max pooling of NHWC ``input``; ``padding`` may be an explicit list."""
     k, s = _pool_args(ksize, strides, 2, data_format)
     padding, explicit = convert_padding(padding)
-    return apply(max_pool_op, convert_to_tensor(input), ksize=k, strides=s, padding=padding,
-                 explicit_paddings=explicit, data_format=data_format, name=name)
+    return apply(
+        max_pool_op,
+        convert_to_tensor(input),
+        ksize=k,
+        strides=s,
+        padding=padding,
+        explicit_paddings=explicit,
+        data_format=data_format,
+        name=name,
+    )
 
 
 @tf_export("nn.avg_pool2d")
 def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
     """2-D average pooling; SAME divides by the number of valid cells in each window."""
     k, s = _pool_args(ksize, strides, 2, data_format)
-    return apply(avg_pool_op, convert_to_tensor(input), ksize=k, strides=s,
-                 padding=_padding_str(padding), data_format=data_format, name=name)
+    return apply(
+        avg_pool_op,
+        convert_to_tensor(input),
+        ksize=k,
+        strides=s,
+        padding=_padding_str(padding),
+        data_format=data_format,
+        name=name,
+    )
 
 
 def _pool1d(op, input, ksize, strides, padding, data_format):
@@ -389,8 +505,9 @@ def _pool1d(op, input, ksize, strides, padding, data_format):
     elif data_format in ("NCW", "NCHW"):
         fmt, expand, ch = "NCHW", -2, 1
     else:
-        raise ValueError("`data_format` must be 'NWC' or 'NCW'. Received: "
-                         f"data_format={data_format}")
+        raise ValueError(
+            f"`data_format` must be 'NWC' or 'NCW'. Received: data_format={data_format}"
+        )
     k = (1,) + tuple(get_sequence(ksize, 1, ch, "ksize"))
     s = (1,) + tuple(get_sequence(strides, 1, ch, "strides"))
     x = _reshape_insert(convert_to_tensor(input), expand)
@@ -420,24 +537,40 @@ def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
 def max_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None):
     """3-D max pooling of NDHWC ``input``."""
     k, s = _pool_args(ksize, strides, 3, data_format)
-    return apply(max_pool3d_op, convert_to_tensor(input), ksize=k, strides=s,
-                 padding=_padding_str(padding), data_format=data_format, name=name)
+    return apply(
+        max_pool3d_op,
+        convert_to_tensor(input),
+        ksize=k,
+        strides=s,
+        padding=_padding_str(padding),
+        data_format=data_format,
+        name=name,
+    )
 
 
 @tf_export("nn.avg_pool3d")
 def avg_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None):
     """3-D average pooling of NDHWC ``input``."""
     k, s = _pool_args(ksize, strides, 3, data_format)
-    return apply(avg_pool3d_op, convert_to_tensor(input), ksize=k, strides=s,
-                 padding=_padding_str(padding), data_format=data_format, name=name)
+    return apply(
+        avg_pool3d_op,
+        convert_to_tensor(input),
+        ksize=k,
+        strides=s,
+        padding=_padding_str(padding),
+        data_format=data_format,
+        name=name,
+    )
 
 
 def _rank_dispatch(input, fns, data_format):
     x = convert_to_tensor(input)
     n = x.shape.rank - 2 if x.shape.rank is not None else None
     if n not in (1, 2, 3):
-        raise ValueError("`input.shape.rank` must be 3, 4 or 5. Received: "
-                         f"input.shape={x.shape} of rank {x.shape.rank}")
+        raise ValueError(
+            "`input.shape.rank` must be 3, 4 or 5. Received: "
+            f"input.shape={x.shape} of rank {x.shape.rank}"
+        )
     return x, fns[n - 1]
 
 
@@ -475,60 +608,96 @@ MaxPoolWithArgmax = collections.namedtuple("MaxPoolWithArgmax", ["output", "argm
 
 
 @tf_export("nn.max_pool_with_argmax")
-def max_pool_with_argmax(input, ksize, strides, padding, data_format="NHWC",
-                         output_dtype=dtypes.int64, include_batch_in_index=False, name=None):
+def max_pool_with_argmax(
+    input,
+    ksize,
+    strides,
+    padding,
+    data_format="NHWC",
+    output_dtype=dtypes.int64,
+    include_batch_in_index=False,
+    name=None,
+):
     """Max pooling that also returns the flat index of each maximum."""
     if data_format != "NHWC":
-        raise ValueError("`data_format` values other  than 'NHWC' are not supported. "
-                         f"Received: data_format={data_format}")
+        raise ValueError(
+            "`data_format` values other  than 'NHWC' are not supported. "
+            f"Received: data_format={data_format}"
+        )
     k, s = _pool_args(ksize, strides, 2, "NHWC")
-    out, arg = apply(max_pool_with_argmax_op, convert_to_tensor(input), ksize=k, strides=s,
-                     padding=_padding_str(padding),
-                     include_batch_in_index=bool(include_batch_in_index),
-                     Targmax=dtypes.as_dtype(output_dtype), name=name)
+    out, arg = apply(
+        max_pool_with_argmax_op,
+        convert_to_tensor(input),
+        ksize=k,
+        strides=s,
+        padding=_padding_str(padding),
+        include_batch_in_index=bool(include_batch_in_index),
+        Targmax=dtypes.as_dtype(output_dtype),
+        name=name,
+    )
     return MaxPoolWithArgmax(out, arg)
 
 
 @tf_export("nn.pool")
-def pool(input, window_shape, pooling_type, strides=None, padding="VALID", data_format=None,
-         dilations=None, name=None):
+def pool(
+    input,
+    window_shape,
+    pooling_type,
+    strides=None,
+    padding="VALID",
+    data_format=None,
+    dilations=None,
+    name=None,
+):
     """Generic N-D max/avg pooling with optional dilation (through space-to-batch)."""
     from tensorlet.ops import conv_ops
+
     x = convert_to_tensor(input)
     window_shape = [int(w) for w in window_shape]
     n = len(window_shape)
     if n < 1 or n > 3:
-        raise ValueError("`len(window_shape)` must be 1, 2, or 3. Received: "
-                         f"window_shape={window_shape} of length {n}")
+        raise ValueError(
+            "`len(window_shape)` must be 1, 2, or 3. Received: "
+            f"window_shape={window_shape} of length {n}"
+        )
     strides = xp.array([1] * n if strides is None else [int(v) for v in strides])
     rate = xp.array([1] * n if dilations is None else [int(v) for v in dilations])
     if xp.any(strides < 1):
         raise ValueError(f"all values in `strides` must be positive. Received: strides={strides}")
     if xp.any(rate < 1):
-        raise ValueError("all values in `dilation_rate` must be positive. Received: "
-                         f"dilation_rate={rate}")
+        raise ValueError(
+            f"all values in `dilation_rate` must be positive. Received: dilation_rate={rate}"
+        )
     if xp.any(strides > window_shape):
-        raise ValueError("`strides` > `window_shape` not supported due to inconsistency "
-                         "between CPU and GPU implementations. Received: "
-                         f"strides={strides} and window_shape={window_shape}")
+        raise ValueError(
+            "`strides` > `window_shape` not supported due to inconsistency "
+            "between CPU and GPU implementations. Received: "
+            f"strides={strides} and window_shape={window_shape}"
+        )
     if pooling_type not in ("MAX", "AVG"):
         raise ValueError(f"{pooling_type!r} is not a valid `pooling_type`")
     if xp.any(rate > 1) and xp.any(strides > 1):
-        raise ValueError("`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
-                         f"Received: strides={strides} and dilation_rate={rate}")
+        raise ValueError(
+            "`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
+            f"Received: strides={strides} and dilation_rate={rate}"
+        )
     if padding == "SAME" and xp.any(rate > 1):
-        raise ValueError("pooling with 'SAME' padding is not implemented for `dilation_rate` > 1. "
-                         f"Received: padding={padding} and dilation_rate={rate}")
+        raise ValueError(
+            "pooling with 'SAME' padding is not implemented for `dilation_rate` > 1. "
+            f"Received: padding={padding} and dilation_rate={rate}"
+        )
     fn = max_pool if pooling_type == "MAX" else avg_pool
 
     def op(inp, _, pad):
         return fn(inp, window_shape, strides.tolist(), pad, data_format)
 
-    return conv_ops.with_space_to_batch(x, rate.tolist(), padding, op,
-                                        filter_shape=window_shape, data_format=data_format)
+    return conv_ops.with_space_to_batch(
+        x, rate.tolist(), padding, op, filter_shape=window_shape, data_format=data_format
+    )
 
 
 # ---------------------------------------------------------------- fractional pooling
+
 
 def _pooling_sequence(n_in, n_out, key, counter, start, pseudo_random):
     """TF's GeneratePoolingSequence: cumulative region boundaries, ``n_out + 1`` values.
@@ -537,6 +706,7 @@ def _pooling_sequence(n_in, n_out, key, counter, start, pseudo_random):
     shuffled with Philox words from ``counter + start`` (RandomShuffle, ``w % (n - i)``).
     Pseudo-random (Graham's a_i = ceil(alpha (i + u)) - 1, u from one RandDouble)."""
     from tensorlet.ops import random_kernels as K
+
     if pseudo_random:
         alpha = n_in / n_out
         k = n_in // n_out
@@ -569,7 +739,7 @@ def _gather_regions(x, row_seq, col_seq, overlapping):
     """``x`` viewed as (B, Ho, Wo, KH*KW, C) regions, with the validity mask (Ho, Wo, K, 1)."""
     ri, rv = _regions(row_seq, x.shape[1], overlapping)
     ci, cv = _regions(col_seq, x.shape[2], overlapping)
-    g = x[:, ri][:, :, :, ci]                                  # (B, Ho, KH, Wo, KW, C)
+    g = x[:, ri][:, :, :, ci]  # (B, Ho, KH, Wo, KW, C)
     b, ho, kh, wo, kw, c = g.shape
     g = g.transpose(0, 1, 3, 2, 4, 5).reshape(b, ho, wo, kh * kw, c)
     valid = (rv[:, None, :, None] & cv[None, :, None, :]).reshape(ho, wo, kh * kw, 1)
@@ -579,21 +749,28 @@ def _gather_regions(x, row_seq, col_seq, overlapping):
 
 def _fractional_geometry(op_name, shape, ratio):
     if len(ratio) != 4:
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              "pooling_ratio field must specify 4 dimensions")
+        raise errors.op_error(
+            errors.InvalidArgumentError, op_name, "pooling_ratio field must specify 4 dimensions"
+        )
     if ratio[0] != 1 or ratio[3] != 1:
-        raise errors.op_error(errors.UnimplementedError, op_name,
-                              "Fractional average pooling is not yet supported on the batch nor "
-                              "channel dimension.")
+        raise errors.op_error(
+            errors.UnimplementedError,
+            op_name,
+            "Fractional average pooling is not yet supported on the batch nor channel dimension.",
+        )
     out = []
     for i in (1, 2):
         if ratio[i] < 1:
-            raise errors.op_error(errors.InvalidArgumentError, op_name,
-                                  "pooling_ratio cannot be smaller than 1, got: " + str(ratio[i]))
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                op_name,
+                "pooling_ratio cannot be smaller than 1, got: " + str(ratio[i]),
+            )
         o = None if shape[i] is None else int(shape[i] // ratio[i])
         if o is not None and o <= 0:
-            raise errors.op_error(errors.InvalidArgumentError, op_name,
-                                  f"out_size must be positive, but got {o}")
+            raise errors.op_error(
+                errors.InvalidArgumentError, op_name, f"out_size must be positive, but got {o}"
+            )
         out.append(o)
     return out
 
@@ -601,13 +778,21 @@ def _fractional_geometry(op_name, shape, ratio):
 def _fractional_forward(kind):
     def forward(x, pooling_ratio, pseudo_random, overlapping, deterministic, seed, seed2):
         from tensorlet.ops import random_ops
+
         ho, wo = _fractional_geometry(f"Fractional{kind}Pool", x.shape, pooling_ratio)
         # Each sequence reserves ceil(words / 4) Philox calls of the kernel's generator, which
         # TF keeps with the cached eager kernel: repeated calls continue the stream.
         n_rows = (2 if pseudo_random else ho) + 3
         n_cols = (2 if pseudo_random else wo) + 3
-        cache_key = (f"Fractional{kind}Pool", seed, seed2, pooling_ratio, pseudo_random,
-                     overlapping, x.dtype.str)
+        cache_key = (
+            f"Fractional{kind}Pool",
+            seed,
+            seed2,
+            pooling_ratio,
+            pseudo_random,
+            overlapping,
+            x.dtype.str,
+        )
         key, counter = random_ops._reserve(cache_key, seed, seed2, n_rows // 4 + n_cols // 4)
         rows = _pooling_sequence(x.shape[1], ho, key, counter, 0, pseudo_random)
         cols = _pooling_sequence(x.shape[2], wo, key, counter, n_rows // 4, pseudo_random)
@@ -615,10 +800,12 @@ def _fractional_forward(kind):
         if kind == "Max":
             low = _lowest(g.dtype)
             y = (xp.fmax if g.dtype.kind == "f" else xp.maximum).reduce(
-                xp.where(valid[None], g, low), axis=3)
+                xp.where(valid[None], g, low), axis=3
+            )
         else:
             y = (g * valid[None]).sum(3) / valid.sum(2)[None].astype(g.dtype)
         return y, rows, cols
+
     return forward
 
 
@@ -628,30 +815,37 @@ def _fractional_dtype(allowed):
         if d not in allowed:
             raise R.dtype_not_allowed(op, d, allowed)
         return (d, D.int64, D.int64)
+
     return rule
 
 
 def _fractional_shape(op, inputs, attrs):
     s = inputs[0].shape
     if s.rank is not None and s.rank != 4:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"input must be 4-dimensional{_dims_str(s)}")
+        raise errors.op_error(
+            errors.InvalidArgumentError, op.name, f"input must be 4-dimensional{_dims_str(s)}"
+        )
     dims = list(s) if s.rank is not None else [None] * 4
     ho, wo = _fractional_geometry(op.name, dims, attrs["pooling_ratio"])
-    return (TensorShape([dims[0], ho, wo, dims[3]]), TensorShape([None if ho is None else ho + 1]),
-            TensorShape([None if wo is None else wo + 1]))
+    return (
+        TensorShape([dims[0], ho, wo, dims[3]]),
+        TensorShape([None if ho is None else ho + 1]),
+        TensorShape([None if wo is None else wo + 1]),
+    )
 
 
 def _fmp_grad_forward(x, y, dy, rows, cols, overlapping):
     """Each output gradient goes to the first maximum of its region."""
     g, valid, flat = _gather_regions(_compute_dtype(x), rows, cols, overlapping)
-    arg = xp.argmax(xp.where(valid[None], g, _lowest(g.dtype)), axis=3)   # (B, Ho, Wo, C)
+    arg = xp.argmax(xp.where(valid[None], g, _lowest(g.dtype)), axis=3)  # (B, Ho, Wo, C)
     b, h, w, c = x.shape
-    pos = xp.take_along_axis(flat[None, :, :, :, None].repeat(b, 0).repeat(1, 4),
-                             arg[:, :, :, None, :], axis=3)[:, :, :, 0, :]
+    pos = xp.take_along_axis(
+        flat[None, :, :, :, None].repeat(b, 0).repeat(1, 4), arg[:, :, :, None, :], axis=3
+    )[:, :, :, 0, :]
     idx = (xp.arange(b)[:, None, None, None] * (h * w) + pos) * c + xp.arange(c)
-    dx = xp.bincount(idx.ravel(), weights=_compute_dtype(dy).ravel().astype(xp.float64),
-                     minlength=x.size)
+    dx = xp.bincount(
+        idx.ravel(), weights=_compute_dtype(dy).ravel().astype(xp.float64), minlength=x.size
+    )
     return dx.reshape(x.shape)
 
 
@@ -660,10 +854,10 @@ def _fap_grad_forward(dy, rows, cols, orig_input_shape, overlapping):
     b, h, w, c = orig_input_shape
     proxy = xp.zeros((1, h, w, 1), xp.float32)
     _, valid, flat = _gather_regions(proxy, rows, cols, overlapping)
-    count = valid.sum(2)                                            # (Ho, Wo, 1)
-    share = _compute_dtype(dy) / count[None].astype(xp.float64)     # (B, Ho, Wo, C)
+    count = valid.sum(2)  # (Ho, Wo, 1)
+    share = _compute_dtype(dy) / count[None].astype(xp.float64)  # (B, Ho, Wo, C)
     dx = xp.zeros((b, h * w, c))
-    for k in range(flat.shape[2]):                                  # one add per region slot
+    for k in range(flat.shape[2]):  # one add per region slot
         m = valid[:, :, k, 0]
         xp.add.at(dx, (slice(None), flat[:, :, k][m]), share[:, m])
     return dx.reshape(b, h, w, c)
@@ -674,32 +868,67 @@ def _fractional_grad(kind):
         rows, cols = op.outputs[1], op.outputs[2]
         ov = op.attrs["overlapping"]
         if kind == "Max":
-            return [apply(fractional_max_pool_grad_op, op.inputs[0], op.outputs[0], dy, rows, cols,
-                          overlapping=ov)]
-        return [apply(fractional_avg_pool_grad_op, dy, rows, cols,
-                      orig_input_shape=tuple(op.inputs[0].shape.as_list()), overlapping=ov)]
+            return [
+                apply(
+                    fractional_max_pool_grad_op,
+                    op.inputs[0],
+                    op.outputs[0],
+                    dy,
+                    rows,
+                    cols,
+                    overlapping=ov,
+                )
+            ]
+        return [
+            apply(
+                fractional_avg_pool_grad_op,
+                dy,
+                rows,
+                cols,
+                orig_input_shape=tuple(op.inputs[0].shape.as_list()),
+                overlapping=ov,
+            )
+        ]
+
     return grad
 
 
 fractional_max_pool_grad_op = defop(
-    "FractionalMaxPoolGrad", _fmp_grad_forward, dtype_rule=lambda op, i, a: (i[0].dtype,),
-    shape_rule=_same_as_input(0))
+    "FractionalMaxPoolGrad",
+    _fmp_grad_forward,
+    dtype_rule=lambda op, i, a: (i[0].dtype,),
+    shape_rule=_same_as_input(0),
+)
 fractional_avg_pool_grad_op = defop(
-    "FractionalAvgPoolGrad", _fap_grad_forward, dtype_rule=lambda op, i, a: (i[0].dtype,),
-    shape_rule=_attr_shape("orig_input_shape"))
+    "FractionalAvgPoolGrad",
+    _fap_grad_forward,
+    dtype_rule=lambda op, i, a: (i[0].dtype,),
+    shape_rule=_attr_shape("orig_input_shape"),
+)
 _FMP_TYPES = (D.float32, D.float64, D.int32, D.int64)
-fractional_max_pool_op = defop("FractionalMaxPool", _fractional_forward("Max"),
-                               dtype_rule=_fractional_dtype(_FMP_TYPES),
-                               shape_rule=_fractional_shape, grad=_fractional_grad("Max"),
-                               num_outputs=3, stateful=True)
-fractional_avg_pool_op = defop("FractionalAvgPool", _fractional_forward("Avg"),
-                               dtype_rule=_fractional_dtype(_FMP_TYPES),
-                               shape_rule=_fractional_shape, grad=_fractional_grad("Avg"),
-                               num_outputs=3, stateful=True)
+fractional_max_pool_op = defop(
+    "FractionalMaxPool",
+    _fractional_forward("Max"),
+    dtype_rule=_fractional_dtype(_FMP_TYPES),
+    shape_rule=_fractional_shape,
+    grad=_fractional_grad("Max"),
+    num_outputs=3,
+    stateful=True,
+)
+fractional_avg_pool_op = defop(
+    "FractionalAvgPool",
+    _fractional_forward("Avg"),
+    dtype_rule=_fractional_dtype(_FMP_TYPES),
+    shape_rule=_fractional_shape,
+    grad=_fractional_grad("Avg"),
+    num_outputs=3,
+    stateful=True,
+)
 
 
 def _fractional(op, value, pooling_ratio, pseudo_random, overlapping, seed):
     from tensorlet.ops import random_ops
+
     x = convert_to_tensor(value)
     ratio = get_sequence_float(pooling_ratio, x.shape.rank)
     if seed == 0:
@@ -708,8 +937,16 @@ def _fractional(op, value, pooling_ratio, pseudo_random, overlapping, seed):
     else:
         s1, s2 = random_ops.get_seed(seed)
         det = True
-    return apply(op, x, pooling_ratio=ratio, pseudo_random=bool(pseudo_random),
-                 overlapping=bool(overlapping), deterministic=det, seed=int(s1), seed2=int(s2))
+    return apply(
+        op,
+        x,
+        pooling_ratio=ratio,
+        pseudo_random=bool(pseudo_random),
+        overlapping=bool(overlapping),
+        deterministic=det,
+        seed=int(s1),
+        seed2=int(s2),
+    )
 
 
 def get_sequence_float(value, rank):
@@ -721,25 +958,31 @@ def get_sequence_float(value, rank):
 
 
 FractionalMaxPool = collections.namedtuple(
-    "FractionalMaxPool", ["output", "row_pooling_sequence", "col_pooling_sequence"])
+    "FractionalMaxPool", ["output", "row_pooling_sequence", "col_pooling_sequence"]
+)
 FractionalAvgPool = collections.namedtuple(
-    "FractionalAvgPool", ["output", "row_pooling_sequence", "col_pooling_sequence"])
+    "FractionalAvgPool", ["output", "row_pooling_sequence", "col_pooling_sequence"]
+)
 
 
 @tf_export("nn.fractional_max_pool")
-def fractional_max_pool(value, pooling_ratio, pseudo_random=False, overlapping=False, seed=0,
-                        name=None):
+def fractional_max_pool(
+    value, pooling_ratio, pseudo_random=False, overlapping=False, seed=0, name=None
+):
     """Max pooling over random regions of 1 or 2 (``pooling_ratio`` in [1, 2)) rows/cols.
 
     Returns ``(output, row_pooling_sequence, col_pooling_sequence)``; ``seed`` (with the global
     seed) makes the regions deterministic."""
-    return FractionalMaxPool(*_fractional(fractional_max_pool_op, value, pooling_ratio,
-                                          pseudo_random, overlapping, seed))
+    return FractionalMaxPool(
+        *_fractional(fractional_max_pool_op, value, pooling_ratio, pseudo_random, overlapping, seed)
+    )
 
 
 @tf_export("nn.fractional_avg_pool")
-def fractional_avg_pool(value, pooling_ratio, pseudo_random=False, overlapping=False, seed=0,
-                        name=None):
+def fractional_avg_pool(
+    value, pooling_ratio, pseudo_random=False, overlapping=False, seed=0, name=None
+):
     """Average pooling over the regions of ``fractional_max_pool``."""
-    return FractionalAvgPool(*_fractional(fractional_avg_pool_op, value, pooling_ratio,
-                                          pseudo_random, overlapping, seed))
+    return FractionalAvgPool(
+        *_fractional(fractional_avg_pool_op, value, pooling_ratio, pseudo_random, overlapping, seed)
+    )

@@ -1,5 +1,6 @@
 """Convolutions: forward vs a naive NumPy reference, TF's padding/stride/dilation geometry,
 static shape inference, CPU-only errors, and numeric gradient checks of the backprop ops."""
+
 import numpy as np
 import pytest
 
@@ -11,6 +12,7 @@ RNG = np.random.default_rng(4)
 
 
 # ---------------------------------------------------------------- references
+
 
 def _pads(n, k, s, d, padding):
     eff = (k - 1) * d + 1
@@ -29,13 +31,25 @@ def ref_conv(x, f, strides, padding, dilations=None, explicit=None):
     if explicit is not None:
         pads = [p[0] for p in explicit]
         xp_ = np.pad(x, [(0, 0)] + list(explicit) + [(0, 0)])
-        outs = [(n + a + b - ((k - 1) * d + 1) + s) // s for n, (a, b), k, s, d in
-                zip(spatial, explicit, f.shape[:nd], strides, dilations)]
+        outs = [
+            (n + a + b - ((k - 1) * d + 1) + s) // s
+            for n, (a, b), k, s, d in zip(spatial, explicit, f.shape[:nd], strides, dilations)
+        ]
     else:
-        geo = [_pads(n, k, s, d, padding) for n, k, s, d in zip(spatial, f.shape[:nd], strides, dilations)]
+        geo = [
+            _pads(n, k, s, d, padding)
+            for n, k, s, d in zip(spatial, f.shape[:nd], strides, dilations)
+        ]
         outs, pads = [g[0] for g in geo], [g[1] for g in geo]
-        big = [(o - 1) * s + (k - 1) * d + 1 for o, s, k, d in zip(outs, strides, f.shape[:nd], dilations)]
-        xp_ = np.zeros((x.shape[0],) + tuple(max(b + p, n + p) for b, p, n in zip(big, pads, spatial)) + (x.shape[-1],))
+        big = [
+            (o - 1) * s + (k - 1) * d + 1
+            for o, s, k, d in zip(outs, strides, f.shape[:nd], dilations)
+        ]
+        xp_ = np.zeros(
+            (x.shape[0],)
+            + tuple(max(b + p, n + p) for b, p, n in zip(big, pads, spatial))
+            + (x.shape[-1],)
+        )
         xp_[(slice(None),) + tuple(slice(p, p + n) for p, n in zip(pads, spatial))] = x
     y = np.zeros((x.shape[0],) + tuple(outs) + (f.shape[-1],))
     for o in np.ndindex(*outs):
@@ -49,7 +63,9 @@ def ref_depthwise(x, f, strides, padding, dilations=(1, 1)):
     c = f.shape[2]
     outs = []
     for ci in range(c):
-        outs.append(ref_conv(x[..., ci:ci + 1], f[:, :, ci:ci + 1, :], strides, padding, dilations))
+        outs.append(
+            ref_conv(x[..., ci : ci + 1], f[:, :, ci : ci + 1, :], strides, padding, dilations)
+        )
     return np.concatenate(outs, axis=-1)  # channel ci*m + mi
 
 
@@ -115,10 +131,14 @@ def test_conv2d_dtypes(dtype, tol):
     x, f = RNG.standard_normal((2, 5, 5, 3)), RNG.standard_normal((3, 3, 3, 2))
     y = tf.nn.conv2d(tf.constant(x.astype(dtype)), tf.constant(f.astype(dtype)), 1, "SAME")
     assert y.dtype == tf.as_dtype(dtype)
-    np.testing.assert_allclose(y.numpy().astype(np.float64),
-                               ref_conv(x.astype(dtype).astype(np.float64),
-                                        f.astype(dtype).astype(np.float64), (1, 1), "SAME"),
-                               rtol=tol, atol=tol)
+    np.testing.assert_allclose(
+        y.numpy().astype(np.float64),
+        ref_conv(
+            x.astype(dtype).astype(np.float64), f.astype(dtype).astype(np.float64), (1, 1), "SAME"
+        ),
+        rtol=tol,
+        atol=tol,
+    )
 
 
 def test_conv2d_int32_and_numpy_filter_takes_input_dtype():
@@ -127,7 +147,9 @@ def test_conv2d_int32_and_numpy_filter_takes_input_dtype():
     y = tf.nn.conv2d(tf.constant(x), f, 1, "VALID")
     assert y.dtype == tf.int32
     np.testing.assert_array_equal(y.numpy(), ref_conv(x, f, (1, 1), "VALID").astype(np.int32))
-    y = tf.nn.conv2d(tf.constant(np.ones((1, 3, 3, 1), np.float32)), np.ones((1, 1, 1, 1)), 1, "SAME")
+    y = tf.nn.conv2d(
+        tf.constant(np.ones((1, 3, 3, 1), np.float32)), np.ones((1, 1, 1, 1)), 1, "SAME"
+    )
     assert y.dtype == tf.float32
 
 
@@ -139,17 +161,21 @@ def test_conv1d_and_conv3d():
     x, f = RNG.standard_normal((1, 4, 5, 3, 2)), RNG.standard_normal((2, 3, 2, 2, 2))
     for s, pad in [(1, "SAME"), (2, "VALID"), (2, "SAME")]:
         y = tf.nn.conv3d(x, f, strides=[1, s, s, s, 1], padding=pad)
-        np.testing.assert_allclose(y.numpy(), ref_conv(x, f, (s, s, s), pad), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            y.numpy(), ref_conv(x, f, (s, s, s), pad), rtol=1e-10, atol=1e-12
+        )
 
 
 def test_convolution_and_atrous_equal_dilated_conv():
     x, f = RNG.standard_normal((2, 7, 6, 2)), RNG.standard_normal((3, 2, 2, 2))
     for pad in ["SAME", "VALID"]:
         want = ref_conv(x, f, (1, 1), pad, (2, 2))
-        np.testing.assert_allclose(tf.nn.atrous_conv2d(x, f, rate=2, padding=pad).numpy(), want,
-                                   rtol=1e-10, atol=1e-12)
-        np.testing.assert_allclose(tf.nn.convolution(x, f, padding=pad, dilations=2).numpy(), want,
-                                   rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            tf.nn.atrous_conv2d(x, f, rate=2, padding=pad).numpy(), want, rtol=1e-10, atol=1e-12
+        )
+        np.testing.assert_allclose(
+            tf.nn.convolution(x, f, padding=pad, dilations=2).numpy(), want, rtol=1e-10, atol=1e-12
+        )
     y = tf.nn.convolution(x, f, strides=2, padding="SAME")
     np.testing.assert_allclose(y.numpy(), ref_conv(x, f, (2, 2), "SAME"), rtol=1e-10, atol=1e-12)
 
@@ -158,7 +184,9 @@ def test_depthwise_channel_order_and_separable():
     x, f = RNG.standard_normal((1, 5, 6, 3)), RNG.standard_normal((3, 3, 3, 2))
     for s, pad in [(1, "SAME"), (2, "VALID"), (2, "SAME")]:
         y = tf.nn.depthwise_conv2d(x, f, strides=[1, s, s, 1], padding=pad)
-        np.testing.assert_allclose(y.numpy(), ref_depthwise(x, f, (s, s), pad), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            y.numpy(), ref_depthwise(x, f, (s, s), pad), rtol=1e-10, atol=1e-12
+        )
     y = tf.nn.depthwise_conv2d(x, f, [1, 1, 1, 1], "SAME", dilations=[2, 2])
     np.testing.assert_allclose(y.numpy(), ref_depthwise(x, f, (1, 1), "SAME", (2, 2)), rtol=1e-10)
     pw = RNG.standard_normal((1, 1, 6, 4))
@@ -167,8 +195,15 @@ def test_depthwise_channel_order_and_separable():
     np.testing.assert_allclose(y.numpy(), want, rtol=1e-10, atol=1e-12)
 
 
-TRANSPOSE = [(3, 2, 3, "SAME", 6), (3, 2, 3, "VALID", 7), (3, 2, 2, "VALID", 6), (4, 1, 3, "SAME", 4),
-             (3, 2, 3, "SAME", 5), (3, 3, 2, "VALID", 9), (2, 2, 4, "SAME", 4)]
+TRANSPOSE = [
+    (3, 2, 3, "SAME", 6),
+    (3, 2, 3, "VALID", 7),
+    (3, 2, 2, "VALID", 6),
+    (4, 1, 3, "SAME", 4),
+    (3, 2, 3, "SAME", 5),
+    (3, 3, 2, "VALID", 9),
+    (2, 2, 4, "SAME", 4),
+]
 
 
 @pytest.mark.parametrize("h,s,k,pad,out", TRANSPOSE)
@@ -183,19 +218,35 @@ def test_conv2d_transpose_is_the_adjoint_of_conv2d(h, s, k, pad, out):
 
 
 def test_conv1d_conv3d_transpose_shapes():
-    y = tf.nn.conv1d_transpose(RNG.standard_normal((1, 4, 3)), RNG.standard_normal((3, 2, 3)),
-                               output_shape=[1, 8, 2], strides=2, padding="SAME")
+    y = tf.nn.conv1d_transpose(
+        RNG.standard_normal((1, 4, 3)),
+        RNG.standard_normal((3, 2, 3)),
+        output_shape=[1, 8, 2],
+        strides=2,
+        padding="SAME",
+    )
     assert y.shape == (1, 8, 2)
-    y = tf.nn.conv3d_transpose(RNG.standard_normal((1, 2, 2, 2, 2)), RNG.standard_normal((2, 2, 2, 1, 2)),
-                               output_shape=[1, 4, 4, 4, 1], strides=2, padding="SAME")
+    y = tf.nn.conv3d_transpose(
+        RNG.standard_normal((1, 2, 2, 2, 2)),
+        RNG.standard_normal((2, 2, 2, 1, 2)),
+        output_shape=[1, 4, 4, 4, 1],
+        strides=2,
+        padding="SAME",
+    )
     assert y.shape == (1, 4, 4, 4, 1)
 
 
 # ---------------------------------------------------------------- shapes and errors
 
+
 def test_static_shape_rule_with_unknown_dims():
-    attrs = {"strides": (1, 2, 2, 1), "padding": "SAME", "explicit_paddings": (),
-             "data_format": "NHWC", "dilations": (1, 1, 1, 1)}
+    attrs = {
+        "strides": (1, 2, 2, 1),
+        "padding": "SAME",
+        "explicit_paddings": (),
+        "data_format": "NHWC",
+        "dilations": (1, 1, 1, 1),
+    }
     op = conv_ops.conv2d_op
     (s,) = op.shape_rule(op, [Spec([None, 7, None, 3]), Spec([3, 3, 3, 8])], attrs)
     assert s.as_list() == [None, 4, None, 8]
@@ -208,24 +259,43 @@ def test_conv_errors():
     f = tf.constant(RNG.standard_normal((3, 3, 2, 1)).astype(np.float32))
     with pytest.raises(tf.errors.UnimplementedError, match="NHWC"):
         tf.nn.conv2d(x, f, 1, "SAME", data_format="NCHW")
-    with pytest.raises(tf.errors.InvalidArgumentError, match="evenly divisible by filter depth: 3 vs 2"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="evenly divisible by filter depth: 3 vs 2"
+    ):
         tf.nn.conv2d(tf.zeros([1, 4, 4, 3]), f, 1, "SAME")
     with pytest.raises(tf.errors.InvalidArgumentError, match="dilated rates of 1"):
-        tf.nn.conv3d(tf.zeros([1, 5, 4, 3, 1]), tf.zeros([2, 2, 2, 1, 1]), [1] * 5, "SAME",
-                     dilations=[1, 2, 1, 1, 1])
+        tf.nn.conv3d(
+            tf.zeros([1, 5, 4, 3, 1]),
+            tf.zeros([2, 2, 2, 1, 1]),
+            [1] * 5,
+            "SAME",
+            dilations=[1, 2, 1, 1, 1],
+        )
     with pytest.raises(tf.errors.InvalidArgumentError, match="Size of out_backprop doesn't match"):
-        tf.nn.conv2d_transpose(tf.zeros([1, 3, 3, 3]), tf.zeros([3, 3, 2, 3]), [1, 9, 9, 2], 2, "SAME")
-    with pytest.raises(tf.errors.InvalidArgumentError, match="Computed output size would be negative"):
+        tf.nn.conv2d_transpose(
+            tf.zeros([1, 3, 3, 3]), tf.zeros([3, 3, 2, 3]), [1, 9, 9, 2], 2, "SAME"
+        )
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="Computed output size would be negative"
+    ):
         tf.nn.conv2d(tf.zeros([1, 2, 2, 1]), tf.zeros([4, 4, 1, 1]), 1, "VALID")
     with pytest.raises(tf.errors.InvalidArgumentError, match="cannot compute Conv2D"):
         tf.nn.conv2d(tf.zeros([1, 2, 2, 1]), tf.zeros([1, 1, 1, 1], tf.float64), 1, "VALID")
     with pytest.raises(ValueError, match="strides should be of length"):
         tf.nn.conv2d(tf.zeros([1, 2, 2, 1]), tf.zeros([1, 1, 1, 1]), [1, 1, 1], "VALID")
-    assert tf.nn.conv2d(tf.zeros([1, 2, 2, 1]), tf.zeros([3, 3, 1, 1]), 1, "VALID").shape == (1, 0, 0, 1)
+    assert tf.nn.conv2d(tf.zeros([1, 2, 2, 1]), tf.zeros([3, 3, 1, 1]), 1, "VALID").shape == (
+        1,
+        0,
+        0,
+        1,
+    )
 
 
 def test_dilated_conv2d_has_no_cpu_gradient_but_atrous_does():
-    x, f = tf.constant(RNG.standard_normal((1, 7, 6, 2))), tf.constant(RNG.standard_normal((3, 2, 2, 2)))
+    x, f = (
+        tf.constant(RNG.standard_normal((1, 7, 6, 2))),
+        tf.constant(RNG.standard_normal((3, 2, 2, 2))),
+    )
     with tf.GradientTape() as tape:
         tape.watch(x)
         y = tf.nn.conv2d(x, f, 1, "SAME", dilations=2)
@@ -236,29 +306,58 @@ def test_dilated_conv2d_has_no_cpu_gradient_but_atrous_does():
 
 # ---------------------------------------------------------------- gradients
 
-@pytest.mark.parametrize("xs,fs,s,pad", [((2, 5, 5, 2), (3, 3, 2, 3), 1, "SAME"),
-                                         ((1, 6, 7, 2), (2, 3, 2, 2), 2, "SAME"),
-                                         ((1, 7, 6, 3), (3, 3, 3, 2), 3, "VALID")])
+
+@pytest.mark.parametrize(
+    "xs,fs,s,pad",
+    [
+        ((2, 5, 5, 2), (3, 3, 2, 3), 1, "SAME"),
+        ((1, 6, 7, 2), (2, 3, 2, 2), 2, "SAME"),
+        ((1, 7, 6, 3), (3, 3, 3, 2), 3, "VALID"),
+    ],
+)
 def test_conv2d_gradients(xs, fs, s, pad):
-    grad_check(lambda x, f: tf.nn.conv2d(x, f, s, pad), RNG.standard_normal(xs), RNG.standard_normal(fs))
+    grad_check(
+        lambda x, f: tf.nn.conv2d(x, f, s, pad), RNG.standard_normal(xs), RNG.standard_normal(fs)
+    )
 
 
 def test_conv_family_gradients():
-    grad_check(lambda x, f: tf.nn.conv2d(x, f, 1, [[0, 0], [1, 2], [0, 1], [0, 0]]),
-               RNG.standard_normal((1, 4, 4, 2)), RNG.standard_normal((3, 3, 2, 1)))
-    grad_check(lambda x, f: tf.nn.conv1d(x, f, 2, "SAME"), RNG.standard_normal((2, 7, 2)),
-               RNG.standard_normal((3, 2, 3)))
-    grad_check(lambda x, f: tf.nn.conv3d(x, f, [1, 2, 2, 2, 1], "SAME"),
-               RNG.standard_normal((1, 4, 5, 3, 2)), RNG.standard_normal((2, 3, 2, 2, 2)))
-    grad_check(lambda x, f: tf.nn.depthwise_conv2d(x, f, [1, 2, 2, 1], "SAME"),
-               RNG.standard_normal((1, 5, 6, 3)), RNG.standard_normal((3, 3, 3, 2)))
-    grad_check(lambda x, f: tf.nn.depthwise_conv2d(x, f, [1, 1, 1, 1], "VALID", dilations=[2, 2]),
-               RNG.standard_normal((1, 6, 6, 2)), RNG.standard_normal((3, 3, 2, 1)))
-    grad_check(lambda x, f: tf.nn.conv2d_transpose(x, f, [1, 7, 7, 2], 2, "VALID"),
-               RNG.standard_normal((1, 3, 3, 3)), RNG.standard_normal((3, 3, 2, 3)))
-    grad_check(lambda x, d, p: tf.nn.separable_conv2d(x, d, p, [1, 2, 2, 1], "SAME"),
-               RNG.standard_normal((1, 6, 6, 2)), RNG.standard_normal((3, 3, 2, 1)),
-               RNG.standard_normal((1, 1, 2, 3)))
+    grad_check(
+        lambda x, f: tf.nn.conv2d(x, f, 1, [[0, 0], [1, 2], [0, 1], [0, 0]]),
+        RNG.standard_normal((1, 4, 4, 2)),
+        RNG.standard_normal((3, 3, 2, 1)),
+    )
+    grad_check(
+        lambda x, f: tf.nn.conv1d(x, f, 2, "SAME"),
+        RNG.standard_normal((2, 7, 2)),
+        RNG.standard_normal((3, 2, 3)),
+    )
+    grad_check(
+        lambda x, f: tf.nn.conv3d(x, f, [1, 2, 2, 2, 1], "SAME"),
+        RNG.standard_normal((1, 4, 5, 3, 2)),
+        RNG.standard_normal((2, 3, 2, 2, 2)),
+    )
+    grad_check(
+        lambda x, f: tf.nn.depthwise_conv2d(x, f, [1, 2, 2, 1], "SAME"),
+        RNG.standard_normal((1, 5, 6, 3)),
+        RNG.standard_normal((3, 3, 3, 2)),
+    )
+    grad_check(
+        lambda x, f: tf.nn.depthwise_conv2d(x, f, [1, 1, 1, 1], "VALID", dilations=[2, 2]),
+        RNG.standard_normal((1, 6, 6, 2)),
+        RNG.standard_normal((3, 3, 2, 1)),
+    )
+    grad_check(
+        lambda x, f: tf.nn.conv2d_transpose(x, f, [1, 7, 7, 2], 2, "VALID"),
+        RNG.standard_normal((1, 3, 3, 3)),
+        RNG.standard_normal((3, 3, 2, 3)),
+    )
+    grad_check(
+        lambda x, d, p: tf.nn.separable_conv2d(x, d, p, [1, 2, 2, 1], "SAME"),
+        RNG.standard_normal((1, 6, 6, 2)),
+        RNG.standard_normal((3, 3, 2, 1)),
+        RNG.standard_normal((1, 1, 2, 3)),
+    )
 
 
 def test_conv2d_second_order():
@@ -270,4 +369,5 @@ def test_conv2d_second_order():
             t.watch(f)
             y = tf.nn.conv2d(x, f, 2, "SAME")
         return t.gradient(y, f, output_gradients=tf.constant(np.ones((1, 3, 3, 2))) * y)
+
     grad_check(first, x0, f0, tol=1e-5)

@@ -1,5 +1,6 @@
 """Activations, softmax and softmax cross-entropies: forward vs NumPy references, dtypes,
 special values (-0.0, NaN, -inf rows), gradients at the kinks, errors and numeric gradients."""
+
 import math
 
 import numpy as np
@@ -22,12 +23,19 @@ ACTIVATIONS = [  # (name, tensorlet fn, NumPy reference)
     ("relu", tf.nn.relu, lambda x: np.maximum(x, 0)),
     ("relu6", tf.nn.relu6, lambda x: np.clip(x, 0, 6)),
     ("leaky_relu", tf.nn.leaky_relu, lambda x: np.where(x > 0, x, 0.2 * x)),
-    ("leaky_relu_001", lambda x: tf.nn.leaky_relu(x, alpha=0.01), lambda x: np.where(x > 0, x, 0.01 * x)),
+    (
+        "leaky_relu_001",
+        lambda x: tf.nn.leaky_relu(x, alpha=0.01),
+        lambda x: np.where(x > 0, x, 0.01 * x),
+    ),
     ("elu", tf.nn.elu, lambda x: np.where(x > 0, x, np.expm1(x))),
     ("selu", tf.nn.selu, lambda x: SELU_S * np.where(x > 0, x, SELU_A * np.expm1(x))),
     ("gelu", tf.nn.gelu, lambda x: 0.5 * x * (1 + _erf(x / np.sqrt(2)))),
-    ("gelu_tanh", lambda x: tf.nn.gelu(x, approximate=True),
-     lambda x: 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))),
+    (
+        "gelu_tanh",
+        lambda x: tf.nn.gelu(x, approximate=True),
+        lambda x: 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3))),
+    ),
     ("silu", tf.nn.silu, lambda x: x / (1 + np.exp(-x))),
     ("swish_beta2", lambda x: tf.nn.swish(x, beta=2.0), lambda x: x / (1 + np.exp(-2 * x))),
     ("crelu", tf.nn.crelu, lambda x: np.concatenate([np.maximum(x, 0), np.maximum(-x, 0)], -1)),
@@ -41,7 +49,9 @@ ACTIVATIONS = [  # (name, tensorlet fn, NumPy reference)
 def test_activation_matches_reference(name, fn, ref, dtype, tol):
     y = fn(tf.constant(X.astype(dtype)))
     assert y.dtype == tf.as_dtype(dtype)
-    np.testing.assert_allclose(y.numpy(), ref(X.astype(dtype).astype(np.float64)), rtol=tol, atol=tol)
+    np.testing.assert_allclose(
+        y.numpy(), ref(X.astype(dtype).astype(np.float64)), rtol=tol, atol=tol
+    )
 
 
 @pytest.mark.parametrize("name,fn,ref", ACTIVATIONS, ids=[a[0] for a in ACTIVATIONS])
@@ -67,12 +77,15 @@ def test_relu_special_values_and_ints():
     np.testing.assert_array_equal(tf.nn.relu6(tf.constant([7, -1, 2], tf.int64)).numpy(), [6, 0, 2])
 
 
-@pytest.mark.parametrize("fn,x,want", [
-    (tf.nn.relu, [0.0, -0.0, 1.0], [0, 0, 1]),
-    (tf.nn.relu6, [0.0, 6.0, 3.0, 7.0], [0, 0, 1, 0]),
-    (tf.nn.leaky_relu, [0.0, -1.0, 1.0], [0.2, 0.2, 1]),
-    (tf.nn.elu, [0.0, 1.0], [1, 1]),
-])
+@pytest.mark.parametrize(
+    "fn,x,want",
+    [
+        (tf.nn.relu, [0.0, -0.0, 1.0], [0, 0, 1]),
+        (tf.nn.relu6, [0.0, 6.0, 3.0, 7.0], [0, 0, 1, 0]),
+        (tf.nn.leaky_relu, [0.0, -1.0, 1.0], [0.2, 0.2, 1]),
+        (tf.nn.elu, [0.0, 1.0], [1, 1]),
+    ],
+)
 def test_gradients_at_kinks(fn, x, want):
     xt = tf.constant(np.array(x, np.float32))
     with tf.GradientTape() as tape:
@@ -83,11 +96,13 @@ def test_gradients_at_kinks(fn, x, want):
 
 def test_activation_second_order():
     for fn in [tf.nn.elu, tf.nn.selu, tf.nn.relu, tf.nn.leaky_relu, tf.nn.relu6]:
+
         def first(t, fn=fn):
             with tf.GradientTape() as tape:
                 tape.watch(t)
                 y = fn(t)
             return tape.gradient(y, t, output_gradients=t)
+
         grad_check(first, X.reshape(2, 5) + 0.01)
 
 
@@ -100,19 +115,24 @@ def test_activation_dtype_errors():
 
 # ---------------------------------------------------------------- softmax
 
+
 @pytest.mark.parametrize("axis", [-1, 0, 1, 2, None])
 def test_softmax_axes(axis):
     x = RNG.standard_normal((2, 3, 4))
     ax = -1 if axis is None else axis
     np.testing.assert_allclose(tf.nn.softmax(x, axis=axis).numpy(), _softmax(x, ax), rtol=1e-12)
-    np.testing.assert_allclose(tf.nn.log_softmax(x, axis=axis).numpy(), np.log(_softmax(x, ax)), rtol=1e-12)
+    np.testing.assert_allclose(
+        tf.nn.log_softmax(x, axis=axis).numpy(), np.log(_softmax(x, ax)), rtol=1e-12
+    )
     grad_check(lambda t: tf.nn.softmax(t, axis=axis), x)
     grad_check(lambda t: tf.nn.log_softmax(t, axis=axis), x)
 
 
 def test_softmax_special_rows_follow_eigen():
-    x = np.array([[0, -np.inf, 1], [-np.inf, -np.inf, -np.inf], [1000, 1000, -1000], [np.nan, 0, 1]],
-                 np.float32)
+    x = np.array(
+        [[0, -np.inf, 1], [-np.inf, -np.inf, -np.inf], [1000, 1000, -1000], [np.nan, 0, 1]],
+        np.float32,
+    )
     y = tf.nn.softmax(x).numpy()
     np.testing.assert_allclose(y[0], [0.26894143, 0, 0.7310586], rtol=1e-6)
     assert np.isnan(y[1]).all() and np.isnan(y[3]).all()  # not oneDNN's [nan, 0, 0]
@@ -131,6 +151,7 @@ def test_softmax_errors():
 
 # ---------------------------------------------------------------- cross-entropies
 
+
 def test_softmax_cross_entropy_forward_and_label_gradient():
     logits = RNG.standard_normal((3, 4)) * 2
     labels = np.abs(RNG.standard_normal((3, 4)))
@@ -138,7 +159,9 @@ def test_softmax_cross_entropy_forward_and_label_gradient():
     want = -(labels * np.log(_softmax(logits))).sum(-1)
     got = tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits)
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-12)
-    grad_check(lambda a, b: tf.nn.softmax_cross_entropy_with_logits(labels=a, logits=b), labels, logits)
+    grad_check(
+        lambda a, b: tf.nn.softmax_cross_entropy_with_logits(labels=a, logits=b), labels, logits
+    )
     got0 = tf.nn.softmax_cross_entropy_with_logits(labels=labels.T, logits=logits.T, axis=0)
     np.testing.assert_allclose(got0.numpy(), want, rtol=1e-12)
     ext = tf.nn.softmax_cross_entropy_with_logits(labels=[[0, 1.0]], logits=[[1000.0, -1000.0]])
@@ -150,8 +173,12 @@ def test_softmax_cross_entropy_3d_and_half():
     labels = _softmax(RNG.standard_normal((2, 3, 4)))
     got = tf.nn.softmax_cross_entropy_with_logits(labels, logits)
     assert got.shape == (2, 3)
-    np.testing.assert_allclose(got.numpy(), -(labels * np.log(_softmax(logits))).sum(-1), rtol=1e-12)
-    h = tf.nn.softmax_cross_entropy_with_logits(labels.astype(np.float16), tf.constant(logits.astype(np.float16)))
+    np.testing.assert_allclose(
+        got.numpy(), -(labels * np.log(_softmax(logits))).sum(-1), rtol=1e-12
+    )
+    h = tf.nn.softmax_cross_entropy_with_logits(
+        labels.astype(np.float16), tf.constant(logits.astype(np.float16))
+    )
     assert h.dtype == tf.float16
 
 
@@ -160,15 +187,19 @@ def test_sparse_softmax_cross_entropy():
     for dt in [np.int32, np.int64]:
         labels = np.array([1, 0, 3], dt)
         got = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
-        np.testing.assert_allclose(got.numpy(), -np.log(_softmax(logits))[np.arange(3), labels], rtol=1e-12)
+        np.testing.assert_allclose(
+            got.numpy(), -np.log(_softmax(logits))[np.arange(3), labels], rtol=1e-12
+        )
     grad_check(lambda t: tf.nn.sparse_softmax_cross_entropy_with_logits([1, 0, 3], t), logits)
     l3 = RNG.standard_normal((2, 2, 3))
     lab = np.array([[1, 0], [2, 2]], np.int32)
     got = tf.nn.sparse_softmax_cross_entropy_with_logits(lab, l3)
     assert got.shape == (2, 2)
     grad_check(lambda t: tf.nn.sparse_softmax_cross_entropy_with_logits(lab, t), l3)
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match=r"label value of 4 which is outside the valid range of \[0, 4\).  Label values: 1 4 3"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"label value of 4 which is outside the valid range of \[0, 4\).  Label values: 1 4 3",
+    ):
         tf.nn.sparse_softmax_cross_entropy_with_logits(np.array([1, 4, 3], np.int32), logits)
     with pytest.raises(tf.errors.InvalidArgumentError, match="label value of -1"):
         tf.nn.sparse_softmax_cross_entropy_with_logits(np.array([-1, 0, 3], np.int32), logits)
@@ -185,10 +216,12 @@ def test_cross_entropy_second_order_through_backprop_output():
             tape.watch(t)
             y = tf.nn.softmax_cross_entropy_with_logits(labels, t)
         return tape.gradient(y, t)
+
     grad_check(first, RNG.standard_normal((2, 3)))
 
 
 # ---------------------------------------------------------------- helper
+
 
 def grad_check(fn, *args, eps=1e-6, tol=1e-6, seed=0):
     """<u, J v> from the tape (VJP) against central differences (float64)."""
@@ -226,6 +259,7 @@ def test_isotonic_regression():
 def _ctc_brute_force(logits, label, t_len, blank):
     """-log of the summed probability of every alignment that collapses to ``label``."""
     import itertools
+
     p = _softmax(logits[:t_len])
     total = 0.0
     for path in itertools.product(range(logits.shape[-1]), repeat=t_len):
@@ -236,20 +270,30 @@ def _ctc_brute_force(logits, label, t_len, blank):
 
 
 def test_ctc_loss_matches_brute_force_and_gradient():
-    logits = RNG.standard_normal((5, 3, 3))                   # time-major [T, B, C]
-    codes = np.array([[0, 1], [1, 1], [1, 0]])                # indices into the non-blank classes
+    logits = RNG.standard_normal((5, 3, 3))  # time-major [T, B, C]
+    codes = np.array([[0, 1], [1, 1], [1, 0]])  # indices into the non-blank classes
     label_len, logit_len = np.array([2, 2, 1]), np.array([5, 4, 3])
     for blank in [0, 1, -1]:
         b = blank % 3
         nonblank = np.array([c for c in range(3) if c != b])
         labels = nonblank[codes].astype(np.int32)
         got = tf.nn.ctc_loss(labels, logits, label_len, logit_len, blank_index=blank).numpy()
-        want = [_ctc_brute_force(logits[:, i], labels[i, :label_len[i]], logit_len[i], b)
-                for i in range(3)]
+        want = [
+            _ctc_brute_force(logits[:, i], labels[i, : label_len[i]], logit_len[i], b)
+            for i in range(3)
+        ]
         np.testing.assert_allclose(got, want, rtol=1e-10)
     labels = codes.astype(np.int32)
     grad_check(lambda t: tf.nn.ctc_loss(labels, t, label_len, logit_len, blank_index=-1), logits)
-    batch_major = tf.nn.ctc_loss(labels, np.transpose(logits, (1, 0, 2)), label_len, logit_len,
-                                 logits_time_major=False, blank_index=-1)
-    np.testing.assert_allclose(batch_major.numpy(),
-                               tf.nn.ctc_loss(labels, logits, label_len, logit_len, blank_index=-1).numpy())
+    batch_major = tf.nn.ctc_loss(
+        labels,
+        np.transpose(logits, (1, 0, 2)),
+        label_len,
+        logit_len,
+        logits_time_major=False,
+        blank_index=-1,
+    )
+    np.testing.assert_allclose(
+        batch_major.numpy(),
+        tf.nn.ctc_loss(labels, logits, label_len, logit_len, blank_index=-1).numpy(),
+    )

@@ -1,5 +1,6 @@
 """Pooling: forward vs a naive NumPy reference (SAME/VALID, strides, 1/2/3-D), TF's avg divisor,
 NaN and tie semantics, argmax indices, shape inference, errors and numeric gradients."""
+
 import numpy as np
 import pytest
 
@@ -24,8 +25,10 @@ def ref_pool(x, k, s, padding, kind):
     outs = [g[0] for g in geo]
     y = np.zeros((x.shape[0],) + tuple(outs) + (x.shape[-1],))
     for o in np.ndindex(*outs):
-        sl = tuple(slice(max(oo * ss - p, 0), min(oo * ss - p + kk, n))
-                   for oo, ss, (_, p), kk, n in zip(o, s, geo, k, spatial))
+        sl = tuple(
+            slice(max(oo * ss - p, 0), min(oo * ss - p + kk, n))
+            for oo, ss, (_, p), kk, n in zip(o, s, geo, k, spatial)
+        )
         win = x[(slice(None),) + sl].reshape(x.shape[0], -1, x.shape[-1])
         y[(slice(None),) + o] = win.max(1) if kind == "max" else win.mean(1)
     assert len(outs) == nd
@@ -41,13 +44,18 @@ def grad_check(fn, x, eps=1e-6, tol=1e-6, seed=0):
     u = rng.standard_normal(y.shape)
     g = tape.gradient(y, xt, output_gradients=tf.constant(u)).numpy()
     v = rng.standard_normal(xt.shape)
-    num = (np.sum(u * fn(tf.constant(x + eps * v)).numpy())
-           - np.sum(u * fn(tf.constant(x - eps * v)).numpy())) / (2 * eps)
+    num = (
+        np.sum(u * fn(tf.constant(x + eps * v)).numpy())
+        - np.sum(u * fn(tf.constant(x - eps * v)).numpy())
+    ) / (2 * eps)
     assert abs(num - np.sum(g * v)) <= tol * max(1.0, abs(num)), (num, np.sum(g * v))
 
 
-POOL2D = [((1, 5, 5, 2), k, s, pad) for k, s in [(2, 2), (3, 2), (3, 1), (2, 1), (3, 3)]
-          for pad in ["SAME", "VALID"]] + [((2, 4, 7, 3), 3, 2, "SAME"), ((1, 6, 6, 1), 2, 2, "VALID")]
+POOL2D = [
+    ((1, 5, 5, 2), k, s, pad)
+    for k, s in [(2, 2), (3, 2), (3, 1), (2, 1), (3, 3)]
+    for pad in ["SAME", "VALID"]
+] + [((2, 4, 7, 3), 3, 2, "SAME"), ((1, 6, 6, 1), 2, 2, "VALID")]
 
 
 @pytest.mark.parametrize("shape,k,s,pad", POOL2D)
@@ -66,10 +74,14 @@ def test_pool_1d_3d_rect_and_generic(kind):
     f3 = tf.nn.max_pool3d if kind == "max" else tf.nn.avg_pool3d
     for pad in ["SAME", "VALID"]:
         np.testing.assert_allclose(f1(x1, 3, 2, pad).numpy(), ref_pool(x1, (3,), (2,), pad, kind))
-        np.testing.assert_allclose(f3(x3, 2, 2, pad).numpy(), ref_pool(x3, (2, 2, 2), (2, 2, 2), pad, kind))
+        np.testing.assert_allclose(
+            f3(x3, 2, 2, pad).numpy(), ref_pool(x3, (2, 2, 2), (2, 2, 2), pad, kind)
+        )
     x = RNG.standard_normal((2, 5, 6, 1))
     f2 = tf.nn.max_pool2d if kind == "max" else tf.nn.avg_pool2d
-    np.testing.assert_allclose(f2(x, [2, 3], [1, 2], "SAME").numpy(), ref_pool(x, (2, 3), (1, 2), "SAME", kind))
+    np.testing.assert_allclose(
+        f2(x, [2, 3], [1, 2], "SAME").numpy(), ref_pool(x, (2, 3), (1, 2), "SAME", kind)
+    )
     generic = tf.nn.pool(x, [2, 2], kind.upper(), strides=[2, 2], padding="SAME")
     np.testing.assert_allclose(generic.numpy(), ref_pool(x, (2, 2), (2, 2), "SAME", kind))
     nd = (tf.nn.max_pool if kind == "max" else tf.nn.avg_pool)(x1, 3, 2, "VALID")
@@ -84,16 +96,24 @@ def test_avg_pool_same_divides_by_valid_cells():
 
 
 def test_max_pool_nan_ints_dtypes():
-    y = tf.nn.max_pool2d(tf.constant(np.array([np.nan, 1, 2, 3], np.float32).reshape(1, 2, 2, 1)), 2, 2, "VALID")
+    y = tf.nn.max_pool2d(
+        tf.constant(np.array([np.nan, 1, 2, 3], np.float32).reshape(1, 2, 2, 1)), 2, 2, "VALID"
+    )
     assert y.numpy().ravel().tolist() == [3.0]  # TF ignores NaN in max pooling
-    y = tf.nn.max_pool2d(tf.constant(np.arange(16, dtype=np.int32).reshape(1, 4, 4, 1)), 2, 2, "VALID")
+    y = tf.nn.max_pool2d(
+        tf.constant(np.arange(16, dtype=np.int32).reshape(1, 4, 4, 1)), 2, 2, "VALID"
+    )
     assert y.dtype == tf.int32 and y.numpy().ravel().tolist() == [5, 7, 13, 15]
     x = RNG.standard_normal((1, 4, 4, 2))
     for dt in [np.float16, np.float32]:
         y = tf.nn.avg_pool2d(tf.constant(x.astype(dt)), 2, 1, "SAME")
         assert y.dtype == tf.as_dtype(dt)
-        np.testing.assert_allclose(y.numpy(), ref_pool(x.astype(dt).astype(np.float64), (2, 2), (1, 1), "SAME", "avg"),
-                                   rtol=2e-3, atol=2e-3)
+        np.testing.assert_allclose(
+            y.numpy(),
+            ref_pool(x.astype(dt).astype(np.float64), (2, 2), (1, 1), "SAME", "avg"),
+            rtol=2e-3,
+            atol=2e-3,
+        )
 
 
 def test_max_pool_gradient_goes_to_first_max():
@@ -112,8 +132,13 @@ def test_max_pool_with_argmax():
     np.testing.assert_array_equal(x.ravel()[arg.numpy()], out.numpy())
     _, arg2 = tf.nn.max_pool_with_argmax(x, 2, 2, "SAME")
     per = 3 * 3 * 2
-    np.testing.assert_array_equal(arg2.numpy() + np.arange(2).reshape(2, 1, 1, 1) * per, arg.numpy())
-    grad_check(lambda t: tf.nn.max_pool_with_argmax(t, 2, 2, "VALID").output, RNG.standard_normal((2, 4, 4, 2)))
+    np.testing.assert_array_equal(
+        arg2.numpy() + np.arange(2).reshape(2, 1, 1, 1) * per, arg.numpy()
+    )
+    grad_check(
+        lambda t: tf.nn.max_pool_with_argmax(t, 2, 2, "VALID").output,
+        RNG.standard_normal((2, 4, 4, 2)),
+    )
 
 
 def test_pool_shapes_and_errors():
@@ -121,12 +146,20 @@ def test_pool_shapes_and_errors():
 
     class Spec:
         shape, dtype = TensorShape([None, 5, None, 3]), tf.float32
-    attrs = {"ksize": (1, 2, 2, 1), "strides": (1, 2, 2, 1), "padding": "SAME",
-             "explicit_paddings": (), "data_format": "NHWC"}
+
+    attrs = {
+        "ksize": (1, 2, 2, 1),
+        "strides": (1, 2, 2, 1),
+        "padding": "SAME",
+        "explicit_paddings": (),
+        "data_format": "NHWC",
+    }
     assert op.shape_rule(op, [Spec], attrs)[0].as_list() == [None, 3, None, 3]
     with pytest.raises(tf.errors.InvalidArgumentError, match="attr 'T' of int32"):
         tf.nn.avg_pool2d(tf.ones([1, 2, 2, 1], tf.int32), 2, 2, "VALID")
-    with pytest.raises(ValueError, match="'SAME' padding is not implemented for `dilation_rate` > 1"):
+    with pytest.raises(
+        ValueError, match="'SAME' padding is not implemented for `dilation_rate` > 1"
+    ):
         tf.nn.pool(tf.ones([1, 5, 5, 1]), [2, 2], "AVG", padding="SAME", dilations=[2, 2])
     with pytest.raises(tf.errors.UnimplementedError, match="batch dimension"):
         tf.nn.max_pool2d(tf.ones([2, 2, 2, 1]), [2, 1, 1, 1], 1, "VALID")
@@ -135,16 +168,19 @@ def test_pool_shapes_and_errors():
 def test_pool_dilation_valid_through_space_to_batch():
     x = RNG.standard_normal((1, 7, 7, 1))
     y = tf.nn.pool(x, [2, 2], "MAX", padding="VALID", dilations=[2, 2])
-    want = np.maximum.reduce([x[:, i:i + 5, j:j + 5] for i in (0, 2) for j in (0, 2)])
+    want = np.maximum.reduce([x[:, i : i + 5, j : j + 5] for i in (0, 2) for j in (0, 2)])
     np.testing.assert_allclose(y.numpy(), want)
 
 
-@pytest.mark.parametrize("fn", [
-    lambda t: tf.nn.max_pool2d(t, 3, 1, "SAME"),
-    lambda t: tf.nn.max_pool2d(t, 2, 2, "VALID"),
-    lambda t: tf.nn.avg_pool2d(t, 3, 2, "SAME"),
-    lambda t: tf.nn.avg_pool2d(t, [2, 3], [1, 2], "VALID"),
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda t: tf.nn.max_pool2d(t, 3, 1, "SAME"),
+        lambda t: tf.nn.max_pool2d(t, 2, 2, "VALID"),
+        lambda t: tf.nn.avg_pool2d(t, 3, 2, "SAME"),
+        lambda t: tf.nn.avg_pool2d(t, [2, 3], [1, 2], "VALID"),
+    ],
+)
 def test_pool2d_gradients(fn):
     grad_check(fn, RNG.standard_normal((2, 5, 6, 2)))
 
@@ -160,6 +196,7 @@ def test_pool_1d_3d_gradients_and_avg_second_order():
             tape.watch(t)
             y = tf.nn.avg_pool2d(t, 2, 1, "SAME")
         return tape.gradient(y, t, output_gradients=y)
+
     grad_check(avg_grad, RNG.standard_normal((1, 4, 4, 1)))
 
 
@@ -167,7 +204,12 @@ def _region_reduce(x, rows, cols, fn):
     out = np.zeros((x.shape[0], len(rows) - 1, len(cols) - 1, x.shape[3]))
     for i in range(len(rows) - 1):
         for j in range(len(cols) - 1):
-            out[:, i, j] = fn(x[:, rows[i]:rows[i + 1], cols[j]:cols[j + 1]].reshape(x.shape[0], -1, x.shape[3]), 1)
+            out[:, i, j] = fn(
+                x[:, rows[i] : rows[i + 1], cols[j] : cols[j + 1]].reshape(
+                    x.shape[0], -1, x.shape[3]
+                ),
+                1,
+            )
     return out
 
 
@@ -177,7 +219,9 @@ def test_fractional_pooling_regions_values_and_seed_stream():
     out, rows, cols = tf.nn.fractional_max_pool(x, [1.0, 1.5, 1.5, 1.0], seed=1)
     # TF's Philox stream for seeds (1, 1): the recorded fixture sequences
     assert rows.numpy().tolist() == [0, 1, 3, 4, 6] and cols.numpy().tolist() == [0, 1, 3, 4, 6]
-    np.testing.assert_array_equal(out.numpy(), _region_reduce(x, rows.numpy(), cols.numpy(), np.max))
+    np.testing.assert_array_equal(
+        out.numpy(), _region_reduce(x, rows.numpy(), cols.numpy(), np.max)
+    )
     again = tf.nn.fractional_max_pool(x, [1.0, 1.5, 1.5, 1.0], seed=1)
     assert again.row_pooling_sequence.shape == (5,)  # the cached kernel continues its stream
     z = RNG.standard_normal((2, 7, 9, 3))
