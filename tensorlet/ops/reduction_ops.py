@@ -138,8 +138,10 @@ def _mean_forward(x, axis, keepdims):
     if x.dtype.kind in "iu":
         return _int_mean(x, axis, keepdims, n)
     s = _sum_forward(x, axis, keepdims)
-    with xp.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        return xp.true_divide(s, n)
+    if n:
+        return s / n
+    with xp.errstate(invalid="ignore", divide="ignore"):  # empty: 0 / 0 is NaN, as in TF
+        return s / n
 
 
 def _int_mean(x, axis, keepdims, n):
