@@ -986,3 +986,132 @@ def fractional_avg_pool(
     return FractionalAvgPool(
         *_fractional(fractional_avg_pool_op, value, pooling_ratio, pseudo_random, overlapping, seed)
     )
+
+
+# ---------------------------------------------------------------- morphological dilation
+
+
+def _dilation_argmax(x, f, strides, rates, padding):
+    """max over the window of x + filter, and the kernel-offset index of the first maximum."""
+    ksize = f.shape[:2]
+    geo = geometry("Dilation2D", x.shape[1:3], ksize, strides, rates, padding, None)
+    out, pads = tuple(g[0] for g in geo), [g[1:] for g in geo]
+    xpad = pad_spatial(_compute_dtype(x), pads, _lowest(x.dtype))
+    f = _compute_dtype(f)
+    best = arg = None
+    for i, (koff, sl) in enumerate(offset_slices(ksize, strides, rates, out)):
+        v = xpad[sl] + f[koff]
+        if best is None:
+            best, arg = v, xp.zeros(v.shape, xp.int32)
+        else:
+            xp.maximum(arg, xp.multiply(xp.greater(v, best), i, dtype=xp.int32), out=arg)
+            xp.maximum(best, v, out=best)
+    return best, arg, out, pads, xpad.shape
+
+
+def _dilation_forward(x, f, strides, rates, padding):
+    return _dilation_argmax(x, f, tuple(strides[1:3]), tuple(rates[1:3]), padding)[0]
+
+
+def _dilation_backprop_input(x, f, dy, strides, rates, padding):
+    s, r = tuple(strides[1:3]), tuple(rates[1:3])
+    _, arg, out, pads, padded = _dilation_argmax(x, f, s, r, padding)
+    dx = xp.zeros(padded, _compute_dtype(dy).dtype)
+    for i, (_, sl) in enumerate(offset_slices(f.shape[:2], s, r, out)):
+        dx[sl] += xp.where(arg == i, dy, 0)
+    return _crop(dx, pads)
+
+
+def _dilation_backprop_filter(x, f, dy, strides, rates, padding):
+    s, r = tuple(strides[1:3]), tuple(rates[1:3])
+    _, arg, out, _, _ = _dilation_argmax(x, f, s, r, padding)
+    df = xp.zeros(f.shape, _compute_dtype(dy).dtype)
+    for i, (koff, _) in enumerate(offset_slices(f.shape[:2], s, r, out)):
+        df[koff] = xp.where(arg == i, dy, 0).sum(axis=(0, 1, 2))
+    return df
+
+
+def _dilation_shape(op, inputs, attrs):
+    x, f = inputs[0].shape, inputs[1].shape
+    if x.rank is not None and x.rank != 4:
+        raise errors.op_error(
+            errors.InvalidArgumentError, op.name, f"input must be 4-dimensional{_dims_str(x)}"
+        )
+    if f.rank is not None and f.rank != 3:
+        raise errors.op_error(
+            errors.InvalidArgumentError, op.name, f"filter must be 3-dimensional{_dims_str(f)}"
+        )
+    if x.rank is None or f.rank is None:
+        return (TensorShape([None] * 4),)
+    xl, fl = list(x), list(f)
+    s, r = attrs["strides"][1:3], attrs["rates"][1:3]
+    outs = [
+        None if n is None or k is None else out_size(op.name, n, k, ss, rr, attrs["padding"])[0]
+        for n, k, ss, rr in zip(xl[1:3], fl[:2], s, r)
+    ]
+    return (TensorShape([xl[0]] + outs + [xl[3]]),)
+
+
+def _dilation_grad(op, dy):
+    """Routes dy to the first maximising (input, filter) pair of each window."""
+    x, f = op.inputs
+    return [
+        apply(dilation2d_backprop_input_op, x, f, dy, **op.attrs),
+        apply(dilation2d_backprop_filter_op, x, f, dy, **op.attrs),
+    ]
+
+
+_MORPH_TYPES = R.REAL
+dilation2d_backprop_input_op = defop(
+    "Dilation2DBackpropInput",
+    _dilation_backprop_input,
+    dtype_rule=R.same_dtype(_MORPH_TYPES),
+    shape_rule=_same_as_input(0),
+)
+dilation2d_backprop_filter_op = defop(
+    "Dilation2DBackpropFilter",
+    _dilation_backprop_filter,
+    dtype_rule=R.same_dtype(_MORPH_TYPES),
+    shape_rule=_same_as_input(1),
+)
+dilation2d_op = defop(
+    "Dilation2D",
+    _dilation_forward,
+    dtype_rule=R.same_dtype(_MORPH_TYPES),
+    shape_rule=_dilation_shape,
+    grad=_dilation_grad,
+)
+
+
+@tf_export("nn.dilation2d")
+def dilation2d(input, filters, strides, padding, data_format, dilations, name=None):
+    """Grayscale morphological dilation: max over the window of input + filters[dy, dx, c].
+
+    ``filters`` is [height, width, depth]; ``strides``/``dilations`` have length 4."""
+    if data_format != "NHWC":
+        raise ValueError("Data formats other than NHWC are not yet supported")
+    x = convert_to_tensor(input)
+    f = convert_to_tensor(filters, dtype=x.dtype)
+    return apply(
+        dilation2d_op,
+        x,
+        f,
+        strides=tuple(int(v) for v in strides),
+        rates=tuple(int(v) for v in dilations),
+        padding=_padding_str(padding),
+        name=name,
+    )
+
+
+@tf_export("nn.erosion2d")
+def erosion2d(value, filters, strides, padding, data_format, dilations, name=None):
+    """Grayscale erosion: -dilation2d(-value, filters reversed in space)."""
+    from tensorlet.ops import array_ops, math_ops
+
+    if data_format != "NHWC":
+        raise ValueError("Data formats other than NHWC are not yet supported")
+    x = convert_to_tensor(value)
+    f = array_ops.reverse(convert_to_tensor(filters, dtype=x.dtype), [0, 1])
+    return math_ops.negative(
+        dilation2d(math_ops.negative(x), f, strides, padding, data_format, dilations)
+    )

@@ -255,3 +255,50 @@ def test_fractional_pooling_gradient(fn):
                     else:
                         want[b, rs, cs, ch] += u[b, i, j, ch] / reg.size
     np.testing.assert_allclose(g, want, rtol=1e-12)
+
+
+def ref_dilation(x, f, s, r, padding):
+    kh, kw, _ = f.shape
+    eff = [(kh - 1) * r + 1, (kw - 1) * r + 1]
+    geo = []
+    for n, e in zip(x.shape[1:3], eff):
+        if padding == "VALID":
+            geo.append(((n - e + s) // s, 0))
+        else:
+            o = -(-n // s)
+            geo.append((o, max((o - 1) * s + e - n, 0) // 2))
+    y = np.full((x.shape[0], geo[0][0], geo[1][0], x.shape[3]), -np.inf)
+    for i in range(geo[0][0]):
+        for j in range(geo[1][0]):
+            for a in range(kh):
+                for b in range(kw):
+                    h, w = i * s + a * r - geo[0][1], j * s + b * r - geo[1][1]
+                    if 0 <= h < x.shape[1] and 0 <= w < x.shape[2]:
+                        y[:, i, j] = np.maximum(y[:, i, j], x[:, h, w] + f[a, b])
+    return y
+
+
+@pytest.mark.parametrize(
+    "s,r,pad", [(1, 1, "SAME"), (2, 1, "VALID"), (1, 2, "SAME"), (2, 2, "VALID")]
+)
+def test_dilation2d_and_erosion2d(s, r, pad):
+    x, f = RNG.standard_normal((2, 7, 6, 2)), RNG.standard_normal((3, 2, 2))
+    y = tf.nn.dilation2d(x, f, [1, s, s, 1], pad, "NHWC", [1, r, r, 1])
+    np.testing.assert_allclose(y.numpy(), ref_dilation(x, f, s, r, pad), rtol=1e-12)
+    e = tf.nn.erosion2d(x, f, [1, s, s, 1], pad, "NHWC", [1, r, r, 1])
+    np.testing.assert_allclose(e.numpy(), -ref_dilation(-x, f[::-1, ::-1], s, r, pad), rtol=1e-12)
+    xt, ft = tf.constant(x), tf.constant(f)
+    with tf.GradientTape() as tape:
+        tape.watch([xt, ft])
+        y = tf.nn.dilation2d(xt, ft, [1, s, s, 1], pad, "NHWC", [1, r, r, 1])
+    gx, gf = tape.gradient(y, [xt, ft])
+    eps = 1e-6
+    v = RNG.standard_normal(x.shape)
+    num = (
+        ref_dilation(x + eps * v, f, s, r, pad).sum()
+        - ref_dilation(x - eps * v, f, s, r, pad).sum()
+    ) / (2 * eps)
+    np.testing.assert_allclose(np.sum(gx.numpy() * v), num, rtol=1e-6)
+    np.testing.assert_allclose(
+        gf.numpy().sum(), y.numpy().size, rtol=1e-12
+    )  # each output counts once

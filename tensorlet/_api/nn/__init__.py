@@ -23,10 +23,12 @@ from tensorlet.ops.nn_impl import depth_to_space as depth_to_space
 from tensorlet.ops.conv_ops import depthwise_conv2d as depthwise_conv2d
 from tensorlet.ops.conv_ops import depthwise_conv2d_native_backprop_filter as depthwise_conv2d_backprop_filter
 from tensorlet.ops.conv_ops import depthwise_conv2d_native_backprop_input as depthwise_conv2d_backprop_input
+from tensorlet.ops.pooling_ops import dilation2d as dilation2d
 from tensorlet.ops.nn_impl import dropout as dropout
 from tensorlet.ops.nn_ops import elu as elu
 from tensorlet.ops.nn_impl import embedding_lookup as embedding_lookup
 from tensorlet.ops.nn_impl import embedding_lookup_sparse as embedding_lookup_sparse
+from tensorlet.ops.pooling_ops import erosion2d as erosion2d
 from tensorlet.ops.pooling_ops import fractional_avg_pool as fractional_avg_pool
 from tensorlet.ops.pooling_ops import fractional_max_pool as fractional_max_pool
 from tensorlet.ops.nn_ops import gelu as gelu
