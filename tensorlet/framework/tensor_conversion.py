@@ -150,16 +150,16 @@ def _ints(arr, value, lo, hi, err_range):
     raise _Fail(ERR_MIXED)
 
 
-def _floats(arr, np_t, check_overflow):
+def _floats(arr, np_t, check_overflow, value=None):
     k = arr.dtype.kind
     if k not in "iubf":
-        if k == "O":
-            try:
-                arr = arr.astype(xp.float64)
-            except (TypeError, ValueError, OverflowError):
-                raise _Fail(ERR_MIXED) from None
-        else:
+        # object arrays: Python ints beyond int64 are fine, anything else (None ...) is not
+        if k != "O" or not _leaf_types(value) <= {"int", "bool", "float", "i", "u", "b", "f"}:
             raise _Fail(ERR_MIXED)
+        try:
+            arr = arr.astype(xp.float64)
+        except (TypeError, ValueError, OverflowError):
+            raise _Fail(ERR_MIXED) from None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = arr.astype(np_t)
@@ -187,15 +187,15 @@ def _convert_as(dtype, value, arr):
     if dtype is D.uint64:
         return _ints(arr, value, _INT64_MIN, 2**64 - 1, ERR_RANGE).astype(xp.uint64)
     if dtype is D.float32:
-        return _floats(arr, xp.float32, True)
+        return _floats(arr, xp.float32, True, value)
     if dtype is D.float64:
-        return _floats(arr, xp.float64, False)
+        return _floats(arr, xp.float64, False, value)
     if dtype is D.float16:
-        return _floats(arr, xp.float16, True)
+        return _floats(arr, xp.float16, True, value)
     if dtype is D.complex128:
         if arr.dtype.kind == "c":
             return arr.astype(xp.complex128)
-        return _floats(arr, xp.complex128, False)
+        return _floats(arr, xp.complex128, False, value)
     if dtype is D.bool:
         if arr.dtype.kind != "b":
             raise _Fail(ERR_MIXED)
@@ -210,12 +210,12 @@ def _convert_inferred(value, kind, arr, requested):
     try:
         if kind == "float":
             if requested is None:
-                return _floats(arr, xp.float32, True), D.float32
-            return _floats(arr, xp.float64, False), D.float64
+                return _floats(arr, xp.float32, True, value), D.float32
+            return _floats(arr, xp.float64, False, value), D.float64
         if kind == "double":
-            return _floats(arr, xp.float64, False), D.float64
+            return _floats(arr, xp.float64, False, value), D.float64
         if kind == "half":
-            return _floats(arr, xp.float16, True), D.float16
+            return _floats(arr, xp.float16, True, value), D.float16
         if kind == "int":
             if requested is None:
                 try:
@@ -224,13 +224,13 @@ def _convert_inferred(value, kind, arr, requested):
                     if str(e) == "int64":
                         return _convert_as(D.int64, value, arr), D.int64
                     if str(e) == "float":
-                        return _floats(arr, xp.float32, True), D.float32
+                        return _floats(arr, xp.float32, True, value), D.float32
                     raise
             try:
                 return _convert_as(D.int64, value, arr), D.int64
             except _Fail as e:
                 if str(e) == "float":
-                    return _floats(arr, xp.float64, False), D.float64
+                    return _floats(arr, xp.float64, False, value), D.float64
                 raise
         if kind == "bool":
             return _convert_as(D.bool, value, arr), D.bool
