@@ -107,6 +107,17 @@ def _axis(axis, rank, op_name, what="axis"):
     return axis % rank if rank else 0
 
 
+class ArraySpec:
+    """Shape/dtype view of a kernel's array, so a kernel can reuse its op's shape rule to raise
+    TF's error for inputs NumPy would not reject (or would reject with its own message)."""
+
+    __slots__ = ("dtype", "shape")
+
+    def __init__(self, arr):
+        self.shape = TensorShape._from_tuple(arr.shape)
+        self.dtype = D.string if arr.dtype == object else D.from_numpy(arr.dtype)
+
+
 def _not_differentiable(op, *dys):
     return [None] * len(op.inputs)
 

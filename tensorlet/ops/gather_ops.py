@@ -92,7 +92,9 @@ def _gather_forward(params, indices, axis, batch_dims):
         or params.shape[:batch_dims] != indices.shape[:batch_dims]
     ):
         _gather_shape(
-            gather_v2_op, (_Spec(params), _Spec(indices)), {"axis": axis, "batch_dims": batch_dims}
+            gather_v2_op,
+            (A.ArraySpec(params), A.ArraySpec(indices)),
+            {"axis": axis, "batch_dims": batch_dims},
         )
     _check_range("GatherV2", indices, params.shape[axis])
     if batch_dims == 0:
@@ -106,14 +108,6 @@ def _gather_forward(params, indices, axis, batch_dims):
     i = indices.reshape(nb, -1)
     out = p[xp.arange(nb)[:, None, None], xp.arange(na)[None, :, None], i[:, None, :]]
     return out.reshape(b_shape + a_shape + i_shape + c_shape)
-
-
-class _Spec:
-    """Shape/dtype view of a kernel array, to reuse a shape rule for the kernel's error."""
-
-    def __init__(self, arr):
-        self.shape = TensorShape._from_tuple(arr.shape)
-        self.dtype = D.from_numpy(arr.dtype) if arr.dtype != object else D.string
 
 
 def _gather_grad(op, dy):
@@ -198,7 +192,9 @@ def _gather_nd_forward(params, indices, batch_dims):
     k = indices.shape[-1]
     b = batch_dims
     if k > params.ndim - b:
-        _gather_nd_shape(gather_nd_op, (_Spec(params), _Spec(indices)), {"batch_dims": b})
+        _gather_nd_shape(
+            gather_nd_op, (A.ArraySpec(params), A.ArraySpec(indices)), {"batch_dims": b}
+        )
     nb = _prod(params.shape[:b])
     p = params.reshape((nb,) + params.shape[b:])
     idx = indices.reshape(nb, -1, k)

@@ -61,7 +61,7 @@ def _compute_dtype(x):
 
 
 def _inverse_forward(x, adjoint):
-    _square_shape(matrix_inverse_op, (_Spec(x),), {})
+    _square_shape(matrix_inverse_op, (A.ArraySpec(x),), {})
     a = x.astype(_compute_dtype(x))
     if adjoint:
         a = xp.conj(xp.swapaxes(a, -1, -2))
@@ -69,11 +69,6 @@ def _inverse_forward(x, adjoint):
         return xp.linalg.inv(a).astype(x.dtype)
     except xp.linalg.LinAlgError:
         raise invalid("MatrixInverse", "Input is not invertible.") from None
-
-
-class _Spec:
-    def __init__(self, arr):
-        self.shape = TensorShape._from_tuple(arr.shape)
 
 
 def _inverse_grad(op, dy):
@@ -189,7 +184,7 @@ def _solve_shape(op, inputs, attrs):
 
 def _solve_forward(matrix, rhs, adjoint):
     if matrix.shape[-1] != rhs.shape[-2] or matrix.shape[-1] != matrix.shape[-2]:
-        _solve_shape(matrix_solve_op, (_Spec(matrix), _Spec(rhs)), {})
+        _solve_shape(matrix_solve_op, (A.ArraySpec(matrix), A.ArraySpec(rhs)), {})
     ct = _compute_dtype(matrix)
     a = matrix.astype(ct)
     if adjoint:
@@ -222,7 +217,7 @@ matrix_solve_op = defop(
 
 def _tri_forward(matrix, rhs, lower, adjoint):
     if matrix.shape[-1] != rhs.shape[-2] or matrix.shape[-1] != matrix.shape[-2]:
-        _solve_shape(matrix_triangular_solve_op, (_Spec(matrix), _Spec(rhs)), {})
+        _solve_shape(matrix_triangular_solve_op, (A.ArraySpec(matrix), A.ArraySpec(rhs)), {})
     ct = _compute_dtype(matrix)
     a = xp.tril(matrix) if lower else xp.triu(matrix)
     a = a.astype(ct)
@@ -289,7 +284,7 @@ def matrix_triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
 
 
 def _cholesky_forward(x):
-    _square_shape(cholesky_op, (_Spec(x),), {})
+    _square_shape(cholesky_op, (A.ArraySpec(x),), {})
     a = x.astype(_compute_dtype(x))
     try:
         return xp.linalg.cholesky(a).astype(x.dtype)

@@ -68,15 +68,10 @@ def _matmul_forward(a, b, transpose_a, transpose_b):
     ):
         _matmul_shape(
             mat_mul_op,
-            (_Spec(a), _Spec(b)),
+            (A.ArraySpec(a), A.ArraySpec(b)),
             {"transpose_a": transpose_a, "transpose_b": transpose_b},
         )
     return xp.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
-
-
-class _Spec:
-    def __init__(self, arr):
-        self.shape = TensorShape._from_tuple(arr.shape)
 
 
 def _matmul_grad(op, dy):
@@ -139,13 +134,13 @@ def _adjoint_last(x):
 def _batch_matmul_forward(x, y, adj_x, adj_y):
     if x.ndim < 2 or y.ndim < 2 or x.shape[-2 if adj_x else -1] != y.shape[-1 if adj_y else -2]:
         _batch_matmul_shape(
-            batch_mat_mul_v2_op, (_Spec(x), _Spec(y)), {"adj_x": adj_x, "adj_y": adj_y}
+            batch_mat_mul_v2_op, (A.ArraySpec(x), A.ArraySpec(y)), {"adj_x": adj_x, "adj_y": adj_y}
         )
     try:
         return xp.matmul(_adjoint_last(x) if adj_x else x, _adjoint_last(y) if adj_y else y)
     except ValueError:
         _batch_matmul_shape(
-            batch_mat_mul_v2_op, (_Spec(x), _Spec(y)), {"adj_x": adj_x, "adj_y": adj_y}
+            batch_mat_mul_v2_op, (A.ArraySpec(x), A.ArraySpec(y)), {"adj_x": adj_x, "adj_y": adj_y}
         )
         raise
 
@@ -282,7 +277,7 @@ def _cross_shape(op, inputs, attrs):
 
 def _cross_forward(a, b):
     if a.shape != b.shape or a.shape[-1:] != (3,):
-        _cross_shape(cross_op, (_Spec(a), _Spec(b)), {})
+        _cross_shape(cross_op, (A.ArraySpec(a), A.ArraySpec(b)), {})
     return xp.cross(a, b)
 
 
@@ -467,7 +462,7 @@ def _einsum_forward(*xs, equation):
         plan = _einsum_plan(equation, tuple(x.shape for x in xs))
         return xp.einsum(equation, *xs, optimize=plan)
     except ValueError:
-        _einsum_shape(einsum_op, [_Spec(x) for x in xs], {"equation": equation})
+        _einsum_shape(einsum_op, [A.ArraySpec(x) for x in xs], {"equation": equation})
         raise
 
 
