@@ -986,3 +986,20 @@ def embedding_lookup_sparse(
         return math_ops.div_no_nan(total, segment_ops.segment_sum(w, segment_ids))
     wsq = segment_ops.segment_sum(math_ops.square(w), segment_ids)
     return math_ops.div_no_nan(total, math_ops.sqrt(wsq))
+
+
+@tf_export("nn.batch_norm_with_global_normalization")
+def batch_norm_with_global_normalization(
+    input,
+    mean,
+    variance,
+    beta,
+    gamma,
+    variance_epsilon,
+    scale_after_normalization,
+    name=None,
+):
+    """batch_normalization with ``gamma`` applied only when ``scale_after_normalization``."""
+    return batch_normalization(
+        input, mean, variance, beta, gamma if scale_after_normalization else None, variance_epsilon
+    )

@@ -5,6 +5,7 @@ Softmax, LogSoftmax, SoftmaxCrossEntropyWithLogits, SparseSoftmaxCrossEntropyWit
 ``gelu``, ``silu``/``swish`` and ``crelu`` are composites, as in TF. ``Sigmoid``/``Tanh``/
 ``Softplus``/``Softsign`` (also ``tf.nn.*``) live in ``unary_math_ops``.
 """
+
 import collections
 
 from tensorlet.backend import xp
@@ -30,11 +31,13 @@ _HALF = frozenset({xp.dtype(xp.float16), xp.dtype(D.bfloat16.as_numpy_dtype)})
 def _float_kernel(fn):
     """Runs ``fn`` in float32 for half types (NumPy has no fast half transcendental path),
     without NumPy's floating-point warnings (TF returns inf/NaN silently)."""
+
     def kernel(*arrays, **attrs):
         if arrays[0].dtype in _HALF:
             arrays = tuple(a.astype(xp.float32) for a in arrays)
         with xp.errstate(all="ignore"):
             return fn(*arrays, **attrs)
+
     return kernel
 
 
@@ -43,6 +46,7 @@ def _zeros_like(x):
 
 
 # ---------------------------------------------------------------- ReLU family
+
 
 def _relu(x):
     return xp.maximum(x.dtype.type(0), x)  # max(0, x) keeps -0.0 and NaN, as Eigen's max(x, 0)
@@ -69,28 +73,55 @@ def _leaky_relu_grad(dy, x, alpha):
     return xp.where(x > 0, dy, dy * dy.dtype.type(alpha))
 
 
-relu_grad_op = defop("ReluGrad", _relu_grad, dtype_rule=R.same_dtype(REAL),
-                     shape_rule=R.unchanged,
-                     grad=lambda op, g: [apply(relu_grad_op, g, op.inputs[1]),
-                                         _zeros_like(op.inputs[1])])
-relu_op = defop("Relu", _relu, dtype_rule=R.same_dtype(REAL), shape_rule=R.unchanged,
-                grad=lambda op, dy: [apply(relu_grad_op, dy, op.outputs[0])])
-relu6_grad_op = defop("Relu6Grad", _relu6_grad, dtype_rule=R.same_dtype(REAL),
-                      shape_rule=R.unchanged,
-                      grad=lambda op, g: [apply(relu6_grad_op, g, op.inputs[1]),
-                                          _zeros_like(op.inputs[1])])
-relu6_op = defop("Relu6", _relu6, dtype_rule=R.same_dtype(REAL), shape_rule=R.unchanged,
-                 grad=lambda op, dy: [apply(relu6_grad_op, dy, op.inputs[0])])
+relu_grad_op = defop(
+    "ReluGrad",
+    _relu_grad,
+    dtype_rule=R.same_dtype(REAL),
+    shape_rule=R.unchanged,
+    grad=lambda op, g: [apply(relu_grad_op, g, op.inputs[1]), _zeros_like(op.inputs[1])],
+)
+relu_op = defop(
+    "Relu",
+    _relu,
+    dtype_rule=R.same_dtype(REAL),
+    shape_rule=R.unchanged,
+    grad=lambda op, dy: [apply(relu_grad_op, dy, op.outputs[0])],
+)
+relu6_grad_op = defop(
+    "Relu6Grad",
+    _relu6_grad,
+    dtype_rule=R.same_dtype(REAL),
+    shape_rule=R.unchanged,
+    grad=lambda op, g: [apply(relu6_grad_op, g, op.inputs[1]), _zeros_like(op.inputs[1])],
+)
+relu6_op = defop(
+    "Relu6",
+    _relu6,
+    dtype_rule=R.same_dtype(REAL),
+    shape_rule=R.unchanged,
+    grad=lambda op, dy: [apply(relu6_grad_op, dy, op.inputs[0])],
+)
 leaky_relu_grad_op = defop(
-    "LeakyReluGrad", _leaky_relu_grad, dtype_rule=R.same_dtype(FLOATS), shape_rule=R.unchanged,
-    grad=lambda op, g: [apply(leaky_relu_grad_op, g, op.inputs[1], alpha=op.attrs["alpha"]),
-                        _zeros_like(op.inputs[1])])
+    "LeakyReluGrad",
+    _leaky_relu_grad,
+    dtype_rule=R.same_dtype(FLOATS),
+    shape_rule=R.unchanged,
+    grad=lambda op, g: [
+        apply(leaky_relu_grad_op, g, op.inputs[1], alpha=op.attrs["alpha"]),
+        _zeros_like(op.inputs[1]),
+    ],
+)
 leaky_relu_op = defop(
-    "LeakyRelu", _leaky_relu, dtype_rule=R.same_dtype(FLOATS), shape_rule=R.unchanged,
-    grad=lambda op, dy: [apply(leaky_relu_grad_op, dy, op.inputs[0], alpha=op.attrs["alpha"])])
+    "LeakyRelu",
+    _leaky_relu,
+    dtype_rule=R.same_dtype(FLOATS),
+    shape_rule=R.unchanged,
+    grad=lambda op, dy: [apply(leaky_relu_grad_op, dy, op.inputs[0], alpha=op.attrs["alpha"])],
+)
 
 
 # ---------------------------------------------------------------- ELU, SELU
+
 
 @_float_kernel
 def _elu(x):
@@ -115,30 +146,45 @@ def _selu_grad(dy, y):
 def _elu_grad_grad(grad_op):
     def rule(op, g):
         dy, y = op.inputs
-        return [apply(grad_op, g, y),
-                array_ops.where(math_ops.less(y, 0), math_ops.multiply(g, dy), _zeros_like(y))]
+        return [
+            apply(grad_op, g, y),
+            array_ops.where(math_ops.less(y, 0), math_ops.multiply(g, dy), _zeros_like(y)),
+        ]
+
     return rule
 
 
-elu_grad_op = defop("EluGrad", _elu_grad, dtype_rule=R.same_dtype(FLOATS),
-                    shape_rule=R.unchanged)
+elu_grad_op = defop("EluGrad", _elu_grad, dtype_rule=R.same_dtype(FLOATS), shape_rule=R.unchanged)
 elu_grad_op.grad = _elu_grad_grad(elu_grad_op)
-elu_op = defop("Elu", _elu, dtype_rule=R.same_dtype(FLOATS), shape_rule=R.unchanged,
-               grad=lambda op, dy: [apply(elu_grad_op, dy, op.outputs[0])])
-selu_grad_op = defop("SeluGrad", _selu_grad, dtype_rule=R.same_dtype(FLOATS),
-                     shape_rule=R.unchanged)
+elu_op = defop(
+    "Elu",
+    _elu,
+    dtype_rule=R.same_dtype(FLOATS),
+    shape_rule=R.unchanged,
+    grad=lambda op, dy: [apply(elu_grad_op, dy, op.outputs[0])],
+)
+selu_grad_op = defop(
+    "SeluGrad", _selu_grad, dtype_rule=R.same_dtype(FLOATS), shape_rule=R.unchanged
+)
 selu_grad_op.grad = _elu_grad_grad(selu_grad_op)
-selu_op = defop("Selu", _selu, dtype_rule=R.same_dtype(FLOATS), shape_rule=R.unchanged,
-                grad=lambda op, dy: [apply(selu_grad_op, dy, op.outputs[0])])
+selu_op = defop(
+    "Selu",
+    _selu,
+    dtype_rule=R.same_dtype(FLOATS),
+    shape_rule=R.unchanged,
+    grad=lambda op, dy: [apply(selu_grad_op, dy, op.outputs[0])],
+)
 
 
 # ---------------------------------------------------------------- softmax
 
+
 def _softmax_shape(op, inputs, attrs):
     s = inputs[0].shape
     if s.rank == 0:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              "logits must have >= 1 dimension, got []")
+        raise errors.op_error(
+            errors.InvalidArgumentError, op.name, "logits must have >= 1 dimension, got []"
+        )
     return (s,)
 
 
@@ -172,13 +218,24 @@ def _log_softmax_grad(op, dy):
     return [math_ops.subtract(dy, math_ops.multiply(s, math_ops.exp(y)))]
 
 
-softmax_op = defop("Softmax", _softmax, dtype_rule=R.same_dtype(FLOATS),
-                   shape_rule=_softmax_shape, grad=_softmax_grad)
-log_softmax_op = defop("LogSoftmax", _log_softmax, dtype_rule=R.same_dtype(FLOATS),
-                       shape_rule=_softmax_shape, grad=_log_softmax_grad)
+softmax_op = defop(
+    "Softmax",
+    _softmax,
+    dtype_rule=R.same_dtype(FLOATS),
+    shape_rule=_softmax_shape,
+    grad=_softmax_grad,
+)
+log_softmax_op = defop(
+    "LogSoftmax",
+    _log_softmax,
+    dtype_rule=R.same_dtype(FLOATS),
+    shape_rule=_softmax_shape,
+    grad=_log_softmax_grad,
+)
 
 
 # ---------------------------------------------------------------- cross-entropy ops
+
 
 @_float_kernel
 def _xent(logits, labels):
@@ -202,13 +259,18 @@ def _xent_shape(op, inputs, attrs):
             s = R.broadcast_shapes(a, b)
         except errors.OpError:
             raise errors.op_error(
-                errors.InvalidArgumentError, op.name,
+                errors.InvalidArgumentError,
+                op.name,
                 f"logits and labels must be broadcastable: logits_size={_dims(a)} "
-                f"labels_size={_dims(b)}") from None
+                f"labels_size={_dims(b)}",
+            ) from None
         if s.rank != 2:
-            raise errors.op_error(errors.InvalidArgumentError, op.name,
-                                  "logits and labels must be either 2-dimensional, or "
-                                  "broadcasted to be 2-dimensional")
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                op.name,
+                "logits and labels must be either 2-dimensional, or "
+                "broadcasted to be 2-dimensional",
+            )
         return (TensorShape([s[0]]), s)
     return (TensorShape([None]), TensorShape([None, None]))
 
@@ -242,8 +304,14 @@ def _all_zero(t):
     return v is not None and not v.any()
 
 
-softmax_xent_op = defop("SoftmaxCrossEntropyWithLogits", _xent, dtype_rule=_xent_dtype,
-                        shape_rule=_xent_shape, grad=_xent_grad, num_outputs=2)
+softmax_xent_op = defop(
+    "SoftmaxCrossEntropyWithLogits",
+    _xent,
+    dtype_rule=_xent_dtype,
+    shape_rule=_xent_shape,
+    grad=_xent_grad,
+    num_outputs=2,
+)
 
 
 def _sparse_xent(logits, labels):
@@ -251,9 +319,11 @@ def _sparse_xent(logits, labels):
     bad = (labels < 0) | (labels >= k)
     if bad.any():
         raise errors.op_error(
-            errors.InvalidArgumentError, "SparseSoftmaxCrossEntropyWithLogits",
+            errors.InvalidArgumentError,
+            "SparseSoftmaxCrossEntropyWithLogits",
             f"Received a label value of {int(labels[bad][0])} which is outside the valid range "
-            f"of [0, {k}).  Label values: {' '.join(str(int(v)) for v in labels)}")
+            f"of [0, {k}).  Label values: {' '.join(str(int(v)) for v in labels)}",
+        )
     x = logits.astype(xp.float32) if logits.dtype.itemsize < 4 else logits
     shifted = x - xp.max(x, axis=-1, keepdims=True)
     e = xp.exp(shifted)
@@ -277,15 +347,20 @@ def _sparse_xent_dtype(op, inputs, attrs):
 def _sparse_xent_shape(op, inputs, attrs):
     a, b = inputs[0].shape, inputs[1].shape
     if a.rank is not None and a.rank != 2:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"logits must be 2-D, but got shape {_dims(a)}")
+        raise errors.op_error(
+            errors.InvalidArgumentError, op.name, f"logits must be 2-D, but got shape {_dims(a)}"
+        )
     if b.rank is not None and b.rank != 1:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"labels must be 1-D, but got shape {_dims(b)}")
+        raise errors.op_error(
+            errors.InvalidArgumentError, op.name, f"labels must be 1-D, but got shape {_dims(b)}"
+        )
     if a.rank is not None and b.rank is not None and None not in (a[0], b[0]) and a[0] != b[0]:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              "logits and labels must have the same first dimension, got "
-                              f"logits shape {_dims(a)} and labels shape {_dims(b)}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op.name,
+            "logits and labels must have the same first dimension, got "
+            f"logits shape {_dims(a)} and labels shape {_dims(b)}",
+        )
     n = a[0] if a.rank is not None else None
     return (TensorShape([n]), a if a.rank is not None else TensorShape([None, None]))
 
@@ -298,12 +373,18 @@ def _sparse_xent_grad(op, grad_loss, grad_grad):
     return [grad, None]
 
 
-sparse_softmax_xent_op = defop("SparseSoftmaxCrossEntropyWithLogits", _sparse_xent,
-                               dtype_rule=_sparse_xent_dtype, shape_rule=_sparse_xent_shape,
-                               grad=_sparse_xent_grad, num_outputs=2)
+sparse_softmax_xent_op = defop(
+    "SparseSoftmaxCrossEntropyWithLogits",
+    _sparse_xent,
+    dtype_rule=_sparse_xent_dtype,
+    shape_rule=_sparse_xent_shape,
+    grad=_sparse_xent_grad,
+    num_outputs=2,
+)
 
 
 # ---------------------------------------------------------------- public activations
+
 
 def _t(x):
     return x if isinstance(x, Tensor) else convert_to_tensor(x)
@@ -350,21 +431,26 @@ def gelu(features, approximate=False, name=None):
     0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) when ``approximate``."""
     x = _t(features)
     if not x.dtype.is_floating:
-        raise ValueError("`features.dtype` must be a floating point tensor."
-                         f"Received:features.dtype={x.dtype}")
+        raise ValueError(
+            f"`features.dtype` must be a floating point tensor.Received:features.dtype={x.dtype}"
+        )
     half = convert_to_tensor(0.5, dtype=x.dtype)
     one = convert_to_tensor(1.0, dtype=x.dtype)
     if approximate:
         # TF writes math_ops.cast(0.044715, dtype): the constant is float32 first
         coeff = convert_to_tensor(_f32(0.044715), dtype=x.dtype)
         cube = math_ops.pow(x, convert_to_tensor(3, dtype=x.dtype))
-        inner = math_ops.multiply(convert_to_tensor(0.7978845608028654, dtype=x.dtype),
-                                  math_ops.add(x, math_ops.multiply(coeff, cube)))
-        return math_ops.multiply(math_ops.multiply(half, x),
-                                 math_ops.add(one, math_ops.tanh(inner)))
+        inner = math_ops.multiply(
+            convert_to_tensor(0.7978845608028654, dtype=x.dtype),
+            math_ops.add(x, math_ops.multiply(coeff, cube)),
+        )
+        return math_ops.multiply(
+            math_ops.multiply(half, x), math_ops.add(one, math_ops.tanh(inner))
+        )
     # TF 2.21: 0.5 * x * erfc(-x * cast(0.7071067811865476)) (more accurate for x << 0)
-    scaled = math_ops.multiply(math_ops.negative(x),
-                               convert_to_tensor(_f32(0.7071067811865476), dtype=x.dtype))
+    scaled = math_ops.multiply(
+        math_ops.negative(x), convert_to_tensor(_f32(0.7071067811865476), dtype=x.dtype)
+    )
     return math_ops.multiply(math_ops.multiply(half, x), math_ops.erfc(scaled))
 
 
@@ -405,9 +491,12 @@ def _softmax_along(op, logits, axis, name):
     axis = int(axis.numpy() if hasattr(axis, "numpy") else axis)
     rank = x.shape.rank
     if rank is not None and not -rank <= axis < rank:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"`axis` must be in the range [{-rank}, {rank}) where {rank} is "
-                              f"the number of dimensions in the input. Received: axis={axis}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op.name,
+            f"`axis` must be in the range [{-rank}, {rank}) where {rank} is "
+            f"the number of dimensions in the input. Received: axis={axis}",
+        )
     y, perm = _swap_to_last(x, axis)
     y = apply(op, y, name=name)
     return y if perm is None else array_ops.transpose(y, perm)
@@ -436,6 +525,7 @@ def log_softmax_v1(logits, axis=None, name=None, dim=None):
 
 
 # ---------------------------------------------------------------- public cross-entropies
+
 
 def _flatten_outer(x):
     shape = x.shape.as_list()
@@ -480,32 +570,41 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     if gs.rank == 0:
         raise ValueError(f"`logits` cannot be a scalar. Received logits={logits}`")
     if gs.rank is not None and ls.rank is not None and ls.rank != gs.rank - 1:
-        raise ValueError("`labels.shape.rank` must equal `logits.shape.rank - 1`. Received: "
-                         f"labels.shape={ls} of rank {ls.rank} and logits.shape={gs} of rank "
-                         f"{gs.rank}")
+        raise ValueError(
+            "`labels.shape.rank` must equal `logits.shape.rank - 1`. Received: "
+            f"labels.shape={ls} of rank {ls.rank} and logits.shape={gs} of rank "
+            f"{gs.rank}"
+        )
     if ls.is_fully_defined() and gs.is_fully_defined() and ls.as_list() != gs.as_list()[:-1]:
-        raise ValueError("`labels.shape` must equal `logits.shape` except for the last "
-                         f"dimension. Received: labels.shape={ls} and logits.shape={gs}")
+        raise ValueError(
+            "`labels.shape` must equal `logits.shape` except for the last "
+            f"dimension. Received: labels.shape={ls} and logits.shape={gs}"
+        )
     if gs.rank == 2:
         cost, _ = apply(sparse_softmax_xent_op, precise, labels, name=name)
     else:
         flat_logits = array_ops.reshape(precise, [-1, gs.as_list()[-1]])
-        cost, _ = apply(sparse_softmax_xent_op, flat_logits, array_ops.reshape(labels, [-1]),
-                        name=name)
+        cost, _ = apply(
+            sparse_softmax_xent_op, flat_logits, array_ops.reshape(labels, [-1]), name=name
+        )
         cost = array_ops.reshape(cost, ls.as_list())
     return math_ops.cast(cost, logits.dtype) if half else cost
 
 
 @tf_export("compat.v1.nn.sparse_softmax_cross_entropy_with_logits")
-def sparse_softmax_cross_entropy_with_logits_v1(_sentinel=None, labels=None, logits=None,
-                                                name=None):
+def sparse_softmax_cross_entropy_with_logits_v1(
+    _sentinel=None, labels=None, logits=None, name=None
+):
     if _sentinel is not None:
-        raise ValueError("Only call `sparse_softmax_cross_entropy_with_logits` with named "
-                         "arguments (labels=..., logits=..., ...).")
+        raise ValueError(
+            "Only call `sparse_softmax_cross_entropy_with_logits` with named "
+            "arguments (labels=..., logits=..., ...)."
+        )
     return sparse_softmax_cross_entropy_with_logits(labels, logits, name)
 
 
 # ---------------------------------------------------------------- isotonic regression
+
 
 def _pav_decreasing(row):
     """Pool-adjacent-violators for a non-increasing fit: (fitted row, segment ids)."""
@@ -534,6 +633,7 @@ def _isotonic_forward(x, output_dtype):
 def _isotonic_grad(op, dy, dsegments=None):
     """The mean of dy over each fitted segment (TF's _MeanAggregator)."""
     from tensorlet.ops import gather_ops, segment_ops
+
     segs = op.outputs[1]
     shape = segs.shape.as_list()
     n = shape[-1] if shape else 1
@@ -541,8 +641,9 @@ def _isotonic_grad(op, dy, dsegments=None):
     for d in shape[:-1]:
         rows *= d
     offsets = xp.arange(rows, dtype=xp.int32).reshape(-1, 1) * n
-    ids = array_ops.reshape(math_ops.add(array_ops.reshape(segs, [rows, n]),
-                                         convert_to_tensor(offsets)), [-1])
+    ids = array_ops.reshape(
+        math_ops.add(array_ops.reshape(segs, [rows, n]), convert_to_tensor(offsets)), [-1]
+    )
     flat = array_ops.reshape(dy, [-1])
     means = segment_ops.unsorted_segment_mean(flat, ids, rows * n)
     return [array_ops.reshape(gather_ops.gather(means, ids), shape)]
@@ -556,12 +657,21 @@ def _isotonic_dtype(op, inputs, attrs):
 
 
 isotonic_regression_op = defop(
-    "IsotonicRegression", _isotonic_forward, dtype_rule=_isotonic_dtype,
+    "IsotonicRegression",
+    _isotonic_forward,
+    dtype_rule=_isotonic_dtype,
     shape_rule=lambda op, inputs, attrs: (inputs[0].shape, inputs[0].shape),
-    grad=_isotonic_grad, num_outputs=2)
+    grad=_isotonic_grad,
+    num_outputs=2,
+)
 
-_ISO_TYPES = {D.float32: D.float32, D.float16: D.float16, D.bfloat16: D.bfloat16,
-              D.int8: D.float32, D.int16: D.float32}
+_ISO_TYPES = {
+    D.float32: D.float32,
+    D.float16: D.float16,
+    D.bfloat16: D.bfloat16,
+    D.int8: D.float32,
+    D.int16: D.float32,
+}
 
 
 @tf_export("nn.isotonic_regression")
@@ -587,6 +697,7 @@ _IsotonicRegression = collections.namedtuple("IsotonicRegression", ["output", "s
 
 # ---------------------------------------------------------------- CTC
 
+
 def _logaddexp(*xs):
     out = xs[0]
     for x in xs[1:]:
@@ -594,9 +705,15 @@ def _logaddexp(*xs):
     return out
 
 
-def _ctc_kernel(inputs, labels_indices, labels_values, sequence_length,
-                preprocess_collapse_repeated, ctc_merge_repeated,
-                ignore_longer_outputs_than_inputs):
+def _ctc_kernel(
+    inputs,
+    labels_indices,
+    labels_values,
+    sequence_length,
+    preprocess_collapse_repeated,
+    ctc_merge_repeated,
+    ignore_longer_outputs_than_inputs,
+):
     """TF's CTCLoss (blank = last class): loss = -log p(labels | inputs) per batch entry and
     its gradient w.r.t. the logits, by the forward-backward recursion in log space (vectorised
     over the batch and the label states; one step per time step)."""
@@ -617,27 +734,33 @@ def _ctc_kernel(inputs, labels_indices, labels_values, sequence_length,
     nstate = xp.zeros(batch, xp.int64)
     for b, s in enumerate(seqs):
         if s and (max(s) >= blank or min(s) < 0):
-            raise errors.op_error(errors.InvalidArgumentError, "CTCLoss",
-                                  f"Saw a non-null label (index >= num_classes - 1) following a "
-                                  f"null label, batch: {b} num_classes: {ncls} labels: "
-                                  f"{','.join(map(str, s))}")
-        ext[b, 1:2 * len(s):2] = s
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                "CTCLoss",
+                f"Saw a non-null label (index >= num_classes - 1) following a "
+                f"null label, batch: {b} num_classes: {ncls} labels: "
+                f"{','.join(map(str, s))}",
+            )
+        ext[b, 1 : 2 * len(s) : 2] = s
         nstate[b] = 2 * len(s) + 1
         need = len(s) + sum(1 for i in range(1, len(s)) if s[i] == s[i - 1] and ctc_merge_repeated)
         if need > lens[b] and not ignore_longer_outputs_than_inputs:
-            raise errors.op_error(errors.InvalidArgumentError, "CTCLoss",
-                                  "Not enough time for target transition sequence (required: "
-                                  f"{need}, available: {int(lens[b])})0You can turn this error "
-                                  "into a warning by using the flag "
-                                  "ignore_longer_outputs_than_inputs")
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                "CTCLoss",
+                "Not enough time for target transition sequence (required: "
+                f"{need}, available: {int(lens[b])})0You can turn this error "
+                "into a warning by using the flag "
+                "ignore_longer_outputs_than_inputs",
+            )
     states = xp.arange(smax)
     valid = states[None, :] < nstate[:, None]
-    skip = xp.zeros((batch, smax), bool)      # s-2 -> s allowed (label differs from s-2's)
+    skip = xp.zeros((batch, smax), bool)  # s-2 -> s allowed (label differs from s-2's)
     skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
     if not ctc_merge_repeated:
         skip[:, 2:] = ext[:, 2:] != blank
     rows = xp.arange(batch)[:, None]
-    emit = logp[:, rows, ext]                  # (T, B, S)
+    emit = logp[:, rows, ext]  # (T, B, S)
     neg = -xp.inf
     alpha = xp.full((t_max, batch, smax), neg)
     with xp.errstate(all="ignore"):
@@ -652,8 +775,11 @@ def _ctc_kernel(inputs, labels_indices, labels_values, sequence_length,
             alpha[t] = xp.where(valid & (t < lens)[:, None], a, neg)
         beta = xp.full((t_max, batch, smax), neg)
         last = xp.clip(lens - 1, 0, None)
-        init = xp.where((states[None, :] == nstate[:, None] - 1)
-                        | (states[None, :] == nstate[:, None] - 2), 0.0, neg)
+        init = xp.where(
+            (states[None, :] == nstate[:, None] - 1) | (states[None, :] == nstate[:, None] - 2),
+            0.0,
+            neg,
+        )
         for t in range(t_max - 1, -1, -1):
             at_end = (t == last)[:, None]
             if t + 1 < t_max:
@@ -670,11 +796,13 @@ def _ctc_kernel(inputs, labels_indices, labels_values, sequence_length,
         for b in range(batch):
             if lens[b] > 0:
                 tb = lens[b] - 1
-                ll[b] = _logaddexp(alpha[tb, b, nstate[b] - 1],
-                                   alpha[tb, b, nstate[b] - 2] if nstate[b] > 1 else neg)
+                ll[b] = _logaddexp(
+                    alpha[tb, b, nstate[b] - 1],
+                    alpha[tb, b, nstate[b] - 2] if nstate[b] > 1 else neg,
+                )
             else:
                 ll[b] = 0.0 if nstate[b] == 1 else neg
-        post = alpha + beta                    # log of (paths through state s at t) * p
+        post = alpha + beta  # log of (paths through state s at t) * p
         occ = xp.full((t_max, batch, ncls), neg)
         for s in range(smax):
             idx = ext[:, s]
@@ -709,13 +837,27 @@ def _ctc_grad(op, grad_loss, _unused=None):
     return [math_ops.multiply(array_ops.reshape(grad_loss, [1, -1, 1]), g), None, None, None]
 
 
-ctc_loss_op = defop("CTCLoss", _ctc_kernel, dtype_rule=_ctc_dtype, shape_rule=_ctc_shape,
-                    grad=_ctc_grad, num_outputs=2)
+ctc_loss_op = defop(
+    "CTCLoss",
+    _ctc_kernel,
+    dtype_rule=_ctc_dtype,
+    shape_rule=_ctc_shape,
+    grad=_ctc_grad,
+    num_outputs=2,
+)
 
 
 @tf_export("nn.ctc_loss")
-def ctc_loss(labels, logits, label_length, logit_length, logits_time_major=True, unique=None,
-             blank_index=None, name=None):
+def ctc_loss(
+    labels,
+    logits,
+    label_length,
+    logit_length,
+    logits_time_major=True,
+    unique=None,
+    blank_index=None,
+    name=None,
+):
     """Connectionist temporal classification loss (-log p(labels | logits)) per batch entry.
 
     ``labels`` are dense [batch, max_label_length] with ``label_length``; ``blank_index``
@@ -734,16 +876,21 @@ def ctc_loss(labels, logits, label_length, logit_length, logits_time_major=True,
         for i in range(int(lens[b])):
             indices.append((b, i))
             values.append(int(lab[b, i]))
-    loss = _ctc_call(x, xp.asarray(indices, xp.int64).reshape(-1, 2),
-                     xp.asarray(values, xp.int64), logit_length,
-                     0 if blank_index is None else blank_index)
+    loss = _ctc_call(
+        x,
+        xp.asarray(indices, xp.int64).reshape(-1, 2),
+        xp.asarray(values, xp.int64),
+        logit_length,
+        0 if blank_index is None else blank_index,
+    )
     return math_ops.cast(loss, orig) if orig != loss.dtype else loss
 
 
 def _ctc_sparse(labels, logits, logit_length, logits_time_major, blank_index):
     if blank_index is None:
-        raise ValueError("Argument `blank_index` must be provided when `labels` is a "
-                         "`SparseTensor`.")
+        raise ValueError(
+            "Argument `blank_index` must be provided when `labels` is a `SparseTensor`."
+        )
     x = _t(logits)
     if not logits_time_major:
         x = array_ops.transpose(x, [1, 0, 2])
@@ -762,12 +909,34 @@ def _ctc_call(x, indices, values, logit_length, blank_index):
         x = _gather_last(x, perm)
         values = xp.where(values < blank_index, values, values - 1)
     seq = xp.asarray(_t(logit_length).numpy(), xp.int32).reshape(-1)
-    loss, _ = apply(ctc_loss_op, x, convert_to_tensor(indices), convert_to_tensor(values.astype(xp.int32)),
-                    convert_to_tensor(seq), preprocess_collapse_repeated=False,
-                    ctc_merge_repeated=True, ignore_longer_outputs_than_inputs=False)
+    loss, _ = apply(
+        ctc_loss_op,
+        x,
+        convert_to_tensor(indices),
+        convert_to_tensor(values.astype(xp.int32)),
+        convert_to_tensor(seq),
+        preprocess_collapse_repeated=False,
+        ctc_merge_repeated=True,
+        ignore_longer_outputs_than_inputs=False,
+    )
     return loss
 
 
 def _gather_last(x, perm):
     from tensorlet.ops import gather_ops
+
     return gather_ops.gather(x, perm, axis=2)
+
+
+@tf_export("compat.v1.nn.softmax_cross_entropy_with_logits")
+def softmax_cross_entropy_with_logits_v1(
+    _sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None
+):
+    """TF1 softmax cross-entropy: no gradient flows into ``labels``."""
+    if _sentinel is not None:
+        raise ValueError(
+            "Only call `softmax_cross_entropy_with_logits` with named arguments "
+            "(labels=..., logits=..., ...)."
+        )
+    labels = array_ops.stop_gradient(_t(labels))
+    return softmax_cross_entropy_with_logits(labels, logits, dim if axis is None else axis, name)

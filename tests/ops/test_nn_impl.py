@@ -323,3 +323,12 @@ def test_embedding_lookup_and_indexed_slices_gradient():
     np.testing.assert_array_equal(
         tf.compat.v1.nn.embedding_lookup([p[0::2], p[1::2]], ids).numpy(), p[ids]
     )
+
+
+def test_batch_norm_with_global_normalization():
+    x, m, v = RNG.standard_normal((4, 3)), RNG.standard_normal(3), RNG.uniform(0.5, 2, 3)
+    beta, gamma = RNG.standard_normal(3), RNG.standard_normal(3)
+    for scale in [True, False]:
+        y = tf.nn.batch_norm_with_global_normalization(x, m, v, beta, gamma, 1e-3, scale)
+        want = (x - m) / np.sqrt(v + 1e-3) * (gamma if scale else 1) + beta
+        np.testing.assert_allclose(y.numpy(), want, rtol=1e-12)

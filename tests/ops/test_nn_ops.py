@@ -297,3 +297,15 @@ def test_ctc_loss_matches_brute_force_and_gradient():
         batch_major.numpy(),
         tf.nn.ctc_loss(labels, logits, label_len, logit_len, blank_index=-1).numpy(),
     )
+
+
+def test_v1_softmax_cross_entropy_stops_label_gradient():
+    labels, logits = tf.constant([[0.2, 0.8]]), tf.constant([[1.0, 2.0]])
+    with tf.GradientTape() as tape:
+        tape.watch([labels, logits])
+        y = tf.compat.v1.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    g_labels, g_logits = tape.gradient(y, [labels, logits])
+    assert g_labels is None
+    np.testing.assert_allclose(
+        g_logits.numpy(), _softmax(np.array([[1.0, 2.0]])) - [[0.2, 0.8]], rtol=1e-6
+    )

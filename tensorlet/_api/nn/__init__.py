@@ -6,6 +6,7 @@ from tensorlet.ops.pooling_ops import avg_pool as avg_pool
 from tensorlet.ops.pooling_ops import avg_pool1d as avg_pool1d
 from tensorlet.ops.pooling_ops import avg_pool2d as avg_pool2d
 from tensorlet.ops.pooling_ops import avg_pool3d as avg_pool3d
+from tensorlet.ops.nn_impl import batch_norm_with_global_normalization as batch_norm_with_global_normalization
 from tensorlet.ops.nn_impl import batch_normalization as batch_normalization
 from tensorlet.ops.nn_impl import bias_add as bias_add
 from tensorlet.ops.nn_impl import compute_average_loss as compute_average_loss

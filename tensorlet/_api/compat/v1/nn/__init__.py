@@ -14,6 +14,7 @@ from tensorlet.ops.nn_ops import log_softmax_v1 as log_softmax
 from tensorlet.ops.pooling_ops import max_pool_v1 as max_pool
 from tensorlet.ops.nn_impl import moments_v1 as moments
 from tensorlet.ops.nn_ops import softmax_v1 as softmax
+from tensorlet.ops.nn_ops import softmax_cross_entropy_with_logits_v1 as softmax_cross_entropy_with_logits
 from tensorlet.ops.nn_ops import softmax_cross_entropy_with_logits_v2 as softmax_cross_entropy_with_logits_v2
 from tensorlet.ops.nn_impl import space_to_depth_v1 as space_to_depth
 from tensorlet.ops.nn_ops import sparse_softmax_cross_entropy_with_logits_v1 as sparse_softmax_cross_entropy_with_logits
