@@ -918,7 +918,10 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
     ch = 1 if data_format.startswith("NC") else 3
     padding, explicit = convert_padding(padding)
     x, f = convert_pair(input, filters)
-    return apply(
+    shape = x.shape.as_list() if x.shape.rank is not None else None
+    if shape is not None and len(shape) > 4:  # extra batch dims: TF's squeeze_batch_dims
+        x = _reshape(x, [-1] + shape[-3:])
+    y = apply(
         conv2d_op,
         x,
         f,
@@ -929,6 +932,15 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
         dilations=tuple(get_sequence(dilations, 2, ch, "dilations")),
         name=name,
     )
+    if shape is not None and len(shape) > 4:
+        y = _reshape(y, shape[:-3] + y.shape.as_list()[1:])
+    return y
+
+
+def _reshape(t, shape):
+    from tensorlet.ops import array_ops
+
+    return array_ops.reshape(t, shape)
 
 
 @tf_export("compat.v1.nn.conv2d")

@@ -371,3 +371,12 @@ def test_conv2d_second_order():
         return t.gradient(y, f, output_gradients=tf.constant(np.ones((1, 3, 3, 2))) * y)
 
     grad_check(first, x0, f0, tol=1e-5)
+
+
+def test_conv2d_extra_batch_dims():
+    x, f = RNG.standard_normal((2, 3, 5, 5, 2)), RNG.standard_normal((3, 3, 2, 4))
+    y = tf.nn.conv2d(x, f, 1, "SAME")
+    assert y.shape == (2, 3, 5, 5, 4)
+    np.testing.assert_allclose(
+        y.numpy()[1, 2], ref_conv(x[1, 2:3], f, (1, 1), "SAME")[0], rtol=1e-10
+    )
