@@ -614,61 +614,80 @@ conv3d_backprop_filter_op = defop(
 # ---------------------------------------------------------------- depthwise
 
 
-def depthwise_kernel(x, f, s, d, padding, explicit):
-    """out[..., c*M + m] = sum_k window[..., k, c] * f[k, c, m] (batched over channels)."""
-    ksize = f.shape[:2]
+# One fused multiply-add per kernel offset and channel multiplier m over contiguous
+# (batch, *out, C) arrays: a batched-over-channels matmul would need transposed copies of the
+# whole column matrix and runs several times slower.
+
+
+def _depthwise_geometry(spatial, ksize, s, d, padding, explicit):
     geo = geometry(
-        "DepthwiseConv2dNative", x.shape[1:3], ksize, tuple(s), tuple(d), padding, explicit
+        "DepthwiseConv2dNative", tuple(spatial), tuple(ksize), tuple(s), tuple(d), padding, explicit
     )
-    out = tuple(g[0] for g in geo)
+    return tuple(g[0] for g in geo), [g[1:] for g in geo]
+
+
+def _split_multiplier(dy, c, m):
+    """dy (batch, *out, C*M) as M contiguous (batch, *out, C) arrays (channel c*M + m)."""
+    g = dy.reshape(dy.shape[:-1] + (c, m))
+    return [g[..., 0]] if m == 1 else [xp.ascontiguousarray(g[..., k]) for k in range(m)]
+
+
+def depthwise_kernel(x, f, s, d, padding, explicit):
+    """out[..., c*M + m] = sum_k window[..., k, c] * f[k, c, m]."""
+    ksize = f.shape[:2]
+    out, pads = _depthwise_geometry(x.shape[1:3], ksize, s, d, padding, explicit)
     x, f = _compute_dtype(x), _compute_dtype(f)
-    cols = windows(pad_spatial(x, [g[1:] for g in geo]), ksize, s, d, out)
+    xpad = pad_spatial(x, pads)
     c, m = f.shape[2], f.shape[3]
-    kk = ksize[0] * ksize[1]
-    cols = cols.reshape(-1, kk, c).transpose(2, 0, 1)  # (C, N, K)
-    y = xp.matmul(cols, f.reshape(kk, c, m).transpose(1, 0, 2))  # (C, N, M)
-    return y.transpose(1, 0, 2).reshape((x.shape[0],) + out + (c * m,))
+    cell = (x.shape[0],) + out + (c,)
+    tmp = xp.empty(cell, xp.result_type(x, f))
+    accs = []
+    for k in range(m):
+        acc = xp.zeros(cell, tmp.dtype)
+        for koff, sl in offset_slices(ksize, tuple(s), tuple(d), out):
+            xp.multiply(xpad[sl], f[koff][:, k], out=tmp)
+            acc += tmp
+        accs.append(acc)
+    y = accs[0] if m == 1 else xp.stack(accs, axis=-1)
+    return y.reshape(cell[:-1] + (c * m,))
 
 
 def depthwise_backprop_input_kernel(input_sizes, f, dy, s, d, padding, explicit):
     ksize = f.shape[:2]
-    geo = geometry(
-        "DepthwiseConv2dNative",
-        tuple(input_sizes[1:3]),
-        ksize,
-        tuple(s),
-        tuple(d),
-        padding,
-        explicit,
-    )
-    out = tuple(g[0] for g in geo)
-    pads = [g[1:] for g in geo]
+    out, pads = _depthwise_geometry(input_sizes[1:3], ksize, s, d, padding, explicit)
     f, dy = _compute_dtype(f), _compute_dtype(dy)
     c, m = f.shape[2], f.shape[3]
-    kk = ksize[0] * ksize[1]
-    g = dy.reshape(-1, c, m).transpose(1, 0, 2)  # (C, N, M)
-    dcols = xp.matmul(g, f.reshape(kk, c, m).transpose(1, 2, 0))  # (C, N, K)
-    dcols = dcols.transpose(1, 2, 0).reshape((dy.shape[0],) + out + tuple(ksize) + (c,))
+    gs = _split_multiplier(dy, c, m)
     padded = (
         (input_sizes[0],) + tuple(n + b + a for n, (b, a) in zip(input_sizes[1:3], pads)) + (c,)
     )
-    return _col2im(dcols, padded, ksize, s, d, out, pads)
+    dx = xp.zeros(padded, xp.result_type(f, dy))
+    if all(o > 0 for o in out) and dy.size:
+        tmp = xp.empty(gs[0].shape, dx.dtype)
+        for koff, sl in offset_slices(ksize, tuple(s), tuple(d), out):
+            view = dx[sl]
+            for k in range(m):
+                xp.multiply(gs[k], f[koff][:, k], out=tmp)
+                view += tmp
+    crop = tuple(slice(b, dx.shape[1 + i] - a) for i, (b, a) in enumerate(pads))
+    return dx[(slice(None),) + crop + (slice(None),)]
 
 
 def depthwise_backprop_filter_kernel(x, filter_sizes, dy, s, d, padding, explicit):
     ksize = tuple(filter_sizes[:2])
-    geo = geometry(
-        "DepthwiseConv2dNative", x.shape[1:3], ksize, tuple(s), tuple(d), padding, explicit
-    )
-    out = tuple(g[0] for g in geo)
+    out, pads = _depthwise_geometry(x.shape[1:3], ksize, s, d, padding, explicit)
     x, dy = _compute_dtype(x), _compute_dtype(dy)
     c, m = filter_sizes[2], filter_sizes[3]
-    kk = ksize[0] * ksize[1]
-    cols = windows(pad_spatial(x, [g[1:] for g in geo]), ksize, s, d, out)
-    cols = cols.reshape(-1, kk, c).transpose(2, 1, 0)  # (C, K, N)
-    g = dy.reshape(-1, c, m).transpose(1, 0, 2)  # (C, N, M)
-    df = xp.matmul(cols, g)  # (C, K, M)
-    return df.transpose(1, 0, 2).reshape(tuple(filter_sizes))
+    xpad = pad_spatial(x, pads)
+    gs = _split_multiplier(dy, c, m)
+    df = xp.zeros(tuple(filter_sizes), xp.result_type(x, dy))
+    if all(o > 0 for o in out) and dy.size:
+        tmp = xp.empty(gs[0].shape, df.dtype)
+        for koff, sl in offset_slices(ksize, tuple(s), tuple(d), out):
+            for k in range(m):
+                xp.multiply(xpad[sl], gs[k], out=tmp)
+                df[koff + (slice(None), k)] = tmp.reshape(-1, c).sum(axis=0)
+    return df
 
 
 def _depthwise_shape(op, inputs, attrs):
