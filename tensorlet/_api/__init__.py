@@ -62,7 +62,7 @@ from tensorlet.ops.gather_ops import dynamic_partition as dynamic_partition
 from tensorlet.ops.gather_ops import dynamic_stitch as dynamic_stitch
 from tensorlet.ops.linalg_ops import einsum as einsum
 from tensorlet.ops.array_ops import ensure_shape as ensure_shape
-from tensorlet.ops.math_ops import equal as equal
+from tensorlet.ops.comparison_ops import equal as equal
 from tensorlet.ops.special_math_ops import erfinv as erfinv
 from tensorlet.framework.context import executing_eagerly as executing_eagerly
 from tensorlet.ops.unary_math_ops import exp as exp
@@ -76,8 +76,8 @@ from tensorlet.ops.unary_math_ops import floor as floor
 from tensorlet.function.polymorphic_function import function as function
 from tensorlet.ops.gather_ops import gather as gather
 from tensorlet.ops.gather_ops import gather_nd as gather_nd
-from tensorlet.ops.math_ops import greater as greater
-from tensorlet.ops.math_ops import greater_equal as greater_equal
+from tensorlet.ops.comparison_ops import greater as greater
+from tensorlet.ops.comparison_ops import greater_equal as greater_equal
 from tensorlet.framework.dtypes import half as half
 from tensorlet.ops.segment_ops import histogram_fixed_width as histogram_fixed_width
 from tensorlet.ops.segment_ops import histogram_fixed_width_bins as histogram_fixed_width_bins
@@ -88,12 +88,12 @@ from tensorlet.framework.dtypes import int32 as int32
 from tensorlet.framework.dtypes import int64 as int64
 from tensorlet.framework.dtypes import int8 as int8
 from tensorlet.framework.tensor import is_tensor as is_tensor
-from tensorlet.ops.math_ops import less as less
-from tensorlet.ops.math_ops import less_equal as less_equal
+from tensorlet.ops.comparison_ops import less as less
+from tensorlet.ops.comparison_ops import less_equal as less_equal
 from tensorlet.ops.array_creation_ops import linspace as linspace
-from tensorlet.ops.math_ops import logical_and as logical_and
-from tensorlet.ops.unary_math_ops import logical_not as logical_not
-from tensorlet.ops.math_ops import logical_or as logical_or
+from tensorlet.ops.comparison_ops import logical_and as logical_and
+from tensorlet.ops.comparison_ops import logical_not as logical_not
+from tensorlet.ops.comparison_ops import logical_or as logical_or
 from tensorlet.ops.linalg_ops import matmul as matmul
 from tensorlet.ops.math_ops import maximum as maximum
 from tensorlet.ops.array_creation_ops import meshgrid as meshgrid
@@ -105,7 +105,7 @@ from tensorlet.ops.unary_math_ops import negative as negative
 from tensorlet.ops.indexing import newaxis as newaxis
 from tensorlet.autodiff.custom_gradient import no_gradient as no_gradient
 from tensorlet.ops.linalg_decomp_ops import norm as norm
-from tensorlet.ops.math_ops import not_equal as not_equal
+from tensorlet.ops.comparison_ops import not_equal as not_equal
 from tensorlet.ops.array_creation_ops import one_hot as one_hot
 from tensorlet.ops.array_creation_ops import ones as ones
 from tensorlet.ops.array_creation_ops import ones_like as ones_like

@@ -15,6 +15,7 @@ Also here: the two ways ops convert their operands (``args_to_matching`` = TF's
 "y takes x's dtype as a hint"), shared by the op modules.
 """
 import builtins
+import math
 import warnings
 
 from tensorlet.backend import xp
@@ -340,15 +341,18 @@ def _from_numpy(value, dtype):
 
 # ---------------------------------------------------------------- Python scalars (fast paths)
 
+_F32_OVERFLOW = 3.4028235677973366e38  # the smallest double that rounds to float32 inf
+
+
 def _from_float(value, dtype):
     if dtype is None or dtype is D.float32:
-        if dtype is None and not (-_F32_MAX <= value <= _F32_MAX) and value == value and \
-                value != _INF and value != -_INF:
-            raise ValueError(ERR_RANGE_DOUBLE)
+        if not -_F32_OVERFLOW < value < _F32_OVERFLOW and not math.isnan(value):
+            if dtype is None and not math.isinf(value):  # TF's FloatConverter refuses it
+                raise ValueError(ERR_RANGE_DOUBLE)
+            value = math.copysign(_INF, value)  # requested float32: converted, then Cast
         return EagerTensor(xp.array(value, xp.float32), D.float32)
     if dtype._kind in "fc":
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with xp.errstate(over="ignore"):
             return EagerTensor(xp.array(value, dtype._np), dtype)
     raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
 
@@ -358,8 +362,7 @@ def _from_int(value, dtype):
         if _INT32_MIN <= value <= _INT32_MAX:
             return EagerTensor(xp.array(value, xp.int32), D.int32)
         if not _INT64_MIN <= value <= _INT64_MAX:
-            if dtype is None or dtype.is_integer:
-                raise ValueError(ERR_RANGE)
+            raise ValueError(ERR_RANGE)
         if dtype is None:
             return EagerTensor(xp.array(value, xp.int64), D.int64)
         return EagerTensor(xp.array(value, xp.int64).astype(xp.int32), D.int32)
@@ -371,9 +374,12 @@ def _from_int(value, dtype):
             raise ValueError(ERR_RANGE)
         return EagerTensor(xp.array(value, xp.int64).astype(dtype._np), dtype)
     if k in "fc":
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return EagerTensor(xp.array(_float(value), dtype._np), dtype)
+        try:
+            f = _float(value)
+        except OverflowError:
+            raise ValueError(ERR_RANGE_DOUBLE) from None
+        with xp.errstate(over="ignore"):
+            return EagerTensor(xp.array(f, dtype._np), dtype)
     raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
 
 

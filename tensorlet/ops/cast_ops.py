@@ -190,7 +190,7 @@ bitcast_op = defop("Bitcast", _bitcast, dtype_rule=_bitcast_rule, shape_rule=_bi
 
 
 @tf_export("bitcast", "dtypes.bitcast")
-def bitcast(input, type, name=None):  # noqa: A002 - TF's names
+def bitcast(input, type, name=None):
     """Reinterprets the bytes of ``input`` as ``type`` (a last dimension is added or consumed
     when the element sizes differ)."""
     return apply(bitcast_op, convert_to_tensor(input), type=dtypes.as_dtype(type), name=name)
@@ -259,7 +259,7 @@ conj_op = defop("Conj", xp.conj, dtype_rule=R.same_dtype((D.complex64, D.complex
 
 
 @tf_export("dtypes.complex", "complex")
-def complex(real, imag, name=None):  # noqa: A001 - TF's name
+def complex(real, imag, name=None):
     """Builds ``real + imag * 1j`` (float32 -> complex64, float64 -> complex128)."""
     real = convert_to_tensor(real)
     imag = convert_to_tensor(imag)
@@ -276,7 +276,7 @@ def complex(real, imag, name=None):  # noqa: A001 - TF's name
 
 
 @tf_export("math.real")
-def real(input, name=None):  # noqa: A002
+def real(input, name=None):
     """The real part of a complex tensor; real tensors are returned as they are."""
     input = convert_to_tensor(input)
     if input.dtype.is_complex:
@@ -285,7 +285,7 @@ def real(input, name=None):  # noqa: A002
 
 
 @tf_export("math.imag")
-def imag(input, name=None):  # noqa: A002
+def imag(input, name=None):
     """The imaginary part of a complex tensor; zeros for real tensors."""
     input = convert_to_tensor(input)
     if input.dtype.is_complex:
@@ -294,7 +294,7 @@ def imag(input, name=None):  # noqa: A002
 
 
 @tf_export("math.angle")
-def angle(input, name=None):  # noqa: A002
+def angle(input, name=None):
     """The argument of a complex tensor; pi for negative reals, 0 otherwise."""
     input = convert_to_tensor(input)
     if input.dtype.is_complex:
@@ -315,4 +315,4 @@ def conj(x, name=None):
     raise TypeError(f"Expected numeric or variant tensor, got dtype {x.dtype!r}")
 
 
-__all__ = ["cast", "saturate_cast", "bitcast", "complex", "real", "imag", "angle", "conj"]
+__all__ = ["angle", "bitcast", "cast", "complex", "conj", "imag", "real", "saturate_cast"]

@@ -16,11 +16,13 @@ from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor import EagerTensor, Tensor
-from tensorlet.framework.tensor_conversion import (args_to_matching, convert_pair,
-                                                   convert_pair_hint, convert_to_tensor)
-from tensorlet.framework.tensor_shape import TensorShape
+from tensorlet.framework.tensor_conversion import (
+    convert_pair,
+    convert_pair_hint,
+    convert_to_tensor,
+)
 from tensorlet.ops import shape_rules as R
-from tensorlet.ops.op_def import apply, defop, dtype_mismatch
+from tensorlet.ops.op_def import apply, defop
 
 D = dtypes
 _F, _C, _SI, _UI = R.FLOAT, R.COMPLEX, R.SIGNED_INT, R.UNSIGNED_INT
@@ -111,24 +113,6 @@ def _squared_difference(x, y):
     return d * xp.conj(d) if d.dtype.kind == "c" else d * d
 
 
-def _equal(x, y, incompatible_shape_error=True):
-    try:
-        return xp.equal(x, y)
-    except ValueError:  # shapes do not broadcast
-        if incompatible_shape_error:
-            raise
-        return xp.array(False)
-
-
-def _not_equal(x, y, incompatible_shape_error=True):
-    try:
-        return xp.not_equal(x, y)
-    except ValueError:
-        if incompatible_shape_error:
-            raise
-        return xp.array(True)
-
-
 def _add_n(*xs):
     out = xs[0]
     for x in xs[1:]:
@@ -137,23 +121,6 @@ def _add_n(*xs):
 
 
 # ---------------------------------------------------------------- dtype and shape rules
-
-def _bools(op, inputs, attrs):
-    """LogicalAnd/Or/Not take bool only (no type attr): TF reports the input as mismatched."""
-    for i, t in enumerate(inputs):
-        if t.dtype is not D.bool:
-            raise dtype_mismatch(op, i, D.bool, t.dtype)
-    return (D.bool,)
-
-
-def _equal_shape(op, inputs, attrs):
-    try:
-        return R.broadcast(op, inputs, attrs)
-    except errors.InvalidArgumentError:
-        if attrs.get("incompatible_shape_error", True):
-            raise
-        return (TensorShape([]),)
-
 
 def _same_shapes(op, inputs, attrs):
     """AddN: every input has one shape (no broadcasting)."""
@@ -329,16 +296,6 @@ xlogy_op = _binop("Xlogy", _xlogy, _XLOGY, grad=_xlogy_grad)
 xlog1py_op = _binop("Xlog1py", _xlog1py, _XLOGY, grad=_xlog1py_grad)
 xdivy_op = _binop("Xdivy", _xdivy, _XLOGY, grad=_xdivy_grad)
 next_after_op = _binop("NextAfter", xp.nextafter, (D.float32, D.float64), grad=_next_after_grad)
-less_op = _binop("Less", xp.less, _MINMAX, out=D.bool)
-less_equal_op = _binop("LessEqual", xp.less_equal, _MINMAX, out=D.bool)
-greater_op = _binop("Greater", xp.greater, _MINMAX, out=D.bool)
-greater_equal_op = _binop("GreaterEqual", xp.greater_equal, _MINMAX, out=D.bool)
-equal_op = defop("Equal", _equal, dtype_rule=R.same_dtype(R.ALL, out=D.bool),
-                 shape_rule=_equal_shape)
-not_equal_op = defop("NotEqual", _not_equal, dtype_rule=R.same_dtype(R.ALL, out=D.bool),
-                     shape_rule=_equal_shape)
-logical_and_op = defop("LogicalAnd", xp.logical_and, dtype_rule=_bools, shape_rule=R.broadcast)
-logical_or_op = defop("LogicalOr", xp.logical_or, dtype_rule=_bools, shape_rule=R.broadcast)
 add_n_op = defop("AddN", _add_n, dtype_rule=R.same_dtype(_ARITH), shape_rule=_same_shapes,
                  grad=lambda op, dy: [dy] * len(op.inputs))
 
@@ -466,7 +423,7 @@ def truncatemod(x, y, name=None):
 
 
 @tf_export("math.pow", "pow")
-def pow(x, y, name=None):  # noqa: A001 - TF's name
+def pow(x, y, name=None):
     """Computes x ** y element-wise; integers to negative powers raise InvalidArgumentError."""
     x, y = convert_pair(x, y)
     return apply(pow_op, x, y, name=name)
@@ -528,77 +485,6 @@ def nextafter(x1, x2, name=None):
     return apply(next_after_op, x1, x2, name=name)
 
 
-@tf_export("math.equal", "equal")
-def equal(x, y, name=None):
-    """Returns the truth value of (x == y) element-wise (incompatible shapes raise)."""
-    x, y = convert_pair(x, y)
-    return apply(equal_op, x, y, incompatible_shape_error=True, name=name)
-
-
-@tf_export("math.not_equal", "not_equal")
-def not_equal(x, y, name=None):
-    """Returns the truth value of (x != y) element-wise (incompatible shapes raise)."""
-    x, y = convert_pair(x, y)
-    return apply(not_equal_op, x, y, incompatible_shape_error=True, name=name)
-
-
-@tf_export("math.less", "less")
-def less(x, y, name=None):
-    """Returns the truth value of (x < y) element-wise."""
-    x, y = convert_pair(x, y)
-    return apply(less_op, x, y, name=name)
-
-
-@tf_export("math.less_equal", "less_equal")
-def less_equal(x, y, name=None):
-    """Returns the truth value of (x <= y) element-wise."""
-    x, y = convert_pair(x, y)
-    return apply(less_equal_op, x, y, name=name)
-
-
-@tf_export("math.greater", "greater")
-def greater(x, y, name=None):
-    """Returns the truth value of (x > y) element-wise."""
-    x, y = convert_pair(x, y)
-    return apply(greater_op, x, y, name=name)
-
-
-@tf_export("math.greater_equal", "greater_equal")
-def greater_equal(x, y, name=None):
-    """Returns the truth value of (x >= y) element-wise."""
-    x, y = convert_pair(x, y)
-    return apply(greater_equal_op, x, y, name=name)
-
-
-@tf_export("math.logical_and", "logical_and")
-def logical_and(x, y, name=None):
-    """Returns the truth value of x AND y element-wise (bool tensors only)."""
-    x, y = _as_bools(x, y)
-    return apply(logical_and_op, x, y, name=name)
-
-
-@tf_export("math.logical_or", "logical_or")
-def logical_or(x, y, name=None):
-    """Returns the truth value of x OR y element-wise (bool tensors only)."""
-    x, y = _as_bools(x, y)
-    return apply(logical_or_op, x, y, name=name)
-
-
-@tf_export("math.logical_xor")
-def logical_xor(x, y, name="LogicalXor"):
-    """Returns (x | y) & ~(x & y) element-wise."""
-    return logical_and(logical_or(x, y), logical_not(logical_and(x, y)))
-
-
-def _as_bools(x, y):
-    """LogicalAnd has fixed bool inputs: Python values convert to bool, tensors stay as they are."""
-    if not isinstance(x, Tensor):
-        x = convert_to_tensor(x, dtype=D.bool)
-    if not isinstance(y, Tensor):
-        y = convert_to_tensor(y, dtype=D.bool)
-    return x, y
-
-
 @tf_export("math.add_n", "add_n")
 def add_n(inputs, name=None):
     """Adds all input tensors element-wise (same dtype and shape, no broadcasting)."""
@@ -635,7 +521,8 @@ def scalar_mul(scalar, x, name=None):
 def polyval(coeffs, x, name=None):
     """Evaluates ``coeffs[0] * x**(n-1) + ... + coeffs[n-1]`` by Horner's rule."""
     if not isinstance(coeffs, list):
-        raise ValueError(f"Argument coeffs must be list type. Received type {type(coeffs)}.")
+        raise ValueError(  # noqa: TRY004 - TF's class
+            f"Argument coeffs must be list type. Received type {type(coeffs)}.")
     x = convert_to_tensor(x)
     if not coeffs:
         return _zeros_like(x)
@@ -731,21 +618,6 @@ def _invert(x):
     return bitwise_ops.invert(x)
 
 
-def _tensor_equals(self, other):
-    """``==``: elementwise; incompatible shapes give a scalar False; ``t == None`` is False."""
-    if other is None:
-        return False
-    self, other = convert_pair(self, other)
-    return apply(equal_op, self, other, incompatible_shape_error=False)
-
-
-def _tensor_not_equals(self, other):
-    if other is None:
-        return True
-    self, other = convert_pair(self, other)
-    return apply(not_equal_op, self, other, incompatible_shape_error=False)
-
-
 def _install_operators():
     ops = [("add", add), ("sub", subtract), ("mul", multiply), ("truediv", truediv),
            ("floordiv", floordiv), ("mod", floormod), ("pow", pow), ("and", _and),
@@ -768,12 +640,23 @@ def _install_operators():
 
 # ---------------------------------------------------------------- the rest of TF's math_ops
 # (imported last: those modules use this one's functions in their gradients)
-from tensorlet.ops import bitwise_ops  # noqa: E402
-from tensorlet.ops.cast_ops import (angle, bitcast, cast, complex, conj, imag,  # noqa: E402,F401
-                                    real, saturate_cast)
-from tensorlet.ops.unary_math_ops import *  # noqa: E402,F401,F403
-from tensorlet.ops.unary_math_ops import (abs, daz32, log, logical_not, negative,  # noqa: E402
-                                          square)
-from tensorlet.ops.special_math_ops import *  # noqa: E402,F401,F403
+from tensorlet.ops import bitwise_ops
+from tensorlet.ops.cast_ops import angle, bitcast, cast, complex, conj, imag, real, saturate_cast  # noqa: F401
+from tensorlet.ops.comparison_ops import *
+from tensorlet.ops.comparison_ops import (
+    _tensor_equals,
+    _tensor_not_equals,
+    greater,
+    greater_equal,
+    less_equal,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    not_equal,
+)
+from tensorlet.ops.special_math_ops import *
+from tensorlet.ops.unary_math_ops import *
+from tensorlet.ops.unary_math_ops import abs, daz32, log, negative, square
 
 _install_operators()

@@ -352,7 +352,7 @@ def zeta(s, q):
     shape, s, q = s.shape, s.reshape(-1), q.reshape(-1)
     out = _nan_like(s)
     with xp.errstate(invalid="ignore"):
-        ok = (s > 1) & ((q > 0) | ((q != xp.floor(q)) & (s == xp.floor(s)))) & (q == q)
+        ok = (s > 1) & ((q > 0) | ((q != xp.floor(q)) & (s == xp.floor(s)))) & ~xp.isnan(q)
     ok &= q < _INF
     if ok.any():
         out[ok] = _zeta_em(s[ok], q[ok])

@@ -321,6 +321,27 @@ def lbeta(x, name=None):
     return log_prod_gamma_x - lgamma(sum_x)
 
 
-__all__ = ["erf", "erfc", "erfinv", "erfcinv", "ndtri", "lgamma", "digamma", "polygamma", "zeta",
-           "igamma", "igammac", "betainc", "lbeta", "bessel_i0", "bessel_i0e", "bessel_i1",
-           "bessel_i1e", "dawsn", "expint", "fresnel_cos", "fresnel_sin", "spence"]
+__all__ = [
+    "bessel_i0",
+    "bessel_i0e",
+    "bessel_i1",
+    "bessel_i1e",
+    "betainc",
+    "dawsn",
+    "digamma",
+    "erf",
+    "erfc",
+    "erfcinv",
+    "erfinv",
+    "expint",
+    "fresnel_cos",
+    "fresnel_sin",
+    "igamma",
+    "igammac",
+    "lbeta",
+    "lgamma",
+    "ndtri",
+    "polygamma",
+    "spence",
+    "zeta",
+]

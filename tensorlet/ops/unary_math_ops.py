@@ -15,7 +15,7 @@ from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor import EagerTensor, Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.ops import shape_rules as R
-from tensorlet.ops.op_def import apply, defop, dtype_mismatch
+from tensorlet.ops.op_def import apply, defop
 
 D = dtypes
 _F, _C, _SI, _UI = R.FLOAT, R.COMPLEX, R.SIGNED_INT, R.UNSIGNED_INT
@@ -352,16 +352,6 @@ softplus_grad_op = _gradop("SoftplusGrad", _softplus_grad, _F, grad=_softplus_gr
 softsign_grad_op = _gradop("SoftsignGrad", _softsign_grad, _F, grad=_no_grad_registered)
 
 
-def _logical_not_rule(op, inputs, attrs):
-    if inputs[0].dtype is not D.bool:
-        raise dtype_mismatch(op, 0, D.bool, inputs[0].dtype)
-    return (D.bool,)
-
-
-logical_not_op = defop("LogicalNot", xp.logical_not, dtype_rule=_logical_not_rule,
-                       shape_rule=R.unchanged)
-
-
 # ---------------------------------------------------------------- public functions
 
 def _t(x):
@@ -369,7 +359,7 @@ def _t(x):
 
 
 @tf_export("math.abs", "abs")
-def abs(x, name=None):  # noqa: A001 - TF's name
+def abs(x, name=None):
     """Absolute value element-wise; complex inputs give their magnitude (float)."""
     x = _t(x)
     if x.dtype.is_complex:
@@ -421,12 +411,10 @@ ceil = _unary(ceil_op, "Rounds up to an integer-valued float.", "math.ceil")
 is_nan = _unary(is_nan_op, "Returns which elements of x are NaN.", "math.is_nan")
 is_inf = _unary(is_inf_op, "Returns which elements of x are +-inf.", "math.is_inf")
 is_finite = _unary(is_finite_op, "Returns which elements of x are finite.", "math.is_finite")
-logical_not = _unary(logical_not_op, "Returns the truth value of NOT x element-wise.",
-                     "math.logical_not", "logical_not")
 
 
 @tf_export("math.round", "round")
-def round(x, name=None):  # noqa: A001 - TF's name
+def round(x, name=None):
     """Rounds to the nearest integer, halves to even (``round(2.5) = 2``, ``round(-0.5) = -0``).
 
     Integer tensors are returned unchanged.
@@ -463,8 +451,40 @@ def reciprocal_no_nan(x, name=None):
     return _m().div_no_nan(_const(1, x), x, name=name)
 
 
-__all__ = ["abs", "negative", "sign", "square", "sqrt", "rsqrt", "exp", "expm1", "log", "log1p",
-           "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh",
-           "atanh", "sigmoid", "softplus", "softsign", "log_sigmoid", "reciprocal",
-           "reciprocal_no_nan", "round", "rint", "floor", "ceil", "is_nan", "is_inf",
-           "is_finite", "logical_not"]
+__all__ = [
+    "abs",
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atanh",
+    "ceil",
+    "cos",
+    "cosh",
+    "exp",
+    "expm1",
+    "floor",
+    "is_finite",
+    "is_inf",
+    "is_nan",
+    "log",
+    "log1p",
+    "log_sigmoid",
+    "negative",
+    "reciprocal",
+    "reciprocal_no_nan",
+    "rint",
+    "round",
+    "rsqrt",
+    "sigmoid",
+    "sign",
+    "sin",
+    "sinh",
+    "softplus",
+    "softsign",
+    "sqrt",
+    "square",
+    "tan",
+    "tanh",
+]

@@ -2,9 +2,9 @@
 bitcast and complex numbers (complex/real/imag/conj/angle), with their gradients."""
 import numpy as np
 import pytest
+from _gradcheck import check_grad
 
 import tensorlet as tf
-from _gradcheck import check_grad
 
 R = np.random.default_rng(3)
 IAE = tf.errors.InvalidArgumentError

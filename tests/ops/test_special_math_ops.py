@@ -2,9 +2,9 @@
 TF's values at poles and domain edges, float32 flush-to-zero quirks, and gradients."""
 import numpy as np
 import pytest
+from _gradcheck import check_grad
 
 import tensorlet as tf
-from _gradcheck import check_grad
 
 sp = pytest.importorskip("scipy.special")
 R = np.random.default_rng(2)

@@ -4,9 +4,9 @@ numerical gradients and the special gradient values at kinks (abs'(0), sqrt'(0),
 a zero upstream) and second derivatives through the *Grad ops."""
 import numpy as np
 import pytest
+from _gradcheck import check_grad
 
 import tensorlet as tf
-from _gradcheck import check_grad
 
 R = np.random.default_rng(1)
 IAE = tf.errors.InvalidArgumentError
