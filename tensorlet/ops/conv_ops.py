@@ -911,17 +911,13 @@ def _sizes(value):
 def _expand(t, axis):
     from tensorlet.ops import array_ops
 
-    shape = t.shape.as_list()
-    axis = axis % (len(shape) + 1)
-    return array_ops.reshape(t, shape[:axis] + [1] + shape[axis:])
+    return array_ops.expand_dims(t, axis)
 
 
 def _squeeze(t, axis):
     from tensorlet.ops import array_ops
 
-    shape = t.shape.as_list()
-    axis = axis % len(shape)
-    return array_ops.reshape(t, shape[:axis] + shape[axis + 1 :])
+    return array_ops.squeeze(t, [axis])
 
 
 # ---------------------------------------------------------------- public: conv1d/2d/3d

@@ -527,6 +527,11 @@ def log_softmax_v1(logits, axis=None, name=None, dim=None):
 # ---------------------------------------------------------------- public cross-entropies
 
 
+def _reshape_dims(dims):
+    """A static shape for reshape: one unknown (traced) dimension becomes -1."""
+    return [-1 if d is None else d for d in dims] if dims.count(None) == 1 else dims
+
+
 def _flatten_outer(x):
     shape = x.shape.as_list()
     return array_ops.reshape(x, [-1, shape[-1]]) if len(shape) != 2 else x
@@ -549,7 +554,7 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     out_shape = precise.shape.as_list()[:-1]
     cost, _ = apply(softmax_xent_op, _flatten_outer(precise), _flatten_outer(labels), name=name)
     if len(out_shape) != 1:
-        cost = array_ops.reshape(cost, out_shape)
+        cost = array_ops.reshape(cost, _reshape_dims(out_shape))
     return math_ops.cast(cost, logits.dtype) if half else cost
 
 
@@ -587,7 +592,7 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
         cost, _ = apply(
             sparse_softmax_xent_op, flat_logits, array_ops.reshape(labels, [-1]), name=name
         )
-        cost = array_ops.reshape(cost, ls.as_list())
+        cost = array_ops.reshape(cost, _reshape_dims(ls.as_list()))
     return math_ops.cast(cost, logits.dtype) if half else cost
 
 

@@ -454,17 +454,13 @@ def _pool_args(ksize, strides, nd, data_format):
 def _reshape_insert(t, axis):
     from tensorlet.ops import array_ops
 
-    shape = t.shape.as_list()
-    axis = axis % (len(shape) + 1)
-    return array_ops.reshape(t, shape[:axis] + [1] + shape[axis:])
+    return array_ops.expand_dims(t, axis)
 
 
 def _reshape_remove(t, axis):
     from tensorlet.ops import array_ops
 
-    shape = t.shape.as_list()
-    axis = axis % len(shape)
-    return array_ops.reshape(t, shape[:axis] + shape[axis + 1 :])
+    return array_ops.squeeze(t, [axis])
 
 
 @tf_export("nn.max_pool2d")
