@@ -7,6 +7,7 @@ TF semantics matched on purpose: integer ``reduce_mean`` truncates toward zero w
 /``reduce_min`` propagate NaN while ``argmax``/``argmin`` ignore it, empty reductions give the
 reduction's identity (max: -inf / INT_MIN), and the max/min gradient is split equally among ties.
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
@@ -17,8 +18,9 @@ from tensorlet.ops.op_def import apply, defop, dtype_mismatch
 
 D = dtypes
 
-# ---------------------------------------------------------------- dtype rules (TF's type lists)
+# ---------------------------------------------------------------- dtype and shape rules
 
+# fmt: off
 # TF's `numbertypes` / `realnumbertypes` in its op-def order (the order of its error messages)
 _NUMBER = (D.float32, D.float64, D.int32, D.uint8, D.int16, D.int8, D.complex64, D.int64,
            D.bfloat16, D.uint16, D.complex128, D.float16, D.uint32, D.uint64)
@@ -29,13 +31,12 @@ _REAL_NAMES = ("float, double, int32, uint8, int16, int8, int64, bfloat16, uint1
                "uint32, uint64, qint8, quint8, qint32, qint16, quint16")
 _FLOAT_NAMES = "half, float, double"
 _TF_NAME = {"float32": "float", "float64": "double", "float16": "half"}
+# fmt: on
 
 
-def _not_allowed(op_name, dtype, names):
-    return errors.op_error(
-        errors.InvalidArgumentError, op_name,
-        f"Value for attr 'T' of {_TF_NAME.get(dtype.name, dtype.name)} is not in the list of "
-        f"allowed values: {names}\n\t; NodeDef: {{{{node {op_name}}}}}")
+def invalid(op_name, message):
+    """TF's InvalidArgumentError for op ``op_name``."""
+    return errors.op_error(errors.InvalidArgumentError, op_name, message)
 
 
 def type_rule(allowed, names, out=None):
@@ -45,7 +46,10 @@ def type_rule(allowed, names, out=None):
     def rule(op, inputs, attrs):
         r = outs.get(inputs[0].dtype)
         if r is None:
-            raise _not_allowed(op.name, inputs[0].dtype, names)
+            d = inputs[0].dtype
+            raise invalid(op.name, f"Value for attr 'T' of {_TF_NAME.get(d.name, d.name)} is not "
+                                   f"in the list of allowed values: {names}\n\t; NodeDef: "
+                                   f"{{{{node {op.name}}}}}")  # fmt: skip
         return r
 
     return rule
@@ -58,8 +62,6 @@ def _bool_rule(op, inputs, attrs):
     return (D.bool,)
 
 
-# ---------------------------------------------------------------- shape rules
-
 def _arg_shape(op, inputs, attrs):
     """ArgMax/ArgMin: input shape without ``axis``."""
     shape, axis = inputs[0].shape, attrs["axis"]
@@ -67,8 +69,7 @@ def _arg_shape(op, inputs, attrs):
         return (TensorShape(None),)
     rank = shape.rank
     if not -rank <= axis < rank:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"Expected dimension in the range [{-rank}, {rank}), but got {axis}")
+        raise invalid(op.name, f"Expected dimension in the range [{-rank}, {rank}), but got {axis}")
     dims = list(shape)
     del dims[axis % rank]
     return (TensorShape(dims),)
@@ -76,10 +77,9 @@ def _arg_shape(op, inputs, attrs):
 
 def _scan_shape(op, inputs, attrs):
     shape, axis = inputs[0].shape, attrs["axis"]
-    if shape.rank is not None and not -shape.rank <= axis < max(shape.rank, 1):
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"Expected scan axis in the range [{-shape.rank}, {shape.rank}), "
-                              f"but got {axis}")
+    rank = shape.rank
+    if rank is not None and not -rank <= axis < max(rank, 1):
+        raise invalid(op.name, f"Expected scan axis in the range [{-rank}, {rank}), but got {axis}")
     return (shape,)
 
 
@@ -88,48 +88,43 @@ def _scan_shape(op, inputs, attrs):
 _F16 = xp.dtype(xp.float16)
 
 
+def _norm_axes(axis, rank):
+    """An ``axis`` attr (None, int or tuple) as a sorted tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(rank))
+    if not rank:
+        return ()
+    return tuple(sorted({a % rank for a in (axis if isinstance(axis, tuple) else (axis,))}))
+
+
 def _count(shape, axis):
     """Number of elements reduced into each output element."""
-    if axis is None:
-        axis = range(len(shape))
-    elif not isinstance(axis, tuple):
-        axis = (axis,)
     n = 1
-    for a in set(a % len(shape) for a in axis) if shape else ():
+    for a in _norm_axes(axis, len(shape)):
         n *= shape[a]
     return n
 
 
-def _trailing(shape, axis):
-    """True when ``axis`` reduces exactly the last k >= 1 dimensions (a contiguous reduction)."""
-    if axis is None:
-        return len(shape) > 0
-    axes = sorted(set(a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))))
-    return bool(axes) and axes == list(range(len(shape) - len(axes), len(shape)))
-
-
-def _half_sum(x, axis, keepdims):
+def _half_sum(x, axes, keepdims):
     """float16 sum the way TF's CPU kernel rounds it: 32 float16 lanes, summed in float32.
 
     (Eigen accumulates half packets lane by lane; ``reduce_sum`` of 1000 x 0.1 is 99.75 in TF.)
+    Only for reductions over the trailing axes, where the reduced elements are contiguous.
     """
-    n = _count(x.shape, axis)
-    rows = x.reshape(-1, n)
-    v = n - n % 32
+    lead = x.shape[: x.ndim - len(axes)]
+    rows = x.reshape(_prod(lead), -1)
+    v = rows.shape[1] - rows.shape[1] % 32
     lanes = xp.add.reduce(rows[:, :v].reshape(rows.shape[0], v // 32, 32), axis=1)
     tail = xp.add.reduce(rows[:, v:], axis=1, dtype=_F16)
     out = (lanes.astype(xp.float32).sum(axis=1) + tail).astype(_F16)
-    kept = [1 if i >= x.ndim - _ndims(x.ndim, axis) else d for i, d in enumerate(x.shape)]
-    return out.reshape(kept if keepdims else x.shape[:x.ndim - _ndims(x.ndim, axis)])
-
-
-def _ndims(rank, axis):
-    return rank if axis is None else len(set(a % rank for a in (axis if isinstance(axis, tuple) else (axis,))))
+    return out.reshape(lead + (1,) * len(axes) if keepdims else lead)
 
 
 def _sum_forward(x, axis, keepdims):
-    if x.dtype == _F16 and x.size >= 32 and _trailing(x.shape, axis):
-        return _half_sum(x, axis, keepdims)
+    if x.dtype == _F16 and x.size >= 32:
+        axes = _norm_axes(axis, x.ndim)
+        if axes and axes == tuple(range(x.ndim - len(axes), x.ndim)):
+            return _half_sum(x, axes, keepdims)
     return xp.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
 
@@ -162,15 +157,23 @@ def _int_mean(x, axis, keepdims, n):
 
 
 def _lowest(dt):
-    if dt.kind in "iu":
-        return xp.iinfo(dt).min
-    return -xp.inf
+    return xp.iinfo(dt).min if dt.kind in "iu" else -xp.inf
 
 
 def _highest(dt):
-    if dt.kind in "iu":
-        return xp.iinfo(dt).max
-    return xp.inf
+    return xp.iinfo(dt).max if dt.kind in "iu" else xp.inf
+
+
+def _prod_forward(x, axis, keepdims):
+    return xp.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+
+
+def _all_forward(x, axis, keepdims):
+    return xp.all(x, axis=axis, keepdims=keepdims)
+
+
+def _any_forward(x, axis, keepdims):
+    return xp.any(x, axis=axis, keepdims=keepdims)
 
 
 def _max_forward(x, axis, keepdims):
@@ -199,8 +202,8 @@ def _arg_forward(pick, fill):
     def forward(x, axis, output_type):
         if x.shape[axis] == 0:
             dims = ",".join(str(d) for d in x.shape)
-            raise errors.op_error(errors.InvalidArgumentError, "ArgMax" if pick is xp.argmax else "ArgMin",
-                                  f"Reduction axis {axis} is empty in shape [{dims}]")
+            name = "ArgMax" if pick is xp.argmax else "ArgMin"
+            raise invalid(name, f"Reduction axis {axis} is empty in shape [{dims}]")
         if x.dtype.kind not in "iub":  # TF's arg reducers skip NaN
             nan = xp.isnan(x)
             if nan.any():
@@ -223,7 +226,9 @@ def _scan(accumulate, identity):
         if exclusive:
             out = xp.empty_like(x)
             out[_along(axis, x.ndim, slice(0, 1))] = identity
-            out[_along(axis, x.ndim, slice(1, None))] = accumulate(x[_along(axis, x.ndim, slice(0, -1))], axis)
+            out[_along(axis, x.ndim, slice(1, None))] = accumulate(
+                x[_along(axis, x.ndim, slice(0, -1))], axis
+            )
         else:
             out = accumulate(x, axis)
         return xp.flip(out, axis) if reverse else out
@@ -248,13 +253,10 @@ def _logcumsumexp(x, axis):
 
 # ---------------------------------------------------------------- gradients
 
+
 def _axes_of(op):
     """The op's reduced axes as a sorted tuple of non-negative ints."""
-    rank = op.inputs[0].shape.rank
-    axis = op.get_attr("axis")
-    if axis is None:
-        return tuple(range(rank))
-    return tuple(sorted(set(a % rank for a in (axis if isinstance(axis, tuple) else (axis,)))))
+    return _norm_axes(op.get_attr("axis"), op.inputs[0].shape.rank)
 
 
 def _kept_shape(op):
@@ -267,6 +269,7 @@ def _kept_shape(op):
 def _keep(op, t):
     """``t`` (an output-shaped tensor) reshaped with the reduced axes kept as size 1."""
     from tensorlet.ops import array_ops
+
     if op.get_attr("keepdims"):
         return t
     return array_ops.reshape(t, _kept_shape(op))
@@ -280,6 +283,7 @@ def _sum_grad(op, dy):
 def broadcast_to_shape(t, shape):
     """``t`` broadcast to ``shape`` with tensorlet ops (so it is differentiable)."""
     from tensorlet.ops import array_ops, math_ops
+
     if list(t.shape) == list(shape):
         return t
     if hasattr(array_ops, "broadcast_to"):
@@ -290,6 +294,7 @@ def broadcast_to_shape(t, shape):
 def _mean_grad(op, dy):
     """Sum's gradient divided by the number of reduced elements."""
     from tensorlet.ops import math_ops
+
     n_in = op.inputs[0].shape.num_elements()
     n_out = op.outputs[0].shape.num_elements()
     factor = n_in // max(n_out, 1)
@@ -304,6 +309,7 @@ def _scalar(value, dtype):
 def _prod_grad(op, dy):
     """TF's _ProdGrad: products of all other entries via exclusive cumprods (handles zeros)."""
     from tensorlet.ops import array_ops, math_ops
+
     x = op.inputs[0]
     shape = x.shape.as_list()
     dy = broadcast_to_shape(_keep(op, dy), shape)
@@ -334,6 +340,7 @@ def _prod(dims):
 def _min_or_max_grad(op, dy):
     """Splits dy equally among the entries equal to the extremum (TF's _MinOrMaxGrad)."""
     from tensorlet.ops import math_ops
+
     x = op.inputs[0]
     y = _keep(op, op.outputs[0])
     dy = _keep(op, dy)
@@ -345,6 +352,7 @@ def _min_or_max_grad(op, dy):
 def _euclidean_norm_grad(op, dy):
     """Returns x / (norm / dy)."""
     from tensorlet.ops import math_ops
+
     y = _keep(op, op.outputs[0])
     dy = _keep(op, dy)
     return [math_ops.divide(op.inputs[0], math_ops.divide(y, dy))]
@@ -352,13 +360,14 @@ def _euclidean_norm_grad(op, dy):
 
 def _cumsum_grad(op, dy):
     """A cumsum of dy in the opposite direction."""
-    return [cumsum(dy, axis=op.get_attr("axis"), exclusive=op.get_attr("exclusive"),
-                   reverse=not op.get_attr("reverse"))]
+    axis, ex, rev = op.get_attr("axis"), op.get_attr("exclusive"), op.get_attr("reverse")
+    return [cumsum(dy, axis=axis, exclusive=ex, reverse=not rev)]
 
 
 def _cumprod_grad(op, dy):
     """TF's _CumprodGrad: reverse cumsum of prod * dy, divided by x (0 where x == 0)."""
     from tensorlet.ops import math_ops
+
     axis, ex, rev = op.get_attr("axis"), op.get_attr("exclusive"), op.get_attr("reverse")
     out = cumsum(math_ops.multiply(op.outputs[0], dy), axis=axis, exclusive=ex, reverse=not rev)
     return [math_ops.div_no_nan(out, op.inputs[0])]
@@ -367,6 +376,7 @@ def _cumprod_grad(op, dy):
 def _cumulative_logsumexp_grad(op, dy):
     """TF's rule: positive and negative parts of dy handled in log space."""
     from tensorlet.ops import array_ops, math_ops
+
     x, y = op.inputs[0], op.outputs[0]
     axis, ex, rev = op.get_attr("axis"), op.get_attr("exclusive"), op.get_attr("reverse")
     low = _scalar(dy.dtype.min, dy.dtype)
@@ -375,7 +385,9 @@ def _cumulative_logsumexp_grad(op, dy):
     log_neg = array_ops.where(math_ops.less(dy, zero), math_ops.log(math_ops.negative(dy)), low)
 
     def part(log_g):
-        s = cumulative_logsumexp(math_ops.subtract(log_g, y), axis=axis, exclusive=ex, reverse=not rev)
+        s = cumulative_logsumexp(
+            math_ops.subtract(log_g, y), axis=axis, exclusive=ex, reverse=not rev
+        )
         return math_ops.exp(math_ops.add(s, x))
 
     return [math_ops.subtract(part(log_pos), part(log_neg))]
@@ -384,36 +396,36 @@ def _cumulative_logsumexp_grad(op, dy):
 # ---------------------------------------------------------------- ops
 
 _NUM = type_rule(_NUMBER, _NUMBER_NAMES)
-sum_op = defop("Sum", _sum_forward, dtype_rule=_NUM, shape_rule=R.reduced, grad=_sum_grad)
-mean_op = defop("Mean", _mean_forward, dtype_rule=_NUM, shape_rule=R.reduced, grad=_mean_grad)
-prod_op = defop("Prod", lambda x, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype),
-                dtype_rule=_NUM, shape_rule=R.reduced, grad=_prod_grad)
-max_op = defop("Max", _max_forward, dtype_rule=type_rule(_REAL, _REAL_NAMES),
-               shape_rule=R.reduced, grad=_min_or_max_grad)
-min_op = defop("Min", _min_forward, dtype_rule=type_rule(_REAL, _REAL_NAMES),
-               shape_rule=R.reduced, grad=_min_or_max_grad)
+_RE = type_rule(_REAL, _REAL_NAMES)
+_ARG = R.from_attr("output_type", allowed=_REAL + (D.bool,))
+_LSE = type_rule((D.float16, D.float32, D.float64), _FLOAT_NAMES)
+_red = R.reduced
+# fmt: off
+sum_op = defop("Sum", _sum_forward, dtype_rule=_NUM, shape_rule=_red, grad=_sum_grad)
+mean_op = defop("Mean", _mean_forward, dtype_rule=_NUM, shape_rule=_red, grad=_mean_grad)
+prod_op = defop("Prod", _prod_forward, dtype_rule=_NUM, shape_rule=_red, grad=_prod_grad)
+max_op = defop("Max", _max_forward, dtype_rule=_RE, shape_rule=_red, grad=_min_or_max_grad)
+min_op = defop("Min", _min_forward, dtype_rule=_RE, shape_rule=_red, grad=_min_or_max_grad)
 euclidean_norm_op = defop("EuclideanNorm", _euclidean_norm_forward, dtype_rule=_NUM,
-                          shape_rule=R.reduced, grad=_euclidean_norm_grad)
-all_op = defop("All", lambda x, axis, keepdims: xp.all(x, axis=axis, keepdims=keepdims),
-               dtype_rule=_bool_rule, shape_rule=R.reduced)
-any_op = defop("Any", lambda x, axis, keepdims: xp.any(x, axis=axis, keepdims=keepdims),
-               dtype_rule=_bool_rule, shape_rule=R.reduced)
-_ARG_TYPES = _REAL + (D.bool,)
-arg_max_op = defop("ArgMax", _arg_forward(xp.argmax, -xp.inf),
-                   dtype_rule=R.from_attr("output_type", allowed=_ARG_TYPES), shape_rule=_arg_shape)
-arg_min_op = defop("ArgMin", _arg_forward(xp.argmin, xp.inf),
-                   dtype_rule=R.from_attr("output_type", allowed=_ARG_TYPES), shape_rule=_arg_shape)
+                          shape_rule=_red, grad=_euclidean_norm_grad)
+all_op = defop("All", _all_forward, dtype_rule=_bool_rule, shape_rule=_red)
+any_op = defop("Any", _any_forward, dtype_rule=_bool_rule, shape_rule=_red)
+arg_max_op = defop("ArgMax", _arg_forward(xp.argmax, -xp.inf), dtype_rule=_ARG,
+                   shape_rule=_arg_shape)
+arg_min_op = defop("ArgMin", _arg_forward(xp.argmin, xp.inf), dtype_rule=_ARG,
+                   shape_rule=_arg_shape)
 cumsum_op = defop("Cumsum", _scan(_cumsum, 0), dtype_rule=_NUM, shape_rule=_scan_shape,
                   grad=_cumsum_grad)
 cumprod_op = defop("Cumprod", _scan(_cumprod, 1), dtype_rule=_NUM, shape_rule=_scan_shape,
                    grad=_cumprod_grad)
-cumulative_logsumexp_op = defop(
-    "CumulativeLogsumexp", _scan(_logcumsumexp, -xp.inf),
-    dtype_rule=type_rule((D.float16, D.float32, D.float64), _FLOAT_NAMES), shape_rule=_scan_shape,
-    grad=_cumulative_logsumexp_grad)
+cumulative_logsumexp_op = defop("CumulativeLogsumexp", _scan(_logcumsumexp, -xp.inf),
+                                dtype_rule=_LSE, shape_rule=_scan_shape,
+                                grad=_cumulative_logsumexp_grad)
+# fmt: on
 
 
 # ---------------------------------------------------------------- public API
+
 
 def _axes(axis):
     """A Python ``axis`` attr: None, an int, or a tuple of ints (from lists, arrays, tensors)."""
@@ -427,8 +439,9 @@ def _axes(axis):
 
 
 def _reduce(op, input_tensor, axis, keepdims, name):
-    return apply(op, convert_to_tensor(input_tensor), axis=_axes(axis), keepdims=bool(keepdims),
-                 name=name)
+    return apply(
+        op, convert_to_tensor(input_tensor), axis=_axes(axis), keepdims=bool(keepdims), name=name
+    )
 
 
 @tf_export("math.reduce_sum", "reduce_sum")
@@ -447,7 +460,7 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     """Mean of elements across ``axis``; integer means truncate toward zero.
 
     Example:
-        >>> tf.reduce_mean([-1, -2]).numpy()
+        >>> int(tf.reduce_mean([-1, -2]))
         -1
     """
     return _reduce(mean_op, input_tensor, axis, keepdims, name)
@@ -497,12 +510,15 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
     for the gradient, as in TF.
     """
     from tensorlet.ops import array_ops, math_ops
+
     x = convert_to_tensor(input_tensor)
     raw_max = reduce_max(x, axis=axis, keepdims=True)
     my_max = array_ops.stop_gradient(
-        array_ops.where(math_ops.is_finite(raw_max), raw_max, array_ops.zeros_like(raw_max)))
-    result = math_ops.log(reduce_sum(math_ops.exp(math_ops.subtract(x, my_max)), axis=axis,
-                                     keepdims=keepdims))
+        array_ops.where(math_ops.is_finite(raw_max), raw_max, array_ops.zeros_like(raw_max))
+    )
+    result = math_ops.log(
+        reduce_sum(math_ops.exp(math_ops.subtract(x, my_max)), axis=axis, keepdims=keepdims)
+    )
     if not keepdims:
         my_max = array_ops.reshape(my_max, result.shape.as_list())
     return math_ops.add(result, my_max, name=name)
@@ -512,10 +528,13 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
 def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
     """mean(|x - mean(x)|^2) across ``axis`` (floating or complex inputs)."""
     from tensorlet.ops import math_ops
+
     x = convert_to_tensor(input_tensor)
     means = reduce_mean(x, axis=axis, keepdims=True)
     if means.dtype.is_integer:
-        raise TypeError(f"Input must be either real or complex. Received integer type {means.dtype}.")
+        raise TypeError(
+            f"Input must be either real or complex. Received integer type {means.dtype}."
+        )
     diff = math_ops.subtract(x, means)
     if diff.dtype.is_complex:
         sq = math_ops.real(math_ops.multiply(math_ops.conj(diff), diff))
@@ -528,28 +547,31 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
 def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
     """sqrt(reduce_variance(x)) across ``axis``."""
     from tensorlet.ops import math_ops
+
     return math_ops.sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims), name=name)
 
 
 @tf_export("math.count_nonzero")
-def count_nonzero(input, axis=None, keepdims=None, dtype=D.int64, name=None):  # noqa: A002
+def count_nonzero(input, axis=None, keepdims=None, dtype=D.int64, name=None):
     """Number of non-zero elements across ``axis`` (NaN counts as non-zero)."""
     from tensorlet.ops import math_ops
+
     x = convert_to_tensor(input)
     zero = convert_to_tensor(xp.zeros((), x.dtype.as_numpy_dtype))
-    counts = reduce_sum(math_ops.cast(math_ops.not_equal(x, zero), D.int64), axis=axis,
-                        keepdims=bool(keepdims))
+    counts = reduce_sum(
+        math_ops.cast(math_ops.not_equal(x, zero), D.int64), axis=axis, keepdims=bool(keepdims)
+    )
     return math_ops.cast(counts, dtype, name=name)
 
 
-def _arg(op, input, axis, output_type, name):  # noqa: A002
+def _arg(op, input, axis, output_type, name):
     x = convert_to_tensor(input)
-    return apply(op, x, axis=0 if axis is None else int(_axes(axis)),
-                 output_type=D.as_dtype(output_type), name=name)
+    axis = 0 if axis is None else int(_axes(axis))
+    return apply(op, x, axis=axis, output_type=D.as_dtype(output_type), name=name)
 
 
 @tf_export("math.argmax", "argmax")
-def argmax(input, axis=None, output_type=D.int64, name=None):  # noqa: A002
+def argmax(input, axis=None, output_type=D.int64, name=None):
     """Index of the largest value along ``axis`` (default 0, not flattened); NaN is skipped.
 
     Example:
@@ -560,14 +582,15 @@ def argmax(input, axis=None, output_type=D.int64, name=None):  # noqa: A002
 
 
 @tf_export("math.argmin", "argmin")
-def argmin(input, axis=None, output_type=D.int64, name=None):  # noqa: A002
+def argmin(input, axis=None, output_type=D.int64, name=None):
     """Index of the smallest value along ``axis`` (default 0, not flattened); NaN is skipped."""
     return _arg(arg_min_op, input, axis, output_type, name)
 
 
 def _scan_call(op, x, axis, exclusive, reverse, name):
-    return apply(op, convert_to_tensor(x), axis=int(_axes(axis)), exclusive=bool(exclusive),
-                 reverse=bool(reverse), name=name)
+    x = convert_to_tensor(x)
+    attrs = {"axis": int(_axes(axis)), "exclusive": bool(exclusive), "reverse": bool(reverse)}
+    return apply(op, x, **attrs, name=name)
 
 
 @tf_export("math.cumsum", "cumsum")

@@ -8,6 +8,7 @@ comparator); ``k == 1`` is a NaN-skipping max. Without NaN every path equals a s
 (value descending, index ascending), which is the NumPy fast path used here; rows holding NaN
 (and ``sorted=False`` heap order) replay the C++ algorithms in Python (bottom of this file).
 """
+
 import collections
 
 from tensorlet.backend import xp
@@ -27,6 +28,7 @@ UniqueWithCounts = collections.namedtuple("UniqueWithCounts", ["y", "idx", "coun
 
 # ---------------------------------------------------------------- TopKV2
 
+
 def _top_k_shape(op, inputs, attrs):
     shape, k = inputs[0].shape, attrs["k"]
     if k < 0:
@@ -34,12 +36,16 @@ def _top_k_shape(op, inputs, attrs):
     if shape.rank is None:
         return (TensorShape(None),) * 2
     if shape.rank < 1:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"input must be >= 1-D, got shape {list(shape)}")
+        raise errors.op_error(
+            errors.InvalidArgumentError, op.name, f"input must be >= 1-D, got shape {list(shape)}"
+        )
     n = shape[-1]
     if n is not None and n < k:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"input must have at least k columns. Had {n}, needed {k}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op.name,
+            f"input must have at least k columns. Had {n}, needed {k}",
+        )
     out = TensorShape(list(shape)[:-1] + [k])
     return out, out
 
@@ -57,7 +63,7 @@ def _descending_order(rows):
     return (n - 1) - xp.argsort(rows[:, ::-1], axis=1, kind="stable")[:, ::-1]
 
 
-def _top_k_forward(x, k, sorted, index_type):  # noqa: A002
+def _top_k_forward(x, k, sorted, index_type):
     if x.ndim == 0 or x.shape[-1] < k:
         raise ValueError("bad top_k input")  # the shape rule gives TF's message
     n = x.shape[-1]
@@ -93,13 +99,15 @@ def _top_1(rows, floating):
 def _top_k_grad(op, dvalues, dindices):
     """Scatters the values' gradient to the selected positions (TF's _TopKGrad)."""
     from tensorlet.ops import array_ops, math_ops, segment_ops
+
     x, idx = op.inputs[0], op.outputs[1]
     shape = x.shape.as_list()
     n, k = shape[-1], op.get_attr("k")
     rows = _num(shape[:-1])
     offsets = xp.arange(0, rows * n, n, dtype=idx.dtype.as_numpy_dtype).reshape(-1, 1)
     flat_idx = array_ops.reshape(
-        math_ops.add(array_ops.reshape(idx, [rows, k]), convert_to_tensor(offsets)), [-1])
+        math_ops.add(array_ops.reshape(idx, [rows, k]), convert_to_tensor(offsets)), [-1]
+    )
     flat = segment_ops.unsorted_segment_sum(array_ops.reshape(dvalues, [-1]), flat_idx, rows * n)
     return [array_ops.reshape(flat, shape)]
 
@@ -111,12 +119,18 @@ def _num(dims):
     return n
 
 
-top_k_v2_op = defop("TopKV2", _top_k_forward, dtype_rule=_top_k_dtypes, shape_rule=_top_k_shape,
-                    grad=_top_k_grad, num_outputs=2)
+top_k_v2_op = defop(
+    "TopKV2",
+    _top_k_forward,
+    dtype_rule=_top_k_dtypes,
+    shape_rule=_top_k_shape,
+    grad=_top_k_grad,
+    num_outputs=2,
+)
 
 
 @tf_export("math.top_k", "nn.top_k")
-def top_k(input, k=1, sorted=True, index_type=D.int32, name=None):  # noqa: A002
+def top_k(input, k=1, sorted=True, index_type=D.int32, name=None):
     """The ``k`` largest entries of the last axis and their indices (ties: lower index first).
 
     Example:
@@ -124,12 +138,14 @@ def top_k(input, k=1, sorted=True, index_type=D.int32, name=None):  # noqa: A002
         array([1, 3], dtype=int32)
     """
     x = convert_to_tensor(input)
-    values, indices = apply(top_k_v2_op, x, k=int(k), sorted=bool(sorted),
-                            index_type=D.as_dtype(index_type), name=name)
+    values, indices = apply(
+        top_k_v2_op, x, k=int(k), sorted=bool(sorted), index_type=D.as_dtype(index_type), name=name
+    )
     return TopKV2(values, indices)
 
 
 # ---------------------------------------------------------------- InTopKV2
+
 
 def _in_top_k_forward(predictions, targets, k):
     n = predictions.shape[1]
@@ -144,32 +160,45 @@ def _in_top_k_forward(predictions, targets, k):
 def _in_top_k_shape(op, inputs, attrs):
     p, t = inputs[0].shape, inputs[1].shape
     if p.rank is not None and p.rank != 2:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"predictions must be 2-dimensional, got {list(p)}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op.name,
+            f"predictions must be 2-dimensional, got {list(p)}",
+        )
     if t.rank is not None and t.rank != 1:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"targets must be 1-dimensional, got {list(t)}")
+        raise errors.op_error(
+            errors.InvalidArgumentError, op.name, f"targets must be 1-dimensional, got {list(t)}"
+        )
     return (TensorShape([p[0] if p.rank else None]),)
 
 
 def _in_top_k_dtypes(op, inputs, attrs):
     if inputs[0].dtype is not D.float32:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"cannot compute {op.name} as input #0(zero-based) was expected to "
-                              f"be a float tensor but is a {inputs[0].dtype.name} tensor")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op.name,
+            f"cannot compute {op.name} as input #0(zero-based) was expected to "
+            f"be a float tensor but is a {inputs[0].dtype.name} tensor",
+        )
     return (D.bool,)
 
 
-in_top_k_v2_op = defop("InTopKV2", _in_top_k_forward, dtype_rule=_in_top_k_dtypes,
-                       shape_rule=_in_top_k_shape)
+in_top_k_v2_op = defop(
+    "InTopKV2", _in_top_k_forward, dtype_rule=_in_top_k_dtypes, shape_rule=_in_top_k_shape
+)
 
 
 @tf_export("math.in_top_k", "nn.in_top_k")
 def in_top_k(targets, predictions, k, name=None):
     """Whether ``predictions[i, targets[i]]`` is finite and among the top ``k`` of row ``i``
     (ties straddling the boundary all count as in)."""
-    return apply(in_top_k_v2_op, convert_to_tensor(predictions), convert_to_tensor(targets),
-                 k=int(k), name=name)
+    return apply(
+        in_top_k_v2_op,
+        convert_to_tensor(predictions),
+        convert_to_tensor(targets),
+        k=int(k),
+        name=name,
+    )
 
 
 # ---------------------------------------------------------------- sort / argsort (composites)
@@ -196,8 +225,10 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
 
 def _sort_or_argsort(values, axis, direction, return_argsort):
     if direction not in _DIRECTIONS:
-        raise ValueError(f"Argument `direction` should be one of {', '.join(_DIRECTIONS)}. "
-                         f"Received: direction={direction}")
+        raise ValueError(
+            f"Argument `direction` should be one of {', '.join(_DIRECTIONS)}. "
+            f"Received: direction={direction}"
+        )
     if hasattr(axis, "numpy"):
         axis = axis.numpy()
     if getattr(axis, "ndim", 0) != 0 or axis is None:
@@ -210,6 +241,7 @@ def _sort_or_argsort(values, axis, direction, return_argsort):
 
 def _descending_sort(x, axis, return_argsort):
     from tensorlet.ops import array_ops
+
     rank = x.shape.rank
     perm = None
     if not (axis == -1 or axis + 1 == rank):
@@ -224,6 +256,7 @@ def _descending_sort(x, axis, return_argsort):
 
 def _ascending_sort(x, axis, return_argsort):
     from tensorlet.ops import math_ops
+
     d = x.dtype
     if d.is_integer and d.min == 0:  # unsigned: reverse the order by max - x
         out = _descending_sort(math_ops.subtract(d.max, x), axis, return_argsort)
@@ -236,6 +269,7 @@ def _ascending_sort(x, axis, return_argsort):
 
 
 # ---------------------------------------------------------------- Unique
+
 
 def _unique_shape(op, inputs, attrs):
     s = inputs[0].shape
@@ -282,11 +316,22 @@ def _no_gradient(name):
     return grad
 
 
-unique_op = defop("Unique", _unique_forward, dtype_rule=_unique_dtypes, shape_rule=_unique_shape,
-                  grad=_no_gradient("Unique"), num_outputs=2)
-unique_with_counts_op = defop("UniqueWithCounts", _unique_with_counts_forward,
-                              dtype_rule=_unique_dtypes, shape_rule=_unique_shape,
-                              grad=_no_gradient("UniqueWithCounts"), num_outputs=3)
+unique_op = defop(
+    "Unique",
+    _unique_forward,
+    dtype_rule=_unique_dtypes,
+    shape_rule=_unique_shape,
+    grad=_no_gradient("Unique"),
+    num_outputs=2,
+)
+unique_with_counts_op = defop(
+    "UniqueWithCounts",
+    _unique_with_counts_forward,
+    dtype_rule=_unique_dtypes,
+    shape_rule=_unique_shape,
+    grad=_no_gradient("UniqueWithCounts"),
+    num_outputs=3,
+)
 
 
 @tf_export("unique")
@@ -304,15 +349,17 @@ def unique(x, out_idx=D.int32, name=None):
 @tf_export("unique_with_counts")
 def unique_with_counts(x, out_idx=D.int32, name=None):
     """Like ``unique``, plus how many times each unique element occurs."""
-    return UniqueWithCounts(*apply(unique_with_counts_op, convert_to_tensor(x),
-                                   out_idx=D.as_dtype(out_idx), name=name))
+    return UniqueWithCounts(
+        *apply(unique_with_counts_op, convert_to_tensor(x), out_idx=D.as_dtype(out_idx), name=name)
+    )
 
 
 # ---------------------------------------------------------------- TF's CPU top-k, replayed
 # Only rows holding NaN (where the comparators are not a strict weak order, so the result depends
 # on the algorithm) and sorted=False heap order go through here; both are rare and small.
 
-def _tf_top_k_row(v, k, sorted):  # noqa: A002
+
+def _tf_top_k_row(v, k, sorted):
     """The column indices TF's TopKV2 CPU kernel picks for one row ``v`` (a list of floats)."""
     n = len(v)
 
@@ -475,7 +522,7 @@ def _insertion_sort(a, first, last, cmp):
     for i in range(first + 1, last):
         if cmp(a[i], a[first]):
             v = a[i]
-            a[first + 1:i + 1] = a[first:i]
+            a[first + 1 : i + 1] = a[first:i]
             a[first] = v
         else:
             _linear_insert(a, i, cmp)

@@ -1,4 +1,5 @@
 """Reductions and scans: forward vs NumPy, TF's integer/empty/NaN semantics, errors, gradients."""
+
 import numpy as np
 import pytest
 
@@ -26,7 +27,10 @@ REDUCTIONS = [  # (tensorlet fn, NumPy reference)
     (tf.math.reduce_prod, lambda x, a, k: np.prod(x, axis=_ax(a), keepdims=k)),
     (tf.math.reduce_max, lambda x, a, k: np.max(x, axis=_ax(a), keepdims=k)),
     (tf.math.reduce_min, lambda x, a, k: np.min(x, axis=_ax(a), keepdims=k)),
-    (tf.math.reduce_euclidean_norm, lambda x, a, k: np.sqrt(np.sum(x * x, axis=_ax(a), keepdims=k))),
+    (
+        tf.math.reduce_euclidean_norm,
+        lambda x, a, k: np.sqrt(np.sum(x * x, axis=_ax(a), keepdims=k)),
+    ),
     (tf.math.reduce_variance, lambda x, a, k: np.var(x, axis=_ax(a), keepdims=k)),
     (tf.math.reduce_std, lambda x, a, k: np.std(x, axis=_ax(a), keepdims=k)),
     (tf.math.reduce_logsumexp, lambda x, a, k: _logsumexp(x, _ax(a) if a != [] else (), k)),
@@ -41,8 +45,12 @@ def test_float_reductions_match_numpy(fn, ref, axis, keepdims, dtype):
     x = X.astype(dtype)
     out = fn(tf.constant(x), axis=axis, keepdims=keepdims)
     assert out.dtype == tf.as_dtype(dtype)
-    np.testing.assert_allclose(out.numpy(), ref(x.astype(np.float64), axis, keepdims),
-                               rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-6)
+    np.testing.assert_allclose(
+        out.numpy(),
+        ref(x.astype(np.float64), axis, keepdims),
+        rtol=1e-5 if dtype == np.float32 else 1e-12,
+        atol=1e-6,
+    )
 
 
 def test_tensor_and_numpy_axes():
@@ -53,19 +61,30 @@ def test_tensor_and_numpy_axes():
 
 
 def test_top_level_aliases():
-    for name in ["reduce_sum", "reduce_mean", "reduce_prod", "reduce_max", "reduce_min",
-                 "reduce_all", "reduce_any", "reduce_logsumexp", "argmax", "argmin", "cumsum"]:
+    for name in [
+        "reduce_sum",
+        "reduce_mean",
+        "reduce_prod",
+        "reduce_max",
+        "reduce_min",
+        "reduce_all",
+        "reduce_any",
+        "reduce_logsumexp",
+        "argmax",
+        "argmin",
+        "cumsum",
+    ]:
         assert getattr(tf, name) is getattr(tf.math, name)
 
 
 INT_CASES = [  # (fn, input, expected, dtype) -- TF's recorded results
-    (tf.math.reduce_mean, [-1, -2], -1, np.int32),                    # truncates toward zero
+    (tf.math.reduce_mean, [-1, -2], -1, np.int32),  # truncates toward zero
     (tf.math.reduce_mean, [2147483647, 2147483647], 2147483647, np.int32),  # no overflow
     (tf.math.reduce_mean, [200, 100, 3], 101, np.uint8),
     (tf.math.reduce_mean, [2**62, 2**62, 2**62 + 3], 2**62 + 1, np.int64),
     (tf.math.reduce_mean, [-(2**62), -(2**62) - 1], -(2**62), np.int64),
     (tf.math.reduce_mean, [2**63, 2**63 + 3], 2**63 + 1, np.uint64),
-    (tf.math.reduce_sum, [200, 100, 3], 47, np.uint8),                # wraps
+    (tf.math.reduce_sum, [200, 100, 3], 47, np.uint8),  # wraps
     (tf.math.reduce_prod, [200, 100, 3], 96, np.uint8),
     (tf.math.reduce_sum, [], 0, np.int32),
     (tf.math.reduce_mean, [], 0, np.int32),
@@ -89,12 +108,23 @@ def test_integer_mean_along_axes():
     np.testing.assert_array_equal(tf.reduce_mean(x, axis=1).numpy(), [2, -2, 8])
 
 
-@pytest.mark.parametrize("fn,expected", [
-    (tf.math.reduce_sum, 0.0), (tf.math.reduce_prod, 1.0), (tf.math.reduce_max, -np.inf),
-    (tf.math.reduce_min, np.inf), (tf.math.reduce_mean, np.nan), (tf.math.reduce_logsumexp, -np.inf),
-    (tf.math.reduce_euclidean_norm, 0.0), (tf.math.reduce_variance, np.nan)])
+@pytest.mark.parametrize(
+    "fn,expected",
+    [
+        (tf.math.reduce_sum, 0.0),
+        (tf.math.reduce_prod, 1.0),
+        (tf.math.reduce_max, -np.inf),
+        (tf.math.reduce_min, np.inf),
+        (tf.math.reduce_mean, np.nan),
+        (tf.math.reduce_logsumexp, -np.inf),
+        (tf.math.reduce_euclidean_norm, 0.0),
+        (tf.math.reduce_variance, np.nan),
+    ],
+)
 def test_empty_reductions(fn, expected):
-    np.testing.assert_equal(fn(tf.constant(np.zeros((0,), np.float32))).numpy(), np.float32(expected))
+    np.testing.assert_equal(
+        fn(tf.constant(np.zeros((0,), np.float32))).numpy(), np.float32(expected)
+    )
     assert fn(tf.constant(np.zeros((2, 0), np.float32)), axis=1).shape == [2]
     assert fn(tf.constant(np.zeros((0, 3), np.float32)), axis=0).shape == [3]
 
@@ -113,25 +143,31 @@ def test_float16_sum_rounds_like_tf():
 
 def test_logsumexp_is_stable():
     x = tf.constant([[1000.0, 1000.0], [-1000.0, -1000.0], [-np.inf, -np.inf], [np.inf, 1.0]])
-    np.testing.assert_allclose(tf.reduce_logsumexp(x, axis=1).numpy(),
-                               [1000.6931472, -999.3068528, -np.inf, np.inf], rtol=1e-6)
+    np.testing.assert_allclose(
+        tf.reduce_logsumexp(x, axis=1).numpy(),
+        [1000.6931472, -999.3068528, -np.inf, np.inf],
+        rtol=1e-6,
+    )
 
 
-@pytest.mark.parametrize("call,error", [
-    (lambda: tf.reduce_sum(tf.constant([True, False])), tf.errors.InvalidArgumentError),
-    (lambda: tf.reduce_mean(tf.constant([True, False])), tf.errors.InvalidArgumentError),
-    (lambda: tf.reduce_max(tf.constant([1 + 2j])), tf.errors.InvalidArgumentError),
-    (lambda: tf.reduce_sum(tf.zeros((2, 3)), axis=2), tf.errors.InvalidArgumentError),
-    (lambda: tf.reduce_any(tf.constant([0.0, 1.0])), tf.errors.InvalidArgumentError),
-    (lambda: tf.reduce_all(tf.constant([0.0, 1.0])), tf.errors.InvalidArgumentError),
-    (lambda: tf.math.reduce_variance(tf.constant([1, 2])), TypeError),
-    (lambda: tf.math.reduce_std(tf.constant([1, 2])), TypeError),
-    (lambda: tf.math.argmax(tf.zeros((0, 2)), axis=0), tf.errors.InvalidArgumentError),
-    (lambda: tf.math.argmax(tf.zeros((2, 2)), axis=2), tf.errors.InvalidArgumentError),
-    (lambda: tf.math.cumsum(tf.constant([True])), tf.errors.InvalidArgumentError),
-    (lambda: tf.math.cumsum(tf.zeros((2,)), axis=3), tf.errors.InvalidArgumentError),
-    (lambda: tf.math.cumulative_logsumexp(tf.constant([1, 2])), tf.errors.InvalidArgumentError),
-])
+@pytest.mark.parametrize(
+    "call,error",
+    [
+        (lambda: tf.reduce_sum(tf.constant([True, False])), tf.errors.InvalidArgumentError),
+        (lambda: tf.reduce_mean(tf.constant([True, False])), tf.errors.InvalidArgumentError),
+        (lambda: tf.reduce_max(tf.constant([1 + 2j])), tf.errors.InvalidArgumentError),
+        (lambda: tf.reduce_sum(tf.zeros((2, 3)), axis=2), tf.errors.InvalidArgumentError),
+        (lambda: tf.reduce_any(tf.constant([0.0, 1.0])), tf.errors.InvalidArgumentError),
+        (lambda: tf.reduce_all(tf.constant([0.0, 1.0])), tf.errors.InvalidArgumentError),
+        (lambda: tf.math.reduce_variance(tf.constant([1, 2])), TypeError),
+        (lambda: tf.math.reduce_std(tf.constant([1, 2])), TypeError),
+        (lambda: tf.math.argmax(tf.zeros((0, 2)), axis=0), tf.errors.InvalidArgumentError),
+        (lambda: tf.math.argmax(tf.zeros((2, 2)), axis=2), tf.errors.InvalidArgumentError),
+        (lambda: tf.math.cumsum(tf.constant([True])), tf.errors.InvalidArgumentError),
+        (lambda: tf.math.cumsum(tf.zeros((2,)), axis=3), tf.errors.InvalidArgumentError),
+        (lambda: tf.math.cumulative_logsumexp(tf.constant([1, 2])), tf.errors.InvalidArgumentError),
+    ],
+)
 def test_errors(call, error):
     with pytest.raises(error):
         call()
@@ -164,10 +200,16 @@ def test_count_nonzero():
 A = np.array([[1, 3, 3, 2], [np.nan, 1, 2, 0], [1, np.nan, 5, np.nan], [-np.inf] * 4], np.float32)
 
 
-@pytest.mark.parametrize("fn,axis,expected", [
-    (tf.math.argmax, None, [0, 0, 2, 0]), (tf.math.argmax, 1, [1, 2, 2, 0]),
-    (tf.math.argmax, -1, [1, 2, 2, 0]), (tf.math.argmin, None, [3, 3, 3, 3]),
-    (tf.math.argmin, 1, [0, 3, 0, 0])])
+@pytest.mark.parametrize(
+    "fn,axis,expected",
+    [
+        (tf.math.argmax, None, [0, 0, 2, 0]),
+        (tf.math.argmax, 1, [1, 2, 2, 0]),
+        (tf.math.argmax, -1, [1, 2, 2, 0]),
+        (tf.math.argmin, None, [3, 3, 3, 3]),
+        (tf.math.argmin, 1, [0, 3, 0, 0]),
+    ],
+)
 def test_argmax_argmin_skip_nan_and_default_to_axis_0(fn, axis, expected):
     out = fn(tf.constant(A), axis=axis)
     assert out.dtype == tf.int64 and out.numpy().tolist() == expected
@@ -187,15 +229,19 @@ def _scan_ref(acc, identity):
             x = np.flip(x, axis)
         out = acc(x, axis)
         if exclusive:
-            out = np.concatenate([np.full_like(np.take(x, [0], axis), identity),
-                                  np.delete(out, -1, axis)], axis)
+            out = np.concatenate(
+                [np.full_like(np.take(x, [0], axis), identity), np.delete(out, -1, axis)], axis
+            )
         return np.flip(out, axis) if reverse else out
+
     return ref
 
 
-SCANS = [(tf.math.cumsum, _scan_ref(np.cumsum, 0)),
-         (tf.math.cumprod, _scan_ref(np.cumprod, 1)),
-         (tf.math.cumulative_logsumexp, _scan_ref(lambda x, a: np.logaddexp.accumulate(x, a), -np.inf))]
+SCANS = [
+    (tf.math.cumsum, _scan_ref(np.cumsum, 0)),
+    (tf.math.cumprod, _scan_ref(np.cumprod, 1)),
+    (tf.math.cumulative_logsumexp, _scan_ref(lambda x, a: np.logaddexp.accumulate(x, a), -np.inf)),
+]
 
 
 @pytest.mark.parametrize("fn,ref", SCANS, ids=lambda v: getattr(v, "__name__", ""))
@@ -209,12 +255,15 @@ def test_scans_match_numpy(fn, ref, axis, exclusive, reverse):
 
 
 def test_scan_edge_cases():
-    assert tf.math.cumsum(tf.constant([1, 2, 3, 4]), exclusive=True, reverse=True).numpy().tolist() == [9, 7, 4, 0]
+    assert tf.math.cumsum(
+        tf.constant([1, 2, 3, 4]), exclusive=True, reverse=True
+    ).numpy().tolist() == [9, 7, 4, 0]
     assert tf.math.cumsum(tf.zeros((0,))).shape == [0]
     assert tf.math.cumsum(tf.constant(np.array([200, 100], np.uint8))).numpy().tolist() == [200, 44]
 
 
 # ---------------------------------------------------------------- gradients
+
 
 def check_grad(f, x, eps=1e-6, seed=0):
     """VJP against a central-difference JVP on a random direction, in float64."""
@@ -236,9 +285,17 @@ def check_grad(f, x, eps=1e-6, seed=0):
     np.testing.assert_allclose(np.sum(g.numpy() * v), numeric, rtol=1e-5, atol=1e-8)
 
 
-GRAD_FNS = [tf.math.reduce_sum, tf.math.reduce_mean, tf.math.reduce_prod, tf.math.reduce_max,
-            tf.math.reduce_min, tf.math.reduce_euclidean_norm, tf.math.reduce_logsumexp,
-            tf.math.reduce_variance, tf.math.reduce_std]
+GRAD_FNS = [
+    tf.math.reduce_sum,
+    tf.math.reduce_mean,
+    tf.math.reduce_prod,
+    tf.math.reduce_max,
+    tf.math.reduce_min,
+    tf.math.reduce_euclidean_norm,
+    tf.math.reduce_logsumexp,
+    tf.math.reduce_variance,
+    tf.math.reduce_std,
+]
 
 
 @pytest.mark.parametrize("fn", GRAD_FNS, ids=lambda f: f.__name__)
@@ -248,10 +305,13 @@ def test_reduction_gradients(fn, axis, keepdims):
     check_grad(lambda t: fn(t, axis=axis, keepdims=keepdims), X)
 
 
-@pytest.mark.parametrize("fn", [tf.math.cumsum, tf.math.cumprod, tf.math.cumulative_logsumexp],
-                         ids=lambda f: f.__name__)
-@pytest.mark.parametrize("axis,exclusive,reverse", [(0, False, False), (1, True, False),
-                                                    (1, False, True), (-1, True, True)])
+@pytest.mark.parametrize(
+    "fn", [tf.math.cumsum, tf.math.cumprod, tf.math.cumulative_logsumexp], ids=lambda f: f.__name__
+)
+@pytest.mark.parametrize(
+    "axis,exclusive,reverse",
+    [(0, False, False), (1, True, False), (1, False, True), (-1, True, True)],
+)
 def test_scan_gradients(fn, axis, exclusive, reverse):
     x = RNG.uniform(0.5, 1.5, (3, 4))
     check_grad(lambda t: fn(t, axis=axis, exclusive=exclusive, reverse=reverse), x)
@@ -291,3 +351,11 @@ def test_argmax_is_not_differentiable():
 def test_broadcast_to_shape_helper():
     out = ro.broadcast_to_shape(tf.constant([[1.0], [2.0]]), [2, 3])
     np.testing.assert_array_equal(out.numpy(), [[1, 1, 1], [2, 2, 2]])
+
+
+def test_docstring_examples():
+    import doctest
+
+    from tensorlet.ops import reduction_ops
+
+    assert doctest.testmod(reduction_ops, extraglobs={"tf": tf}).failed == 0
