@@ -63,6 +63,19 @@ def _descending_order(rows):
     return (n - 1) - xp.argsort(rows[:, ::-1], axis=1, kind="stable")[:, ::-1]
 
 
+def _best_k(rows, k):
+    """``_descending_order(rows)[:, :k]`` without sorting whole rows when k << n: partition at
+    the k-th largest value, keep the lowest-index ties, then sort only the k winners."""
+    n = rows.shape[1]
+    if 4 * k >= n:
+        return _descending_order(rows)[:, :k]
+    kth = xp.partition(rows, n - k, axis=1)[:, n - k : n - k + 1]
+    above, tie = rows > kth, rows == kth
+    need = k - above.sum(axis=1, keepdims=True)
+    idx = xp.nonzero(above | (tie & (xp.cumsum(tie, axis=1) <= need)))[1].reshape(-1, k)
+    return xp.take_along_axis(idx, _descending_order(xp.take_along_axis(rows, idx, 1)), 1)
+
+
 def _top_k_forward(x, k, sorted, index_type):
     if x.ndim == 0 or x.shape[-1] < k:
         raise ValueError("bad top_k input")  # the shape rule gives TF's message
@@ -75,12 +88,13 @@ def _top_k_forward(x, k, sorted, index_type):
     if k == 1:
         idx = _top_1(rows, floating)
     else:
-        heap_order = not sorted and k < n
-        idx = None if heap_order else _descending_order(rows)[:, :k]
-        slow = xp.isnan(rows).any(axis=1) if floating else xp.zeros(rows.shape[0], bool)
-        if heap_order:
+        nan = xp.isnan(rows) if floating else None
+        slow = nan.any(axis=1) if floating else xp.zeros(rows.shape[0], bool)
+        if not sorted and k < n:  # heap order: always replayed
             slow[:] = True
             idx = xp.empty((rows.shape[0], k), xp.int64)
+        else:  # NaN rows are replayed below; -inf keeps the fast path well-defined for them
+            idx = _best_k(xp.where(nan, -xp.inf, rows) if slow.any() else rows, k)
         for r in xp.nonzero(slow)[0]:
             idx[r] = _tf_top_k_row(rows[r].tolist(), k, sorted)
     values = xp.take_along_axis(rows, idx, axis=1)
