@@ -359,3 +359,27 @@ def test_docstring_examples():
     from tensorlet.ops import reduction_ops
 
     assert doctest.testmod(reduction_ops, extraglobs={"tf": tf}).failed == 0
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda t: tf.reduce_logsumexp(t, axis=1),
+        lambda t: tf.reduce_prod(t, axis=[0, 1]),
+        lambda t: tf.math.reduce_std(t, axis=1),
+        lambda t: tf.math.reduce_euclidean_norm(t, axis=0),
+        lambda t: tf.math.cumprod(t, axis=1, exclusive=True),
+        lambda t: tf.math.cumulative_logsumexp(t, axis=1, reverse=True),
+    ],
+)
+def test_second_order_gradients(fn):
+    """The grad rules are tensorlet ops, so the gradient of a gradient is checked too."""
+
+    def grad_norm(t):
+        with tf.GradientTape() as tape:
+            tape.watch(t)
+            y = tf.reduce_sum(fn(t) ** 3)
+        g = tape.gradient(y, t)
+        return tf.reduce_sum(g * g)
+
+    check_grad(grad_norm, RNG.uniform(0.5, 1.5, (3, 4)))
