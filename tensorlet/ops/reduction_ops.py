@@ -105,26 +105,29 @@ def _count(shape, axis):
     return n
 
 
-def _half_sum(x, axes, keepdims):
+def _half_sum(x, axis, keepdims):
     """float16 sum the way TF's CPU kernel rounds it: 32 float16 lanes, summed in float32.
 
     (Eigen accumulates half packets lane by lane; ``reduce_sum`` of 1000 x 0.1 is 99.75 in TF.)
-    Only for reductions over the trailing axes, where the reduced elements are contiguous.
+    The lanes are used for reductions over trailing axes, where the reduced elements are
+    contiguous. Overflow to inf is silent, as in TF.
     """
-    lead = x.shape[: x.ndim - len(axes)]
-    rows = x.reshape(_prod(lead), -1)
-    v = rows.shape[1] - rows.shape[1] % 32
-    lanes = xp.add.reduce(rows[:, :v].reshape(rows.shape[0], v // 32, 32), axis=1)
-    tail = xp.add.reduce(rows[:, v:], axis=1, dtype=_F16)
-    out = (lanes.astype(xp.float32).sum(axis=1) + tail).astype(_F16)
+    axes = _norm_axes(axis, x.ndim)
+    with xp.errstate(over="ignore"):
+        if x.size < 32 or not axes or axes != tuple(range(x.ndim - len(axes), x.ndim)):
+            return xp.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+        lead = x.shape[: x.ndim - len(axes)]
+        rows = x.reshape(_prod(lead), -1)
+        v = rows.shape[1] - rows.shape[1] % 32
+        lanes = xp.add.reduce(rows[:, :v].reshape(rows.shape[0], v // 32, 32), axis=1)
+        tail = xp.add.reduce(rows[:, v:], axis=1, dtype=_F16)
+        out = (lanes.astype(xp.float32).sum(axis=1) + tail).astype(_F16)
     return out.reshape(lead + (1,) * len(axes) if keepdims else lead)
 
 
 def _sum_forward(x, axis, keepdims):
-    if x.dtype == _F16 and x.size >= 32:
-        axes = _norm_axes(axis, x.ndim)
-        if axes and axes == tuple(range(x.ndim - len(axes), x.ndim)):
-            return _half_sum(x, axes, keepdims)
+    if x.dtype == _F16:
+        return _half_sum(x, axis, keepdims)
     return xp.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
 
