@@ -308,8 +308,17 @@ def _conv_forward_nd(nd, op_name):
     return forward
 
 
+_COLUMN_BUDGET = 1 << 26  # bytes of im2col matrix per chunk (bounds memory on big inputs)
+
+
+def _batch_chunks(batch, row_bytes):
+    """Batch slices whose column matrices stay within ``_COLUMN_BUDGET``."""
+    step = max(1, _COLUMN_BUDGET // max(row_bytes, 1))
+    return [slice(i, min(i + step, batch)) for i in range(0, batch, step)] or [slice(0, 0)]
+
+
 def conv_kernel(x, f, s, d, padding, explicit):
-    """Channels-last N-d convolution (cross-correlation) as one im2col matmul."""
+    """Channels-last N-d convolution (cross-correlation) as im2col matmuls (batch chunks)."""
     nd = f.ndim - 2
     ksize = f.shape[:nd]
     geo = geometry("Conv", x.shape[1 : 1 + nd], ksize, tuple(s), tuple(d), padding, explicit)
@@ -317,8 +326,12 @@ def conv_kernel(x, f, s, d, padding, explicit):
     x, f = _compute_dtype(x), _compute_dtype(f)
     cols = windows(pad_spatial(x, [g[1:] for g in geo]), ksize, s, d, out)
     k = math.prod(f.shape[:-1])
-    y = xp.matmul(cols.reshape(-1, k), f.reshape(k, f.shape[-1]))
-    return y.reshape((x.shape[0],) + out + (f.shape[-1],))
+    f2 = f.reshape(k, f.shape[-1])
+    y = xp.empty((x.shape[0],) + out + (f.shape[-1],), xp.result_type(x, f))
+    per_image = math.prod(out) * k * x.itemsize
+    for b in _batch_chunks(x.shape[0], per_image):
+        y[b] = xp.matmul(cols[b].reshape(-1, k), f2).reshape(y[b].shape)
+    return y
 
 
 def conv_backprop_input_kernel(input_sizes, f, dy, s, d, padding, explicit):
@@ -350,7 +363,7 @@ def conv_backprop_input_kernel(input_sizes, f, dy, s, d, padding, explicit):
 
 
 def conv_backprop_filter_kernel(x, filter_sizes, dy, s, d, padding, explicit):
-    """Gradient of ``conv_kernel`` w.r.t. its filter of shape ``filter_sizes``."""
+    """Gradient of ``conv_kernel`` w.r.t. its filter: cols.T @ dy, summed over batch chunks."""
     nd = len(filter_sizes) - 2
     ksize = tuple(filter_sizes[:nd])
     geo = geometry("Conv", x.shape[1 : 1 + nd], ksize, tuple(s), tuple(d), padding, explicit)
@@ -358,7 +371,10 @@ def conv_backprop_filter_kernel(x, filter_sizes, dy, s, d, padding, explicit):
     x, dy = _compute_dtype(x), _compute_dtype(dy)
     cols = windows(pad_spatial(x, [g[1:] for g in geo]), ksize, s, d, out)
     k = math.prod(filter_sizes[:-1])
-    df = xp.matmul(cols.reshape(-1, k).T, dy.reshape(-1, filter_sizes[-1]))
+    df = xp.zeros((k, filter_sizes[-1]), xp.result_type(x, dy))
+    per_image = math.prod(out) * k * x.itemsize
+    for b in _batch_chunks(x.shape[0], per_image):
+        df += xp.matmul(cols[b].reshape(-1, k).T, dy[b].reshape(-1, filter_sizes[-1]))
     return df.reshape(tuple(filter_sizes))
 
 

@@ -380,3 +380,23 @@ def test_conv2d_extra_batch_dims():
     np.testing.assert_allclose(
         y.numpy()[1, 2], ref_conv(x[1, 2:3], f, (1, 1), "SAME")[0], rtol=1e-10
     )
+
+
+def test_batch_chunked_im2col_matches(monkeypatch):
+    """Big inputs are processed in batch chunks (bounded column matrix); results are unchanged."""
+    x, f = RNG.standard_normal((5, 6, 6, 2)), RNG.standard_normal((3, 3, 2, 3))
+    want = tf.nn.conv2d(x, f, 1, "SAME").numpy()
+    u = RNG.standard_normal(want.shape)
+    xt, ft = tf.constant(x), tf.constant(f)
+    with tf.GradientTape() as tape:
+        tape.watch(ft)
+        y = tf.nn.conv2d(xt, ft, 1, "SAME")
+    gf = tape.gradient(y, ft, output_gradients=tf.constant(u)).numpy()
+    monkeypatch.setattr(conv_ops, "_COLUMN_BUDGET", 600)  # two images per chunk
+    np.testing.assert_allclose(tf.nn.conv2d(x, f, 1, "SAME").numpy(), want, rtol=1e-12)
+    with tf.GradientTape() as tape:
+        tape.watch(ft)
+        y = tf.nn.conv2d(xt, ft, 1, "SAME")
+    np.testing.assert_allclose(
+        tape.gradient(y, ft, output_gradients=tf.constant(u)).numpy(), gf, rtol=1e-12
+    )
