@@ -35,13 +35,26 @@ def daz32(x):
 
 # ---------------------------------------------------------------- kernels
 
+# smallest normal number: TF's CPU mode reads anything smaller as zero (float16 is computed in
+# float32, where its denormals are normal)
+_TINY = {xp.dtype(xp.float32): 1.1754943508222875e-38, xp.dtype(xp.float64): 2.2250738585072014e-308,
+         xp.dtype(xp.float16): 5.960464477539063e-08}
+# largest argument of exp that does not overflow
+_EXP_MAX = {xp.dtype(xp.float16): 11.089866, xp.dtype(xp.float32): 88.72283,
+            xp.dtype(xp.float64): 709.782712893384}
+
+
+def _arr(v):
+    """A writable array (ufuncs on 0-d arrays return NumPy scalars)."""
+    return v if type(v) is xp.ndarray else xp.array(v)
+
+
 def _sign(x):
     k = x.dtype.kind
     if k == "f":
         ax = xp.abs(x)
         # TF's vectorized sign returns |x| for (DAZ-)zero inputs: +0 for -0, |d| for denormals
-        return xp.where(ax < xp.finfo(x.dtype).tiny if x.dtype.itemsize >= 4 else ax == 0,
-                        ax, xp.sign(x))
+        return xp.where(ax < _TINY.get(x.dtype, 0.0), ax, xp.sign(x))
     if k == "c":
         ax = xp.abs(x)
         return xp.where(ax == 0, xp.zeros((), x.dtype), x / xp.where(ax == 0, 1, ax))
@@ -53,18 +66,25 @@ def _rsqrt(x):
 
 
 def _sigmoid(x):
-    if x.dtype.kind == "c":
-        return 1 / (1 + xp.exp(-x))
-    e = xp.exp(-xp.abs(x))
-    r = 1 / (1 + e)
-    return xp.where(x >= 0, r, e * r)
+    hi = _EXP_MAX.get(x.dtype)
+    if hi is None:  # complex, bfloat16
+        with xp.errstate(over="ignore"):
+            return 1 / (1 + xp.exp(-x))
+    t = _arr(xp.negative(x))       # 1 / (1 + exp(-x)), exp's argument capped below overflow
+    xp.minimum(t, hi, out=t)
+    xp.exp(t, out=t)
+    t += 1
+    return xp.reciprocal(t, out=t)
 
 
 def _softplus(x):
-    # TF: x above -log(eps)-2, exp(x) below log(eps)+2, log(1 + exp(x)) in between
-    thr = xp.log(xp.finfo(x.dtype).eps) + 2 if x.dtype.kind == "f" else -30.0
-    e = xp.exp(xp.minimum(x, -thr))
-    return xp.where(x > -thr, x, xp.where(x < thr, e, xp.log1p(e)))
+    # max(x, 0) + log1p(exp(-|x|)): within an ulp of TF's thresholded x / exp(x) / log(1+exp(x))
+    t = _arr(xp.abs(x))
+    xp.negative(t, out=t)
+    xp.exp(t, out=t)
+    xp.log1p(t, out=t)
+    t += xp.maximum(x, 0)
+    return t
 
 
 def _softsign(x):
