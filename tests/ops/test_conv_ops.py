@@ -392,7 +392,7 @@ def test_batch_chunked_im2col_matches(monkeypatch):
         tape.watch(ft)
         y = tf.nn.conv2d(xt, ft, 1, "SAME")
     gf = tape.gradient(y, ft, output_gradients=tf.constant(u)).numpy()
-    monkeypatch.setattr(conv_ops, "_COLUMN_BUDGET", 600)  # two images per chunk
+    monkeypatch.setattr(conv_ops, "_COLUMN_BUDGET", 600)  # one image per chunk
     np.testing.assert_allclose(tf.nn.conv2d(x, f, 1, "SAME").numpy(), want, rtol=1e-12)
     with tf.GradientTape() as tape:
         tape.watch(ft)
