@@ -617,3 +617,58 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
 def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):
     """Cumulative log(sum(exp(x))) along ``axis``; ``exclusive`` starts from -inf."""
     return _scan_call(cumulative_logsumexp_op, x, axis, exclusive, reverse, name)
+
+
+# ---------------------------------------------------------------- TF1 signatures (tf.compat.v1)
+
+
+def _deprecated_alias(new, old, new_name, old_name):
+    if old is not None:
+        if new is not None:
+            raise ValueError(f"Cannot specify both '{new_name}' and '{old_name}'.")
+        return old
+    return new
+
+
+def _v1_reduction(fn):
+    """``fn`` with TF1's extra ``reduction_indices`` / ``keep_dims`` aliases."""
+
+    def v1(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+           keep_dims=None):  # fmt: skip
+        axis = _deprecated_alias(axis, reduction_indices, "axis", "reduction_indices")
+        keepdims = _deprecated_alias(keepdims, keep_dims, "keepdims", "keep_dims")
+        return fn(input_tensor, axis=axis, keepdims=bool(keepdims), name=name)
+
+    v1.__name__ = v1.__qualname__ = fn.__name__ + "_v1"
+    v1.__doc__ = f"TF1 ``{fn.__name__}``: also accepts ``reduction_indices`` and ``keep_dims``."
+    return v1
+
+
+for _fn in (reduce_sum, reduce_mean, reduce_prod, reduce_max, reduce_min, reduce_all, reduce_any,
+            reduce_logsumexp):  # fmt: skip
+    _n = _fn.__name__
+    globals()[_n + "_v1"] = tf_export(f"compat.v1.{_n}", f"compat.v1.math.{_n}")(_v1_reduction(_fn))
+
+
+@tf_export("compat.v1.argmax", "compat.v1.math.argmax")
+def argmax_v1(input, axis=None, name=None, dimension=None, output_type=D.int64):
+    """TF1 ``argmax``: ``dimension`` is an alias of ``axis`` (default 0)."""
+    axis = _deprecated_alias(axis, dimension, "axis", "dimension")
+    return argmax(input, axis=axis, output_type=output_type, name=name)
+
+
+@tf_export("compat.v1.argmin", "compat.v1.math.argmin")
+def argmin_v1(input, axis=None, name=None, dimension=None, output_type=D.int64):
+    """TF1 ``argmin``: ``dimension`` is an alias of ``axis`` (default 0)."""
+    axis = _deprecated_alias(axis, dimension, "axis", "dimension")
+    return argmin(input, axis=axis, output_type=output_type, name=name)
+
+
+@tf_export("compat.v1.count_nonzero", "compat.v1.math.count_nonzero")
+def count_nonzero_v1(input_tensor=None, axis=None, keepdims=None, dtype=D.int64, name=None,
+                     reduction_indices=None, keep_dims=None, input=None):  # fmt: skip
+    """TF1 ``count_nonzero``: ``input_tensor`` / ``input`` and the TF1 axis aliases."""
+    input_tensor = _deprecated_alias(input_tensor, input, "input_tensor", "input")
+    axis = _deprecated_alias(axis, reduction_indices, "axis", "reduction_indices")
+    keepdims = _deprecated_alias(keepdims, keep_dims, "keepdims", "keep_dims")
+    return count_nonzero(input_tensor, axis=axis, keepdims=keepdims, dtype=dtype, name=name)

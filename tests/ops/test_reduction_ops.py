@@ -383,3 +383,14 @@ def test_second_order_gradients(fn):
         return tf.reduce_sum(g * g)
 
     check_grad(grad_norm, RNG.uniform(0.5, 1.5, (3, 4)))
+
+
+def test_tf1_signatures():
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    out = tf.compat.v1.reduce_sum(x, reduction_indices=1, keep_dims=True)
+    assert out.numpy().tolist() == [[3.0], [7.0]]
+    assert tf.compat.v1.math.reduce_max(x, 0).numpy().tolist() == [3.0, 4.0]
+    assert tf.compat.v1.argmax(x, dimension=1).numpy().tolist() == [1, 1]
+    assert int(tf.compat.v1.count_nonzero(input=x, reduction_indices=[0, 1])) == 4
+    with pytest.raises(ValueError, match="Cannot specify both"):
+        tf.compat.v1.reduce_mean(x, axis=0, reduction_indices=0)

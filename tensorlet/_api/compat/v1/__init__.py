@@ -8,6 +8,8 @@ from tensorlet.framework.versions import GRAPH_DEF_VERSION as GRAPH_DEF_VERSION
 from tensorlet.framework.versions import GRAPH_DEF_VERSION_MIN_CONSUMER as GRAPH_DEF_VERSION_MIN_CONSUMER
 from tensorlet.framework.versions import GRAPH_DEF_VERSION_MIN_PRODUCER as GRAPH_DEF_VERSION_MIN_PRODUCER
 from tensorlet.framework.versions import VERSION as VERSION
+from tensorlet.ops.reduction_ops import argmax_v1 as argmax
+from tensorlet.ops.reduction_ops import argmin_v1 as argmin
 from tensorlet.ops.debugging_ops import assert_equal as assert_equal
 from tensorlet.ops.debugging_ops import assert_greater as assert_greater
 from tensorlet.ops.debugging_ops import assert_greater_equal as assert_greater_equal
@@ -34,6 +36,7 @@ from tensorlet.ops.nn_impl import batch_to_space_nd as batch_to_space_nd
 from tensorlet.ops.segment_ops import bincount_v1 as bincount
 from tensorlet.ops.debugging_ops import check_numerics as check_numerics
 from tensorlet.framework.tensor_conversion import convert_to_tensor_v1 as convert_to_tensor
+from tensorlet.ops.reduction_ops import count_nonzero_v1 as count_nonzero
 from tensorlet.ops.nn_impl import depth_to_space_v1 as depth_to_space
 from tensorlet.ops.linalg_ops import tensor_diag as diag
 from tensorlet.ops.linalg_ops import tensor_diag_part as diag_part
@@ -44,6 +47,14 @@ from tensorlet.ops.debugging_ops import is_non_decreasing as is_non_decreasing
 from tensorlet.ops.debugging_ops import is_numeric_tensor as is_numeric_tensor
 from tensorlet.ops.debugging_ops import is_strictly_increasing as is_strictly_increasing
 from tensorlet.framework.module import name_scope_v1 as name_scope
+from tensorlet.ops.reduction_ops import reduce_all_v1 as reduce_all
+from tensorlet.ops.reduction_ops import reduce_any_v1 as reduce_any
+from tensorlet.ops.reduction_ops import reduce_logsumexp_v1 as reduce_logsumexp
+from tensorlet.ops.reduction_ops import reduce_max_v1 as reduce_max
+from tensorlet.ops.reduction_ops import reduce_mean_v1 as reduce_mean
+from tensorlet.ops.reduction_ops import reduce_min_v1 as reduce_min
+from tensorlet.ops.reduction_ops import reduce_prod_v1 as reduce_prod
+from tensorlet.ops.reduction_ops import reduce_sum_v1 as reduce_sum
 from tensorlet.ops.random_ops import set_seed as set_random_seed
 from tensorlet.ops.nn_impl import space_to_depth_v1 as space_to_depth
 from tensorlet.ops.debugging_ops import verify_tensor_all_finite as verify_tensor_all_finite
