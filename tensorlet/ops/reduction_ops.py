@@ -179,16 +179,20 @@ def _any_forward(x, axis, keepdims):
     return xp.any(x, axis=axis, keepdims=keepdims)
 
 
-def _max_forward(x, axis, keepdims):
-    if x.size == 0:
-        return xp.max(x, axis=axis, keepdims=keepdims, initial=_lowest(x.dtype))
-    return xp.max(x, axis=axis, keepdims=keepdims)
+def _extremum(pick, init):
+    def forward(x, axis, keepdims):
+        if x.size == 0:
+            return pick(x, axis=axis, keepdims=keepdims, initial=init(x.dtype))
+        if x.dtype.kind == "V":  # bfloat16: NumPy warns on NaN; TF propagates it silently
+            with xp.errstate(invalid="ignore"):
+                return pick(x, axis=axis, keepdims=keepdims)
+        return pick(x, axis=axis, keepdims=keepdims)
+
+    return forward
 
 
-def _min_forward(x, axis, keepdims):
-    if x.size == 0:
-        return xp.min(x, axis=axis, keepdims=keepdims, initial=_highest(x.dtype))
-    return xp.min(x, axis=axis, keepdims=keepdims)
+_max_forward = _extremum(xp.max, _lowest)
+_min_forward = _extremum(xp.min, _highest)
 
 
 def _euclidean_norm_forward(x, axis, keepdims):
