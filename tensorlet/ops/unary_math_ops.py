@@ -74,7 +74,9 @@ def _sigmoid(x):
     xp.minimum(t, hi, out=t)
     xp.exp(t, out=t)
     t += 1
-    return xp.reciprocal(t, out=t)
+    xp.reciprocal(t, out=t)
+    # below the smallest normal TF's result is 0 (flush to zero): sigmoid(-inf) * -inf is NaN
+    return xp.where(t < _TINY[x.dtype], xp.zeros((), x.dtype), t)
 
 
 def _softplus(x):
