@@ -345,6 +345,10 @@ _F32_OVERFLOW = 3.4028235677973366e38  # the smallest double that rounds to floa
 
 
 def _from_float(value, dtype):
+    if value == 0.0:
+        # TF caches the tensors of Python scalars keyed by value, and -0.0 == 0.0: in practice
+        # tf.constant(-0.0) returns the cached +0.0 (its repr fixture shows 0.0)
+        value = 0.0
     if dtype is None or dtype is D.float32:
         if not -_F32_OVERFLOW < value < _F32_OVERFLOW and not math.isnan(value):
             if dtype is None and not math.isinf(value):  # TF's FloatConverter refuses it

@@ -103,6 +103,12 @@ def test_tensors_and_hints():
     assert tf.convert_to_tensor(1, dtype=np.int8).dtype == tf.int8
 
 
+def test_python_negative_zero_is_the_cached_zero():
+    assert not np.signbit(tf.constant(-0.0).numpy())
+    assert np.signbit(tf.constant([-0.0]).numpy()[0])
+    assert np.signbit(tf.constant(np.float32(-0.0)).numpy())
+
+
 def test_numpy_inputs_do_not_change_type_silently():
     a = np.array([1, 2], np.int16)
     t = tf.convert_to_tensor(a)
