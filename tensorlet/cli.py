@@ -196,6 +196,14 @@ def cmd_info(argv):
         print("✗ Basic computation failed: %s: %s" % (type(e).__name__, e))
         return 1
     print("-" * 50)
+    from importlib import metadata
+    for package, dist in (("numpy", "numpy"), ("scipy", "scipy"), ("ml_dtypes", "ml_dtypes"), ("pandas", "pandas"),
+                          ("matplotlib", "matplotlib"), ("sklearn", "scikit-learn"), ("jupyter", "jupyter")):
+        try:
+            print("✓ %s: %s" % (package, metadata.version(dist)))
+        except metadata.PackageNotFoundError:
+            print("✗ %s: not installed" % package)
+    print("-" * 50)
     print("Installation verification complete!")
     return 0
 

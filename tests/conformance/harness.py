@@ -45,10 +45,10 @@ CASE_TIMEOUT_S = float(os.environ.get("CONFORMANCE_CASE_TIMEOUT", "60"))
 if FIXTURES_DIR not in sys.path:
     sys.path.append(FIXTURES_DIR)
 try:
-    from load_fixtures import Fixtures, list_topics, TOLERANCES  # noqa: E402  (shared, NumPy-only)
+    from load_fixtures import Fixtures, assert_matches, list_topics, TOLERANCES  # noqa: E402  (shared, NumPy-only)
     HAVE_FIXTURES = True
 except ImportError:  # shared/ missing: the suite reports a single skip
-    Fixtures = list_topics = None
+    Fixtures = list_topics = assert_matches = None
     TOLERANCES = {}
     HAVE_FIXTURES = False
 
@@ -767,17 +767,10 @@ class Comparer:
             self.fail(path, _mismatch(a, e, err, self.tol(dt) if e.dtype.kind in "fc" else None))
 
     def _assert_close(self, a, e, dtype):
-        if a.shape != e.shape:
-            raise AssertionError("shape %s, TF's %s" % (a.shape, e.shape))
-        if e.dtype.kind in "fc":
-            tol = self.tol(dtype)
-            np.testing.assert_allclose(a.astype(e.dtype), e, equal_nan=True, **tol)
-            if self.negative_zero:
-                z = (e == 0) & ~np.isnan(e)
-                if not np.array_equal(np.signbit(a[z]), np.signbit(e[z])):
-                    raise AssertionError("sign of zero differs")
-        else:
-            np.testing.assert_array_equal(a, e)
+        """The fixtures' own assert_matches, with this check's tolerances."""
+        tol = self.tol(dtype) if e.dtype.kind in "fc" else {}
+        assert_matches(a, e, dtype, rtol=tol.get("rtol"), atol=tol.get("atol"),
+                       check_negative_zero=self.negative_zero)
 
     def compare_grad(self, actual, enc, path):
         if enc is None:
