@@ -345,7 +345,14 @@ def main(argv=None):
     if cmd is None:
         sys.stderr.write("tensorlet: unknown command %r\n\n%s" % (argv[0], USAGE))
         return 2
-    return cmd(argv[1:])
+    if cmd is cmd_run:
+        return cmd(argv[1:])
+    try:
+        return cmd(argv[1:])
+    except BrokenPipeError:  # `tensorlet conformance | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
