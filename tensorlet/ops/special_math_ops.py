@@ -162,6 +162,43 @@ def _bessel_i1_grad(op, dy):
     return [dy * d]
 
 
+def _bessel_k0_grad(op, dy):
+    return [dy * _m().negative(bessel_k1(op.inputs[0]))]
+
+
+def _bessel_k0e_grad(op, dy):
+    return [dy * (op.outputs[0] - bessel_k1e(op.inputs[0]))]
+
+
+def _bessel_k1_grad(op, dy):
+    m, x, y = _m(), op.inputs[0], op.outputs[0]
+    return [dy * (m.negative(bessel_k0(x)) - m.divide(y, x))]
+
+
+def _bessel_k1e_grad(op, dy):
+    m, x, y = _m(), op.inputs[0], op.outputs[0]
+    return [dy * (y * (_c(1, x) - m.reciprocal(x)) - bessel_k0e(x))]
+
+
+def _bessel_j0_grad(op, dy):
+    return [dy * _m().negative(bessel_j1(op.inputs[0]))]
+
+
+def _bessel_j1_grad(op, dy):
+    m, x, y = _m(), op.inputs[0], op.outputs[0]
+    d = _where(m.equal(x, _c(0, x)), _c(0.5, x), bessel_j0(x) - m.div_no_nan(y, x))
+    return [dy * d]
+
+
+def _bessel_y0_grad(op, dy):
+    return [dy * _m().negative(bessel_y1(op.inputs[0]))]
+
+
+def _bessel_y1_grad(op, dy):
+    m, x, y = _m(), op.inputs[0], op.outputs[0]
+    return [dy * (bessel_y0(x) - m.divide(y, x))]
+
+
 def _dawsn_grad(op, dy):
     x, y = op.inputs[0], op.outputs[0]
     return [dy * (_c(1, x) - _c(2, x) * x * y)]
@@ -216,6 +253,14 @@ bessel_i0e_op = _unop("BesselI0e", _in_f64(K.bessel_i0e), _bessel_i0e_grad)
 bessel_i1e_op = _unop("BesselI1e", _in_f64(K.bessel_i1e), _bessel_i1e_grad)
 bessel_i0_op = _unop("BesselI0", _in_f64(K.bessel_i0), _bessel_i0_grad)
 bessel_i1_op = _unop("BesselI1", _in_f64(K.bessel_i1), _bessel_i1_grad)
+bessel_j0_op = _unop("BesselJ0", _in_f64(K.bessel_j0), _bessel_j0_grad)
+bessel_j1_op = _unop("BesselJ1", _in_f64(K.bessel_j1), _bessel_j1_grad)
+bessel_y0_op = _unop("BesselY0", _in_f64(K.bessel_y0), _bessel_y0_grad)
+bessel_y1_op = _unop("BesselY1", _in_f64(K.bessel_y1), _bessel_y1_grad)
+bessel_k0_op = _unop("BesselK0", _in_f64(K.bessel_k0), _bessel_k0_grad)
+bessel_k0e_op = _unop("BesselK0e", _in_f64(K.bessel_k0e), _bessel_k0e_grad)
+bessel_k1_op = _unop("BesselK1", _in_f64(K.bessel_k1), _bessel_k1_grad)
+bessel_k1e_op = _unop("BesselK1e", _in_f64(K.bessel_k1e), _bessel_k1e_grad)
 dawsn_op = _unop("Dawsn", _in_f64(K.dawsn), _dawsn_grad)
 expint_op = _unop("Expint", _in_f64(K.expint, _expint_input), _expint_grad)
 fresnel_cos_op = _unop("FresnelCos", _in_f64(K.fresnel_cos), _fresnel_cos_grad)
@@ -255,6 +300,22 @@ bessel_i0 = _unary(bessel_i0_op, "Modified Bessel function of order 0.", "math.b
                    "math.special.bessel_i0")
 bessel_i1 = _unary(bessel_i1_op, "Modified Bessel function of order 1.", "math.bessel_i1",
                    "math.special.bessel_i1")
+bessel_j0 = _unary(bessel_j0_op, "Bessel function of the first kind of order 0.",
+                   "math.special.bessel_j0")
+bessel_j1 = _unary(bessel_j1_op, "Bessel function of the first kind of order 1.",
+                   "math.special.bessel_j1")
+bessel_y0 = _unary(bessel_y0_op, "Bessel function of the second kind of order 0.",
+                   "math.special.bessel_y0")
+bessel_y1 = _unary(bessel_y1_op, "Bessel function of the second kind of order 1.",
+                   "math.special.bessel_y1")
+bessel_k0 = _unary(bessel_k0_op, "Modified Bessel function of the second kind of order 0.",
+                   "math.special.bessel_k0")
+bessel_k0e = _unary(bessel_k0e_op, "Exponentially scaled modified Bessel function K0.",
+                    "math.special.bessel_k0e")
+bessel_k1 = _unary(bessel_k1_op, "Modified Bessel function of the second kind of order 1.",
+                   "math.special.bessel_k1")
+bessel_k1e = _unary(bessel_k1e_op, "Exponentially scaled modified Bessel function K1.",
+                    "math.special.bessel_k1e")
 dawsn = _unary(dawsn_op, "Dawson's integral exp(-x^2) * int_0^x exp(t^2) dt.",
                "math.special.dawsn")
 expint = _unary(expint_op, "The exponential integral Ei(x).", "math.special.expint")
@@ -321,27 +382,8 @@ def lbeta(x, name=None):
     return log_prod_gamma_x - lgamma(sum_x)
 
 
-__all__ = [
-    "bessel_i0",
-    "bessel_i0e",
-    "bessel_i1",
-    "bessel_i1e",
-    "betainc",
-    "dawsn",
-    "digamma",
-    "erf",
-    "erfc",
-    "erfcinv",
-    "erfinv",
-    "expint",
-    "fresnel_cos",
-    "fresnel_sin",
-    "igamma",
-    "igammac",
-    "lbeta",
-    "lgamma",
-    "ndtri",
-    "polygamma",
-    "spence",
-    "zeta",
-]
+__all__ = ["bessel_i0", "bessel_i0e", "bessel_i1", "bessel_i1e", "bessel_j0", "bessel_j1",
+           "bessel_k0", "bessel_k0e", "bessel_k1", "bessel_k1e", "bessel_y0", "bessel_y1",
+           "betainc", "dawsn", "digamma", "erf", "erfc", "erfcinv", "erfinv", "expint",
+           "fresnel_cos", "fresnel_sin", "igamma", "igammac", "lbeta", "lgamma", "ndtri",
+           "polygamma", "spence", "zeta"]

@@ -34,6 +34,10 @@ UNARY = [
     (tf.math.bessel_i0, sp.i0, sample(-60, 60), 1e-14),
     (tf.math.bessel_i1, sp.i1, sample(-60, 60), 1e-14),
     (tf.math.special.dawsn, sp.dawsn, sample(-30, 30), 1e-13),
+    (tf.math.special.bessel_k0, sp.k0, sample(0.01, 50), 1e-13),
+    (tf.math.special.bessel_k1, sp.k1, sample(0.01, 50), 1e-13),
+    (tf.math.special.bessel_k0e, sp.k0e, sample(0.01, 500), 1e-13),
+    (tf.math.special.bessel_k1e, sp.k1e, sample(0.01, 500), 1e-13),
     (tf.math.special.expint, sp.expi, sample(0.01, 200), 1e-13),
     (tf.math.special.fresnel_cos, lambda x: sp.fresnel(x)[1], sample(-20, 20), 1e-13),
     (tf.math.special.fresnel_sin, lambda x: sp.fresnel(x)[0], sample(-20, 20), 1e-13),
@@ -58,6 +62,26 @@ def test_float32_and_float16(fn, ref, x, rtol):
         want = ref(x32.astype(np.float64)).astype(np.float32)
     rel_close(fn(x32).numpy(), want, 1e-6)
     assert fn(x32[:3].astype(np.float16)).dtype == tf.float16
+
+
+@pytest.mark.parametrize("fn,ref", [
+    (tf.math.special.bessel_j0, sp.j0), (tf.math.special.bessel_j1, sp.j1),
+    (tf.math.special.bessel_y0, sp.y0), (tf.math.special.bessel_y1, sp.y1)])
+def test_oscillating_bessel_functions(fn, ref):
+    """J and Y: absolute accuracy (relative is meaningless next to their zeros)."""
+    x = np.concatenate([sample(0.01, 40), R.uniform(40, 5000, 200)])
+    if fn in (tf.math.special.bessel_j0, tf.math.special.bessel_j1):
+        x = np.concatenate([x, -x])
+    np.testing.assert_allclose(fn(x).numpy(), ref(x), rtol=1e-12, atol=1e-14)
+
+
+def test_bessel_edges():
+    s = tf.math.special
+    np.testing.assert_array_equal(s.bessel_j0([0.0, np.inf]).numpy(), [1, 0])
+    np.testing.assert_array_equal(s.bessel_j1([0.0, -np.inf]).numpy(), [0, 0])
+    np.testing.assert_array_equal(s.bessel_y0([0.0, -1.0]).numpy(), [-np.inf, np.nan])
+    np.testing.assert_array_equal(s.bessel_k0([0.0, -1.0, np.inf]).numpy(), [np.inf, np.nan, 0])
+    np.testing.assert_array_equal(s.bessel_k1e([0.0]).numpy(), [np.inf])
 
 
 def test_lgamma_digamma_negative_and_poles():
@@ -162,7 +186,8 @@ def test_gradients_of_multi_argument_functions():
 
 def test_bessel_gradients_at_zero():
     x = tf.constant([0.0, 1.0], tf.float64)
-    for fn, want in [(tf.math.bessel_i1e, 0.5), (tf.math.bessel_i1, 1.0)]:
+    for fn, want in [(tf.math.bessel_i1e, 0.5), (tf.math.bessel_i1, 1.0),
+                     (tf.math.special.bessel_j1, 0.5)]:
         with tf.GradientTape() as tape:
             tape.watch(x)
             y = fn(x)

@@ -4,6 +4,14 @@ from tensorlet.ops.special_math_ops import bessel_i0 as bessel_i0
 from tensorlet.ops.special_math_ops import bessel_i0e as bessel_i0e
 from tensorlet.ops.special_math_ops import bessel_i1 as bessel_i1
 from tensorlet.ops.special_math_ops import bessel_i1e as bessel_i1e
+from tensorlet.ops.special_math_ops import bessel_j0 as bessel_j0
+from tensorlet.ops.special_math_ops import bessel_j1 as bessel_j1
+from tensorlet.ops.special_math_ops import bessel_k0 as bessel_k0
+from tensorlet.ops.special_math_ops import bessel_k0e as bessel_k0e
+from tensorlet.ops.special_math_ops import bessel_k1 as bessel_k1
+from tensorlet.ops.special_math_ops import bessel_k1e as bessel_k1e
+from tensorlet.ops.special_math_ops import bessel_y0 as bessel_y0
+from tensorlet.ops.special_math_ops import bessel_y1 as bessel_y1
 from tensorlet.ops.special_math_ops import dawsn as dawsn
 from tensorlet.ops.special_math_ops import expint as expint
 from tensorlet.ops.special_math_ops import fresnel_cos as fresnel_cos
