@@ -5,35 +5,51 @@ module sums them back to each input's shape, so no rule handles broadcasting its
 """
 from tensorlet.framework import dtypes
 from tensorlet.framework.indexed_slices import IndexedSlices
+from tensorlet.framework.tensor import EagerTensor
+
+_ops = None
+
+
+def _lazy_ops():
+    """The op modules sit above autodiff in import order; bind them once, on first use."""
+    global _ops
+    if _ops is None:
+        from tensorlet.framework.tensor_conversion import convert_to_tensor
+        from tensorlet.ops import array_ops, math_ops, reduction_ops
+        _ops = (array_ops, math_ops, reduction_ops, convert_to_tensor)
+    return _ops
 
 
 def _differentiable(dtype):
     return dtype.is_floating or dtype.is_complex
 
 
-def backward(records, seeds):
+def backward(records, seeds, needed=None):
     """Propagates ``seeds`` ({id(tensor): gradient}) back through ``records`` (in call order).
 
+    ``needed`` (ids of tensors that lead to a source, e.g. a tape's watched set) lets rules skip
+    inputs nobody asked about, through ``op.skip_input_indices`` as in TF eager.
     Returns the dict of accumulated gradients keyed by ``id`` of every reached tensor.
     """
-    from tensorlet.ops import array_ops, math_ops
-
+    array_ops = _lazy_ops()[0]
     grads = dict(seeds)
     for rec in reversed(records):
         outs = rec.outputs
         gs = [grads.get(id(o)) for o in outs]
         if all(g is None for g in gs):
             continue
-        gs = [_dense(g) for g in gs]
         grad_fn = rec.opdef.grad
         if grad_fn is None:
             continue
+        gs = [_dense(g) for g in gs]
         if len(outs) > 1:
             gs = [g if g is not None else array_ops.zeros_like(o) if _differentiable(o.dtype) else None
                   for g, o in zip(gs, outs)]
+        if needed is not None:
+            rec.skip_input_indices = tuple(i for i, x in enumerate(rec.inputs) if id(x) not in needed)
         in_grads = grad_fn(rec, *gs)
         for x, g in zip(rec.inputs, in_grads):
-            if g is None or not _differentiable(x.dtype):
+            if g is None or not _differentiable(x.dtype) or (needed is not None and id(x) not in needed):
                 continue
             k = id(x)
             prev = grads.get(k)
@@ -47,9 +63,7 @@ def backward(records, seeds):
 
 def aggregate(a, b):
     """Sums two gradient contributions; two IndexedSlices stay sparse (rows concatenated)."""
-    from tensorlet.framework.tensor_conversion import convert_to_tensor
-    from tensorlet.ops import array_ops, math_ops
-
+    array_ops, math_ops, _, convert_to_tensor = _lazy_ops()
     if isinstance(a, IndexedSlices) and isinstance(b, IndexedSlices):
         return IndexedSlices(array_ops.concat([a.values, b.values], 0),
                              array_ops.concat([a.indices, b.indices], 0), a.dense_shape)
@@ -62,18 +76,19 @@ def aggregate(a, b):
 
 def _dense(g):
     if isinstance(g, IndexedSlices):  # an op's output gradient: rules expect dense tensors
-        from tensorlet.framework.tensor_conversion import convert_to_tensor
-        return convert_to_tensor(g)
+        return _lazy_ops()[3](g)
     return g
 
 
 def unbroadcast(g, x):
     """Sums ``g`` over the axes along which ``x`` was broadcast, then reshapes to x's shape."""
-    from tensorlet.ops import array_ops, reduction_ops
-
-    gshape, xshape = tuple(g.shape), tuple(x.shape)
+    if type(g) is EagerTensor and type(x) is EagerTensor:
+        gshape, xshape = g._value.shape, x._value.shape
+    else:
+        gshape, xshape = tuple(g.shape), tuple(x.shape)
     if gshape == xshape:
         return g
+    array_ops, _, reduction_ops, _ = _lazy_ops()
     lead = len(gshape) - len(xshape)
     axes = list(range(lead))
     for i, d in enumerate(xshape):

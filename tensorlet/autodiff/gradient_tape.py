@@ -128,7 +128,7 @@ class GradientTape:
                 g = _ones_like(t) if up is None else convert_to_tensor(up, dtype=t.dtype)
                 k = id(t)
                 seeds[k] = g if k not in seeds else seeds[k] + g
-            grads = backward(self._records, seeds)
+            grads = backward(self._records, seeds, self._watched)
             result = [self._source_grad(s, grads, unconnected_gradients) for s in flat_sources]
         if not self._persistent:
             self._records = []

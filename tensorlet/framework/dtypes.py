@@ -7,16 +7,21 @@ from tensorlet.backend import xp
 from tensorlet.framework.export import tf_export
 
 
+_INSTANCES = []
+
+
 @tf_export("dtypes.DType", "DType")
 class DType:
     """A TensorFlow element type (``tf.float32``); compares equal to its name and NumPy type."""
 
-    __slots__ = ("_name", "_enum", "_np", "_kind")
+    __slots__ = ("_name", "_enum", "_np", "_kind", "_index")
 
     def __init__(self, name, enum, np_type, kind):
         self._name = name
         self._enum = enum
         self._np = xp.dtype(np_type) if np_type is not None else None
+        self._index = len(_INSTANCES)  # position in _INSTANCES: rule tables index lists by it
+        _INSTANCES.append(self)
         self._kind = kind  # 'f' float, 'i' signed int, 'u' unsigned, 'b' bool, 'c' complex, 'S' string, 'R' resource
 
     name = property(lambda self: self._name)

@@ -61,13 +61,15 @@ def defop(name, forward, *, dtype_rule, shape_rule=None, grad=None, stateful=Fal
 class OpRecord:
     """One executed op, as a gradient function sees it (TF's ``op`` argument)."""
 
-    __slots__ = ("opdef", "inputs", "attrs", "outputs")
+    __slots__ = ("opdef", "inputs", "attrs", "outputs", "skip_input_indices")
 
     def __init__(self, opdef, inputs, attrs, outputs):
         self.opdef = opdef
         self.inputs = inputs
         self.attrs = attrs
         self.outputs = outputs
+        # set by backprop, as in TF eager: inputs whose gradient nobody needs (a rule may skip them)
+        self.skip_input_indices = ()
 
     type = property(lambda self: self.opdef.name)
     name = property(lambda self: self.opdef.name)

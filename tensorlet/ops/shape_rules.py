@@ -26,7 +26,9 @@ def same_dtype(allowed=ALL, kernels=None, out=None):
     and in ``kernels`` (registered CPU kernels: NotFound). Output: that dtype, or ``out``."""
     allowed = frozenset(allowed)
     kernels = frozenset(kernels) if kernels is not None else allowed
-    outs = {d: ((out if out is not None else d),) for d in kernels}
+    outs = [None] * len(dtypes._INSTANCES)  # indexed by DType._index (no __hash__ calls)
+    for d in kernels:
+        outs[d._index] = ((out if out is not None else d),)
 
     def rule(op, inputs, attrs):
         d = inputs[0]._dtype
@@ -34,7 +36,7 @@ def same_dtype(allowed=ALL, kernels=None, out=None):
             if t._dtype is not d:
                 i = next(i for i, t in enumerate(inputs) if t._dtype is not d)
                 raise dtype_mismatch(op, i, d, inputs[i]._dtype)
-        r = outs.get(d)
+        r = outs[d._index]
         if r is None:
             raise (dtype_not_allowed(op, d, _ordered(allowed)) if d not in allowed
                    else no_kernel(op, d))
