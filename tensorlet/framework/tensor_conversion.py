@@ -16,7 +16,6 @@ Also here: the two ways ops convert their operands (``args_to_matching`` = TF's
 """
 import builtins
 import math
-import warnings
 
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes
@@ -29,8 +28,7 @@ _float, _int, _bool, _complex = builtins.float, builtins.int, builtins.bool, bui
 _str, _bytes = builtins.str, builtins.bytes
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-_F32_MAX = 3.4028234663852886e38
-_F16_MAX = 65504.0
+_F32_OVERFLOW = 3.4028235677973366e38  # the smallest double that rounds to float32 inf
 _INF = _float("inf")
 
 # TF's messages (py_seq_tensor.cc)
@@ -102,9 +100,7 @@ def _leaf_kind(v):
 def _as_array(value, depth):
     """NumPy's array of a nested sequence, with TF's rectangularity error."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            arr = xp.array(value)
+        arr = xp.array(value)
     except (ValueError, TypeError) as e:
         raise ValueError(ERR_RECTANGULAR) from e
     if arr.ndim < depth:
@@ -161,14 +157,14 @@ def _floats(arr, np_t, check_overflow, value=None):
             arr = arr.astype(xp.float64)
         except (TypeError, ValueError, OverflowError):
             raise _Fail(ERR_MIXED) from None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        out = arr.astype(np_t)
-    if check_overflow and k == "f" and out.size:
-        bad = xp.isinf(out) & xp.isfinite(arr)
-        if bad.any():
-            raise _Fail(ERR_RANGE_DOUBLE)
-    return out
+    if check_overflow and k == "f" and arr.size:
+        limit = _F32_OVERFLOW if np_t == xp.float32 else 65520.0
+        if not (-limit < arr.min() and arr.max() < limit):  # (also taken for nan/inf)
+            with xp.errstate(over="ignore", invalid="ignore"):
+                if (xp.isinf(arr.astype(np_t)) & xp.isfinite(arr)).any():
+                    raise _Fail(ERR_RANGE_DOUBLE)
+    with xp.errstate(over="ignore", invalid="ignore"):
+        return arr.astype(np_t)
 
 
 def _strings(value, arr):
@@ -288,9 +284,15 @@ def _convert_sequence(value, dtype):
 
 def cast_array(arr, src, dst):
     """NumPy cast with TF's Cast semantics for the cases conversion needs (wrap-around ints)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return arr.astype(dst._np)
+    return _astype(arr, dst._np)
+
+
+def _astype(arr, np_t):
+    """A silent NumPy cast: complex drops its imaginary part, overflow gives inf / wraps."""
+    if arr.dtype.kind == "c" and np_t.kind != "c":
+        arr = arr.real
+    with xp.errstate(over="ignore", invalid="ignore"):
+        return arr.astype(np_t)
 
 
 # ---------------------------------------------------------------- strings
@@ -323,9 +325,7 @@ def _from_numpy(value, dtype):
             if k == "O":
                 raise ValueError("Failed to convert a NumPy array to a Tensor (Unsupported "
                                  "object type str).")
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return EagerTensor(value.astype(dtype._np), dtype)
+            return EagerTensor(_astype(value, dtype._np), dtype)
         return EagerTensor(_encode_strings(value), D.string)
     if dtype is None:
         return EagerTensor(value, D.from_numpy(value.dtype))
@@ -334,15 +334,10 @@ def _from_numpy(value, dtype):
                          f"{value.dtype.type.__name__}).")
     if value.dtype is dtype._np or value.dtype == dtype._np:
         return EagerTensor(value, dtype)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return EagerTensor(value.astype(dtype._np), dtype)
+    return EagerTensor(_astype(value, dtype._np), dtype)
 
 
 # ---------------------------------------------------------------- Python scalars (fast paths)
-
-_F32_OVERFLOW = 3.4028235677973366e38  # the smallest double that rounds to float32 inf
-
 
 def _from_float(value, dtype):
     if value == 0.0:

@@ -54,11 +54,10 @@ _2_28 = float(2**28)
 def _fmod(x, y):
     """C's fmod (exact, with the sign of x). NumPy's is slow (~15 ns per element): for float32
     and narrower, |x| - trunc(|x|/|y|) * |y| in float64 is exact while the quotient is < 2^28."""
-    if x.dtype.kind != "f" or x.dtype.itemsize > 4:
-        return xp.fmod(x, y)
+    if x.dtype.kind != "f" or x.dtype.itemsize > 4 or (x.ndim == 0 and y.ndim == 0):
+        with xp.errstate(invalid="ignore"):
+            return xp.fmod(x, y)
     xd, yd = xp.broadcast_arrays(x.astype(xp.float64), y.astype(xp.float64))
-    if xd.ndim == 0:
-        return xp.fmod(x, y)
     r, ay = xp.abs(xd), xp.abs(yd)
     with xp.errstate(all="ignore"):
         q = xp.divide(r, ay)
