@@ -15,6 +15,7 @@ import builtins
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
+from tensorlet.framework.indexed_slices import IndexedSlices
 from tensorlet.framework.tensor import EagerTensor, Tensor
 from tensorlet.framework.tensor_conversion import (
     convert_pair,
@@ -544,6 +545,8 @@ def scalar_mul(scalar, x, name=None):
     scalar = convert_to_tensor(scalar, dtype=base)
     if scalar.shape.rank != 0:
         raise ValueError(f"The input scalar must be a 0-D value. Received shape {scalar.shape}.")
+    if isinstance(x, IndexedSlices):  # stays sparse, as in TF (optimizers scale such gradients)
+        return IndexedSlices(apply(mul_op, scalar, x.values), x.indices, x.dense_shape)
     return apply(mul_op, scalar, x if isinstance(x, Tensor) else convert_to_tensor(x),
                  name=name)
 

@@ -384,6 +384,10 @@ def test_scalar_mul_and_polyval():
     np.testing.assert_allclose(tf.math.scalar_mul(3.0, x).numpy(), 3 * x)
     with pytest.raises(ValueError, match="0-D"):
         tf.math.scalar_mul([1.0, 2.0], x)
+    sparse = tf.IndexedSlices(tf.constant([[1.0, 2.0]]), tf.constant([1]), tf.constant([3, 2]))
+    scaled = tf.math.scalar_mul(2.0, sparse)
+    assert isinstance(scaled, tf.IndexedSlices)
+    np.testing.assert_array_equal(scaled.values.numpy(), [[2, 4]])
     np.testing.assert_allclose(tf.math.polyval([2.0, -1.0, 0.5], x).numpy(),
                                np.polyval([2.0, -1.0, 0.5], x), rtol=1e-6)
     np.testing.assert_array_equal(tf.math.polyval([], tf.constant([1.0, 2.0])).numpy(), [0, 0])
