@@ -11,6 +11,7 @@ from tensorlet.framework import dtypes
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor import EagerTensor
 from tensorlet.framework.tensor_conversion import args_to_matching, convert_to_tensor
+from tensorlet.ops import bessel_kernels as B
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops import special_kernels as K
 from tensorlet.ops.op_def import apply, defop
@@ -249,18 +250,18 @@ erfinv_op = _unop("Erfinv", _in_f64(K.erfinv), _erfinv_grad)
 ndtri_op = _unop("Ndtri", _in_f64(K.ndtri, daz32), _ndtri_grad)
 lgamma_op = _unop("Lgamma", _in_f64(K.lgamma, _glibc_denormal), _lgamma_grad)
 digamma_op = _unop("Digamma", _in_f64(K.digamma, daz32), _digamma_grad)
-bessel_i0e_op = _unop("BesselI0e", _in_f64(K.bessel_i0e), _bessel_i0e_grad)
-bessel_i1e_op = _unop("BesselI1e", _in_f64(K.bessel_i1e), _bessel_i1e_grad)
-bessel_i0_op = _unop("BesselI0", _in_f64(K.bessel_i0), _bessel_i0_grad)
-bessel_i1_op = _unop("BesselI1", _in_f64(K.bessel_i1), _bessel_i1_grad)
-bessel_j0_op = _unop("BesselJ0", _in_f64(K.bessel_j0), _bessel_j0_grad)
-bessel_j1_op = _unop("BesselJ1", _in_f64(K.bessel_j1), _bessel_j1_grad)
-bessel_y0_op = _unop("BesselY0", _in_f64(K.bessel_y0), _bessel_y0_grad)
-bessel_y1_op = _unop("BesselY1", _in_f64(K.bessel_y1), _bessel_y1_grad)
-bessel_k0_op = _unop("BesselK0", _in_f64(K.bessel_k0), _bessel_k0_grad)
-bessel_k0e_op = _unop("BesselK0e", _in_f64(K.bessel_k0e), _bessel_k0e_grad)
-bessel_k1_op = _unop("BesselK1", _in_f64(K.bessel_k1), _bessel_k1_grad)
-bessel_k1e_op = _unop("BesselK1e", _in_f64(K.bessel_k1e), _bessel_k1e_grad)
+bessel_i0e_op = _unop("BesselI0e", _in_f64(B.bessel_i0e), _bessel_i0e_grad)
+bessel_i1e_op = _unop("BesselI1e", _in_f64(B.bessel_i1e), _bessel_i1e_grad)
+bessel_i0_op = _unop("BesselI0", _in_f64(B.bessel_i0), _bessel_i0_grad)
+bessel_i1_op = _unop("BesselI1", _in_f64(B.bessel_i1), _bessel_i1_grad)
+bessel_j0_op = _unop("BesselJ0", _in_f64(B.bessel_j0), _bessel_j0_grad)
+bessel_j1_op = _unop("BesselJ1", _in_f64(B.bessel_j1), _bessel_j1_grad)
+bessel_y0_op = _unop("BesselY0", _in_f64(B.bessel_y0), _bessel_y0_grad)
+bessel_y1_op = _unop("BesselY1", _in_f64(B.bessel_y1), _bessel_y1_grad)
+bessel_k0_op = _unop("BesselK0", _in_f64(B.bessel_k0), _bessel_k0_grad)
+bessel_k0e_op = _unop("BesselK0e", _in_f64(B.bessel_k0e), _bessel_k0e_grad)
+bessel_k1_op = _unop("BesselK1", _in_f64(B.bessel_k1), _bessel_k1_grad)
+bessel_k1e_op = _unop("BesselK1e", _in_f64(B.bessel_k1e), _bessel_k1e_grad)
 dawsn_op = _unop("Dawsn", _in_f64(K.dawsn), _dawsn_grad)
 expint_op = _unop("Expint", _in_f64(K.expint, _expint_input), _expint_grad)
 fresnel_cos_op = _unop("FresnelCos", _in_f64(K.fresnel_cos), _fresnel_cos_grad)
