@@ -235,9 +235,8 @@ def _imag_grad(op, dy):
 
 
 def _zeros(t):
-    from tensorlet.ops import math_ops
-    return math_ops.subtract(t, t) if not isinstance(t, EagerTensor) else \
-        EagerTensor(xp.zeros(t._value.shape, t.dtype._np), t.dtype)
+    from tensorlet.ops import array_ops
+    return array_ops.zeros_like(t)
 
 
 def _angle_grad(op, dy):

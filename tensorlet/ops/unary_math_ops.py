@@ -166,8 +166,8 @@ def _complex_abs_grad(op, dy):
 
 
 def _zeros_like(x):
-    return EagerTensor(xp.zeros(x.shape.as_list(), x.dtype._np), x.dtype) \
-        if isinstance(x, EagerTensor) else _m().subtract(x, x)
+    from tensorlet.ops import array_ops
+    return array_ops.zeros_like(x)
 
 
 def _square_grad(op, dy):
