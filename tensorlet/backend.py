@@ -27,3 +27,26 @@ def _quiet_kernels():
 
 
 _quiet_kernels()
+
+
+def _tune_allocator():
+    """Keep NumPy's large temporaries in the heap between ops (glibc only).
+
+    By default glibc returns every freed block above a dynamic threshold to the OS, so a kernel
+    with several large temporaries page-faults its memory back in on every call (measured ~10x
+    slower for floormod/lgamma on 100k elements). A 64 MiB mmap / 256 MiB trim threshold fixes it.
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 64 << 20)   # M_MMAP_THRESHOLD
+        libc.mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
+_tune_allocator()

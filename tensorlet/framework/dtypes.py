@@ -66,9 +66,9 @@ class DType:
         if self._kind in "iu":
             info = xp.iinfo(self._np)
             return int(info.min), int(info.max)
-        if self._kind == "f":
+        if self._kind == "f":  # TF returns NumPy scalars of the type itself for floats
             info = _ml.finfo(self._np) if self._name == "bfloat16" else xp.finfo(self._np)
-            return float(info.min), float(info.max)
+            return self._np.type(info.min), self._np.type(info.max)
         raise TypeError(f"Cannot find minimum value of {self!r}.")
 
     def is_compatible_with(self, other):
@@ -126,8 +126,8 @@ tf_export.constant(__name__, "half", "dtypes.half", "half")
 tf_export.constant(__name__, "double", "dtypes.double", "double")
 _BY_NP[xp.dtype(xp.str_)] = _BY_NP[xp.dtype(xp.bytes_)] = string
 # NB: below this point the module-level name ``bool`` is tf.bool; Python's is builtins.bool
-_PY_TYPES = {builtins.float: float32, builtins.int: int32, builtins.bool: bool,
-             builtins.complex: complex128, builtins.str: string, builtins.bytes: string}
+# TF maps only these Python types (`tf.as_dtype(int)` and `tf.as_dtype(str)` raise TypeError)
+_PY_TYPES = {builtins.float: float32, builtins.bool: bool, builtins.object: string}
 
 
 @tf_export("dtypes.as_dtype", "as_dtype")
@@ -145,6 +145,8 @@ def as_dtype(type_value):
             return d
     elif type_value in _PY_TYPES:
         return _PY_TYPES[type_value]
+    elif type_value is builtins.int or type_value is builtins.str:
+        pass  # NumPy would accept them; TF does not
     else:
         try:
             np_dtype = xp.dtype(type_value)

@@ -44,7 +44,11 @@ class Tensor:
         raise TypeError(f"bad operand type for unary +: '{_type_name(self)}'")
 
     def __round__(self, ndigits=None):
-        raise TypeError(f"type {_type_name(self)} doesn't define __round__ method")
+        # TF's EagerTensor has no NumPy methods; builtin round() ends in this AttributeError
+        raise AttributeError(
+            f"{type(self).__name__} object has no attribute 'astype'. \n        If you are "
+            "looking for numpy-related methods, please run the following:\n        "
+            "tf.experimental.numpy.experimental_enable_numpy_behavior()\n      ")
 
     def __copy__(self):
         return self
@@ -132,9 +136,7 @@ class EagerTensor(Tensor):
         return complex(self._value)
 
     def __index__(self):
-        if not self._dtype.is_integer or self._value.ndim != 0:
-            raise TypeError(f"Only integer scalar tensors can be converted to an index, got {self}")
-        return int(self._value)
+        return self.numpy().__index__()  # as TF: float scalars raise AttributeError
 
     def __format__(self, format_spec):
         # TF formats the NumPy value: f"{t}" is "[1 2]", f"{t:.2f}" fails for non-scalars.

@@ -22,8 +22,12 @@ def test_properties_and_limits():
     assert tf.float32.is_floating and not tf.int32.is_floating and tf.uint16.is_unsigned
     assert tf.complex64.real_dtype is tf.float32 and tf.complex64.is_complex
     assert tf.bfloat16.size == 2 and tf.bfloat16.name == "bfloat16"
-    assert tf.as_dtype(float) is tf.float32 and tf.as_dtype(int) is tf.int32
-    assert tf.as_dtype(bool) is tf.bool and tf.string.as_numpy_dtype is object
+    assert tf.as_dtype(float) is tf.float32 and tf.as_dtype(bool) is tf.bool
+    assert tf.as_dtype(object) is tf.string and tf.string.as_numpy_dtype is object
+    for t in (int, str):  # TF maps only float, bool and object
+        with pytest.raises(TypeError):
+            tf.as_dtype(t)
+    assert type(tf.float16.max) is np.float16 and type(tf.int32.max) is int
     assert tf.half is tf.float16 and tf.double is tf.float64
     with pytest.raises(TypeError):
         tf.as_dtype("float31")
