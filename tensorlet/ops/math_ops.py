@@ -194,13 +194,17 @@ def _sub_grad(op, dy):
 
 def _mul_grad(op, dy):
     x, y = op.inputs
-    return [multiply(dy, _conj(y)), multiply(_conj(x), dy)]
+    skip = op.skip_input_indices
+    return [None if 0 in skip else multiply(dy, _conj(y)),
+            None if 1 in skip else multiply(_conj(x), dy)]
 
 
 def _real_div_grad(op, dy):
     """Returns dy / y and dy * (-x / y) / y."""
     x, y = _conj(op.inputs[0]), _conj(op.inputs[1])
-    return [realdiv(dy, y), dy * realdiv(realdiv(negative(x), y), y)]
+    skip = op.skip_input_indices
+    return [None if 0 in skip else realdiv(dy, y),
+            None if 1 in skip else dy * realdiv(realdiv(negative(x), y), y)]
 
 
 def _div_no_nan_grad(op, dy):
@@ -223,7 +227,10 @@ def _pow_grad(op, dy):
     """Returns dy * y * x^(y-1) and dy * z * log(x), with log(x) := 0 where x <= 0."""
     x, y = _conj(op.inputs[0]), _conj(op.inputs[1])
     z = _conj(op.outputs[0])
-    gx = dy * y * pow(x, y - _one(y))
+    skip = op.skip_input_indices
+    gx = None if 0 in skip else dy * y * pow(x, y - _one(y))
+    if 1 in skip:  # the exponent is a constant nobody differentiates: skip the log
+        return [gx, None]
     mask = not_equal(x, _zero(x)) if x.dtype.is_complex else greater(x, _zero(x))
     safe_x = _where(mask, x, _ones_like(x))
     log_x = _where(mask, log(safe_x), _zeros_like(x))
