@@ -2,6 +2,7 @@
 
 ``import tensorlet as tf``. The public namespace is generated (``tensorlet/_api``, by
 ``tools/gen_api.py`` from the ``@tf_export`` decorators); this file only re-exports it.
+``tf.keras`` (generated into ``tensorlet/keras``) is imported on first use.
 """
 import os as _os
 import sys as _sys
@@ -9,6 +10,7 @@ import sys as _sys
 __version__ = "2.21.0"
 
 if not _os.environ.get("TENSORLET_GEN_API"):
+    from tensorlet import _api
     from tensorlet._api import *  # noqa: F401,F403
     from tensorlet._api import _SUBMODULES
 
@@ -18,3 +20,6 @@ if not _os.environ.get("TENSORLET_GEN_API"):
         if "." not in _name:
             globals()[_name] = _mod
     del _SUBMODULES
+
+    def __getattr__(name):  # lazy namespaces (tf.keras)
+        return getattr(_api, name)

@@ -197,6 +197,7 @@ from tensorlet._api import raw_ops as raw_ops
 from tensorlet._api import sparse as sparse
 from tensorlet._api import sysconfig as sysconfig
 from tensorlet._api import test as test
+from tensorlet._api import train as train
 from tensorlet._api import version as version
 
 _SUBMODULES = {
@@ -230,5 +231,17 @@ _SUBMODULES = {
     'sparse': sparse,
     'sysconfig': sysconfig,
     'test': test,
+    'train': train,
     'version': version,
 }
+_LAZY = {}
+
+
+def __getattr__(name):  # heavy namespaces (tf.keras) load on first use
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(_LAZY[name])
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'tensorlet' has no attribute {name!r}")

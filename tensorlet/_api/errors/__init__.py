@@ -21,6 +21,7 @@ from tensorlet.framework.errors import NotFoundError as NotFoundError
 from tensorlet.framework.errors import OK as OK
 from tensorlet.framework.errors import OUT_OF_RANGE as OUT_OF_RANGE
 from tensorlet.framework.errors import OpError as OpError
+from tensorlet.framework.symbolic_tensor import OperatorNotAllowedInGraphError as OperatorNotAllowedInGraphError
 from tensorlet.framework.errors import OutOfRangeError as OutOfRangeError
 from tensorlet.framework.errors import PERMISSION_DENIED as PERMISSION_DENIED
 from tensorlet.framework.errors import PermissionDeniedError as PermissionDeniedError
