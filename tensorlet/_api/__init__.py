@@ -188,6 +188,7 @@ from tensorlet._api import config as config
 from tensorlet._api import debugging as debugging
 from tensorlet._api import dtypes as dtypes
 from tensorlet._api import errors as errors
+from tensorlet._api import image as image
 from tensorlet._api import linalg as linalg
 from tensorlet._api import math as math
 from tensorlet._api import nest as nest
@@ -206,6 +207,7 @@ _SUBMODULES = {
     'compat': compat,
     'compat.v1': compat.v1,
     'compat.v1.debugging': compat.v1.debugging,
+    'compat.v1.image': compat.v1.image,
     'compat.v1.manip': compat.v1.manip,
     'compat.v1.math': compat.v1.math,
     'compat.v1.nn': compat.v1.nn,
@@ -219,6 +221,7 @@ _SUBMODULES = {
     'debugging': debugging,
     'dtypes': dtypes,
     'errors': errors,
+    'image': image,
     'linalg': linalg,
     'math': math,
     'math.special': math.special,

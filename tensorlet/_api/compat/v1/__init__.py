@@ -59,6 +59,7 @@ from tensorlet.ops.random_ops import set_seed as set_random_seed
 from tensorlet.ops.nn_impl import space_to_depth_v1 as space_to_depth
 from tensorlet.ops.debugging_ops import verify_tensor_all_finite as verify_tensor_all_finite
 from tensorlet._api.compat.v1 import debugging as debugging
+from tensorlet._api.compat.v1 import image as image
 from tensorlet._api.compat.v1 import manip as manip
 from tensorlet._api.compat.v1 import math as math
 from tensorlet._api.compat.v1 import nn as nn
