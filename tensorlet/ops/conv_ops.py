@@ -395,33 +395,47 @@ def _conv_attrs(op):
     }
 
 
-def _conv2d_grad(op, dy):
-    """Returns [Conv2DBackpropInput, Conv2DBackpropFilter] of dy (TF's _Conv2DGrad)."""
-    x, f = op.inputs
-    a = _conv_attrs(op)
-    return [
-        apply(conv2d_backprop_input_op, f, dy, input_sizes=tuple(x.shape.as_list()), **a),
-        apply(conv2d_backprop_filter_op, x, dy, filter_sizes=tuple(f.shape.as_list()), **a),
-    ]
+def _conv_grads(fwd, bprop_input, bprop_filter):
+    """The gradient rules of a convolution family, given its three TF op names.
+
+    Conv(x, f): [BackpropInput(f, dy), BackpropFilter(x, dy)] (TF's _Conv2DGrad);
+    BackpropInput(f, dy): d/df = BackpropFilter(ddx, dy), d/ddy = Conv(ddx, f);
+    BackpropFilter(x, dy): d/dx = BackpropInput(ddf, dy), d/ddy = Conv(x, ddf).
+    Ops are looked up by name at call time, so the rules can be built before the ops.
+    """
+    from tensorlet.ops.op_def import REGISTRY
+
+    def sizes(t):
+        return tuple(t.shape.as_list())
+
+    def conv_grad(op, dy):
+        x, f = op.inputs
+        a = _conv_attrs(op)
+        return [apply(REGISTRY[bprop_input], f, dy, input_sizes=sizes(x), **a),
+                apply(REGISTRY[bprop_filter], x, dy, filter_sizes=sizes(f), **a)]
+
+    def input_grad(op, ddx):
+        f, dy = op.inputs
+        a = _conv_attrs(op)
+        return [apply(REGISTRY[bprop_filter], ddx, dy, filter_sizes=sizes(f), **a),
+                apply(REGISTRY[fwd], ddx, f, **a)]
+
+    def filter_grad(op, ddf):
+        x, dy = op.inputs
+        a = _conv_attrs(op)
+        return [apply(REGISTRY[bprop_input], ddf, dy, input_sizes=sizes(x), **a),
+                apply(REGISTRY[fwd], x, ddf, **a)]
+
+    return conv_grad, input_grad, filter_grad
 
 
-def _conv2d_backprop_input_grad(op, ddx):
-    """d/d filter is Conv2DBackpropFilter(ddx, dy); d/d dy is Conv2D(ddx, filter)."""
-    f, dy = op.inputs
-    a = _conv_attrs(op)
-    return [
-        apply(conv2d_backprop_filter_op, ddx, dy, filter_sizes=tuple(f.shape.as_list()), **a),
-        apply(conv2d_op, ddx, f, **a),
-    ]
-
-
-def _conv2d_backprop_filter_grad(op, ddf):
-    x, dy = op.inputs
-    a = _conv_attrs(op)
-    return [
-        apply(conv2d_backprop_input_op, ddf, dy, input_sizes=tuple(x.shape.as_list()), **a),
-        apply(conv2d_op, x, ddf, **a),
-    ]
+_conv2d_grad, _conv2d_backprop_input_grad, _conv2d_backprop_filter_grad = _conv_grads(
+    "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter")
+_conv3d_grad, _conv3d_backprop_input_grad, _conv3d_backprop_filter_grad = _conv_grads(
+    "Conv3D", "Conv3DBackpropInputV2", "Conv3DBackpropFilterV2")
+_depthwise_grad, _depthwise_bi_grad, _depthwise_bf_grad = _conv_grads(
+    "DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropInput",
+    "DepthwiseConv2dNativeBackpropFilter")
 
 
 def _backprop_input_forward(nd, op_name, cpu_dilation_error):
@@ -575,33 +589,6 @@ conv2d_backprop_filter_op = defop(
     shape_rule=_backprop_filter_shape(2, "Conv2DCustomBackpropFilter"),
     grad=_conv2d_backprop_filter_grad,
 )
-
-
-def _conv3d_grad(op, dy):
-    x, f = op.inputs
-    a = _conv_attrs(op)
-    return [
-        apply(conv3d_backprop_input_op, f, dy, input_sizes=tuple(x.shape.as_list()), **a),
-        apply(conv3d_backprop_filter_op, x, dy, filter_sizes=tuple(f.shape.as_list()), **a),
-    ]
-
-
-def _conv3d_backprop_input_grad(op, ddx):
-    f, dy = op.inputs
-    a = _conv_attrs(op)
-    return [
-        apply(conv3d_backprop_filter_op, ddx, dy, filter_sizes=tuple(f.shape.as_list()), **a),
-        apply(conv3d_op, ddx, f, **a),
-    ]
-
-
-def _conv3d_backprop_filter_grad(op, ddf):
-    x, dy = op.inputs
-    a = _conv_attrs(op)
-    return [
-        apply(conv3d_backprop_input_op, ddf, dy, input_sizes=tuple(x.shape.as_list()), **a),
-        apply(conv3d_op, x, ddf, **a),
-    ]
 
 
 conv3d_op = defop(
@@ -781,33 +768,6 @@ def _depthwise_bf_shape(op, inputs, attrs):
     sizes = TensorShape(attrs["filter_sizes"])
     _check_backprop_sizes(op.name, op.name, x, sizes, dy, attrs, 2, depthwise=True)
     return (sizes,)
-
-
-def _depthwise_grad(op, dy):
-    x, f = op.inputs
-    a = _conv_attrs(op)
-    return [
-        apply(depthwise_backprop_input_op, f, dy, input_sizes=tuple(x.shape.as_list()), **a),
-        apply(depthwise_backprop_filter_op, x, dy, filter_sizes=tuple(f.shape.as_list()), **a),
-    ]
-
-
-def _depthwise_bi_grad(op, ddx):
-    f, dy = op.inputs
-    a = _conv_attrs(op)
-    return [
-        apply(depthwise_backprop_filter_op, ddx, dy, filter_sizes=tuple(f.shape.as_list()), **a),
-        apply(depthwise_op, ddx, f, **a),
-    ]
-
-
-def _depthwise_bf_grad(op, ddf):
-    x, dy = op.inputs
-    a = _conv_attrs(op)
-    return [
-        apply(depthwise_backprop_input_op, ddf, dy, input_sizes=tuple(x.shape.as_list()), **a),
-        apply(depthwise_op, x, ddf, **a),
-    ]
 
 
 depthwise_op = defop(
