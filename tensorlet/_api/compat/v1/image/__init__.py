@@ -5,5 +5,7 @@ from tensorlet.image_ops.resize import resize_images as resize
 from tensorlet.image_ops.resize import resize_area as resize_area
 from tensorlet.image_ops.resize import resize_bicubic as resize_bicubic
 from tensorlet.image_ops.resize import resize_bilinear as resize_bilinear
+from tensorlet.image_ops.crop_pad import resize_image_with_pad_v1 as resize_image_with_pad
 from tensorlet.image_ops.resize import resize_images as resize_images
 from tensorlet.image_ops.resize import resize_nearest_neighbor as resize_nearest_neighbor
+from tensorlet.image_ops.crop_pad import resize_image_with_pad_v1 as resize_with_pad
