@@ -4,6 +4,7 @@ from tensorlet.ops.debugging_ops import Assert as Assert
 from tensorlet.framework.dtypes import DType as DType
 from tensorlet.framework.device import DeviceSpec as DeviceSpec
 from tensorlet.autodiff.gradient_tape import GradientTape as GradientTape
+from tensorlet.function.func_graph import Graph as Graph
 from tensorlet.framework.indexed_slices import IndexedSlices as IndexedSlices
 from tensorlet.framework.module import Module as Module
 from tensorlet.autodiff.custom_gradient import no_gradient as NotDifferentiable

@@ -543,6 +543,11 @@ def tf_print(*inputs, output_stream=None, summarize=3, sep=" ", end=os.linesep, 
       ValueError: If ``output_stream`` is not supported.
     """
     del name
+    from tensorlet.framework.context import state
+    if state.graph is not None:  # tracing: a stateful PrintV2 node that prints on every call
+        from tensorlet.function import graph_ops
+        return graph_ops.print_v2(inputs, dict(output_stream=output_stream, summarize=summarize,
+                                               sep=sep, end=end))
     kind, target = _stream_target(output_stream)
     text = format_print_inputs(inputs, summarize=summarize, sep=sep)
     if kind == "fd":

@@ -7,6 +7,7 @@ from tensorlet.framework.versions import GIT_VERSION as GIT_VERSION
 from tensorlet.framework.versions import GRAPH_DEF_VERSION as GRAPH_DEF_VERSION
 from tensorlet.framework.versions import GRAPH_DEF_VERSION_MIN_CONSUMER as GRAPH_DEF_VERSION_MIN_CONSUMER
 from tensorlet.framework.versions import GRAPH_DEF_VERSION_MIN_PRODUCER as GRAPH_DEF_VERSION_MIN_PRODUCER
+from tensorlet.function.func_graph import Graph as Graph
 from tensorlet.framework.versions import VERSION as VERSION
 from tensorlet.ops.reduction_ops import argmax_v1 as argmax
 from tensorlet.ops.reduction_ops import argmin_v1 as argmin
