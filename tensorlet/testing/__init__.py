@@ -1,0 +1,1 @@
+"""Test harnesses: ``op_test`` (OpCase records), ``gradient_check`` (numeric gradients)."""
