@@ -9,7 +9,11 @@ from tensorlet.framework.indexed_slices import IndexedSlices as IndexedSlices
 from tensorlet.framework.module import Module as Module
 from tensorlet.autodiff.custom_gradient import no_gradient as NotDifferentiable
 from tensorlet.framework.errors import OpError as OpError
+from tensorlet.ragged_tensors.ragged_tensor import RaggedTensor as RaggedTensor
+from tensorlet.ragged_tensors.ragged_tensor import RaggedTensorSpec as RaggedTensorSpec
 from tensorlet.autodiff.custom_gradient import RegisterGradient as RegisterGradient
+from tensorlet.sparse_tensors.sparse_tensor import SparseTensor as SparseTensor
+from tensorlet.sparse_tensors.sparse_tensor import SparseTensorSpec as SparseTensorSpec
 from tensorlet.framework.tensor import Tensor as Tensor
 from tensorlet.framework.tensor_shape import TensorShape as TensorShape
 from tensorlet.autodiff.gradient_tape import UnconnectedGradients as UnconnectedGradients
@@ -194,6 +198,7 @@ from tensorlet._api import linalg as linalg
 from tensorlet._api import math as math
 from tensorlet._api import nest as nest
 from tensorlet._api import nn as nn
+from tensorlet._api import ragged as ragged
 from tensorlet._api import random as random
 from tensorlet._api import raw_ops as raw_ops
 from tensorlet._api import sparse as sparse
@@ -229,6 +234,7 @@ _SUBMODULES = {
     'nest': nest,
     'nn': nn,
     'nn.experimental': nn.experimental,
+    'ragged': ragged,
     'random': random,
     'random.experimental': random.experimental,
     'raw_ops': raw_ops,
