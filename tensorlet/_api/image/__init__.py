@@ -10,12 +10,15 @@ from tensorlet.image_ops.crop_pad import central_crop as central_crop
 from tensorlet.image_ops.color import convert_image_dtype as convert_image_dtype
 from tensorlet.image_ops.crop_pad import crop_and_resize_v2 as crop_and_resize
 from tensorlet.image_ops.crop_pad import crop_to_bounding_box as crop_to_bounding_box
+from tensorlet.image_ops.patches import extract_patches as extract_patches
 from tensorlet.image_ops.flip_rotate import flip_left_right as flip_left_right
 from tensorlet.image_ops.flip_rotate import flip_up_down as flip_up_down
 from tensorlet.image_ops.color import grayscale_to_rgb as grayscale_to_rgb
 from tensorlet.image_ops.color import hsv_to_rgb as hsv_to_rgb
+from tensorlet.image_ops.metrics import image_gradients as image_gradients
 from tensorlet.image_ops.crop_pad import pad_to_bounding_box as pad_to_bounding_box
 from tensorlet.image_ops.color import per_image_standardization as per_image_standardization
+from tensorlet.image_ops.metrics import psnr as psnr
 from tensorlet.image_ops.resize import resize_images_v2 as resize
 from tensorlet.image_ops.crop_pad import resize_image_with_crop_or_pad as resize_image_with_crop_or_pad
 from tensorlet.image_ops.crop_pad import resize_image_with_crop_or_pad as resize_with_crop_or_pad
@@ -26,6 +29,10 @@ from tensorlet.image_ops.color import rgb_to_yiq as rgb_to_yiq
 from tensorlet.image_ops.color import rgb_to_yuv as rgb_to_yuv
 from tensorlet.image_ops.flip_rotate import rot90 as rot90
 from tensorlet.image_ops.flip_rotate import rotate as rotate
+from tensorlet.image_ops.metrics import sobel_edges as sobel_edges
+from tensorlet.image_ops.metrics import ssim as ssim
+from tensorlet.image_ops.metrics import ssim_multiscale as ssim_multiscale
+from tensorlet.image_ops.metrics import total_variation as total_variation
 from tensorlet.image_ops.flip_rotate import transpose as transpose
 from tensorlet.image_ops.flip_rotate import transpose as transpose_image
 from tensorlet.image_ops.color import yiq_to_rgb as yiq_to_rgb
