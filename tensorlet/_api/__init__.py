@@ -194,6 +194,7 @@ from tensorlet._api import debugging as debugging
 from tensorlet._api import dtypes as dtypes
 from tensorlet._api import errors as errors
 from tensorlet._api import image as image
+from tensorlet._api import io as io
 from tensorlet._api import linalg as linalg
 from tensorlet._api import math as math
 from tensorlet._api import nest as nest
@@ -213,10 +214,13 @@ _SUBMODULES = {
     'compat': compat,
     'compat.v1': compat.v1,
     'compat.v1.debugging': compat.v1.debugging,
+    'compat.v1.gfile': compat.v1.gfile,
     'compat.v1.image': compat.v1.image,
+    'compat.v1.io': compat.v1.io,
     'compat.v1.manip': compat.v1.manip,
     'compat.v1.math': compat.v1.math,
     'compat.v1.nn': compat.v1.nn,
+    'compat.v1.python_io': compat.v1.python_io,
     'compat.v1.random': compat.v1.random,
     'compat.v1.sysconfig': compat.v1.sysconfig,
     'compat.v1.version': compat.v1.version,
@@ -228,6 +232,8 @@ _SUBMODULES = {
     'dtypes': dtypes,
     'errors': errors,
     'image': image,
+    'io': io,
+    'io.gfile': io.gfile,
     'linalg': linalg,
     'math': math,
     'math.special': math.special,
