@@ -509,11 +509,28 @@ def _image_cases():
         # is piecewise and built from comparisons
         OpCase("image.rgb_to_hsv", image.rgb_to_hsv, (A(1, 2, 2, 3, domain=_rgb_domain),),
                ops=("RGBToHSV",), order=1),
+        OpCase("image.extract_patches", image.extract_patches, (A(1, 4, 4, 2),),
+               {"sizes": [1, 2, 2, 1], "strides": [1, 2, 1, 1], "rates": [1, 1, 1, 1],
+                "padding": "SAME"}, ops=("ExtractImagePatches",)),
+    ]
+
+
+def _sparse_cases():
+    sparse = getattr(tf, "sparse", None)
+    if sparse is None or not hasattr(sparse, "SparseTensor"):
+        return []  # tf.sparse.SparseTensor not in this tree yet
+    indices = np.array([[0, 1], [1, 0], [2, 2]], np.int64)
+    return [
+        OpCase("sparse.to_dense",
+               lambda v, d: sparse.to_dense(sparse.SparseTensor(indices, v, [3, 3]), d),
+               (A(3), A()), ops=("SparseToDense",)),
     ]
 
 
 IMAGE_CASES = _image_cases()
+SPARSE_CASES = _sparse_cases()
 
 CASES = (UNARY_CASES + BINARY_CASES + MATH_CASES + REDUCTION_CASES + ARRAY_CASES + GATHER_CASES
-         + SEGMENT_CASES + LINALG_CASES + NN_CASES + CONV_CASES + POOL_CASES + IMAGE_CASES)
+         + SEGMENT_CASES + LINALG_CASES + NN_CASES + CONV_CASES + POOL_CASES + IMAGE_CASES
+         + SPARSE_CASES)
 # fmt: on
