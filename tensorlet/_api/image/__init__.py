@@ -25,6 +25,13 @@ from tensorlet.image_ops.nms import non_max_suppression_with_scores as non_max_s
 from tensorlet.image_ops.crop_pad import pad_to_bounding_box as pad_to_bounding_box
 from tensorlet.image_ops.color import per_image_standardization as per_image_standardization
 from tensorlet.image_ops.metrics import psnr as psnr
+from tensorlet.image_ops.augment import random_brightness as random_brightness
+from tensorlet.image_ops.augment import random_contrast as random_contrast
+from tensorlet.image_ops.augment import random_crop as random_crop
+from tensorlet.image_ops.augment import random_flip_left_right as random_flip_left_right
+from tensorlet.image_ops.augment import random_flip_up_down as random_flip_up_down
+from tensorlet.image_ops.augment import random_hue as random_hue
+from tensorlet.image_ops.augment import random_saturation as random_saturation
 from tensorlet.image_ops.resize import resize_images_v2 as resize
 from tensorlet.image_ops.crop_pad import resize_image_with_crop_or_pad as resize_image_with_crop_or_pad
 from tensorlet.image_ops.crop_pad import resize_image_with_crop_or_pad as resize_with_crop_or_pad
@@ -38,6 +45,13 @@ from tensorlet.image_ops.flip_rotate import rotate as rotate
 from tensorlet.image_ops.metrics import sobel_edges as sobel_edges
 from tensorlet.image_ops.metrics import ssim as ssim
 from tensorlet.image_ops.metrics import ssim_multiscale as ssim_multiscale
+from tensorlet.image_ops.augment import stateless_random_brightness as stateless_random_brightness
+from tensorlet.image_ops.augment import stateless_random_contrast as stateless_random_contrast
+from tensorlet.image_ops.augment import stateless_random_crop as stateless_random_crop
+from tensorlet.image_ops.augment import stateless_random_flip_left_right as stateless_random_flip_left_right
+from tensorlet.image_ops.augment import stateless_random_flip_up_down as stateless_random_flip_up_down
+from tensorlet.image_ops.augment import stateless_random_hue as stateless_random_hue
+from tensorlet.image_ops.augment import stateless_random_saturation as stateless_random_saturation
 from tensorlet.image_ops.metrics import total_variation as total_variation
 from tensorlet.image_ops.flip_rotate import transpose as transpose
 from tensorlet.image_ops.flip_rotate import transpose as transpose_image
