@@ -16,6 +16,7 @@ from tensorlet.sparse_tensors.sparse_tensor import SparseTensor as SparseTensor
 from tensorlet.sparse_tensors.sparse_tensor import SparseTensorSpec as SparseTensorSpec
 from tensorlet.framework.tensor import Tensor as Tensor
 from tensorlet.framework.tensor_shape import TensorShape as TensorShape
+from tensorlet.framework.tensor_spec import TensorSpec as TensorSpec
 from tensorlet.autodiff.gradient_tape import UnconnectedGradients as UnconnectedGradients
 from tensorlet.framework.variables import Variable as Variable
 from tensorlet.framework.variables import VariableAggregation as VariableAggregation

@@ -46,7 +46,12 @@ def live_nodes(graph, outputs):
 
 
 class Executor:
-    """Callable ``(*input arrays) -> tuple of output arrays`` for a graph."""
+    """Callable ``(*input arrays) -> tuple of output arrays`` for a graph.
+
+    ``tensor_function(out_dtypes, pack)`` gives the compiled entry ``(*EagerTensors) -> result``
+    that ``ConcreteFunction`` calls (unwrapping inputs and wrapping outputs inline; ``pack`` is
+    None for a single output, else a function of the tuple of output tensors).
+    """
 
     def __init__(self, graph, inputs, outputs):
         self.graph = graph
@@ -74,9 +79,7 @@ class Executor:
             op = n.op
             if op is _PLACEHOLDER:
                 if id(n.outputs[0]) not in values:
-                    raise errors.InvalidArgumentError(
-                        None, None, f"You must feed a value for placeholder tensor '{n.name}' with "
-                                    f"dtype {n.outputs[0].dtype.name}")
+                    raise _unfed(n)
                 continue
             if op is _CONST:
                 res = (n.attrs["value"],)
@@ -93,7 +96,7 @@ class Executor:
                 res = (r,) if op.num_outputs == 1 else tuple(r)
             for t, r in zip(n.outputs, res):
                 np_t = t._dtype._np
-                if type(r) is not xp.ndarray and not isinstance(r, xp.generic) or (
+                if (type(r) is not xp.ndarray and not isinstance(r, xp.generic)) or (
                         np_t is not None and r.dtype != np_t):
                     casts.add(id(n))
                     r = _cast(r, np_t)
@@ -103,36 +106,32 @@ class Executor:
                 values[id(t)] = r
             if n.variable is not None and op is not _READ:
                 n.variable._value = values[id(n.outputs[0])]
-        if self._casts is None:
-            self._casts = casts
-        else:
-            self._casts |= casts
+        self._casts = casts if self._casts is None else self._casts | casts
         return tuple(values[id(t)] for t in self.outputs)
 
     # ---- code generation
     def _compile(self):
-        src, env, lines = generate(self, self._casts or set())
-        code = compile(src, f"<tf.function {self.graph.name}>", "exec")
-        exec(code, env)
-        run = env["run"]
-        run_lines = lines
-
-        def fast(*arrays):
-            try:
-                return run(*arrays)
-            except errors.OpError:
-                raise
-            except Exception as e:
-                raise _map_error(e, run_lines, self) from None
-
+        src, env = generate(self, self._casts or set())
+        exec(compile(src, f"<tf.function {self.graph.name}>", "exec"), env)
         self.source = src
-        self._fast = fast
+        self._fast = env["run"]
+
+    def tensor_function(self, out_dtypes, pack):
+        """The compiled ``(*tensors) -> result`` entry (compiles on first use)."""
+        src, env = generate(self, self._casts or set(), out_dtypes, pack)
+        exec(compile(src, f"<tf.function {self.graph.name}>", "exec"), env)
+        if self.source is None:
+            self.source = src
+            self._fast = env["run"]
+        return env["call"]
 
 
-def generate(executor, casts):
-    """(source, globals, {line number: (node, input names)}) of the executor's run function."""
+def generate(executor, casts, out_dtypes=None, pack=None):
+    """(source, globals) of ``run(*arrays) -> tuple`` and, with ``out_dtypes``, of
+    ``call(*tensors) -> result`` (EagerTensors in and out)."""
     names = {}
-    env = {"_cast": _cast}
+    env = {"_cast": _cast, "_OpError": errors.OpError, "_EX": executor, "_new": object.__new__,
+           "_ET": EagerTensor, "_pack": pack}
     args = []
     for i, t in enumerate(executor.inputs):
         names[id(t)] = f"a{i}"
@@ -141,10 +140,8 @@ def generate(executor, casts):
     for k, n in enumerate(executor.nodes):
         op = n.op
         if op is _PLACEHOLDER:
-            if id(n.outputs[0]) not in names:  # an unfed placeholder: fails when reached
-                raise errors.InvalidArgumentError(
-                    None, None, f"You must feed a value for placeholder tensor '{n.name}' with "
-                                f"dtype {n.outputs[0].dtype.name}")
+            if id(n.outputs[0]) not in names:  # an unfed placeholder
+                raise _unfed(n)
             continue
         if op is _CONST:
             names[id(n.outputs[0])] = f"C{k}"
@@ -163,7 +160,7 @@ def generate(executor, casts):
             env[f"K{k}_{key}"] = value
             call_args.append(f"{key}=K{k}_{key}")
         call = f"F{k}({', '.join(call_args)})"
-        lines[len(body) + 2] = (n, ins)
+        lines[len(body)] = (n, ins)
         if not outs:
             body.append(call)
         elif op.num_outputs == 1:
@@ -180,10 +177,35 @@ def generate(executor, casts):
         for t, o in zip(n.outputs, outs):
             names[id(t)] = o
     rets = [names[id(t)] for t in executor.outputs]
-    ret = "(" + "".join(r + ", " for r in rets) + ")"
-    src = f"def run({', '.join(args)}):\n" + "".join(f"    {b}\n" for b in body)
-    src += f"    return {ret}\n"
-    return src, env, lines
+    env["_LINES"] = lines
+    src = [f"def run({', '.join(args)}):", "    try:"]
+    src += [f"        {b}" for b in body]
+    src.append("        return (" + "".join(r + ", " for r in rets) + ")")
+    src += _handler(len(src) - len(body) - 1, "run")
+    if out_dtypes is not None:
+        targs = [f"t{i}" for i in range(len(args))]
+        src += ["", f"def call({', '.join(targs)}):", "    try:"]
+        src += [f"        a{i} = t{i}._value" for i in range(len(args))]
+        first = len(src)
+        src += [f"        {b}" for b in body]
+        for j, (r, d) in enumerate(zip(rets, out_dtypes)):
+            env[f"DT{j}"] = d
+            src += [f"        r{j} = _new(_ET)", f"        r{j}._value = {r}",
+                    f"        r{j}._dtype = DT{j}"]
+        if pack is None:
+            src.append("        return r0" if rets else "        return None")
+        else:
+            src.append("        return _pack((" + "".join(f"r{j}, " for j in range(len(rets)))
+                       + "))")
+        src += _handler(first, "call")
+    return "\n".join(src) + "\n", env
+
+
+def _handler(first_body_line, fn):
+    """The except clause: maps the failing line (1-based) back to its node."""
+    return ["    except _OpError:", "        raise",
+            "    except Exception as e:",
+            f"        raise _EX._error(e, _LINES, {first_body_line + 1}) from None"]
 
 
 def _cast(r, np_t):
@@ -196,23 +218,32 @@ def _node_error(node, arrays, exc):
     return kernel_error(node.op, inputs, node.attrs, exc)
 
 
-def _map_error(exc, lines, executor):
+def _unfed(node):
+    return errors.InvalidArgumentError(
+        None, None, f"You must feed a value for placeholder tensor '{node.name}' with dtype "
+                    f"{node.outputs[0].dtype.name}")
+
+
+def _map_error(exc, lines, first_line):
+    """TF's error for a kernel failure in generated code (found by the traceback line)."""
     tb = sys.exc_info()[2]
     frame_tb = None
     while tb is not None:
         if tb.tb_frame.f_code.co_filename.startswith("<tf.function"):
             frame_tb = tb
+            break
         tb = tb.tb_next
     if frame_tb is None:
         return exc
-    hit = lines.get(frame_tb.tb_lineno)
+    hit = lines.get(frame_tb.tb_lineno - first_line)
     if hit is None:
         return exc
     node, ins = hit
-    local = frame_tb.tb_frame.f_locals
-    env = frame_tb.tb_frame.f_globals
-    arrays = [local[i] if i in local else env[i] for i in ins]
-    return _node_error(node, arrays, exc)
+    local, env = frame_tb.tb_frame.f_locals, frame_tb.tb_frame.f_globals
+    return _node_error(node, [local[i] if i in local else env[i] for i in ins], exc)
+
+
+Executor._error = staticmethod(_map_error)
 
 
 # ---------------------------------------------------------------- node-by-node through apply
