@@ -9,6 +9,7 @@ from tensorlet.framework.indexed_slices import IndexedSlices as IndexedSlices
 from tensorlet.framework.module import Module as Module
 from tensorlet.autodiff.custom_gradient import no_gradient as NotDifferentiable
 from tensorlet.framework.errors import OpError as OpError
+from tensorlet.function.func_graph import Operation as Operation
 from tensorlet.ragged_tensors.ragged_tensor import RaggedTensor as RaggedTensor
 from tensorlet.ragged_tensors.ragged_tensor import RaggedTensorSpec as RaggedTensorSpec
 from tensorlet.autodiff.custom_gradient import RegisterGradient as RegisterGradient
@@ -82,6 +83,7 @@ from tensorlet.ops.unary_math_ops import floor as floor
 from tensorlet.function.polymorphic_function import function as function
 from tensorlet.ops.gather_ops import gather as gather
 from tensorlet.ops.gather_ops import gather_nd as gather_nd
+from tensorlet.framework.tensor_util import constant_value as get_static_value
 from tensorlet.ops.comparison_ops import greater as greater
 from tensorlet.ops.comparison_ops import greater_equal as greater_equal
 from tensorlet.framework.dtypes import half as half

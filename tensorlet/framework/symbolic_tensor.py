@@ -94,6 +94,22 @@ class SymbolicTensor(Tensor):
     def _rank(self):
         return self._shape.rank
 
+    # ---- TF1 graphs: tensors are hashable and compare by identity (feed_dict keys)
+    def __hash__(self):
+        if self._op.graph.building_function:
+            raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
+        return id(self)
+
+    def __eq__(self, other):
+        if self._op.graph.building_function:
+            return Tensor.__eq__(self, other)
+        return self is other
+
+    def __ne__(self, other):
+        if self._op.graph.building_function:
+            return Tensor.__ne__(self, other)
+        return self is not other
+
     # ---- what a graph tensor refuses
     def __bool__(self):
         raise OperatorNotAllowedInGraphError(

@@ -31,17 +31,20 @@ from tensorlet.ops.op_def import apply, kernel_error
 _PLACEHOLDER, _CONST, _READ = graph_ops.placeholder_op, graph_ops.const_op, graph_ops.read_variable_op
 
 
-def live_nodes(graph, outputs):
-    """The nodes needed for ``outputs`` plus every stateful node, in program order."""
+def live_nodes(graph, outputs, targets=(), fed=(), all_stateful=True):
+    """The nodes needed for ``outputs`` and ``targets`` (plus every stateful node when
+    ``all_stateful``), in program order; tensors in ``fed`` are given, not computed."""
+    fed_ids = {id(t) for t in fed}
     live = set()
-    stack = [t._op for t in outputs]
-    stack.extend(n for n in graph._nodes if n.op.stateful and n.op is not _PLACEHOLDER)
+    stack = [t._op for t in outputs if id(t) not in fed_ids] + list(targets)
+    if all_stateful:
+        stack.extend(n for n in graph._nodes if n.op.stateful and n.op is not _PLACEHOLDER)
     while stack:
         n = stack.pop()
         if id(n) in live:
             continue
         live.add(id(n))
-        stack.extend(t._op for t in n.inputs)
+        stack.extend(t._op for t in n.inputs if id(t) not in fed_ids)
     return [n for n in graph._nodes if id(n) in live]
 
 
@@ -53,11 +56,11 @@ class Executor:
     None for a single output, else a function of the tuple of output tensors).
     """
 
-    def __init__(self, graph, inputs, outputs):
+    def __init__(self, graph, inputs, outputs, targets=(), all_stateful=True):
         self.graph = graph
         self.inputs = list(inputs)
         self.outputs = list(outputs)
-        self.nodes = live_nodes(graph, self.outputs)
+        self.nodes = live_nodes(graph, self.outputs, targets, self.inputs, all_stateful)
         self._casts = None     # ids of nodes whose kernel result needs a cast (after 1st run)
         self._fast = None
         self.source = None     # the generated Python source (after the first call)
@@ -77,10 +80,10 @@ class Executor:
         casts = set()
         for n in self.nodes:
             op = n.op
-            if op is _PLACEHOLDER:
-                if id(n.outputs[0]) not in values:
-                    raise _unfed(n)
+            if n.outputs and all(id(t) in values for t in n.outputs):
                 continue
+            if op is _PLACEHOLDER:
+                raise _unfed(n)
             if op is _CONST:
                 res = (n.attrs["value"],)
             elif op is _READ:
@@ -103,7 +106,7 @@ class Executor:
                 if state.check_infer and not t._shape.is_compatible_with(xp.shape(r)):
                     raise AssertionError(f"{n.name} ({op.name}): static shape {t._shape} but the "
                                          f"kernel gave {xp.shape(r)}")
-                values[id(t)] = r
+                values.setdefault(id(t), r)
             if n.variable is not None and op is not _READ:
                 n.variable._value = values[id(n.outputs[0])]
         self._casts = casts if self._casts is None else self._casts | casts
@@ -139,10 +142,10 @@ def generate(executor, casts, out_dtypes=None, pack=None):
     body, lines = [], {}
     for k, n in enumerate(executor.nodes):
         op = n.op
+        if n.outputs and all(id(t) in names for t in n.outputs):
+            continue  # fed
         if op is _PLACEHOLDER:
-            if id(n.outputs[0]) not in names:  # an unfed placeholder
-                raise _unfed(n)
-            continue
+            raise _unfed(n)
         if op is _CONST:
             names[id(n.outputs[0])] = f"C{k}"
             env[f"C{k}"] = n.attrs["value"]
@@ -175,7 +178,7 @@ def generate(executor, casts, out_dtypes=None, pack=None):
             env[f"V{k}"] = n.variable
             body.append(f"V{k}._value = {outs[0]}")
         for t, o in zip(n.outputs, outs):
-            names[id(t)] = o
+            names.setdefault(id(t), o)
     rets = [names[id(t)] for t in executor.outputs]
     env["_LINES"] = lines
     src = [f"def run({', '.join(args)}):", "    try:"]
@@ -219,9 +222,16 @@ def _node_error(node, arrays, exc):
 
 
 def _unfed(node):
+    t = node.outputs[0]
+    shape = "" if t.shape.rank is None else " and shape [" + ",".join(
+        "?" if d is None else str(d) for d in t.shape) + "]"
     return errors.InvalidArgumentError(
         None, None, f"You must feed a value for placeholder tensor '{node.name}' with dtype "
-                    f"{node.outputs[0].dtype.name}")
+                    f"{_TF_NAMES.get(t.dtype.name, t.dtype.name)}{shape}\n\t [[{{{{node "
+                    f"{node.name}}}}}]]")
+
+
+_TF_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
 
 def _map_error(exc, lines, first_line):

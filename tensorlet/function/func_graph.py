@@ -71,8 +71,9 @@ class InaccessibleTensorError(ValueError):
 
 # ---------------------------------------------------------------- nodes
 
-class Node:
-    """One op in a graph (TF's ``tf.Operation``)."""
+@tf_export("Operation", "compat.v1.Operation")
+class Operation:
+    """One op in a graph (TF's ``tf.Operation``; ``Node`` in this package's docs)."""
 
     __slots__ = ("op", "name", "inputs", "attrs", "outputs", "graph", "variable", "__weakref__")
 
@@ -107,9 +108,16 @@ class Node:
     def get_attr(self, name):
         return self.attrs[name]
 
+    def run(self, feed_dict=None, session=None):
+        """TF1: runs this operation in ``session`` (or the default session)."""
+        from tensorlet.compat_v1 import session as session_lib
+        session_lib.run_operation(self, feed_dict, session)
+
     def __repr__(self):
-        ins = ", ".join(t.name for t in self.inputs)
-        return f"<tf.Operation '{self.name}' type={self.op.name} inputs=[{ins}]>"
+        return f"<tf.Operation '{self.name}' type={self.op.name}>"
+
+
+Node = Operation
 
 
 # ---------------------------------------------------------------- graphs
