@@ -205,6 +205,7 @@ from tensorlet._api import nn as nn
 from tensorlet._api import ragged as ragged
 from tensorlet._api import random as random
 from tensorlet._api import raw_ops as raw_ops
+from tensorlet._api import signal as signal
 from tensorlet._api import sparse as sparse
 from tensorlet._api import sysconfig as sysconfig
 from tensorlet._api import test as test
@@ -225,6 +226,8 @@ _SUBMODULES = {
     'compat.v1.nn': compat.v1.nn,
     'compat.v1.python_io': compat.v1.python_io,
     'compat.v1.random': compat.v1.random,
+    'compat.v1.signal': compat.v1.signal,
+    'compat.v1.spectral': compat.v1.spectral,
     'compat.v1.sysconfig': compat.v1.sysconfig,
     'compat.v1.version': compat.v1.version,
     'config': config,
@@ -247,6 +250,7 @@ _SUBMODULES = {
     'random': random,
     'random.experimental': random.experimental,
     'raw_ops': raw_ops,
+    'signal': signal,
     'sparse': sparse,
     'sysconfig': sysconfig,
     'test': test,

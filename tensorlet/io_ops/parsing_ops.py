@@ -345,8 +345,9 @@ def parse_single_example(serialized, features, example_names=None, name=None):
     Example:
       >>> ex = tf.train.Example(features=tf.train.Features(feature={
       ...     "x": tf.train.Feature(int64_list=tf.train.Int64List(value=[7]))}))
-      >>> tf.io.parse_single_example(ex.SerializeToString(),
-      ...                            {"x": tf.io.FixedLenFeature([], tf.int64)})["x"].numpy()
+      >>> parsed = tf.io.parse_single_example(ex.SerializeToString(),
+      ...                                     {"x": tf.io.FixedLenFeature([], tf.int64)})
+      >>> int(parsed["x"])
       7
     """
     serialized = convert_to_tensor(serialized, dtype=D.string)

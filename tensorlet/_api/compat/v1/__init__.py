@@ -67,10 +67,16 @@ from tensorlet.io_ops.decode_ops import encode_base64 as encode_base64
 from tensorlet.compat_v1.graph_mode import executing_eagerly as executing_eagerly
 from tensorlet.framework.context import executing_eagerly_outside_functions as executing_eagerly_outside_functions
 from tensorlet.image_ops.patches import extract_image_patches as extract_image_patches
+from tensorlet.ops.signal_ops import fft as fft
+from tensorlet.ops.signal_ops import fft2d as fft2d
+from tensorlet.ops.signal_ops import fft3d as fft3d
 from tensorlet.compat_v1.graph_mode import get_default_graph as get_default_graph
 from tensorlet.compat_v1.session import get_default_session as get_default_session
 from tensorlet.ops.random_ops import get_seed as get_seed
 from tensorlet.compat_v1.graph_mode import global_variables_initializer as global_variables_initializer
+from tensorlet.ops.signal_ops import ifft as ifft
+from tensorlet.ops.signal_ops import ifft2d as ifft2d
+from tensorlet.ops.signal_ops import ifft3d as ifft3d
 from tensorlet.compat_v1.graph_mode import global_variables_initializer as initialize_all_variables
 from tensorlet.compat_v1.graph_mode import local_variables_initializer as initialize_local_variables
 from tensorlet.compat_v1.graph_mode import variables_initializer as initialize_variables
@@ -112,5 +118,7 @@ from tensorlet._api.compat.v1 import math as math
 from tensorlet._api.compat.v1 import nn as nn
 from tensorlet._api.compat.v1 import python_io as python_io
 from tensorlet._api.compat.v1 import random as random
+from tensorlet._api.compat.v1 import signal as signal
+from tensorlet._api.compat.v1 import spectral as spectral
 from tensorlet._api.compat.v1 import sysconfig as sysconfig
 from tensorlet._api.compat.v1 import version as version
