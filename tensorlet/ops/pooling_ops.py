@@ -325,11 +325,48 @@ def _avg_pool_grad_grad(pool_op):
     return grad
 
 
+def _gather_at_argmax(g, argmax, include_batch_in_index):
+    """g's value at each window's recorded maximum (TF's MaxPoolGradGrad[WithArgmax])."""
+    from tensorlet.ops import array_creation_ops, array_ops, gather_ops
+
+    if not include_batch_in_index:  # indices count within one image: add each image's offset
+        n = g.shape[0]
+        per = g.shape.num_elements() // max(n, 1)
+        offsets = array_ops.reshape(array_creation_ops.range(0, n * per, per, dtype=argmax.dtype),
+                                    [n] + [1] * (argmax.shape.rank - 1))
+        argmax = argmax + offsets
+    return gather_ops.gather(array_ops.reshape(g, [-1]), argmax)
+
+
+def _max_pool_grad_grad(op, ggrad):
+    """MaxPoolGrad(x, y, dy) is linear in dy: its gradient routes ggrad back through each
+    window's first maximum (as MaxPoolGrad routed dy); x and y get zeros, as in TF."""
+    from tensorlet.ops import array_ops
+
+    x, y, _ = op.inputs
+    a = op.attrs
+    if a.get("explicit_paddings") or a.get("data_format", "NHWC") != "NHWC":
+        raise LookupError("gradient registry has no entry for: MaxPoolGrad with explicit padding")
+    _, argmax = apply(max_pool_with_argmax_op, x, ksize=a["ksize"], strides=a["strides"],
+                      padding=a["padding"], include_batch_in_index=True, Targmax=dtypes.int64)
+    return [array_ops.zeros_like(x), array_ops.zeros_like(y), _gather_at_argmax(ggrad, argmax, True)]
+
+
+def _max_pool_grad_with_argmax_grad(op, ggrad):
+    """Gradient of MaxPoolGradWithArgmax(x, dy, argmax) w.r.t. dy: ggrad gathered at argmax."""
+    from tensorlet.ops import array_ops
+
+    x, _, argmax = op.inputs
+    return [array_ops.zeros_like(x),
+            _gather_at_argmax(ggrad, argmax, op.attrs["include_batch_in_index"]), None]
+
+
 max_pool_grad_op = defop(
     "MaxPoolGrad",
     _max_pool_grad_forward(2, "MaxPoolGrad"),
     dtype_rule=R.same_dtype(MAX_POOL_TYPES),
     shape_rule=_same_as_input(0),
+    grad=_max_pool_grad_grad,
 )
 max_pool_op = defop(
     "MaxPool",
@@ -429,6 +466,7 @@ max_pool_grad_with_argmax_op = defop(
     _argmax_grad_forward,
     dtype_rule=_argmax_grad_dtype,
     shape_rule=_same_as_input(0),
+    grad=_max_pool_grad_with_argmax_grad,
 )
 max_pool_with_argmax_op = defop(
     "MaxPoolWithArgmax",

@@ -48,3 +48,23 @@ def test_indexed_slices_accumulate_sparse_and_densify():
     np.testing.assert_allclose(tf.convert_to_tensor(s).numpy(), [[3.0, 3.0], [0, 0], [0, 0]])
     d = aggregate(s, tf.ones([3, 2]))
     np.testing.assert_allclose(d.numpy(), [[4.0, 4.0], [1, 1], [1, 1]])
+
+
+def test_max_pool_second_order_routes_through_first_maximum():
+    """dx = MaxPoolGrad(x, y, dy) is linear in dy: d<dx, w>/d dy is w at each window's maximum."""
+    xa = np.random.default_rng(0).permutation(32).reshape(2, 4, 4, 1).astype(np.float64)
+    w = np.arange(32, dtype=np.float64).reshape(2, 4, 4, 1)
+    windows = lambda a: a.reshape(2, 2, 2, 2, 2, 1).transpose(0, 1, 3, 2, 4, 5).reshape(2, 2, 2, 4)
+    expected = np.take_along_axis(windows(w), windows(xa).argmax(-1)[..., None], -1)
+    x = tf.constant(xa)
+    for pool in (lambda t: tf.nn.max_pool2d(t, 2, 2, "VALID"),
+                 lambda t: tf.nn.max_pool_with_argmax(t, 2, 2, "VALID")[0]):
+        dy = tf.ones([2, 2, 2, 1], tf.float64)
+        with tf.GradientTape() as outer:
+            outer.watch(dy)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = pool(x)
+            dx = inner.gradient(y, x, output_gradients=dy)
+        g = outer.gradient(dx, dy, output_gradients=tf.constant(w))
+        np.testing.assert_allclose(g.numpy(), expected)

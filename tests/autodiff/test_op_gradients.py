@@ -59,12 +59,7 @@ _MAX_POOL_GRAD_GRAD = (
     "the upstream gradient)"
 )
 KNOWN_BUGS = {
-    ("max_pool2d", 2): "pooling_ops.py MaxPoolGrad " + _MAX_POOL_GRAD_GRAD.format("MaxPool"),
-    ("max_pool2d/overlapping_same", 2): "pooling_ops.py MaxPoolGrad "
-    + _MAX_POOL_GRAD_GRAD.format("MaxPool"),
     ("max_pool3d", 2): "pooling_ops.py MaxPool3DGrad " + _MAX_POOL_GRAD_GRAD.format("MaxPool3D"),
-    ("max_pool_with_argmax", 2): "pooling_ops.py MaxPoolGradWithArgmax has grad=None (TF: "
-    "_MaxPoolGradGradWithArgmax, MaxPoolGradGradWithArgmax)",
     ("fused_batch_norm", 2): "nn_impl.py _fbn_grad (is_training) builds the gradient from "
     "op.outputs[3:5], the batch mean/variance, whose own gradients FusedBatchNormV3 drops: the "
     "second derivative misses their dependence on x (TF's _FusedBatchNormGradGrad recomputes "
