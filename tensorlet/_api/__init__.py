@@ -31,6 +31,7 @@ from tensorlet.ops.reduction_ops import argmax as argmax
 from tensorlet.ops.reduction_ops import argmin as argmin
 from tensorlet.ops.sort_ops import argsort as argsort
 from tensorlet.framework.dtypes import as_dtype as as_dtype
+from tensorlet.ops.string_ops_convert import as_string as as_string
 from tensorlet.ops.unary_math_ops import asin as asin
 from tensorlet.ops.unary_math_ops import asinh as asinh
 from tensorlet.ops.debugging_ops import assert_equal_v2 as assert_equal
@@ -76,6 +77,7 @@ from tensorlet.ops.unary_math_ops import exp as exp
 from tensorlet.ops.array_ops import expand_dims as expand_dims
 from tensorlet.ops.linalg_ops import eye as eye
 from tensorlet.ops.array_creation_ops import fill as fill
+from tensorlet.ops.string_ops_hash import fingerprint as fingerprint
 from tensorlet.framework.dtypes import float16 as float16
 from tensorlet.framework.dtypes import float32 as float32
 from tensorlet.framework.dtypes import float64 as float64
@@ -207,6 +209,7 @@ from tensorlet._api import random as random
 from tensorlet._api import raw_ops as raw_ops
 from tensorlet._api import signal as signal
 from tensorlet._api import sparse as sparse
+from tensorlet._api import strings as strings
 from tensorlet._api import sysconfig as sysconfig
 from tensorlet._api import test as test
 from tensorlet._api import train as train
@@ -228,6 +231,7 @@ _SUBMODULES = {
     'compat.v1.random': compat.v1.random,
     'compat.v1.signal': compat.v1.signal,
     'compat.v1.spectral': compat.v1.spectral,
+    'compat.v1.strings': compat.v1.strings,
     'compat.v1.sysconfig': compat.v1.sysconfig,
     'compat.v1.version': compat.v1.version,
     'config': config,
@@ -252,6 +256,7 @@ _SUBMODULES = {
     'raw_ops': raw_ops,
     'signal': signal,
     'sparse': sparse,
+    'strings': strings,
     'sysconfig': sysconfig,
     'test': test,
     'train': train,
