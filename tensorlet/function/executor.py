@@ -26,7 +26,7 @@ from tensorlet.framework import errors
 from tensorlet.framework.context import state
 from tensorlet.framework.tensor import EagerTensor
 from tensorlet.function import graph_ops
-from tensorlet.ops.op_def import apply, kernel_error
+from tensorlet.ops.op_def import CHECKED, apply, kernel_error
 
 _PLACEHOLDER, _CONST, _READ = graph_ops.placeholder_op, graph_ops.const_op, graph_ops.read_variable_op
 
@@ -78,6 +78,12 @@ class Executor:
     def _interpret(self, arrays):
         values = {id(t): a for t, a in zip(self.inputs, arrays)}
         casts = set()
+        check = state.check_infer
+        if check:  # test mode: fed values must fit the static shapes they stand for
+            for t, a in zip(self.inputs, arrays):
+                if not t._shape.is_compatible_with(xp.shape(a)):
+                    raise AssertionError(f"{t.name}: fed shape {xp.shape(a)} for static {t._shape}")
+                CHECKED.add(t._op.op.name)
         for n in self.nodes:
             op = n.op
             if n.outputs and all(id(t) in values for t in n.outputs):
@@ -103,12 +109,14 @@ class Executor:
                         np_t is not None and r.dtype != np_t):
                     casts.add(id(n))
                     r = _cast(r, np_t)
-                if state.check_infer and not t._shape.is_compatible_with(xp.shape(r)):
+                if check and not t._shape.is_compatible_with(xp.shape(r)):
                     raise AssertionError(f"{n.name} ({op.name}): static shape {t._shape} but the "
                                          f"kernel gave {xp.shape(r)}")
                 values.setdefault(id(t), r)
             if n.variable is not None and op is not _READ:
                 n.variable._value = values[id(n.outputs[0])]
+            if check:
+                CHECKED.add(op.name)
         self._casts = casts if self._casts is None else self._casts | casts
         return tuple(values[id(t)] for t in self.outputs)
 

@@ -49,7 +49,7 @@ import contextlib
 import copy
 
 from tensorlet.backend import xp
-from tensorlet.framework import dtypes, nest
+from tensorlet.framework import dtypes, errors, nest
 from tensorlet.framework.context import notify_variable_read, state
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.module import current_name_scope
@@ -62,7 +62,8 @@ from tensorlet.ops import state_ops
 from tensorlet.ops.op_def import _record
 
 _FOLD_LIMIT = 1 << 16  # fold ops at trace time when their constant inputs are at most this large
-_SHAPE_ONLY = frozenset(["Shape", "ShapeN", "Size", "Rank"])  # known from static shapes alone
+# ops whose outputs follow from their inputs' static shapes and dtypes alone
+_SHAPE_ONLY = frozenset(["Shape", "ShapeN", "Size", "Rank", "OnesLike", "ZerosLike"])
 
 
 class InaccessibleTensorError(ValueError):
@@ -140,6 +141,7 @@ class Graph:
         self.collections = {}
         self.seed = None
         self._version = 0
+        self._examples = {}      # id(placeholder) -> example value while tracing
 
     # ---- naming / lookup
     def unique_name(self, base, mark_as_used=True):
@@ -213,8 +215,14 @@ class Graph:
         """``apply`` while this graph is active: infers outputs, adds a node, records on tapes."""
         inputs = [t if type(t) is SymbolicTensor and t._op.graph is self else self.capture(t)
                   for t in inputs]
-        out_dtypes = op.dtype_rule(op, inputs, attrs)
-        shapes = op.shape_rule(op, inputs, attrs)
+        try:
+            out_dtypes = op.dtype_rule(op, inputs, attrs)
+        except errors.InvalidArgumentError as e:  # graph construction: TF's TypeError
+            raise TypeError(_construction_message(e, op, inputs, name, False)) from None
+        try:
+            shapes = op.shape_rule(op, inputs, attrs)
+        except errors.InvalidArgumentError as e:  # shape inference: TF's ValueError
+            raise ValueError(_construction_message(e, op, inputs, name, True)) from None
         node = self.add_node(op, inputs, attrs, out_dtypes, shapes, name)
         outputs = node.outputs
         if not op.stateful:
@@ -349,16 +357,31 @@ class FuncGraph(Graph):
         return True
 
 
+def _construction_message(e, op, inputs, name, with_shapes):
+    msg = str(e)
+    suffix = f" [Op:{op.name}]"
+    if msg.endswith(suffix):
+        msg = msg[:-len(suffix)]
+    if not with_shapes:
+        return msg
+    node = name or op.name
+    ins = ", ".join(t.name for t in inputs)
+    shapes = ", ".join("<unknown>" if t.shape.rank is None else
+                       "[" + ",".join("?" if d is None else str(d) for d in t.shape) + "]"
+                       for t in inputs)
+    return f"{msg} for '{{{{node {node}}}}} = {op.name}({ins})' with input shapes: {shapes}."
+
+
 # ---------------------------------------------------------------- trace-time constants
 
 def _fold(node):
     """Sets ``_const`` on the outputs of a stateless node whose value is known at trace time."""
     op, inputs = node.op, node.inputs
     if op.name in _SHAPE_ONLY:
-        if not all(t._shape.is_fully_defined() for t in inputs):
+        if not all(t._shape.is_fully_defined() and t._shape.num_elements() <= _FOLD_LIMIT
+                   for t in inputs):
             return
-        arrays = [xp.broadcast_to(xp.zeros((), t._dtype._np or object), tuple(t._shape))
-                  for t in inputs]
+        arrays = [_dummy(t) for t in inputs]
     else:
         if not inputs:
             return
@@ -378,6 +401,11 @@ def _fold(node):
         t._const = _as_dtype(r, t._dtype)
 
 
+def _dummy(t):
+    """An array with t's static shape and dtype (for ops that only look at those)."""
+    return xp.broadcast_to(xp.zeros((), t._dtype._np or object), tuple(t._shape))
+
+
 def _as_dtype(arr, dtype):
     np_t = dtype._np
     arr = xp.asarray(arr)
@@ -395,27 +423,36 @@ def evaluate(tensor):
     if tensor._const is not None:
         return tensor._const
     graph = tensor._op.graph
+    examples = getattr(graph, "_examples", {})
     needed, stack = set(), [tensor._op]
     while stack:
         n = stack.pop()
         if id(n) in needed:
             continue
-        if n.op is graph_ops.placeholder_op:
+        if n.op is graph_ops.placeholder_op and id(n.outputs[0]) not in examples:
             raise ValueError(f"{tensor!r} depends on a function input: its value is not known "
                              "while tracing (create variables from values known outside the "
                              "function).")
         needed.add(id(n))
+        if n.op.name in _SHAPE_ONLY and all(t._shape.is_fully_defined() for t in n.inputs):
+            continue
         stack.extend(t._op for t in n.inputs)
     values = {}
     for n in graph._nodes:
         if id(n) not in needed:
             continue
-        if n.op is graph_ops.read_variable_op:
+        if n.op is graph_ops.placeholder_op:
+            res = (examples[id(n.outputs[0])],)
+        elif n.op is graph_ops.read_variable_op:
             res = (n.variable._value,)
         elif n.op is graph_ops.const_op:
             res = (n.attrs["value"],)
         else:
-            r = n.op.forward(*[values[id(t)] for t in n.inputs], **n.attrs)
+            if n.op.name in _SHAPE_ONLY and all(t._shape.is_fully_defined() for t in n.inputs):
+                ins = [_dummy(t) for t in n.inputs]
+            else:
+                ins = [values[id(t)] for t in n.inputs]
+            r = n.op.forward(*ins, **n.attrs)
             res = (r,) if n.op.num_outputs == 1 else r
         for t, r in zip(n.outputs, res):
             values[id(t)] = _as_dtype(r, t._dtype)
@@ -459,24 +496,34 @@ def _is_spec(x):
     return getattr(x, "_is_tensor_spec", False)
 
 
-def placeholders_for(graph, structure, names=None):
-    """``structure`` with each tensor / TensorSpec leaf replaced by a new placeholder of graph."""
+def placeholders_for(graph, structure, names=None, examples=None):
+    """``structure`` with each tensor / TensorSpec leaf replaced by a new placeholder of graph.
+
+    ``examples``: the call's actual tensors, one per tensor leaf; while tracing they give values
+    to work lifted out of the function (variable initial values computed from the arguments).
+    """
     flat = nest.flatten(structure)
     out = []
+    examples = list(examples) if examples is not None else None
     for i, leaf in enumerate(flat):
         if _is_tensor_leaf(leaf):
             if type(leaf) is xp.ndarray:
                 leaf = convert_to_tensor(leaf)
             name = (names[i] if names is not None and names[i] else
                     getattr(leaf, "name", None) if _is_spec(leaf) else None) or "Placeholder"
-            out.append(graph.placeholder(leaf.dtype, leaf.shape, name=name))
+            ph = graph.placeholder(leaf.dtype, leaf.shape, name=name)
+            if examples:
+                ex = examples.pop(0)
+                if isinstance(ex, EagerTensor):
+                    graph._examples[id(ph)] = ex._value
+            out.append(ph)
         else:
             out.append(leaf)
     return nest.pack_sequence_as(structure, out)
 
 
 def trace(python_function, args=(), kwargs=None, name=None, outer_graph=None, arg_names=None,
-          allow_variable_creation=True, graph=None):
+          allow_variable_creation=True, graph=None, examples=None):
     """Traces ``python_function(*args, **kwargs)`` into a new ``FuncGraph`` (see module doc).
 
     ``outer_graph`` defaults to the graph being traced now (``None`` when eager).
@@ -486,7 +533,9 @@ def trace(python_function, args=(), kwargs=None, name=None, outer_graph=None, ar
         graph = FuncGraph(name or getattr(python_function, "__name__", "func"),
                           state.graph if outer_graph is None else outer_graph)
     with tracing(graph):
-        p_args, p_kwargs = placeholders_for(graph, (tuple(args), dict(kwargs)), arg_names)
+        graph._examples = {}
+        p_args, p_kwargs = placeholders_for(graph, (tuple(args), dict(kwargs)), arg_names,
+                                            examples)
         uid = _peek_variable_uid()
         result = python_function(*p_args, **p_kwargs)
         created = _peek_variable_uid() - uid
@@ -499,6 +548,7 @@ def trace(python_function, args=(), kwargs=None, name=None, outer_graph=None, ar
         graph.created_variables = created
         graph.structured_input_signature = (p_args, p_kwargs)
         set_outputs(graph, result)
+    graph._examples = {}
     return graph
 
 

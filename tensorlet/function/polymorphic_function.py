@@ -228,7 +228,7 @@ class Function:
                 return c
         if self._reduce_retracing and candidates:
             shapes = trace_type.common_shapes(shapes, [c._shapes for c in candidates])
-        conc = self._trace(args, kwargs, shapes)
+        conc = self._trace(args, kwargs, shapes, tensors)
         conc._shapes = shapes
         candidates.insert(0, conc)
         self._cache[key] = conc
@@ -245,19 +245,20 @@ class Function:
             self._converted = fn
         return self._converted
 
-    def _trace(self, args, kwargs, shapes):
+    def _trace(self, args, kwargs, shapes, examples=None):
         spec_args, spec_kwargs = trace_type.to_specs((tuple(args), dict(kwargs)), shapes)
         names = self._leaf_names(spec_args, spec_kwargs)
         fn = self._function_to_trace()
         first = not self._traced_once
         self._traced_once = True
         graph = func_graph.trace(fn, spec_args, spec_kwargs, name=self._name, arg_names=names,
-                                 allow_variable_creation=first)
+                                 allow_variable_creation=first, examples=examples)
         self._tracing_count += 1
         if first and graph.created_variables:
             # TF traces again: a function must create its variables only on the first call
             graph = func_graph.trace(fn, spec_args, spec_kwargs, name=self._name,
-                                     arg_names=names, allow_variable_creation=False)
+                                     arg_names=names, allow_variable_creation=False,
+                                     examples=examples)
             self._tracing_count += 1
         return ConcreteFunction(graph, self._params, self._name)
 
@@ -303,7 +304,7 @@ class Function:
         if conc is None:
             spec_args = list(sig) + list(values[len(sig):])
             shapes = tuple(s.shape._dims for s in nest.flatten(list(sig)))
-            conc = self._trace(tuple(spec_args), {}, shapes)
+            conc = self._trace(tuple(spec_args), {}, shapes, tensors)
             conc._shapes = shapes
             self._cache[key] = conc
             self._counter.called_with_tracing(repr(self._python_function))
