@@ -9,6 +9,7 @@ unicode_decode ...) are public in ``tensorlet/ragged_tensors/ragged_string_ops.p
 Elementwise string functions accept RaggedTensors and map their ``flat_values`` (TF's ragged
 dispatch).
 """
+
 import functools
 import re
 
@@ -27,6 +28,7 @@ D = dtypes
 
 
 # ---------------------------------------------------------------- kernel helpers
+
 
 def to_object(values, shape):
     """An object array of ``shape`` holding the Python list ``values``."""
@@ -55,9 +57,12 @@ def string_input(out=D.string, n=1):
 def attr_in(op_name, attr, value, allowed):
     if value not in allowed:
         listed = ", ".join(f'"{a}"' for a in allowed)
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              f"Value for attr '{attr}' of \"{value}\" is not in the list of "
-                              f"allowed values: {listed}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op_name,
+            f"Value for attr '{attr}' of \"{value}\" is not in the list of "
+            f"allowed values: {listed}",
+        )
     return value
 
 
@@ -72,27 +77,37 @@ def utf8_starts(s):
 
 # ---------------------------------------------------------------- lower / upper / strip / length
 
+
 def _case(method):
     def kernel(x, encoding):
         if encoding == "":  # ASCII only: bytes.lower() leaves non-ASCII bytes alone
             return _map(getattr(bytes, method), x)
-        return _map(lambda s: getattr(s.decode("utf-8", "surrogateescape"), method)()
-                    .encode("utf-8", "surrogateescape"), x)
+        return _map(
+            lambda s: getattr(s.decode("utf-8", "surrogateescape"), method)().encode(
+                "utf-8", "surrogateescape"
+            ),
+            x,
+        )
 
     return kernel
 
 
-string_lower_op = defop("StringLower", _case("lower"), dtype_rule=string_input(),
-                        shape_rule=R.unchanged)
-string_upper_op = defop("StringUpper", _case("upper"), dtype_rule=string_input(),
-                        shape_rule=R.unchanged)
+string_lower_op = defop(
+    "StringLower", _case("lower"), dtype_rule=string_input(), shape_rule=R.unchanged
+)
+string_upper_op = defop(
+    "StringUpper", _case("upper"), dtype_rule=string_input(), shape_rule=R.unchanged
+)
 
 
 def _encoding(op_name, encoding):
     encoding = encoding or ""
     if encoding not in ("", "utf-8"):
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              f"only utf-8 or '' (no encoding) is supported, received {encoding}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op_name,
+            f"only utf-8 or '' (no encoding) is supported, received {encoding}",
+        )
     return encoding
 
 
@@ -116,8 +131,9 @@ def upper(input, encoding="", name=None):
     return _ragged_map(lambda x: apply(string_upper_op, x, encoding=encoding, name=name), input)
 
 
-string_strip_op = defop("StringStrip", lambda x: _map(bytes.strip, x),
-                        dtype_rule=string_input(), shape_rule=R.unchanged)
+string_strip_op = defop(
+    "StringStrip", lambda x: _map(bytes.strip, x), dtype_rule=string_input(), shape_rule=R.unchanged
+)
 
 
 @tf_export("strings.strip", "compat.v1.string_strip")
@@ -130,14 +146,17 @@ def _length_kernel(x, unit):
     if unit == "BYTE":
         fn = len
     else:
+
         def fn(s):
             return sum(1 for b in s if b & 0xC0 != 0x80)
+
     flat = [fn(s) for s in x.ravel().tolist()]
     return xp.array(flat, dtype=xp.int32).reshape(x.shape)
 
 
-string_length_op = defop("StringLength", _length_kernel, dtype_rule=string_input(D.int32),
-                         shape_rule=R.unchanged)
+string_length_op = defop(
+    "StringLength", _length_kernel, dtype_rule=string_input(D.int32), shape_rule=R.unchanged
+)
 
 
 @tf_export("strings.length")
@@ -154,6 +173,7 @@ def length_v1(input, name=None, unit="BYTE"):
 
 # ---------------------------------------------------------------- join / reduce_join
 
+
 def _join_shape(op, inputs, attrs):
     shape = TensorShape([])
     for t in inputs:
@@ -162,9 +182,11 @@ def _join_shape(op, inputs, attrs):
         if shape.rank == 0:
             shape = t.shape
         elif not shape.is_compatible_with(t.shape):
-            raise errors.op_error(errors.InvalidArgumentError, op.name,
-                                  f"Input shapes do not match: {R._brackets(shape)} vs. "
-                                  f"{R._brackets(t.shape)}")
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                op.name,
+                f"Input shapes do not match: {R._brackets(shape)} vs. {R._brackets(t.shape)}",
+            )
     return (shape,)
 
 
@@ -186,8 +208,7 @@ def _join_dtypes(op, inputs, attrs):
     return (D.string,)
 
 
-string_join_op = defop("StringJoin", _join_kernel, dtype_rule=_join_dtypes,
-                       shape_rule=_join_shape)
+string_join_op = defop("StringJoin", _join_kernel, dtype_rule=_join_dtypes, shape_rule=_join_shape)
 
 
 def _sep(separator):
@@ -216,8 +237,11 @@ def _reduce_join_kernel(x, axes, keep_dims, separator):
     moved = xp.transpose(x, kept + list(reversed(axes)))  # first listed axis varies fastest
     out_shape = tuple(x.shape[d] for d in kept)
     rows = moved.reshape(out_shape + (-1,)) if moved.size else xp.empty(out_shape + (0,), object)
-    flat = rows.reshape(-1, rows.shape[-1]).tolist() if rows.size else [[]] * int(
-        xp.prod(out_shape, dtype=xp.int64))
+    flat = (
+        rows.reshape(-1, rows.shape[-1]).tolist()
+        if rows.size
+        else [[]] * int(xp.prod(out_shape, dtype=xp.int64))
+    )
     out = to_object([separator.join(r) for r in flat], out_shape)
     if keep_dims:
         out = out.reshape(tuple(1 if d in axes else x.shape[d] for d in range(rank)))
@@ -235,8 +259,9 @@ def _reduce_join_shape(op, inputs, attrs):
     return (TensorShape([n for d, n in enumerate(dims) if d not in axes]),)
 
 
-reduce_join_op = defop("ReduceJoin", _reduce_join_kernel, dtype_rule=string_input(),
-                       shape_rule=_reduce_join_shape)
+reduce_join_op = defop(
+    "ReduceJoin", _reduce_join_kernel, dtype_rule=string_input(), shape_rule=_reduce_join_shape
+)
 
 
 def _reduce_axes(axis, rank):
@@ -248,13 +273,16 @@ def _reduce_axes(axis, rank):
     for a in raw:
         a = int(a)
         if not -rank <= a < max(rank, 1) or rank == 0:
-            raise errors.op_error(errors.InvalidArgumentError, "ReduceJoin",
-                                  f"Invalid reduction dimension {a} for input with {rank} "
-                                  "dimensions")
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                "ReduceJoin",
+                f"Invalid reduction dimension {a} for input with {rank} dimensions",
+            )
         a %= rank
         if a in axes:
-            raise errors.op_error(errors.InvalidArgumentError, "ReduceJoin",
-                                  f"Duplicate reduction dimension {a}")
+            raise errors.op_error(
+                errors.InvalidArgumentError, "ReduceJoin", f"Duplicate reduction dimension {a}"
+            )
         axes.append(a)
     return tuple(axes)
 
@@ -269,19 +297,28 @@ def reduce_join(inputs, axis=None, keepdims=False, separator="", name=None):
     """
     x = _strings(inputs)
     axes = _reduce_axes(axis, x.shape.rank)
-    return apply(reduce_join_op, x, axes=axes, keep_dims=bool(keepdims),
-                 separator=_sep(separator), name=name)
+    return apply(
+        reduce_join_op, x, axes=axes, keep_dims=bool(keepdims), separator=_sep(separator), name=name
+    )
 
 
 @tf_export("compat.v1.strings.reduce_join", "compat.v1.reduce_join")
-def reduce_join_v1(inputs, axis=None, keep_dims=None, separator="", name=None,
-                   reduction_indices=None, keepdims=None):
+def reduce_join_v1(
+    inputs,
+    axis=None,
+    keep_dims=None,
+    separator="",
+    name=None,
+    reduction_indices=None,
+    keepdims=None,
+):
     axis = reduction_indices if axis is None else axis
     keep = keepdims if keepdims is not None else bool(keep_dims)
     return reduce_join(inputs, axis, keep, separator, name)
 
 
 # ---------------------------------------------------------------- unsorted_segment_join
+
 
 def _segment_join_kernel(x, ids, num_segments, separator):
     n = int(num_segments)
@@ -291,9 +328,11 @@ def _segment_join_kernel(x, ids, num_segments, separator):
     flat_ids = ids.reshape(-1).tolist()
     bad = [i for i in flat_ids if i >= n]
     if bad:
-        raise errors.op_error(errors.InvalidArgumentError, "UnsortedSegmentJoin",
-                              f"segment_ids[{flat_ids.index(bad[0])}] = {bad[0]} is out of "
-                              f"range [0, {n})")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            "UnsortedSegmentJoin",
+            f"segment_ids[{flat_ids.index(bad[0])}] = {bad[0]} is out of range [0, {n})",
+        )
     width = int(xp.prod(inner, dtype=xp.int64))
     parts = [[[] for _ in range(width)] for _ in range(n)]
     for row, seg in zip(rows.reshape(len(flat_ids), width).tolist(), flat_ids):
@@ -308,9 +347,12 @@ def _segment_join_dtypes(op, inputs, attrs):
     if inputs[0].dtype != D.string:
         raise dtype_mismatch(op, 0, D.string, inputs[0].dtype)
     if inputs[1].dtype not in (D.int32, D.int64):
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"Value for attr 'Tindices' of {inputs[1].dtype.name} is not in "
-                              "the list of allowed values: int32, int64")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op.name,
+            f"Value for attr 'Tindices' of {inputs[1].dtype.name} is not in "
+            "the list of allowed values: int32, int64",
+        )
     return (D.string,)
 
 
@@ -319,16 +361,22 @@ def _segment_join_shape(op, inputs, attrs):
     n = getattr(inputs[2], "_value", None)
     if x.rank is None or ids.rank is None:
         return (TensorShape(None),)
-    if not TensorShape(x.as_list()[:ids.rank]).is_compatible_with(ids):
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              "segment_ids.shape = " + R._brackets(ids) + " does not match the "
-                              "prefix of input.shape = " + R._brackets(x))
-    return (TensorShape([None if n is None else int(n)] + x.as_list()[ids.rank:]),)
+    if not TensorShape(x.as_list()[: ids.rank]).is_compatible_with(ids):
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op.name,
+            "segment_ids.shape = " + R._brackets(ids) + " does not match the "
+            "prefix of input.shape = " + R._brackets(x),
+        )
+    return (TensorShape([None if n is None else int(n)] + x.as_list()[ids.rank :]),)
 
 
-unsorted_segment_join_op = defop("UnsortedSegmentJoin", _segment_join_kernel,
-                                 dtype_rule=_segment_join_dtypes,
-                                 shape_rule=_segment_join_shape)
+unsorted_segment_join_op = defop(
+    "UnsortedSegmentJoin",
+    _segment_join_kernel,
+    dtype_rule=_segment_join_dtypes,
+    shape_rule=_segment_join_shape,
+)
 
 
 @tf_export("strings.unsorted_segment_join")
@@ -347,6 +395,7 @@ def unsorted_segment_join(inputs, segment_ids, num_segments, separator="", name=
 
 # ---------------------------------------------------------------- substr
 
+
 def _substr_kernel(x, pos, length, unit):
     shape = xp.broadcast_shapes(x.shape, pos.shape, length.shape)
     xs = xp.broadcast_to(x, shape).ravel().tolist()
@@ -358,11 +407,13 @@ def _substr_kernel(x, pos, length, unit):
         size = len(s) if starts is None else len(starts) - 1
         if abs(p) > size:
             raise errors.op_error(
-                errors.InvalidArgumentError, "Substr",
-                f"pos {p} out of range for string b'{s.decode('utf-8', 'replace')}' at index {i}")
+                errors.InvalidArgumentError,
+                "Substr",
+                f"pos {p} out of range for string b'{s.decode('utf-8', 'replace')}' at index {i}",
+            )
         p = p + size if p < 0 else p
         end = size if n < 0 else min(size, p + n)
-        out.append(s[p:end] if starts is None else s[starts[p]:starts[end]])
+        out.append(s[p:end] if starts is None else s[starts[p] : starts[end]])
     return to_object(out, shape)
 
 
@@ -370,9 +421,12 @@ def _substr_dtypes(op, inputs, attrs):
     if inputs[0].dtype != D.string:
         raise dtype_mismatch(op, 0, D.string, inputs[0].dtype)
     if inputs[1].dtype not in (D.int32, D.int64):
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"Value for attr 'T' of {inputs[1].dtype.name} is not in the list "
-                              "of allowed values: int32, int64")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op.name,
+            f"Value for attr 'T' of {inputs[1].dtype.name} is not in the list "
+            "of allowed values: int32, int64",
+        )
     if inputs[2].dtype != inputs[1].dtype:
         raise dtype_mismatch(op, 2, inputs[1].dtype, inputs[2].dtype)
     return (D.string,)
@@ -381,10 +435,12 @@ def _substr_dtypes(op, inputs, attrs):
 def _substr_shape(op, inputs, attrs):
     pos, n = inputs[1].shape, inputs[2].shape
     if not pos.is_compatible_with(n):
-        raise ValueError(f"Shapes must be equal rank, but are {pos.rank} and {n.rank} for "
-                         f"'{{{{node Substr}}}} = Substr[T=DT_INT32, unit=\"BYTE\"]'"
-                         if pos.rank != n.rank else
-                         f"Dimensions must be equal, but are {pos} and {n}")
+        raise ValueError(
+            f"Shapes must be equal rank, but are {pos.rank} and {n.rank} for "
+            f"'{{{{node Substr}}}} = Substr[T=DT_INT32, unit=\"BYTE\"]'"
+            if pos.rank != n.rank
+            else f"Dimensions must be equal, but are {pos} and {n}"
+        )
     return R.broadcast(op, inputs, attrs)
 
 
@@ -392,7 +448,7 @@ substr_op = defop("Substr", _substr_kernel, dtype_rule=_substr_dtypes, shape_rul
 
 
 @tf_export("strings.substr")
-def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002  (TF's argument name)
+def substr(input, pos, len, unit="BYTE", name=None):
     """Substrings ``[pos, pos + len)`` in bytes or UTF-8 characters (``unit``); a negative
     ``pos`` counts from the end, a negative or too long ``len`` takes the rest.
 
@@ -412,16 +468,28 @@ def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002  (TF's argume
 
 
 @tf_export("compat.v1.substr", "compat.v1.strings.substr")
-def substr_v1(input, pos, len, name=None, unit="BYTE"):  # noqa: A002
+def substr_v1(input, pos, len, name=None, unit="BYTE"):
     return substr(input, pos, len, unit=unit, name=name)
 
 
 # ---------------------------------------------------------------- regex (RE2 on Python re)
 
-_POSIX = {"alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": "\\x00-\\x7f", "blank": " \\t",
-          "cntrl": "\\x00-\\x1f\\x7f", "digit": "0-9", "graph": "!-~", "lower": "a-z",
-          "print": " -~", "punct": "!-/:-@\\[-`{-~", "space": "\\t\\n\\v\\f\\r ",
-          "upper": "A-Z", "word": "0-9A-Za-z_", "xdigit": "0-9A-Fa-f"}
+_POSIX = {
+    "alnum": "0-9A-Za-z",
+    "alpha": "A-Za-z",
+    "ascii": "\\x00-\\x7f",
+    "blank": " \\t",
+    "cntrl": "\\x00-\\x1f\\x7f",
+    "digit": "0-9",
+    "graph": "!-~",
+    "lower": "a-z",
+    "print": " -~",
+    "punct": "!-/:-@\\[-`{-~",
+    "space": "\\t\\n\\v\\f\\r ",
+    "upper": "A-Z",
+    "word": "0-9A-Za-z_",
+    "xdigit": "0-9A-Fa-f",
+}
 _UNSUPPORTED = re.compile(r"\(\?(?:[=!]|<[=!])|\\[1-9]")
 
 
@@ -430,8 +498,9 @@ def _translate(pattern):
     (look-around, back-references) are errors as in RE2."""
     bad = _UNSUPPORTED.search(pattern)
     if bad:
-        what = "invalid escape sequence" if bad.group().startswith("\\") else \
-            "invalid perl operator"
+        what = (
+            "invalid escape sequence" if bad.group().startswith("\\") else "invalid perl operator"
+        )
         raise re.error(f"{what}: {bad.group()}")
     pattern = re.sub(r"\[:(\^?)(\w+):\]", lambda m: _posix(m), pattern)
     return pattern.replace("\\z", "\\Z").replace("\\C", ".")
@@ -452,8 +521,11 @@ def compile_regex(pattern, op_name):
     try:  # RE2's \w \d \s \b are ASCII; '.' matches one UTF-8 character (we match on str)
         return re.compile(_translate(pattern), re.ASCII)
     except re.error as e:
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              f"Invalid pattern: {pattern}, error: {_re2_message(e, pattern)}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op_name,
+            f"Invalid pattern: {pattern}, error: {_re2_message(e, pattern)}",
+        )
 
 
 def _re2_message(e, pattern):
@@ -487,15 +559,20 @@ def _rewrite_parts(rewrite, groups, op_name):
         if nxt.isdigit():
             if int(nxt) > groups:
                 raise errors.op_error(
-                    errors.InvalidArgumentError, op_name,
+                    errors.InvalidArgumentError,
+                    op_name,
                     f"Invalid rewrite pattern: {rewrite}: Rewrite schema requests {nxt} matches, "
-                    f"but the regexp only has {groups} parenthesized subexpressions.")
+                    f"but the regexp only has {groups} parenthesized subexpressions.",
+                )
             parts.append(int(nxt))
         elif nxt == "\\":
             parts.append("\\")
         else:
-            raise errors.op_error(errors.InvalidArgumentError, op_name,
-                                  f"Invalid rewrite pattern: {rewrite}: invalid rewrite pattern")
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                op_name,
+                f"Invalid rewrite pattern: {rewrite}: invalid rewrite pattern",
+            )
         i += 2
     return tuple(parts)
 
@@ -514,13 +591,17 @@ def _regex_replace_kernel(x, pattern, rewrite, replace_global, op_name="StaticRe
     return _map(lambda s: _encode(regex.sub(repl, _decode(s), count=count)), x)
 
 
-static_regex_replace_op = defop("StaticRegexReplace", _regex_replace_kernel,
-                                dtype_rule=string_input(), shape_rule=R.unchanged)
+static_regex_replace_op = defop(
+    "StaticRegexReplace", _regex_replace_kernel, dtype_rule=string_input(), shape_rule=R.unchanged
+)
 regex_replace_op = defop(
     "RegexReplace",
     lambda x, p, r, replace_global: _regex_replace_kernel(
-        x, p.item(), r.item(), replace_global, "RegexReplace"),
-    dtype_rule=string_input(n=3), shape_rule=R.unchanged)
+        x, p.item(), r.item(), replace_global, "RegexReplace"
+    ),
+    dtype_rule=string_input(n=3),
+    shape_rule=R.unchanged,
+)
 
 
 def _static_string(x):
@@ -543,10 +624,22 @@ def regex_replace(input, pattern, rewrite, replace_global=True, name=None):
     def run(x):
         if p is not None and r is not None:
             compile_regex(_decode(p), "StaticRegexReplace")
-            return apply(static_regex_replace_op, x, pattern=p, rewrite=r,
-                         replace_global=bool(replace_global), name=name)
-        return apply(regex_replace_op, x, _strings(pattern), _strings(rewrite),
-                     replace_global=bool(replace_global), name=name)
+            return apply(
+                static_regex_replace_op,
+                x,
+                pattern=p,
+                rewrite=r,
+                replace_global=bool(replace_global),
+                name=name,
+            )
+        return apply(
+            regex_replace_op,
+            x,
+            _strings(pattern),
+            _strings(rewrite),
+            replace_global=bool(replace_global),
+            name=name,
+        )
 
     return _ragged_map(run, input)
 
@@ -557,11 +650,18 @@ def _full_match_kernel(x, pattern, op_name="StaticRegexFullMatch"):
     return xp.array(flat, dtype=bool).reshape(x.shape)
 
 
-static_regex_full_match_op = defop("StaticRegexFullMatch", _full_match_kernel,
-                                   dtype_rule=string_input(D.bool), shape_rule=R.unchanged)
+static_regex_full_match_op = defop(
+    "StaticRegexFullMatch",
+    _full_match_kernel,
+    dtype_rule=string_input(D.bool),
+    shape_rule=R.unchanged,
+)
 regex_full_match_op = defop(
-    "RegexFullMatch", lambda x, p: _full_match_kernel(x, p.item(), "RegexFullMatch"),
-    dtype_rule=string_input(D.bool, n=2), shape_rule=R.unchanged)
+    "RegexFullMatch",
+    lambda x, p: _full_match_kernel(x, p.item(), "RegexFullMatch"),
+    dtype_rule=string_input(D.bool, n=2),
+    shape_rule=R.unchanged,
+)
 
 
 @tf_export("strings.regex_full_match")
@@ -585,6 +685,7 @@ def regex_full_match(input, pattern, name=None):
 
 # ---------------------------------------------------------------- format
 
+
 def _format_kernel(*inputs, template, placeholder, summarize, dtypes_):
     pieces = template.split(placeholder)
     out = [pieces[0]]
@@ -594,8 +695,9 @@ def _format_kernel(*inputs, template, placeholder, summarize, dtypes_):
     return xp.array("".join(out).encode("utf-8", "surrogateescape"), dtype=object)
 
 
-string_format_op = defop("StringFormat", _format_kernel, dtype_rule=R.fixed(D.string),
-                         shape_rule=R.scalar)
+string_format_op = defop(
+    "StringFormat", _format_kernel, dtype_rule=R.fixed(D.string), shape_rule=R.scalar
+)
 
 
 @tf_export("strings.format")
@@ -611,10 +713,18 @@ def string_format(template, inputs, placeholder="{}", summarize=3, name=None):
         inputs = [inputs]
     count = template.count(placeholder)
     if count != len(inputs):
-        raise ValueError(f"The template expects {count} tensors, but the inputs only has "
-                         f"{len(inputs)}. Please ensure the number of placeholders in template "
-                         "matches inputs length.")
+        raise ValueError(
+            f"The template expects {count} tensors, but the inputs only has "
+            f"{len(inputs)}. Please ensure the number of placeholders in template "
+            "matches inputs length."
+        )
     tensors = [convert_to_tensor(t) for t in inputs]
-    return apply(string_format_op, *tensors, template=template, placeholder=placeholder,
-                 summarize=int(summarize), dtypes_=tuple(t.dtype.name for t in tensors),
-                 name=name)
+    return apply(
+        string_format_op,
+        *tensors,
+        template=template,
+        placeholder=placeholder,
+        summarize=int(summarize),
+        dtypes_=tuple(t.dtype.name for t in tensors),
+        name=name,
+    )

@@ -5,13 +5,13 @@ allowed, floats accept ``inf``/``nan`` (any case) and hexadecimal integers (``0x
 integers accept a sign but no fraction, and anything else (or an out-of-range integer) is an
 InvalidArgumentError. ``AsString`` is C ``printf`` (Python's ``%`` operator formats the same).
 """
+
 import math
 import re
 
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
-from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops.op_def import apply, defop, dtype_not_allowed
 from tensorlet.ops.string_ops import string_input, to_object
@@ -22,8 +22,10 @@ D = dtypes
 # ---------------------------------------------------------------- StringToNumber
 
 _WS = " \t\n\v\f\r"
-_FLOAT = re.compile(rb"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+"
-                    rb"|(?i:inf)|(?i:nan))")
+_FLOAT = re.compile(
+    rb"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+"
+    rb"|(?i:inf)|(?i:nan))"
+)
 _INT = re.compile(rb"[+-]?\d+")
 _FAST_TO_BUFFER_SIZE = 32  # TF rejects float strings of 32 bytes or more
 _NUMBER_TYPES = (D.float32, D.float64, D.int32, D.int64, D.uint32, D.uint64)
@@ -57,9 +59,12 @@ def _string_to_number(x, out_type):
         values = [_parse_int(s, lo, hi) for s in flat]
     for s, v in zip(flat, values):
         if v is None:
-            raise errors.op_error(errors.InvalidArgumentError, "StringToNumber",
-                                  "StringToNumberOp could not correctly convert string: "
-                                  f"{s.decode('utf-8', 'replace')}")
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                "StringToNumber",
+                "StringToNumberOp could not correctly convert string: "
+                f"{s.decode('utf-8', 'replace')}",
+            )
     with xp.errstate(over="ignore"):
         return xp.array(values, dtype=out_type._np).reshape(x.shape)
 
@@ -72,8 +77,9 @@ def _to_number_dtypes(op, inputs, attrs):
     return (out,)
 
 
-string_to_number_op = defop("StringToNumber", _string_to_number, dtype_rule=_to_number_dtypes,
-                            shape_rule=R.unchanged)
+string_to_number_op = defop(
+    "StringToNumber", _string_to_number, dtype_rule=_to_number_dtypes, shape_rule=R.unchanged
+)
 
 
 @tf_export("strings.to_number")
@@ -85,8 +91,7 @@ def to_number(input, out_type=D.float32, name=None):
       array([ 1.55, -2.  , 16.  ], dtype=float32)
     """
     out_type = D.as_dtype(out_type)
-    return _ragged_map(lambda x: apply(string_to_number_op, x, out_type=out_type, name=name),
-                       input)
+    return _ragged_map(lambda x: apply(string_to_number_op, x, out_type=out_type, name=name), input)
 
 
 @tf_export("compat.v1.string_to_number", "compat.v1.strings.to_number")
@@ -96,9 +101,24 @@ def to_number_v1(string_tensor=None, out_type=D.float32, name=None, input=None):
 
 # ---------------------------------------------------------------- AsString
 
-_AS_STRING_TYPES = (D.float16, D.bfloat16, D.float32, D.float64, D.int8, D.int16, D.int32,
-                    D.int64, D.uint8, D.uint16, D.uint32, D.uint64, D.complex64, D.complex128,
-                    D.bool, D.string)
+_AS_STRING_TYPES = (
+    D.float16,
+    D.bfloat16,
+    D.float32,
+    D.float64,
+    D.int8,
+    D.int16,
+    D.int32,
+    D.int64,
+    D.uint8,
+    D.uint16,
+    D.uint32,
+    D.uint64,
+    D.complex64,
+    D.complex128,
+    D.bool,
+    D.string,
+)
 
 
 def _as_string_kernel(x, fmt, kind):
@@ -106,11 +126,14 @@ def _as_string_kernel(x, fmt, kind):
     if kind == "bool":
         out = [b"true" if v else b"false" for v in flat]
     elif kind == "string":
-        out = [(fmt % v.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
-               for v in flat]
+        out = [
+            (fmt % v.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+            for v in flat
+        ]
     elif kind == "complex":
-        out = [b"(" + _float_text(fmt, v.real) + b"," + _float_text(fmt, v.imag) + b")"
-               for v in flat]
+        out = [
+            b"(" + _float_text(fmt, v.real) + b"," + _float_text(fmt, v.imag) + b")" for v in flat
+        ]
     elif kind == "float":
         out = [_float_text(fmt, float(v)) for v in flat]
     else:
@@ -119,15 +142,12 @@ def _as_string_kernel(x, fmt, kind):
 
 
 def _float_text(fmt, v):
-    if v != v or v in (_INF, -_INF):  # C printf pads nan/inf with spaces even with the 0 flag
+    if math.isnan(v) or math.isinf(v):  # C printf pads nan/inf with spaces even with the 0 flag
         fmt = fmt[0] + fmt[1:].replace("0", "", 1) if fmt[1:2] == "0" else fmt
-        if v != v and math.copysign(1.0, v) < 0:  # glibc prints the sign of a NaN
+        if math.isnan(v) and math.copysign(1.0, v) < 0:  # glibc prints the sign of a NaN
             text = fmt % v
-            return (text[1:] if text.startswith(" ") else text).replace("nan", "-nan").encode()
+            return (text.removeprefix(" ")).replace("nan", "-nan").encode()
     return (fmt % v).encode()
-
-
-_INF = float("inf")
 
 
 def _as_string_dtypes(op, inputs, attrs):
@@ -137,12 +157,14 @@ def _as_string_dtypes(op, inputs, attrs):
     return (D.string,)
 
 
-as_string_op = defop("AsString", _as_string_kernel, dtype_rule=_as_string_dtypes,
-                     shape_rule=R.unchanged)
+as_string_op = defop(
+    "AsString", _as_string_kernel, dtype_rule=_as_string_dtypes, shape_rule=R.unchanged
+)
 
 
 def _format_for(dtype, precision, scientific, shortest, width, fill):
     """The printf format AsStringOp builds (and validates) for ``dtype``."""
+
     def bad(msg):
         return errors.op_error(errors.InvalidArgumentError, "AsString", msg)
 
@@ -175,8 +197,7 @@ def _format_for(dtype, precision, scientific, shortest, width, fill):
 
 
 @tf_export("strings.as_string", "as_string")
-def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, fill="",
-              name=None):
+def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, fill="", name=None):
     """Formats every number as a string with C printf rules (``%f`` by default, ``%e`` with
     ``scientific``, ``%g`` with ``shortest``; ``width``/``fill`` pad on the left).
 
@@ -184,9 +205,11 @@ def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, f
       >>> tf.strings.as_string([3.1415926, 2.71828], precision=2).numpy()
       array([b'3.14', b'2.72'], dtype=object)
     """
+
     def run(x):
-        fmt, kind = _format_for(x.dtype, int(precision), bool(scientific), bool(shortest),
-                                int(width), fill)
+        fmt, kind = _format_for(
+            x.dtype, int(precision), bool(scientific), bool(shortest), int(width), fill
+        )
         return apply(as_string_op, x, fmt=fmt, kind=kind, name=name)
 
     return _ragged_map(run, input)

@@ -8,6 +8,7 @@ TF's hashes, re-implemented bit-exactly on Python ints (mod 2**64):
 - ``siphash``: SipHash-2-4 (Aumasson & Bernstein 2012) keyed by two uint64 words, used by
   ``StringToHashBucketStrong``.
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
@@ -23,12 +24,13 @@ K0, K1, K2 = 0xC3A5C85C97CB3127, 0xB492B66FBE98F273, 0x9AE16A3B2F90404F
 
 # ---------------------------------------------------------------- FarmHash Fingerprint64
 
+
 def _fetch64(s, i):
-    return int.from_bytes(s[i:i + 8], "little")
+    return int.from_bytes(s[i : i + 8], "little")
 
 
 def _fetch32(s, i):
-    return int.from_bytes(s[i:i + 4], "little")
+    return int.from_bytes(s[i : i + 4], "little")
 
 
 def _rot(v, shift):
@@ -72,8 +74,11 @@ def _hash_len17to32(s, n):
     b = _fetch64(s, 8)
     c = (_fetch64(s, n - 8) * mul) & M64
     d = (_fetch64(s, n - 16) * K2) & M64
-    return _hash_len16((_rot((a + b) & M64, 43) + _rot(c, 30) + d) & M64,
-                       (a + _rot((b + K2) & M64, 18) + c) & M64, mul)
+    return _hash_len16(
+        (_rot((a + b) & M64, 43) + _rot(c, 30) + d) & M64,
+        (a + _rot((b + K2) & M64, 18) + c) & M64,
+        mul,
+    )
 
 
 def _hash_len33to64(s, n):
@@ -88,8 +93,11 @@ def _hash_len33to64(s, n):
     f = _fetch64(s, 24)
     g = ((y + _fetch64(s, n - 32)) * mul) & M64
     h = ((z + _fetch64(s, n - 24)) * mul) & M64
-    return _hash_len16((_rot((e + f) & M64, 43) + _rot(g, 30) + h) & M64,
-                       (e + _rot((f + a) & M64, 18) + g) & M64, mul)
+    return _hash_len16(
+        (_rot((e + f) & M64, 43) + _rot(g, 30) + h) & M64,
+        (e + _rot((f + a) & M64, 18) + g) & M64,
+        mul,
+    )
 
 
 def _weak32(s, i, a, b):
@@ -145,11 +153,15 @@ def fingerprint64(s):
     v0, v1 = _weak32(s, i, (v1 * mul) & M64, (x + w0) & M64)
     w0, w1 = _weak32(s, i + 32, (z + w1) & M64, (y + _fetch64(s, i + 16)) & M64)
     z, x = x, z
-    return _hash_len16((_hash_len16(v0, w0, mul) + _shift_mix(y) * K0 + z) & M64,
-                       (_hash_len16(v1, w1, mul) + x) & M64, mul)
+    return _hash_len16(
+        (_hash_len16(v0, w0, mul) + _shift_mix(y) * K0 + z) & M64,
+        (_hash_len16(v1, w1, mul) + x) & M64,
+        mul,
+    )
 
 
 # ---------------------------------------------------------------- TF's legacy Hash64
+
 
 def hash64(s, seed=0xDECAFCAFFE):
     """TF's ``Hash64`` (core/lib/hash/hash.cc): MurmurHash2-64A with a fixed seed."""
@@ -172,6 +184,7 @@ def hash64(s, seed=0xDECAFCAFFE):
 
 
 # ---------------------------------------------------------------- SipHash-2-4
+
 
 def _sip_round(v0, v1, v2, v3):
     v0 = (v0 + v1) & M64
@@ -198,8 +211,8 @@ def siphash(key0, key1, s):
     v2 = key0 ^ 0x6C7967656E657261
     v3 = key1 ^ 0x7465646279746573
     n = len(s)
-    tail = s[n - n % 8:] + b"\0" * (7 - n % 8) + bytes([n & 0xFF])
-    data = s[:n - n % 8] + tail
+    tail = s[n - n % 8 :] + b"\0" * (7 - n % 8) + bytes([n & 0xFF])
+    data = s[: n - n % 8] + tail
     for i in range(0, len(data), 8):
         m = _fetch64(data, i)
         v3 ^= m
@@ -213,6 +226,7 @@ def siphash(key0, key1, s):
 
 # ---------------------------------------------------------------- ops
 
+
 def _buckets(hash_fn, arr, num_buckets):
     flat = [hash_fn(s) % num_buckets for s in arr.ravel().tolist()]
     return xp.array(flat, dtype=xp.int64).reshape(arr.shape)
@@ -220,24 +234,34 @@ def _buckets(hash_fn, arr, num_buckets):
 
 def _check_buckets(num_buckets, op_name):
     if num_buckets < 1:
-        raise errors.op_error(errors.InvalidArgumentError, op_name,
-                              f"Value for attr 'num_buckets' of {num_buckets} must be at least "
-                              "minimum 1")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op_name,
+            f"Value for attr 'num_buckets' of {num_buckets} must be at least minimum 1",
+        )
     return num_buckets
 
 
 _STRING_TO_INT64 = R.fixed(D.int64, allowed=(D.string,))
 
 string_to_hash_bucket_fast_op = defop(
-    "StringToHashBucketFast", lambda x, num_buckets: _buckets(fingerprint64, x, num_buckets),
-    dtype_rule=_STRING_TO_INT64, shape_rule=R.unchanged)
+    "StringToHashBucketFast",
+    lambda x, num_buckets: _buckets(fingerprint64, x, num_buckets),
+    dtype_rule=_STRING_TO_INT64,
+    shape_rule=R.unchanged,
+)
 string_to_hash_bucket_op = defop(
-    "StringToHashBucket", lambda x, num_buckets: _buckets(hash64, x, num_buckets),
-    dtype_rule=_STRING_TO_INT64, shape_rule=R.unchanged)
+    "StringToHashBucket",
+    lambda x, num_buckets: _buckets(hash64, x, num_buckets),
+    dtype_rule=_STRING_TO_INT64,
+    shape_rule=R.unchanged,
+)
 string_to_hash_bucket_strong_op = defop(
     "StringToHashBucketStrong",
     lambda x, num_buckets, key: _buckets(lambda s: siphash(key[0], key[1], s), x, num_buckets),
-    dtype_rule=_STRING_TO_INT64, shape_rule=R.unchanged)
+    dtype_rule=_STRING_TO_INT64,
+    shape_rule=R.unchanged,
+)
 
 
 def _ragged_map(fn, input):
@@ -256,8 +280,9 @@ def string_to_hash_bucket_fast(input, num_buckets, name=None):
       array([0, 2, 2])
     """
     n = _check_buckets(int(num_buckets), "StringToHashBucketFast")
-    return _ragged_map(lambda x: apply(string_to_hash_bucket_fast_op, x, num_buckets=n,
-                                       name=name), input)
+    return _ragged_map(
+        lambda x: apply(string_to_hash_bucket_fast_op, x, num_buckets=n, name=name), input
+    )
 
 
 @tf_export("strings.to_hash_bucket_strong", "compat.v1.string_to_hash_bucket_strong")
@@ -266,22 +291,29 @@ def string_to_hash_bucket_strong(input, num_buckets, key, name=None):
     n = _check_buckets(int(num_buckets), "StringToHashBucketStrong")
     key = [int(k) for k in key]
     if len(key) != 2:
-        raise errors.op_error(errors.InvalidArgumentError, "StringToHashBucketStrong",
-                              f"Key must have 2 elements, got {len(key)}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            "StringToHashBucketStrong",
+            f"Key must have 2 elements, got {len(key)}",
+        )
     key = tuple(k & M64 for k in key)
-    return _ragged_map(lambda x: apply(string_to_hash_bucket_strong_op, x, num_buckets=n,
-                                       key=key, name=name), input)
+    return _ragged_map(
+        lambda x: apply(string_to_hash_bucket_strong_op, x, num_buckets=n, key=key, name=name),
+        input,
+    )
 
 
 @tf_export("strings.to_hash_bucket", "compat.v1.string_to_hash_bucket")
 def string_to_hash_bucket(input, num_buckets, name=None):
     """``Hash64(s) % num_buckets`` with TF's legacy hash (use ``to_hash_bucket_fast``)."""
     n = _check_buckets(int(num_buckets), "StringToHashBucket")
-    return _ragged_map(lambda x: apply(string_to_hash_bucket_op, x, num_buckets=n,
-                                       name=name), input)
+    return _ragged_map(
+        lambda x: apply(string_to_hash_bucket_op, x, num_buckets=n, name=name), input
+    )
 
 
 # ---------------------------------------------------------------- Fingerprint
+
 
 def _fingerprint_forward(data, method):
     n = data.shape[0]
@@ -304,21 +336,31 @@ def _fingerprint_forward(data, method):
 
 def _fingerprint_dtypes(op, inputs, attrs):
     if attrs["method"] != "farmhash64":
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"Unsupported fingerprint method is used: {attrs['method']}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op.name,
+            f"Unsupported fingerprint method is used: {attrs['method']}",
+        )
     return (D.uint8,)
 
 
 def _fingerprint_shape(op, inputs, attrs):
     shape = inputs[0].shape
     if shape.rank is not None and shape.rank < 1:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"Shape must be at least rank 1 but is rank {shape.rank}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op.name,
+            f"Shape must be at least rank 1 but is rank {shape.rank}",
+        )
     return (TensorShape([shape[0] if shape.rank else None, 8]),)
 
 
-fingerprint_op = defop("Fingerprint", _fingerprint_forward, dtype_rule=_fingerprint_dtypes,
-                       shape_rule=_fingerprint_shape)
+fingerprint_op = defop(
+    "Fingerprint",
+    _fingerprint_forward,
+    dtype_rule=_fingerprint_dtypes,
+    shape_rule=_fingerprint_shape,
+)
 
 
 @tf_export("fingerprint")

@@ -6,4 +6,4 @@ indexing; ``ragged_ops``: ``tf.ragged.*`` and the elementwise operators;
 ``ragged_string_ops``: the ``tf.strings`` ops whose results are ragged.
 """
 
-from tensorlet.ragged_tensors import ragged_ops as _ragged_ops  # noqa: E402,F401  (operators)
+from tensorlet.ragged_tensors import ragged_ops as _ragged_ops  # noqa: F401  (operators)

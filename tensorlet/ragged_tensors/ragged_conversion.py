@@ -3,6 +3,7 @@
 Index maps are computed with NumPy from the row partitions; values move with ``gather`` /
 ``boolean_mask`` / ``reshape`` so gradients reach ``flat_values``.
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.tensor import EagerTensor
@@ -19,6 +20,7 @@ D = dtypes
 
 
 # ---------------------------------------------------------------- index maps
+
 
 def flat_coords(rt):
     """Coordinates of every flat value in the bounding shape: one int64 array per dimension
@@ -41,7 +43,7 @@ def _dense_index(rt, dims):
     ``len(flat_values)`` (the default value) where the row is shorter."""
     nflat = int(rt.flat_values.shape[0])
     coords = flat_coords(rt)
-    idx = xp.full(dims[:len(coords)], nflat, dtype=xp.int64)
+    idx = xp.full(dims[: len(coords)], nflat, dtype=xp.int64)
     keep = xp.ones(nflat, dtype=bool)
     for c, d in zip(coords, dims):
         keep &= c < d
@@ -69,8 +71,10 @@ def to_tensor(rt, default_value=None, shape=None):
             for i, d in enumerate(want):
                 if d is not None and i >= nr and d != dims[i]:
                     raise errors.InvalidArgumentError(
-                        None, None, f"Incompatible shapes: inner dimension {i} is {dims[i]}, "
-                        f"requested {d}")
+                        None,
+                        None,
+                        f"Incompatible shapes: inner dimension {i} is {dims[i]}, requested {d}",
+                    )
                 if d is not None:
                     dims[i] = d
     idx = _dense_index(rt, dims)
@@ -82,18 +86,24 @@ def to_tensor(rt, default_value=None, shape=None):
 def _shape_list(shape, rank):
     if hasattr(shape, "numpy") and not hasattr(shape, "as_list"):
         shape = [None if d < 0 else int(d) for d in shape.numpy().tolist()]
-    dims = shape.as_list() if hasattr(shape, "as_list") and shape.rank is not None else (
-        None if hasattr(shape, "as_list") else list(shape))
+    dims = (
+        shape.as_list()
+        if hasattr(shape, "as_list") and shape.rank is not None
+        else (None if hasattr(shape, "as_list") else list(shape))
+    )
     if dims is None:
         return None
     if len(dims) != rank:
-        raise ValueError(f"rt_input.shape and shape={shape} are incompatible: rt_input.rank = "
-                         f"{rank} but shape.rank = {len(dims)}")
+        raise ValueError(
+            f"rt_input.shape and shape={shape} are incompatible: rt_input.rank = "
+            f"{rank} but shape.rank = {len(dims)}"
+        )
     return [None if d is None or d < 0 else int(d) for d in dims]
 
 
 def to_sparse(rt):
     from tensorlet.sparse_tensors.sparse_tensor import SparseTensor
+
     flat = rt.flat_values
     coords = flat_coords(rt)
     inner = flat.shape.as_list()[1:]
@@ -107,11 +117,13 @@ def to_sparse(rt):
     else:
         values = flat
     indices = xp.stack(coords, axis=1) if coords else xp.zeros((0, len(dims)), xp.int64)
-    return SparseTensor(_int_tensor(indices.reshape(-1, len(dims)), D.int64), values,
-                        _int_tensor(dims, D.int64))
+    return SparseTensor(
+        _int_tensor(indices.reshape(-1, len(dims)), D.int64), values, _int_tensor(dims, D.int64)
+    )
 
 
 # ---------------------------------------------------------------- from dense / sparse
+
 
 def from_tensor(tensor, lengths, padding, ragged_rank, splits_dtype):
     if lengths is not None and padding is not None:
@@ -119,13 +131,15 @@ def from_tensor(tensor, lengths, padding, ragged_rank, splits_dtype):
     if not isinstance(ragged_rank, int):
         raise TypeError(f"Argument `ragged_rank` must be an int. Received {ragged_rank}.")
     if ragged_rank <= 0:
-        raise ValueError(f"Argument `ragged_rank` must be greater than 0. Received "
-                         f"ragged_rank={ragged_rank}.")
+        raise ValueError(
+            f"Argument `ragged_rank` must be greater than 0. Received ragged_rank={ragged_rank}."
+        )
     tensor = convert_to_tensor(tensor)
     rank = tensor.shape.rank
     if rank <= ragged_rank:
-        raise ValueError(f"Rank of input tensor ({rank}) must be greater than ragged_rank "
-                         f"({ragged_rank})")
+        raise ValueError(
+            f"Rank of input tensor ({rank}) must be greater than ragged_rank ({ragged_rank})"
+        )
     dims = tensor.shape.as_list()
     if isinstance(lengths, (list, tuple)) and lengths and not isinstance(lengths[0], int):
         return _from_tensor_nested_lengths(tensor, list(lengths), splits_dtype)
@@ -137,7 +151,8 @@ def from_tensor(tensor, lengths, padding, ragged_rank, splits_dtype):
         for axis in range(ragged_rank - 1, 0, -1):
             n //= dims[axis]
             result = RaggedTensor.from_uniform_row_length(
-                result, _int_tensor(dims[axis], splits_dtype), nrows=n, validate=False)
+                result, _int_tensor(dims[axis], splits_dtype), nrows=n, validate=False
+            )
         return result
     nrows, ncols = dims[0], dims[1]
     if lengths is None and padding is None:
@@ -147,12 +162,10 @@ def from_tensor(tensor, lengths, padding, ragged_rank, splits_dtype):
     if padding is not None:
         lengths = _lengths_from_padding(tensor, padding)
     else:
-        lengths = xp.clip(xp.asarray(_np(convert_to_tensor(lengths, dtype_hint=D.int64))),
-                          0, ncols)
+        lengths = xp.clip(xp.asarray(_np(convert_to_tensor(lengths, dtype_hint=D.int64))), 0, ncols)
     mask = xp.arange(ncols)[None, :] < lengths[:, None]
     values = gather_ops.boolean_mask(tensor, EagerTensor(mask, D.bool))
-    return RaggedTensor.from_row_lengths(values, _int_tensor(lengths, splits_dtype),
-                                         validate=False)
+    return RaggedTensor.from_row_lengths(values, _int_tensor(lengths, splits_dtype), validate=False)
 
 
 def _lengths_from_padding(tensor, padding):
@@ -177,13 +190,15 @@ def _from_tensor_nested_lengths(tensor, lengths, splits_dtype):
         row_lengths = xp.asarray(_np(convert_to_tensor(row_lengths, dtype_hint=D.int64)))
         rows = _cut(rows, depth, iter(row_lengths.tolist()))
     from tensorlet.ragged_tensors.ragged_factory_ops import constant
-    return constant(rows, dtype=tensor.dtype, ragged_rank=len(lengths),
-                    row_splits_dtype=splits_dtype)
+
+    return constant(
+        rows, dtype=tensor.dtype, ragged_rank=len(lengths), row_splits_dtype=splits_dtype
+    )
 
 
 def _cut(rows, depth, lengths):
     if depth == 0:
-        return [row[:next(lengths)] for row in rows]
+        return [row[: next(lengths)] for row in rows]
     return [_cut(r, depth - 1, lengths) for r in rows]
 
 
@@ -200,19 +215,23 @@ def from_sparse(st, splits_dtype):
         if not ordered.all() or (cols[first] != 0).any():
             raise errors.InvalidArgumentError(None, None, "SparseTensor is not right-ragged")
     counts = xp.bincount(rows, minlength=nrows)[:nrows] if rows.size else xp.zeros(nrows, int)
-    return RaggedTensor.from_row_lengths(st.values, _int_tensor(counts, splits_dtype),
-                                         validate=False)
+    return RaggedTensor.from_row_lengths(
+        st.values, _int_tensor(counts, splits_dtype), validate=False
+    )
 
 
 # ---------------------------------------------------------------- merge_dims
+
 
 def merge_dims(rt, outer_axis, inner_axis):
     rank = rt.shape.rank
     outer_axis = _normalize_axis(outer_axis, rank, "outer_axis")
     inner_axis = _normalize_axis(inner_axis, rank, "inner_axis")
     if outer_axis > inner_axis:
-        raise ValueError(f"Expected outer_axis ({outer_axis}) to be less than or equal to "
-                         f"inner_axis ({inner_axis})")
+        raise ValueError(
+            f"Expected outer_axis ({outer_axis}) to be less than or equal to "
+            f"inner_axis ({inner_axis})"
+        )
     return _merge(rt, outer_axis, inner_axis)
 
 
@@ -222,15 +241,16 @@ def _merge(x, outer, inner):
     if not isinstance(x, RaggedTensor):
         dims = x.shape.as_list()
         merged = 1
-        for d in dims[outer:inner + 1]:
+        for d in dims[outer : inner + 1]:
             merged *= d
-        return array_ops.reshape(x, dims[:outer] + [merged] + dims[inner + 1:])
+        return array_ops.reshape(x, dims[:outer] + [merged] + dims[inner + 1 :])
     if outer == 0:  # x's dims 0 and 1 are already one dimension in `values`
         return _merge(x.values, 0, inner - 1)
     if outer == 1:  # rows of x now index the merged values
         splits = _merged_offsets(x.values, inner - 1)[_np(x.row_splits)]
-        return RaggedTensor._make(_merge(x.values, 0, inner - 1),
-                                  _int_tensor(splits, x.row_splits.dtype))
+        return RaggedTensor._make(
+            _merge(x.values, 0, inner - 1), _int_tensor(splits, x.row_splits.dtype)
+        )
     return x.with_values(_merge(x.values, outer - 1, inner - 1))
 
 
@@ -242,6 +262,6 @@ def _merged_offsets(v, k):
     if isinstance(v, RaggedTensor):
         return _merged_offsets(v.values, k - 1)[_np(v.row_splits)]
     per = 1
-    for d in v.shape.as_list()[1:k + 1]:
+    for d in v.shape.as_list()[1 : k + 1]:
         per *= d
     return xp.arange(n + 1) * per

@@ -1,4 +1,5 @@
 """``tf.ragged.constant``: a RaggedTensor from nested Python lists."""
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes
 from tensorlet.framework.export import tf_export
@@ -46,9 +47,11 @@ def _default_inner_shape(pylist, ragged_rank):
     flat = pylist
     for dim in range(ragged_rank):
         if not all(not _is_scalar(v) for v in flat):
-            raise ValueError(f"pylist has scalar values depth {dim + 1}, but ragged_rank="
-                             f"{ragged_rank} requires scalar value depth greater than "
-                             f"{ragged_rank}")
+            raise ValueError(
+                f"pylist has scalar values depth {dim + 1}, but ragged_rank="
+                f"{ragged_rank} requires scalar value depth greater than "
+                f"{ragged_rank}"
+            )
         flat = [x for v in flat for x in v]
     inner = _inner_shape_of(flat)[1:]
     _check_inner_shape(flat, (len(flat),) + inner)
@@ -56,8 +59,9 @@ def _default_inner_shape(pylist, ragged_rank):
 
 
 @tf_export("ragged.constant")
-def constant(pylist, dtype=None, ragged_rank=None, inner_shape=None, name=None,
-             row_splits_dtype=D.int64):
+def constant(
+    pylist, dtype=None, ragged_rank=None, inner_shape=None, name=None, row_splits_dtype=D.int64
+):
     """Constructs a constant RaggedTensor from a nested Python list.
 
     ``ragged_rank`` defaults to the scalar depth minus one (minus ``len(inner_shape)``); a list
@@ -72,30 +76,40 @@ def constant(pylist, dtype=None, ragged_rank=None, inner_shape=None, name=None,
         raise TypeError("pylist may not be a RaggedTensor or RaggedTensorValue.")
     if _is_scalar(pylist):
         if ragged_rank is not None and ragged_rank != 0:
-            raise ValueError(f"Invalid pylist={pylist!r}: incompatible with "
-                             f"ragged_rank={ragged_rank}")
+            raise ValueError(
+                f"Invalid pylist={pylist!r}: incompatible with ragged_rank={ragged_rank}"
+            )
         if inner_shape:
-            raise ValueError(f"Invalid pylist={pylist!r}: incompatible with "
-                             f"dim(inner_shape)={len(inner_shape)}")
+            raise ValueError(
+                f"Invalid pylist={pylist!r}: incompatible with dim(inner_shape)={len(inner_shape)}"
+            )
         return array_creation_ops.constant(pylist, dtype=dtype)
     if ragged_rank is not None and ragged_rank < 0:
         raise ValueError(f"Invalid ragged_rank={ragged_rank!r}: must be nonnegative")
     scalar_depth, max_depth = _scalar_and_max_depth(pylist)
     if scalar_depth is not None:
         if max_depth > scalar_depth:
-            raise ValueError(f"Invalid pylist={pylist!r}: empty list nesting is greater than "
-                             "scalar value nesting")
+            raise ValueError(
+                f"Invalid pylist={pylist!r}: empty list nesting is greater than "
+                "scalar value nesting"
+            )
         if ragged_rank is not None and max_depth < ragged_rank:
-            raise ValueError(f"Invalid pylist={pylist}, max depth smaller than "
-                             f"ragged_rank={ragged_rank}")
+            raise ValueError(
+                f"Invalid pylist={pylist}, max depth smaller than ragged_rank={ragged_rank}"
+            )
     if inner_shape is not None and ragged_rank is not None:
         expected = ragged_rank + len(inner_shape) + 1
         if (scalar_depth is not None and expected != scalar_depth) or (
-                scalar_depth is None and expected < max_depth):
-            raise ValueError(f"Invalid pylist={pylist!r}: incompatible with ragged_rank="
-                             f"{ragged_rank} and dim(inner_shape)={len(inner_shape)}")
-    if ragged_rank == 0 or (ragged_rank is None and (
-            max_depth < 2 or (inner_shape is not None and max_depth - len(inner_shape) < 2))):
+            scalar_depth is None and expected < max_depth
+        ):
+            raise ValueError(
+                f"Invalid pylist={pylist!r}: incompatible with ragged_rank="
+                f"{ragged_rank} and dim(inner_shape)={len(inner_shape)}"
+            )
+    if ragged_rank == 0 or (
+        ragged_rank is None
+        and (max_depth < 2 or (inner_shape is not None and max_depth - len(inner_shape) < 2))
+    ):
         return array_creation_ops.constant(pylist, dtype=dtype, shape=inner_shape)
     if inner_shape is None:
         inner_shape = () if ragged_rank is None else _default_inner_shape(pylist, ragged_rank)
@@ -107,8 +121,7 @@ def constant(pylist, dtype=None, ragged_rank=None, inner_shape=None, name=None,
     for _ in range(ragged_rank):
         nested_lengths.append([len(row) for row in values])
         values = [x for row in values for x in row]
-    values = array_creation_ops.constant(values, dtype=dtype,
-                                         shape=(len(values),) + inner_shape)
+    values = array_creation_ops.constant(values, dtype=dtype, shape=(len(values),) + inner_shape)
     for lengths in reversed(nested_lengths):
         splits = xp.zeros(len(lengths) + 1, dtype=splits_dtype._np)
         xp.cumsum(lengths, out=splits[1:])

@@ -4,6 +4,7 @@ The outer (row) dimension takes ints and slices; an inner *ragged* dimension tak
 (TF: "Cannot index into an inner ragged dimension"); uniform inner dimensions are indexed on
 the dense values with the tensor's own ``__getitem__``.
 """
+
 import operator
 
 from tensorlet.backend import xp
@@ -22,10 +23,10 @@ def ragged_tensor_getitem(rt, key):
 
 def _expand_ellipsis(keys, rank):
     i = keys.index(Ellipsis)
-    if Ellipsis in keys[i + 1:]:
+    if Ellipsis in keys[i + 1 :]:
         raise ValueError("Multiple ellipses are not allowed.")
     used = sum(1 for k in keys if k is not None and k is not Ellipsis)
-    return keys[:i] + [slice(None)] * (rank - used) + keys[i + 1:]
+    return keys[:i] + [slice(None)] * (rank - used) + keys[i + 1 :]
 
 
 def _getitem(rt, keys):
@@ -43,8 +44,9 @@ def _getitem(rt, keys):
     try:
         i = operator.index(key)
     except TypeError:
-        raise TypeError(f"Ragged __getitem__ expects an int, slice, Ellipsis or tf.newaxis; got "
-                        f"{key!r}") from None
+        raise TypeError(
+            f"Ragged __getitem__ expects an int, slice, Ellipsis or tf.newaxis; got {key!r}"
+        ) from None
     n = rt.nrows_int()
     if not -n <= i < n:
         raise IndexError(f"Row key {i} out of bounds")
@@ -82,7 +84,7 @@ def _inner(rt, keys):
     if key is None:
         raise ValueError("tf.newaxis is only supported as the first index of a RaggedTensor")
     if not isinstance(key, slice):
-        raise ValueError("Cannot index into an inner ragged dimension.")
+        raise ValueError("Cannot index into an inner ragged dimension.")  # noqa: TRY004 (TF)
     if key.start is None and key.stop is None and key.step is None:
         return rt.with_values(_values_getitem(rt.values, rest))
     sliced = _slice_columns(rt, key)
@@ -139,6 +141,6 @@ def gather_rows(values, idx):
     splits = xp.zeros(idx.shape[0] + 1, dtype=xp.int64)
     xp.cumsum(lengths, out=splits[1:])
     inner = xp.repeat(starts - splits[:-1], lengths) + xp.arange(splits[-1])
-    return RaggedTensor._make(gather_rows(values.values, inner),
-                              _int_tensor(splits, values.row_splits.dtype))
-
+    return RaggedTensor._make(
+        gather_rows(values.values, inner), _int_tensor(splits, values.row_splits.dtype)
+    )

@@ -4,6 +4,7 @@ Elementwise operators apply the dense tensor operator to ``flat_values`` (so dty
 errors are the dense ones): ragged (op) ragged needs identical row partitions, ragged (op)
 scalar maps the values, ragged (op) dense broadcasts the dense operand to every value.
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
@@ -24,21 +25,26 @@ D = dtypes
 
 # ---------------------------------------------------------------- map_flat_values
 
+
 def _same_partitions(a, b):
     sa, sb = a.nested_row_splits, b.nested_row_splits
     return len(sa) == len(sb) and all(
-        x is y or (x.shape == y.shape and (_np(x) == _np(y)).all()) for x, y in zip(sa, sb))
+        x is y or (x.shape == y.shape and (_np(x) == _np(y)).all()) for x, y in zip(sa, sb)
+    )
 
 
 def _check_partitions(ragged):
     first = ragged[0]
     for other in ragged[1:]:
         if other.ragged_rank != first.ragged_rank:
-            raise ValueError("Input RaggedTensors have mismatched ragged_rank: "
-                             f"{first.ragged_rank} vs {other.ragged_rank}")
+            raise ValueError(
+                "Input RaggedTensors have mismatched ragged_rank: "
+                f"{first.ragged_rank} vs {other.ragged_rank}"
+            )
         if not _same_partitions(first, other):
-            raise errors.InvalidArgumentError(None, None, "Inputs must have identical ragged "
-                                              "splits.")
+            raise errors.InvalidArgumentError(
+                None, None, "Inputs must have identical ragged splits."
+            )
 
 
 def _replace_ragged(structure, found):
@@ -47,8 +53,9 @@ def _replace_ragged(structure, found):
         return structure.flat_values
     if isinstance(structure, (list, tuple)):
         items = [_replace_ragged(x, found) for x in structure]
-        return type(structure)(items) if not hasattr(structure, "_fields") else \
-            type(structure)(*items)
+        return (
+            type(structure)(items) if not hasattr(structure, "_fields") else type(structure)(*items)
+        )
     if isinstance(structure, dict):
         return {k: _replace_ragged(v, found) for k, v in structure.items()}
     return structure
@@ -72,16 +79,22 @@ def map_flat_values(op, *args, **kwargs):
     _check_partitions(found)
     out = op(*args, **kwargs)
     nvals = int(found[0].flat_values.shape[0])
-    out_n = out.nrows_int() if isinstance(out, RaggedTensor) else (
-        int(out.shape[0]) if out.shape.rank else None)
+    out_n = (
+        out.nrows_int()
+        if isinstance(out, RaggedTensor)
+        else (int(out.shape[0]) if out.shape.rank else None)
+    )
     if out_n != nvals:
-        raise ValueError("tf.ragged.map_flat_values requires that the output of `op` have the "
-                         "same outer-dimension size as flat_values of any ragged inputs. (output "
-                         f"shape: {out.shape}; expected outer dimension size: {nvals})")
+        raise ValueError(
+            "tf.ragged.map_flat_values requires that the output of `op` have the "
+            "same outer-dimension size as flat_values of any ragged inputs. (output "
+            f"shape: {out.shape}; expected outer dimension size: {nvals})"
+        )
     return found[0].with_flat_values(out)
 
 
 # ---------------------------------------------------------------- elementwise operators
+
 
 def _dense_for_values(rt, t):
     """The dense operand ``t`` broadcast to one entry per flat value of ``rt`` (plus the inner
@@ -93,17 +106,22 @@ def _dense_for_values(rt, t):
     outer = rank - inner_rank  # dense dims that line up with rt's outer (ragged) dims
     rt_outer = rt.ragged_rank + 1
     if outer > rt_outer:
-        raise ValueError(f"Incompatible shapes: ragged tensor of rank {rt.shape.rank} and dense "
-                         f"tensor of rank {rank}")
-    coords = ragged_conversion.flat_coords(rt)[rt_outer - outer:]
+        raise ValueError(
+            f"Incompatible shapes: ragged tensor of rank {rt.shape.rank} and dense "
+            f"tensor of rank {rank}"
+        )
+    coords = ragged_conversion.flat_coords(rt)[rt_outer - outer :]
     dims = t.shape.as_list()[:outer]
     index = []
     for c, d in zip(coords, dims):
         if d == 1:
             index.append(xp.zeros_like(c))
         elif c.size and c.max() >= d:
-            raise errors.InvalidArgumentError(None, None, "Incompatible shapes: dense operand "
-                                              f"dimension {d} does not match the ragged rows")
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"Incompatible shapes: dense operand dimension {d} does not match the ragged rows",
+            )
         else:
             index.append(c)
     idx = xp.stack(index, axis=1) if index else xp.zeros((0, 0), xp.int64)
@@ -155,10 +173,32 @@ def _unary(name):
     return method
 
 
-for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
-              "__truediv__", "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__",
-              "__rmod__", "__pow__", "__rpow__", "__and__", "__rand__", "__or__", "__ror__",
-              "__xor__", "__rxor__", "__lt__", "__le__", "__gt__", "__ge__"):
+for _name in (
+    "__add__",
+    "__radd__",
+    "__sub__",
+    "__rsub__",
+    "__mul__",
+    "__rmul__",
+    "__truediv__",
+    "__rtruediv__",
+    "__floordiv__",
+    "__rfloordiv__",
+    "__mod__",
+    "__rmod__",
+    "__pow__",
+    "__rpow__",
+    "__and__",
+    "__rand__",
+    "__or__",
+    "__ror__",
+    "__xor__",
+    "__rxor__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+):
     if hasattr(Tensor, _name):
         setattr(RaggedTensor, _name, _binary(_name))
 for _name in ("__neg__", "__abs__", "__invert__"):
@@ -175,8 +215,7 @@ _RANGE_DTYPES = (D.int32, D.int64, D.float32, D.float64)
 
 
 @tf_export("ragged.range")
-def range(starts, limits=None, deltas=1, dtype=None, name=None,  # noqa: A001  (TF's name)
-          row_splits_dtype=D.int64):
+def range(starts, limits=None, deltas=1, dtype=None, name=None, row_splits_dtype=D.int64):
     """One ``tf.range(starts[i], limits[i], deltas[i])`` per row (inputs broadcast).
 
     Example:
@@ -188,13 +227,16 @@ def range(starts, limits=None, deltas=1, dtype=None, name=None,  # noqa: A001  (
         starts, limits = 0, starts
     ts = [convert_to_tensor(v, dtype=dtype) for v in (starts, limits, deltas)]
     if dtype is None:
-        best = max((t.dtype for t in ts), key=lambda d: _RANGE_DTYPES.index(d)
-                   if d in _RANGE_DTYPES else -1)
+        best = max(
+            (t.dtype for t in ts),
+            key=lambda d: _RANGE_DTYPES.index(d) if d in _RANGE_DTYPES else -1,
+        )
         ts = [t if t.dtype == best else cast_ops.cast(t, best) for t in ts]
     out_dtype = ts[0].dtype
     if out_dtype not in _RANGE_DTYPES + (D.bfloat16, D.float16, D.int16, D.int8, D.uint8):
-        raise TypeError(f"Value for attr 'T' of {out_dtype.name} is not in the list of allowed "
-                        "values")
+        raise TypeError(
+            f"Value for attr 'T' of {out_dtype.name} is not in the list of allowed values"
+        )
     for t in ts:
         if t.shape.rank > 1:
             raise errors.InvalidArgumentError(None, None, "starts must be a scalar or vector")
@@ -213,6 +255,7 @@ def range(starts, limits=None, deltas=1, dtype=None, name=None,  # noqa: A001  (
 
 
 # ---------------------------------------------------------------- tf.ragged.boolean_mask
+
 
 @tf_export("ragged.boolean_mask")
 def boolean_mask(data, mask, name=None):
@@ -239,20 +282,21 @@ def _mask(data, mask):
             return gather_rows(data, keep)
         mask = ragged_conversion.from_tensor(mask, None, None, mask.shape.rank - 1, D.int64)
     if not isinstance(data, RaggedTensor):
-        lengths = (mask.row_lengths() if mask.ragged_rank == 1
-                   else list(mask.nested_row_lengths()))
+        lengths = mask.row_lengths() if mask.ragged_rank == 1 else list(mask.nested_row_lengths())
         data = ragged_conversion.from_tensor(data, lengths, None, mask.ragged_rank, D.int64)
     if data.ragged_rank < mask.ragged_rank or not _outer_match(data, mask):
-        raise errors.InvalidArgumentError(None, None, "mask and data have incompatible row "
-                                          "partitions")
+        raise errors.InvalidArgumentError(
+            None, None, "mask and data have incompatible row partitions"
+        )
     if isinstance(mask.values, RaggedTensor):
         return data.with_values(_mask(data.values, mask.values))
     kept = _mask(data.values, mask.values)
     m = mask.values._value
     s = _np(mask.row_splits).astype(xp.int64)
     csum = xp.concatenate([[0], xp.cumsum(m)])
-    return RaggedTensor.from_row_splits(kept, _int_tensor(csum[s], data.row_splits.dtype),
-                                        validate=False)
+    return RaggedTensor.from_row_splits(
+        kept, _int_tensor(csum[s], data.row_splits.dtype), validate=False
+    )
 
 
 def _outer_match(data, mask):
@@ -261,6 +305,7 @@ def _outer_match(data, mask):
 
 
 # ---------------------------------------------------------------- segment ids <-> row splits
+
 
 @tf_export("ragged.row_splits_to_segment_ids")
 def row_splits_to_segment_ids(splits, name=None, out_type=None):

@@ -5,6 +5,7 @@ Rank conventions follow TF: a scalar input gives a dense 1-D result, a rank-N in
 RaggedTensor of rank N+1 (outer dimensions of a dense input become uniform), and a ragged input
 maps its ``flat_values``.
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes
 from tensorlet.framework.export import tf_export
@@ -22,8 +23,10 @@ D = dtypes
 def _string_input(x):
     if isinstance(x, RaggedTensor):
         if x.dtype != D.string:
-            raise ValueError(f"Tensor conversion requested dtype string for RaggedTensor with "
-                             f"dtype {x.dtype.name}")
+            raise ValueError(
+                f"Tensor conversion requested dtype string for RaggedTensor with "
+                f"dtype {x.dtype.name}"
+            )
         return x
     return x if isinstance(x, Tensor) else convert_to_tensor(x, dtype=D.string)
 
@@ -43,8 +46,9 @@ def _per_row(fn, x):
 
 def _from_sparse_parts(indices, values, dense_shape):
     rows = indices._value[:, 0]
-    return RaggedTensor.from_value_rowids(values, _int_tensor(rows, D.int64),
-                                          nrows=int(dense_shape._value[0]), validate=False)
+    return RaggedTensor.from_value_rowids(
+        values, _int_tensor(rows, D.int64), nrows=int(dense_shape._value[0]), validate=False
+    )
 
 
 @tf_export("strings.split")
@@ -74,11 +78,20 @@ def bytes_split(input, name=None):
 
 # ---------------------------------------------------------------- unicode decode / split
 
-def _decode(input, input_encoding, errors, replacement_char, replace_control_characters,
-            with_offsets, op_name):
+
+def _decode(
+    input,
+    input_encoding,
+    errors,
+    replacement_char,
+    replace_control_characters,
+    with_offsets,
+    op_name,
+):
     x = _string_input(input)
-    attrs = U.decode_attrs(op_name, input_encoding, errors, replacement_char,
-                           replace_control_characters)
+    attrs = U.decode_attrs(
+        op_name, input_encoding, errors, replacement_char, replace_control_characters
+    )
 
     def one(v):
         parts = U.decode_flat(v, with_offsets, **attrs)
@@ -92,8 +105,14 @@ def _decode(input, input_encoding, errors, replacement_char, replace_control_cha
 
 
 @tf_export("strings.unicode_decode")
-def unicode_decode(input, input_encoding, errors="replace", replacement_char=65533,
-                   replace_control_characters=False, name=None):
+def unicode_decode(
+    input,
+    input_encoding,
+    errors="replace",
+    replacement_char=65533,
+    replace_control_characters=False,
+    name=None,
+):
     """int32 code points of every string (a scalar gives 1-D, rank N a rank N+1 RaggedTensor).
 
     ``errors``: ``'replace'`` (invalid bytes become ``replacement_char``), ``'ignore'`` or
@@ -103,16 +122,36 @@ def unicode_decode(input, input_encoding, errors="replace", replacement_char=655
       >>> tf.strings.unicode_decode(["héllo"], "UTF-8")
       <tf.RaggedTensor [[104, 233, 108, 108, 111]]>
     """
-    return _decode(input, input_encoding, errors, replacement_char, replace_control_characters,
-                   False, "UnicodeDecode")
+    return _decode(
+        input,
+        input_encoding,
+        errors,
+        replacement_char,
+        replace_control_characters,
+        False,
+        "UnicodeDecode",
+    )
 
 
 @tf_export("strings.unicode_decode_with_offsets")
-def unicode_decode_with_offsets(input, input_encoding, errors="replace", replacement_char=65533,
-                                replace_control_characters=False, name=None):
+def unicode_decode_with_offsets(
+    input,
+    input_encoding,
+    errors="replace",
+    replacement_char=65533,
+    replace_control_characters=False,
+    name=None,
+):
     """``(codepoints, byte offsets)`` of every character (int32, int64)."""
-    return _decode(input, input_encoding, errors, replacement_char, replace_control_characters,
-                   True, "UnicodeDecodeWithOffsets")
+    return _decode(
+        input,
+        input_encoding,
+        errors,
+        replacement_char,
+        replace_control_characters,
+        True,
+        "UnicodeDecodeWithOffsets",
+    )
 
 
 def _chars(codepoints, encoding, errors, replacement_char):
@@ -138,14 +177,16 @@ def unicode_split(input, input_encoding, errors="replace", replacement_char=6553
 
 
 @tf_export("strings.unicode_split_with_offsets")
-def unicode_split_with_offsets(input, input_encoding, errors="replace", replacement_char=65533,
-                               name=None):
+def unicode_split_with_offsets(
+    input, input_encoding, errors="replace", replacement_char=65533, name=None
+):
     """``(characters, byte offsets)`` of every string."""
     cps, offsets = unicode_decode_with_offsets(input, input_encoding, errors, replacement_char)
     return _chars(cps, input_encoding, errors, replacement_char), offsets
 
 
 # ---------------------------------------------------------------- unicode_encode
+
 
 @tf_export("strings.unicode_encode")
 def unicode_encode(input, output_encoding, errors="replace", replacement_char=65533, name=None):
@@ -159,11 +200,13 @@ def unicode_encode(input, output_encoding, errors="replace", replacement_char=65
     x = input if isinstance(input, RaggedTensor) else convert_to_tensor(input)
     if isinstance(x, RaggedTensor):
         if x.flat_values.shape.rank > 1:
-            return x.with_flat_values(unicode_encode(x.flat_values, output_encoding, errors,
-                                                     replacement_char))
+            return x.with_flat_values(
+                unicode_encode(x.flat_values, output_encoding, errors, replacement_char)
+            )
         if x.ragged_rank > 1:
-            return x.with_values(unicode_encode(x.values, output_encoding, errors,
-                                                replacement_char))
+            return x.with_values(
+                unicode_encode(x.values, output_encoding, errors, replacement_char)
+            )
         splits = x.row_splits
         if splits.dtype != D.int64:
             splits = _int_tensor(_np(splits), D.int64)
@@ -184,9 +227,17 @@ def unicode_encode(input, output_encoding, errors="replace", replacement_char=65
 
 # ---------------------------------------------------------------- ngrams
 
+
 @tf_export("strings.ngrams")
-def ngrams(data, ngram_width, separator=" ", pad_values=None, padding_width=None,
-           preserve_short_sequences=False, name=None):
+def ngrams(
+    data,
+    ngram_width,
+    separator=" ",
+    pad_values=None,
+    padding_width=None,
+    preserve_short_sequences=False,
+    name=None,
+):
     """Joins every window of ``ngram_width`` consecutive strings of the innermost dimension.
 
     ``pad_values`` (a string or a ``(left, right)`` pair) pads each sequence with
@@ -197,15 +248,21 @@ def ngrams(data, ngram_width, separator=" ", pad_values=None, padding_width=None
       >>> tf.strings.ngrams(["a", "b", "c"], 2).numpy()
       array([b'a b', b'b c'], dtype=object)
     """
-    widths = [int(ngram_width)] if not isinstance(ngram_width, (list, tuple)) else \
-        [int(w) for w in ngram_width]
+    widths = (
+        [int(ngram_width)]
+        if not isinstance(ngram_width, (list, tuple))
+        else [int(w) for w in ngram_width]
+    )
     if pad_values is None:
         pads, pad_width = ("", ""), 0
     else:
         if isinstance(pad_values, (str, bytes)):
             pads = (pad_values, pad_values)
-        elif isinstance(pad_values, tuple) and len(pad_values) == 2 and all(
-                isinstance(p, (str, bytes)) for p in pad_values):
+        elif (
+            isinstance(pad_values, tuple)
+            and len(pad_values) == 2
+            and all(isinstance(p, (str, bytes)) for p in pad_values)
+        ):
             pads = pad_values
         else:
             raise ValueError("pad_values must be a string, tuple of strings, or None.")
@@ -214,9 +271,14 @@ def ngrams(data, ngram_width, separator=" ", pad_values=None, padding_width=None
             raise ValueError("padding_width must be greater than 0.")
     pads = tuple(p.encode("utf-8") if isinstance(p, str) else p for p in pads)
     sep = separator.encode("utf-8") if isinstance(separator, str) else separator
-    attrs = dict(separator=sep, ngram_widths=tuple(widths), left_pad=pads[0],
-                 right_pad=pads[1], pad_width=pad_width,
-                 preserve_short_sequences=bool(preserve_short_sequences))
+    attrs = {
+        "separator": sep,
+        "ngram_widths": tuple(widths),
+        "left_pad": pads[0],
+        "right_pad": pads[1],
+        "pad_width": pad_width,
+        "preserve_short_sequences": bool(preserve_short_sequences),
+    }
     return _ngrams(_string_input(data), attrs)
 
 

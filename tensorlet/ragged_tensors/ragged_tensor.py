@@ -8,21 +8,26 @@ The row partitions are index data: they are computed with NumPy on the backend a
 operation that moves *values* goes through tensorlet ops (``gather``, ``concat``), so the
 gradient tape sees them and ``tape.gradient`` reaches ``flat_values``.
 """
+
+import itertools
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor import EagerTensor, Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape, as_shape
-from tensorlet.ops import array_ops, gather_ops
 
 D = dtypes
 _SPLITS_DTYPES = (D.int32, D.int64)
-_PRIVATE = ("RaggedTensor constructor is private; please use one of the factory methods "
-            "instead (e.g., RaggedTensor.from_row_lengths())")
+_PRIVATE = (
+    "RaggedTensor constructor is private; please use one of the factory methods "
+    "instead (e.g., RaggedTensor.from_row_lengths())"
+)
 
 
 # ---------------------------------------------------------------- partition helpers
+
 
 def _int_tensor(arr, dtype):
     return EagerTensor(xp.asarray(arr, dtype=dtype._np), dtype)
@@ -45,9 +50,11 @@ def _partition(value, name, values=None):
     if t.dtype not in _SPLITS_DTYPES:
         raise ValueError(f"{name} must have dtype int32 or int64")
     if isinstance(values, RaggedTensor) and values.row_splits.dtype != t.dtype:
-        raise ValueError("dtype mismatch: row_splits of values have dtype "
-                         f"{values.row_splits.dtype.name} but {name} has dtype {t.dtype.name}; use "
-                         "RaggedTensor.with_row_splits_dtype() to convert them to compatible dtypes.")
+        raise ValueError(
+            "dtype mismatch: row_splits of values have dtype "
+            f"{values.row_splits.dtype.name} but {name} has dtype {t.dtype.name}; use "
+            "RaggedTensor.with_row_splits_dtype() to convert them to compatible dtypes."
+        )
     return t
 
 
@@ -66,7 +73,8 @@ def _nvals(values):
 
 def _invalid(factory, what):
     return errors.InvalidArgumentError(
-        None, None, f"Arguments to {factory} do not form a valid RaggedTensor:{what}")
+        None, None, f"Arguments to {factory} do not form a valid RaggedTensor:{what}"
+    )
 
 
 def _rank1(t, name):
@@ -92,6 +100,7 @@ def _lengths_to_splits(lengths, dtype):
 
 
 # ---------------------------------------------------------------- the class
+
 
 @tf_export("RaggedTensor")
 class RaggedTensor:
@@ -158,7 +167,9 @@ class RaggedTensor:
             if ids.size and (ids[0] < 0 or ids[-1] >= n):
                 raise _invalid("from_value_rowids", "value_rowids out of range")
         counts = xp.bincount(ids, minlength=n)[:n] if ids.size else xp.zeros(n, xp.int64)
-        return cls._make(values, _int_tensor(_lengths_to_splits(counts, rowids.dtype), rowids.dtype))
+        return cls._make(
+            values, _int_tensor(_lengths_to_splits(counts, rowids.dtype), rowids.dtype)
+        )
 
     @classmethod
     def from_row_starts(cls, values, row_starts, name=None, validate=True):
@@ -177,8 +188,9 @@ class RaggedTensor:
         return cls.from_row_splits(values, _int_tensor(s, limits.dtype), validate=validate)
 
     @classmethod
-    def from_uniform_row_length(cls, values, uniform_row_length, nrows=None, validate=True,
-                                name=None):
+    def from_uniform_row_length(
+        cls, values, uniform_row_length, nrows=None, validate=True, name=None
+    ):
         """Rows of ``uniform_row_length`` elements each (the dimension stays known in ``shape``)."""
         values = _values(values)
         length_t = _partition(uniform_row_length, "uniform_row_length", values)
@@ -211,33 +223,40 @@ class RaggedTensor:
         return result
 
     @classmethod
-    def from_nested_value_rowids(cls, flat_values, nested_value_rowids, nested_nrows=None,
-                                 name=None, validate=True):
+    def from_nested_value_rowids(
+        cls, flat_values, nested_value_rowids, nested_nrows=None, name=None, validate=True
+    ):
         if isinstance(nested_value_rowids, Tensor):
             raise TypeError("nested_value_rowids must be a list of Tensors")
         rowids = list(nested_value_rowids)
         nrows = [None] * len(rowids) if nested_nrows is None else list(nested_nrows)
         if len(nrows) != len(rowids):
-            raise ValueError("Argument `nested_nrows` must have the same length as argument "
-                             "`nested_value_rowids`")
+            raise ValueError(
+                "Argument `nested_nrows` must have the same length as argument "
+                "`nested_value_rowids`"
+            )
         result = flat_values
         for ids, n in reversed(list(zip(rowids, nrows))):
             result = cls.from_value_rowids(result, ids, n, validate=validate)
         return result
 
     @classmethod
-    def from_tensor(cls, tensor, lengths=None, padding=None, ragged_rank=1, name=None,
-                    row_splits_dtype=D.int64):
+    def from_tensor(
+        cls, tensor, lengths=None, padding=None, ragged_rank=1, name=None, row_splits_dtype=D.int64
+    ):
         """A RaggedTensor from a dense ``tensor``, optionally cut at ``lengths`` or trailing
         ``padding`` (only the innermost ragged dimension is cut; outer ones are uniform)."""
         from tensorlet.ragged_tensors import ragged_conversion
-        return ragged_conversion.from_tensor(tensor, lengths, padding, ragged_rank,
-                                             _splits_dtype(row_splits_dtype))
+
+        return ragged_conversion.from_tensor(
+            tensor, lengths, padding, ragged_rank, _splits_dtype(row_splits_dtype)
+        )
 
     @classmethod
     def from_sparse(cls, st_input, name=None, row_splits_dtype=D.int64):
         """Rows of a rank-2 right-ragged ``SparseTensor`` (indices ``[r, 0..k)`` per row)."""
         from tensorlet.ragged_tensors import ragged_conversion
+
         return ragged_conversion.from_sparse(st_input, _splits_dtype(row_splits_dtype))
 
     # ------------------------------------------------------------ structure
@@ -245,8 +264,9 @@ class RaggedTensor:
     dtype = property(lambda self: self._values.dtype)
     values = property(lambda self: self._values)
     row_splits = property(lambda self: self._row_splits)
-    ragged_rank = property(lambda self: (self._values.ragged_rank + 1
-                                         if isinstance(self._values, RaggedTensor) else 1))
+    ragged_rank = property(
+        lambda self: self._values.ragged_rank + 1 if isinstance(self._values, RaggedTensor) else 1
+    )
 
     @property
     def flat_values(self):
@@ -310,12 +330,12 @@ class RaggedTensor:
         if isinstance(self._values, RaggedTensor):
             return self.with_values(self._values.row_lengths(axis - 1))
         dims = self._values.shape.as_list()
-        return self.with_values(_int_tensor(xp.full(dims[:1], dims[axis - 1]),
-                                            self._row_splits.dtype))
+        return self.with_values(
+            _int_tensor(xp.full(dims[:1], dims[axis - 1]), self._row_splits.dtype)
+        )
 
     def nested_row_lengths(self, name=None):
-        return tuple(_int_tensor(_np(s)[1:] - _np(s)[:-1], s.dtype)
-                     for s in self.nested_row_splits)
+        return tuple(_int_tensor(_np(s)[1:] - _np(s)[:-1], s.dtype) for s in self.nested_row_splits)
 
     def value_rowids(self, name=None):
         ids = xp.repeat(xp.arange(self.nrows_int()), self._lengths())
@@ -350,11 +370,15 @@ class RaggedTensor:
     def with_values(self, new_values):
         """The same row partition over ``new_values`` (same outer dimension)."""
         new_values = _values(new_values)
-        if isinstance(new_values, RaggedTensor) and \
-                new_values.row_splits.dtype != self._row_splits.dtype:
-            raise ValueError("self and new_values have mismatched row_splits dtypes; use "
-                             "RaggedTensor.with_row_splits_dtype() to convert them to "
-                             "compatible dtypes.")
+        if (
+            isinstance(new_values, RaggedTensor)
+            and new_values.row_splits.dtype != self._row_splits.dtype
+        ):
+            raise ValueError(
+                "self and new_values have mismatched row_splits dtypes; use "
+                "RaggedTensor.with_row_splits_dtype() to convert them to "
+                "compatible dtypes."
+            )
         return RaggedTensor._make(new_values, self._row_splits, self._uniform_row_length)
 
     def with_flat_values(self, new_values):
@@ -370,12 +394,14 @@ class RaggedTensor:
         values = self._values
         if isinstance(values, RaggedTensor):
             values = values.with_row_splits_dtype(dtype)
-        return RaggedTensor._make(values, _int_tensor(self._splits(), dtype),
-                                  self._uniform_row_length)
+        return RaggedTensor._make(
+            values, _int_tensor(self._splits(), dtype), self._uniform_row_length
+        )
 
     def merge_dims(self, outer_axis, inner_axis):
         """Merges dimensions ``outer_axis..inner_axis`` into one."""
         from tensorlet.ragged_tensors import ragged_conversion
+
         return ragged_conversion.merge_dims(self, outer_axis, inner_axis)
 
     # ------------------------------------------------------------ conversion
@@ -383,10 +409,12 @@ class RaggedTensor:
     def to_tensor(self, default_value=None, name=None, shape=None):
         """A dense tensor, padded with ``default_value`` (zero/empty) to the bounding shape."""
         from tensorlet.ragged_tensors import ragged_conversion
+
         return ragged_conversion.to_tensor(self, default_value, shape)
 
     def to_sparse(self, name=None):
         from tensorlet.ragged_tensors import ragged_conversion
+
         return ragged_conversion.to_sparse(self)
 
     def to_list(self):
@@ -395,14 +423,14 @@ class RaggedTensor:
         rows = flat.tolist()
         for splits in reversed(self.nested_row_splits):
             s = _np(splits).tolist()
-            rows = [rows[a:b] for a, b in zip(s[:-1], s[1:])]
+            rows = [rows[a:b] for a, b in itertools.pairwise(s)]
         return rows
 
     def numpy(self):
         """A NumPy array: rank-1 ``object`` array of row arrays when the rows differ in length."""
         values = self._values.numpy()
         s = self._splits()
-        rows = [values[s[i]:s[i + 1]] for i in range(len(s) - 1)]
+        rows = [values[s[i] : s[i + 1]] for i in range(len(s) - 1)]
         if not rows:
             return xp.zeros((0, 0) + tuple(values.shape[1:]), dtype=values.dtype)
         if any(len(r) != len(rows[0]) for r in rows):
@@ -413,10 +441,12 @@ class RaggedTensor:
         return xp.array(rows)
 
     def __tf_tensor__(self, dtype=None, name=None):
-        raise TypeError(f"Failed to convert elements of {self!r} to Tensor. Consider casting "
-                        "elements to a supported type. See "
-                        "https://www.tensorflow.org/api_docs/python/tf/dtypes for supported TF "
-                        "dtypes.")
+        raise TypeError(
+            f"Failed to convert elements of {self!r} to Tensor. Consider casting "
+            "elements to a supported type. See "
+            "https://www.tensorflow.org/api_docs/python/tf/dtypes for supported TF "
+            "dtypes."
+        )
 
     # ------------------------------------------------------------ python protocol
 
@@ -433,6 +463,7 @@ class RaggedTensor:
 
     def __getitem__(self, key):
         from tensorlet.ragged_tensors import ragged_getitem
+
         return ragged_getitem.ragged_tensor_getitem(self, key)
 
     def __copy__(self):
@@ -440,7 +471,6 @@ class RaggedTensor:
 
     def __deepcopy__(self, memo):
         return self
-
 
 
 def _np_scalar(x):
@@ -464,13 +494,16 @@ def convert_to_tensor_or_ragged_tensor(value, dtype=None, name=None):
     """RaggedTensors pass through (dtype checked); anything else becomes a dense tensor."""
     if isinstance(value, RaggedTensor):
         if dtype is not None and value.dtype != D.as_dtype(dtype):
-            raise ValueError(f"Tensor conversion requested dtype {D.as_dtype(dtype).name} for "
-                             f"RaggedTensor with dtype {value.dtype.name}: {value}")
+            raise ValueError(
+                f"Tensor conversion requested dtype {D.as_dtype(dtype).name} for "
+                f"RaggedTensor with dtype {value.dtype.name}: {value}"
+            )
         return value
     return convert_to_tensor(value, dtype=dtype)
 
 
 # ---------------------------------------------------------------- the spec
+
 
 @tf_export("RaggedTensorSpec")
 class RaggedTensorSpec:
@@ -481,10 +514,16 @@ class RaggedTensorSpec:
       RaggedTensorSpec(TensorShape([2, None]), tf.int32, 1, tf.int64)
     """
 
-    __slots__ = ("_shape", "_dtype", "_ragged_rank", "_row_splits_dtype", "_flat_values_spec")
+    __slots__ = ("_dtype", "_flat_values_spec", "_ragged_rank", "_row_splits_dtype", "_shape")
 
-    def __init__(self, shape=None, dtype=D.float32, ragged_rank=None,
-                 row_splits_dtype=D.int64, flat_values_spec=None):
+    def __init__(
+        self,
+        shape=None,
+        dtype=D.float32,
+        ragged_rank=None,
+        row_splits_dtype=D.int64,
+        flat_values_spec=None,
+    ):
         self._shape = as_shape(shape)
         self._dtype = D.as_dtype(dtype) if flat_values_spec is None else flat_values_spec.dtype
         self._row_splits_dtype = D.as_dtype(row_splits_dtype)
@@ -497,8 +536,9 @@ class RaggedTensorSpec:
         if not isinstance(ragged_rank, int):
             raise TypeError(f"Argument `ragged_rank` must be an int. Received {ragged_rank}.")
         if rank is not None and not 0 <= ragged_rank < max(rank, 1):
-            raise ValueError(f"Argument `ragged_rank` ({ragged_rank}) must be less than rank "
-                             f"({rank}).")
+            raise ValueError(
+                f"Argument `ragged_rank` ({ragged_rank}) must be less than rank ({rank})."
+            )
         self._ragged_rank = ragged_rank
 
     shape = property(lambda self: self._shape)
@@ -524,9 +564,12 @@ class RaggedTensorSpec:
             other = RaggedTensorSpec.from_value(other)
         if not isinstance(other, RaggedTensorSpec):
             return False
-        return (self._dtype == other._dtype and self._ragged_rank == other._ragged_rank
-                and self._row_splits_dtype == other._row_splits_dtype
-                and self._shape.is_compatible_with(other._shape))
+        return (
+            self._dtype == other._dtype
+            and self._ragged_rank == other._ragged_rank
+            and self._row_splits_dtype == other._row_splits_dtype
+            and self._shape.is_compatible_with(other._shape)
+        )
 
     def __eq__(self, other):
         return type(other) is type(self) and self._serialize() == other._serialize()
@@ -535,8 +578,14 @@ class RaggedTensorSpec:
         return not self == other
 
     def __hash__(self):
-        return hash((tuple(self._shape.as_list()) if self._shape.rank is not None else None,
-                     self._dtype.name, self._ragged_rank, self._row_splits_dtype.name))
+        return hash(
+            (
+                tuple(self._shape.as_list()) if self._shape.rank is not None else None,
+                self._dtype.name,
+                self._ragged_rank,
+                self._row_splits_dtype.name,
+            )
+        )
 
     def __repr__(self):
         return f"RaggedTensorSpec{self._serialize()!r}"

@@ -4,6 +4,7 @@
 other functions compute the new indices with NumPy (index data, no gradient) and move the
 values with ``gather`` / ``unsorted_segment_sum`` / ``concat``, so gradients reach ``values``.
 """
+
 import builtins
 
 from tensorlet.backend import xp
@@ -45,44 +46,66 @@ def _zero_of(dtype):
 
 # ---------------------------------------------------------------- SparseToDense (an op)
 
+
 def _validate(indices, shape):
     bad = ((indices < 0) | (indices >= shape)).any(axis=1)
     if bad.any():
         i = int(xp.flatnonzero(bad)[0])
         raise errors.op_error(
-            errors.InvalidArgumentError, "SparseToDense",
+            errors.InvalidArgumentError,
+            "SparseToDense",
             f"indices[{i}] = {_idx_text(indices[i])} is out of bounds: need 0 <= index < "
-            f"{_idx_text(shape)}")
+            f"{_idx_text(shape)}",
+        )
     if indices.shape[0] > 1:
-        lin = xp.ravel_multi_index(tuple(indices.T), tuple(int(d) for d in shape)) if \
-            indices.shape[1] else xp.zeros(indices.shape[0], xp.int64)
+        lin = (
+            xp.ravel_multi_index(tuple(indices.T), tuple(int(d) for d in shape))
+            if indices.shape[1]
+            else xp.zeros(indices.shape[0], xp.int64)
+        )
         step = lin[1:] - lin[:-1]
         if (step <= 0).any():
             i = int(xp.flatnonzero(step <= 0)[0]) + 1
-            what = "is repeated" if step[i - 1] == 0 else (
-                "is out of order. Many sparse ops require sorted indices.\n    Use "
-                "`tf.sparse.reorder` to create a correctly ordered copy.\n\n")
-            raise errors.op_error(errors.InvalidArgumentError, "SparseToDense",
-                                  f"indices[{i}] = {_idx_text(indices[i])} {what}")
+            what = (
+                "is repeated"
+                if step[i - 1] == 0
+                else (
+                    "is out of order. Many sparse ops require sorted indices.\n    Use "
+                    "`tf.sparse.reorder` to create a correctly ordered copy.\n\n"
+                )
+            )
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                "SparseToDense",
+                f"indices[{i}] = {_idx_text(indices[i])} {what}",
+            )
 
 
 def _sparse_to_dense_forward(indices, output_shape, values, default_value, validate_indices):
     shape = output_shape.astype(xp.int64).reshape(-1)
-    idx = indices.astype(xp.int64).reshape(indices.shape[0] if indices.ndim else 1, -1) \
-        if indices.ndim != 1 or shape.shape[0] != 1 else indices.astype(xp.int64)[:, None]
+    idx = (
+        indices.astype(xp.int64).reshape(indices.shape[0] if indices.ndim else 1, -1)
+        if indices.ndim != 1 or shape.shape[0] != 1
+        else indices.astype(xp.int64)[:, None]
+    )
     if validate_indices:
         _validate(idx, shape)
     out = xp.empty(tuple(int(d) for d in shape), dtype=values.dtype)
     out[...] = default_value
-    if idx.shape[0]:
+    if idx.shape[0] and idx.shape[1] == 0:  # rank-0 output: the last value wins
+        out[()] = values.reshape(-1)[-1]
+    elif idx.shape[0]:
         out[tuple(idx.T)] = values
     return out
 
 
 def _sparse_to_dense_dtypes(op, inputs, attrs):
     if inputs[2].dtype != inputs[3].dtype:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"default_value should have dtype {inputs[2].dtype.name}")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op.name,
+            f"default_value should have dtype {inputs[2].dtype.name}",
+        )
     return (inputs[2].dtype,)
 
 
@@ -101,9 +124,13 @@ def _sparse_to_dense_grad(op, dy):
     return [None, None, values_grad, default_grad]
 
 
-sparse_to_dense_op = defop("SparseToDense", _sparse_to_dense_forward,
-                           dtype_rule=_sparse_to_dense_dtypes,
-                           shape_rule=_sparse_to_dense_shape, grad=_sparse_to_dense_grad)
+sparse_to_dense_op = defop(
+    "SparseToDense",
+    _sparse_to_dense_forward,
+    dtype_rule=_sparse_to_dense_dtypes,
+    shape_rule=_sparse_to_dense_shape,
+    grad=_sparse_to_dense_grad,
+)
 
 
 @tf_export("sparse.to_dense")
@@ -117,10 +144,20 @@ def to_dense(sp_input, default_value=None, validate_indices=True, name=None):
              [6, 0]], dtype=int32)
     """
     sp = _sparse(sp_input, "to_dense")
-    default = (_zero_of(sp.dtype) if default_value is None
-               else convert_to_tensor(default_value, dtype=sp.dtype))
-    return apply(sparse_to_dense_op, sp.indices, sp.dense_shape, sp.values, default,
-                 validate_indices=bool(validate_indices), name=name)
+    default = (
+        _zero_of(sp.dtype)
+        if default_value is None
+        else convert_to_tensor(default_value, dtype=sp.dtype)
+    )
+    return apply(
+        sparse_to_dense_op,
+        sp.indices,
+        sp.dense_shape,
+        sp.values,
+        default,
+        validate_indices=bool(validate_indices),
+        name=name,
+    )
 
 
 @tf_export("sparse.from_dense")
@@ -129,14 +166,19 @@ def from_dense(tensor, name=None):
     tensor = convert_to_tensor(tensor)
     arr = xp.asarray(tensor._value)
     nz = arr != (b"" if tensor.dtype == D.string else 0)
-    indices = _i64(xp.argwhere(xp.atleast_1d(nz) if arr.ndim else nz.reshape(())).reshape(
-        -1, arr.ndim))
-    values = gather_ops.gather_nd(tensor, indices) if arr.ndim else array_ops.reshape(
-        tensor, [-1])[: int(nz)]
+    indices = _i64(
+        xp.argwhere(xp.atleast_1d(nz) if arr.ndim else nz.reshape(())).reshape(-1, arr.ndim)
+    )
+    values = (
+        gather_ops.gather_nd(tensor, indices)
+        if arr.ndim
+        else array_ops.reshape(tensor, [-1])[: int(nz)]
+    )
     return SparseTensor(indices, values, _i64(arr.shape))
 
 
 # ---------------------------------------------------------------- reordering / reshaping
+
 
 def _permuted(sp, perm, indices=None, dense_shape=None):
     ind = _parts(sp)[0][perm] if indices is None else indices
@@ -166,22 +208,34 @@ def reshape(sp_input, shape, name=None):
     total = int(xp.prod(old)) if old.size else 1
     unknown = xp.flatnonzero(new == -1)
     if unknown.size > 1:
-        raise errors.InvalidArgumentError(None, None, "only one output dimension may be -1, not "
-                                          f"both {int(unknown[0])} and {int(unknown[1])}")
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            "only one output dimension may be -1, not "
+            f"both {int(unknown[0])} and {int(unknown[1])}",
+        )
     known = int(xp.prod(new[new != -1])) if (new != -1).any() else 1
     if unknown.size:
         if known == 0 or total % known:
             raise errors.InvalidArgumentError(
-                None, None, f"Input to reshape is a SparseTensor with {total} dense values, but "
+                None,
+                None,
+                f"Input to reshape is a SparseTensor with {total} dense values, but "
                 f"the requested shape requires a multiple of {known}. inputShape="
-                f"{_idx_text(old)} outputShape={_idx_text(new)}")
+                f"{_idx_text(old)} outputShape={_idx_text(new)}",
+            )
         new[unknown[0]] = total // known
     elif known != total:
-        raise ValueError(f"Cannot reshape a tensor with {total} elements to shape "
-                         f"{_idx_text(new)} ({known} elements).")
+        raise ValueError(
+            f"Cannot reshape a tensor with {total} elements to shape "
+            f"{_idx_text(new)} ({known} elements)."
+        )
     lin = _linear(indices, old)
-    out = xp.stack(xp.unravel_index(lin, tuple(int(d) for d in new)), axis=1) if new.size else \
-        xp.zeros((indices.shape[0], 0), xp.int64)
+    out = (
+        xp.stack(xp.unravel_index(lin, tuple(int(d) for d in new)), axis=1)
+        if new.size
+        else xp.zeros((indices.shape[0], 0), xp.int64)
+    )
     return SparseTensor(_i64(out.reshape(indices.shape[0], new.size)), sp.values, _i64(new))
 
 
@@ -227,11 +281,15 @@ def eye(num_rows, num_columns=None, dtype=D.float32, name=None):
     n = min(rows, cols)
     diag = xp.arange(n)
     dtype = D.as_dtype(dtype)
-    return SparseTensor(_i64(xp.stack([diag, diag], axis=1)),
-                        EagerTensor(xp.ones(n, dtype=dtype._np), dtype), _i64([rows, cols]))
+    return SparseTensor(
+        _i64(xp.stack([diag, diag], axis=1)),
+        EagerTensor(xp.ones(n, dtype=dtype._np), dtype),
+        _i64([rows, cols]),
+    )
 
 
 # ---------------------------------------------------------------- selections
+
 
 @tf_export("sparse.retain")
 def retain(sp_input, to_retain):
@@ -246,14 +304,15 @@ def retain(sp_input, to_retain):
 
 
 @tf_export("sparse.slice")
-def slice(sp_input, start, size, name=None):  # noqa: A001  (TF's name)
+def slice(sp_input, start, size, name=None):
     """The entries inside the box ``[start, start + size)``, re-indexed from ``start``."""
     sp = _sparse(sp_input, "slice")
     indices, shape = _parts(sp)
     start, size = int64_array(start).reshape(-1), int64_array(size).reshape(-1)
     if start.shape != shape.shape or size.shape != shape.shape:
         raise errors.InvalidArgumentError(
-            None, None, f"Expected start and size to have {shape.shape[0]} elements each")
+            None, None, f"Expected start and size to have {shape.shape[0]} elements each"
+        )
     stop = start + size
     keep = xp.flatnonzero(((indices >= start) & (indices < stop)).all(axis=1))
     new_shape = xp.maximum(0, xp.minimum(stop, shape) - start)
@@ -281,8 +340,11 @@ def concat(axis, sp_inputs, expand_nonconcat_dims=False, name=None):
             other = xp.delete(s, axis) != xp.delete(shapes[0], axis)
             if s.shape[0] != rank or other.any():
                 raise errors.InvalidArgumentError(
-                    None, None, f"Input shapes must match: expected {_idx_text(shapes[0])} but "
-                    f"got {_idx_text(s)} at position {i}")
+                    None,
+                    None,
+                    f"Input shapes must match: expected {_idx_text(shapes[0])} but "
+                    f"got {_idx_text(s)} at position {i}",
+                )
     offsets = xp.concatenate([[0], xp.cumsum([int(s[axis]) for s in shapes])])
     out_shape[axis] = offsets[-1]
     moved = []
@@ -293,8 +355,9 @@ def concat(axis, sp_inputs, expand_nonconcat_dims=False, name=None):
     indices = xp.concatenate(moved) if moved else xp.zeros((0, rank), xp.int64)
     values = array_ops.concat([s.values for s in inputs], 0)
     order = _row_major_order(indices)
-    return SparseTensor(_i64(indices[order]), gather_ops.gather(values, _i64(order)),
-                        _i64(out_shape))
+    return SparseTensor(
+        _i64(indices[order]), gather_ops.gather(values, _i64(order)), _i64(out_shape)
+    )
 
 
 @tf_export("sparse.fill_empty_rows")
@@ -316,12 +379,14 @@ def fill_empty_rows(sp_input, default_value, name=None):
     order = xp.argsort(all_indices[:, 0], kind="stable")
     table = array_ops.concat([sp.values, array_ops.reshape(default, [1])], 0)
     take = xp.where(order < n, order, n)
-    out = SparseTensor(_i64(all_indices[order]), gather_ops.gather(table, _i64(take)),
-                       sp.dense_shape)
+    out = SparseTensor(
+        _i64(all_indices[order]), gather_ops.gather(table, _i64(take)), sp.dense_shape
+    )
     return out, EagerTensor(empty, D.bool)
 
 
 # ---------------------------------------------------------------- arithmetic
+
 
 @tf_export("sparse.add")
 def add(a, b, threshold=0):
@@ -343,13 +408,16 @@ def _add_sparse(a, b, threshold):
     ib, sb = _parts(b)
     if sa.shape != sb.shape or (sa != sb).any():
         raise errors.InvalidArgumentError(
-            None, None, f"Operands do not have the same ranks or shapes: {_idx_text(sa)} vs "
-            f"{_idx_text(sb)}")
+            None,
+            None,
+            f"Operands do not have the same ranks or shapes: {_idx_text(sa)} vs {_idx_text(sb)}",
+        )
     indices = xp.concatenate([ia, ib])
     values = array_ops.concat([a.values, b.values], 0)
     lin = _linear(indices, sa)
-    uniq, first, inverse, counts = xp.unique(lin, return_index=True, return_inverse=True,
-                                             return_counts=True)
+    uniq, first, inverse, counts = xp.unique(
+        lin, return_index=True, return_inverse=True, return_counts=True
+    )
     sums = segment_ops.unsorted_segment_sum(values, _i64(inverse), int(uniq.shape[0]))
     thresh = float(xp.asarray(threshold._value if hasattr(threshold, "_value") else threshold))
     keep = xp.arange(uniq.shape[0])
@@ -373,8 +441,11 @@ def sparse_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=None):
     if isinstance(b, SparseTensor) and not isinstance(sp_a, SparseTensor):
         # a @ sp_b == (sp_b^T @ a^T)^T
         out = sparse_dense_matmul(b, sp_a, adjoint_a=not adjoint_b, adjoint_b=not adjoint_a)
-        return array_ops.transpose(out) if not out.dtype.is_complex else \
-            array_ops.transpose(out, conjugate=True)
+        return (
+            array_ops.transpose(out)
+            if not out.dtype.is_complex
+            else array_ops.transpose(out, conjugate=True)
+        )
     sp = _sparse(sp_a, "sparse_dense_matmul")
     indices, shape = _parts(sp)
     if shape.shape[0] != 2:
@@ -391,25 +462,33 @@ def sparse_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=None):
         b = array_ops.transpose(b, conjugate=b.dtype.is_complex)
     if int(b.shape[0]) != inner:
         raise errors.InvalidArgumentError(
-            None, None, f"Cannot multiply A and B because inner dimension does not match: "
+            None,
+            None,
+            f"Cannot multiply A and B because inner dimension does not match: "
             f"{inner} vs. {int(b.shape[0])}.  Did you forget a transpose?  Dimensions of A: "
-            f"[{n_out}, {inner}).  Dimensions of B: {_idx_text(b.shape.as_list())}")
+            f"[{n_out}, {inner}).  Dimensions of B: {_idx_text(b.shape.as_list())}",
+        )
     if cols.size and (cols.max() >= inner or cols.min() < 0):
         i = int(xp.flatnonzero((cols >= inner) | (cols < 0))[0])
         raise errors.InvalidArgumentError(
-            None, None, f"k ({int(cols[i])}) from index[{i},{0 if adjoint_a else 1}] out of "
-            f"bounds (>={inner})")
+            None,
+            None,
+            f"k ({int(cols[i])}) from index[{i},{0 if adjoint_a else 1}] out of bounds (>={inner})",
+        )
     if rows.size and (rows.max() >= n_out or rows.min() < 0):
         i = int(xp.flatnonzero((rows >= n_out) | (rows < 0))[0])
         raise errors.InvalidArgumentError(
-            None, None, f"m ({int(rows[i])}) from index[{i},{1 if adjoint_a else 0}] out of "
-            f"bounds (>={n_out})")
+            None,
+            None,
+            f"m ({int(rows[i])}) from index[{i},{1 if adjoint_a else 0}] out of bounds (>={n_out})",
+        )
     picked = gather_ops.gather(b, _i64(cols))
     products = math_ops.multiply(array_ops.expand_dims(values, 1), picked)
     return segment_ops.unsorted_segment_sum(products, _i64(rows), n_out)
 
 
 # ---------------------------------------------------------------- reductions
+
 
 def _reduction_axes(axis, rank):
     if axis is None:
@@ -418,7 +497,8 @@ def _reduction_axes(axis, rank):
     for a in axes:
         if not -rank <= a < rank:
             raise errors.InvalidArgumentError(
-                None, None, f"Invalid reduction dimension {a}, for input with {rank} dimensions.")
+                None, None, f"Invalid reduction dimension {a}, for input with {rank} dimensions."
+            )
     return sorted({a % rank for a in axes})
 
 
@@ -433,13 +513,19 @@ def reduce_sum(sp_input, axis=None, keepdims=None, output_is_sparse=False, name=
     keep = [d for d in builtins.range(rank) if d not in axes]
     kept_shape = shape[keep]
     group = _linear(indices[:, keep], kept_shape)
-    out_dims = [1 if (d in axes) else int(shape[d]) for d in builtins.range(rank)] if keepdims \
+    out_dims = (
+        [1 if (d in axes) else int(shape[d]) for d in builtins.range(rank)]
+        if keepdims
         else [int(d) for d in kept_shape]
+    )
     if output_is_sparse:
         uniq, inverse = xp.unique(group, return_inverse=True)
         sums = segment_ops.unsorted_segment_sum(sp.values, _i64(inverse), int(uniq.shape[0]))
-        coords = xp.stack(xp.unravel_index(uniq, tuple(int(d) for d in kept_shape)), axis=1) \
-            if keep else xp.zeros((uniq.shape[0], 0), xp.int64)
+        coords = (
+            xp.stack(xp.unravel_index(uniq, tuple(int(d) for d in kept_shape)), axis=1)
+            if keep
+            else xp.zeros((uniq.shape[0], 0), xp.int64)
+        )
         if keepdims:
             full = xp.zeros((uniq.shape[0], rank), xp.int64)
             full[:, keep] = coords
@@ -448,4 +534,3 @@ def reduce_sum(sp_input, axis=None, keepdims=None, output_is_sparse=False, name=
     n = int(xp.prod(kept_shape)) if keep else 1
     sums = segment_ops.unsorted_segment_sum(sp.values, _i64(group), n)
     return array_ops.reshape(sums, out_dims)
-

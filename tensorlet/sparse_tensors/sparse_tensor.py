@@ -1,6 +1,7 @@
 """``tf.sparse.SparseTensor`` (COO: int64 ``indices`` [N, rank], ``values`` [N], int64
 ``dense_shape`` [rank]) and ``tf.SparseTensorSpec``.
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes
 from tensorlet.framework.export import tf_export
@@ -58,8 +59,9 @@ class SparseTensor:
     def from_value(cls, sparse_tensor_value):
         if isinstance(sparse_tensor_value, SparseTensor):
             return sparse_tensor_value
-        return cls(sparse_tensor_value.indices, sparse_tensor_value.values,
-                   sparse_tensor_value.dense_shape)
+        return cls(
+            sparse_tensor_value.indices, sparse_tensor_value.values, sparse_tensor_value.dense_shape
+        )
 
     indices = property(lambda self: self._indices)
     values = property(lambda self: self._values)
@@ -82,14 +84,18 @@ class SparseTensor:
         return self._indices._value, self._dense_shape._value
 
     def __tf_tensor__(self, dtype=None, name=None):
-        raise TypeError(f"Failed to convert elements of {self} to Tensor. Consider casting "
-                        "elements to a supported type. See "
-                        "https://www.tensorflow.org/api_docs/python/tf/dtypes for supported TF "
-                        "dtypes.")
+        raise TypeError(
+            f"Failed to convert elements of {self} to Tensor. Consider casting "
+            "elements to a supported type. See "
+            "https://www.tensorflow.org/api_docs/python/tf/dtypes for supported TF "
+            "dtypes."
+        )
 
     def __repr__(self):
-        return (f"SparseTensor(indices={self._indices!s}, values={self._values!s}, "
-                f"dense_shape={self._dense_shape!s})")
+        return (
+            f"SparseTensor(indices={self._indices!s}, values={self._values!s}, "
+            f"dense_shape={self._dense_shape!s})"
+        )
 
     def __hash__(self):
         return id(self)
@@ -97,6 +103,7 @@ class SparseTensor:
     # sparse (op) dense -> sparse, as TF's SparseDenseCwiseMul/Div/Add
     def _cwise(self, other, fn):
         from tensorlet.ops import array_ops, gather_ops
+
         other = convert_to_tensor(other, dtype_hint=self.dtype)
         if other.shape.rank == 0:
             return self.with_values(fn(self._values, other))
@@ -105,10 +112,12 @@ class SparseTensor:
 
     def __mul__(self, other):
         from tensorlet.ops import math_ops
+
         return self._cwise(other, math_ops.multiply)
 
     def __truediv__(self, other):
         from tensorlet.ops import math_ops
+
         return self._cwise(other, math_ops.truediv)
 
     __div__ = __truediv__
@@ -136,7 +145,7 @@ class SparseTensorSpec:
       SparseTensorSpec(TensorShape([2, 3]), tf.float32)
     """
 
-    __slots__ = ("_shape", "_dtype")
+    __slots__ = ("_dtype", "_shape")
 
     def __init__(self, shape=None, dtype=D.float32):
         self._shape = as_shape(shape)
@@ -157,8 +166,11 @@ class SparseTensorSpec:
         other = spec_or_value
         if isinstance(other, SparseTensor):
             other = SparseTensorSpec.from_value(other)
-        return (isinstance(other, SparseTensorSpec) and self._dtype == other._dtype
-                and self._shape.is_compatible_with(other._shape))
+        return (
+            isinstance(other, SparseTensorSpec)
+            and self._dtype == other._dtype
+            and self._shape.is_compatible_with(other._shape)
+        )
 
     def __eq__(self, other):
         return type(other) is type(self) and self._serialize() == other._serialize()
