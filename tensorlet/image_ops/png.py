@@ -208,10 +208,10 @@ def rgb_to_gray_libpng(px):
         rc, gc = 9797, 19234
         bc = 32768 - rc - gc
         return ((rc * v[..., 0] + gc * v[..., 1] + bc * v[..., 2] + 16384) >> 15).astype(xp.uint16)
-    v = px.astype(xp.int64)
+    v = px.astype(xp.int64)  # 8-bit, no gamma: libpng truncates
     rc, gc = 9797, 19234
     bc = 32768 - rc - gc
-    return ((rc * v[..., 0] + gc * v[..., 1] + bc * v[..., 2] + 16384) >> 15).astype(xp.uint8)
+    return ((rc * v[..., 0] + gc * v[..., 1] + bc * v[..., 2]) >> 15).astype(xp.uint8)
 
 
 def convert_channels(px, channels):
