@@ -1,17 +1,14 @@
 """``tf.strings``: case, length, strip, join, substr, regex, segment join and format.
 
 String tensors are object arrays of ``bytes``; there are no NumPy ufuncs for them, so each
-kernel maps a Python function over the flat array (``_map``). Conversions live in
-``string_ops_convert`` (to_number, as_string), hashing in ``string_ops_hash``, Unicode and
+kernel maps a Python function over the flat array (``_map``). Regular expressions are in
+``string_ops_regex``, conversions in ``string_ops_convert`` (to_number, as_string), hashing in ``string_ops_hash``, Unicode and
 splitting kernels in ``string_ops_unicode``; the ops returning RaggedTensors (split, ngrams,
 unicode_decode ...) are public in ``tensorlet/ragged_tensors/ragged_string_ops.py``.
 
 Elementwise string functions accept RaggedTensors and map their ``flat_values`` (TF's ragged
 dispatch).
 """
-
-import functools
-import re
 
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
@@ -22,7 +19,6 @@ from tensorlet.framework.tensor_format import print_format
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops.op_def import apply, defop, dtype_mismatch
-from tensorlet.ops.string_ops_hash import _ragged_map
 
 D = dtypes
 
@@ -35,6 +31,13 @@ def to_object(values, shape):
     out = xp.empty(len(values), dtype=object)
     out[:] = values
     return out.reshape(shape)
+
+
+def ragged_map(fn, input):
+    """Elementwise string ops apply to a RaggedTensor's flat values (TF's ragged dispatch)."""
+    if hasattr(input, "flat_values") and hasattr(input, "with_flat_values"):
+        return input.with_flat_values(fn(input.flat_values))
+    return fn(convert_to_tensor(input))
 
 
 def _map(fn, arr):
@@ -120,7 +123,7 @@ def lower(input, encoding="", name=None):
       b'camelcase string and all caps'
     """
     encoding = _encoding("StringLower", encoding)
-    return _ragged_map(lambda x: apply(string_lower_op, x, encoding=encoding, name=name), input)
+    return ragged_map(lambda x: apply(string_lower_op, x, encoding=encoding, name=name), input)
 
 
 @tf_export("strings.upper")
@@ -128,7 +131,7 @@ def upper(input, encoding="", name=None):
     """Upper-cases every string: ASCII only, or full Unicode with ``encoding='utf-8'``
     (``'ß'`` becomes ``'SS'``)."""
     encoding = _encoding("StringUpper", encoding)
-    return _ragged_map(lambda x: apply(string_upper_op, x, encoding=encoding, name=name), input)
+    return ragged_map(lambda x: apply(string_upper_op, x, encoding=encoding, name=name), input)
 
 
 string_strip_op = defop(
@@ -139,7 +142,7 @@ string_strip_op = defop(
 @tf_export("strings.strip", "compat.v1.string_strip")
 def strip(input, name=None):
     """Strips leading and trailing ASCII whitespace (not Unicode spaces such as U+3000)."""
-    return _ragged_map(lambda x: apply(string_strip_op, x, name=name), input)
+    return ragged_map(lambda x: apply(string_strip_op, x, name=name), input)
 
 
 def _length_kernel(x, unit):
@@ -163,7 +166,7 @@ string_length_op = defop(
 def length(input, unit="BYTE", name=None):
     """int32 length of every string in bytes, or in UTF-8 characters (``unit='UTF8_CHAR'``)."""
     unit = attr_in("StringLength", "unit", unit, ("BYTE", "UTF8_CHAR"))
-    return _ragged_map(lambda x: apply(string_length_op, x, unit=unit, name=name), input)
+    return ragged_map(lambda x: apply(string_length_op, x, unit=unit, name=name), input)
 
 
 @tf_export("compat.v1.strings.length")
@@ -464,223 +467,12 @@ def substr(input, pos, len, unit="BYTE", name=None):
         _substr_shape(substr_op, [x, p, n], {})
         return apply(substr_op, x, p, n, unit=unit, name=name)
 
-    return _ragged_map(run, input)
+    return ragged_map(run, input)
 
 
 @tf_export("compat.v1.substr", "compat.v1.strings.substr")
 def substr_v1(input, pos, len, name=None, unit="BYTE"):
     return substr(input, pos, len, unit=unit, name=name)
-
-
-# ---------------------------------------------------------------- regex (RE2 on Python re)
-
-_POSIX = {
-    "alnum": "0-9A-Za-z",
-    "alpha": "A-Za-z",
-    "ascii": "\\x00-\\x7f",
-    "blank": " \\t",
-    "cntrl": "\\x00-\\x1f\\x7f",
-    "digit": "0-9",
-    "graph": "!-~",
-    "lower": "a-z",
-    "print": " -~",
-    "punct": "!-/:-@\\[-`{-~",
-    "space": "\\t\\n\\v\\f\\r ",
-    "upper": "A-Z",
-    "word": "0-9A-Za-z_",
-    "xdigit": "0-9A-Fa-f",
-}
-_UNSUPPORTED = re.compile(r"\(\?(?:[=!]|<[=!])|\\[1-9]")
-
-
-def _translate(pattern):
-    """RE2 syntax -> Python ``re``: POSIX classes, ``\\z``, ``\\C``; RE2's missing features
-    (look-around, back-references) are errors as in RE2."""
-    bad = _UNSUPPORTED.search(pattern)
-    if bad:
-        what = (
-            "invalid escape sequence" if bad.group().startswith("\\") else "invalid perl operator"
-        )
-        raise re.error(f"{what}: {bad.group()}")
-    pattern = re.sub(r"\[:(\^?)(\w+):\]", lambda m: _posix(m), pattern)
-    return pattern.replace("\\z", "\\Z").replace("\\C", ".")
-
-
-def _posix(m):
-    name = m.group(2)
-    if name not in _POSIX:
-        raise re.error(f"invalid character class range: [:{name}:]")
-    if m.group(1):
-        raise re.error(f"negated POSIX classes are not supported: [:^{name}:]")
-    return _POSIX[name]
-
-
-@functools.lru_cache(maxsize=256)
-def compile_regex(pattern, op_name):
-    """The compiled RE2 ``pattern`` (str), or TF's InvalidArgumentError."""
-    try:  # RE2's \w \d \s \b are ASCII; '.' matches one UTF-8 character (we match on str)
-        return re.compile(_translate(pattern), re.ASCII)
-    except re.error as e:
-        raise errors.op_error(
-            errors.InvalidArgumentError,
-            op_name,
-            f"Invalid pattern: {pattern}, error: {_re2_message(e, pattern)}",
-        )
-
-
-def _re2_message(e, pattern):
-    msg = str(e.msg) if hasattr(e, "msg") else str(e)
-    if "missing )" in msg or "unterminated subpattern" in msg:
-        return f"missing ): {pattern}"
-    if "unbalanced parenthesis" in msg:
-        return f"unexpected ): {pattern}"
-    return msg
-
-
-def _decode(s):
-    return s.decode("utf-8", "surrogateescape")
-
-
-def _encode(s):
-    return s.encode("utf-8", "surrogateescape")
-
-
-@functools.lru_cache(maxsize=256)
-def _rewrite_parts(rewrite, groups, op_name):
-    """RE2 rewrite string -> list of literal strings / group numbers (``\\0``-``\\9``, ``\\\\``)."""
-    parts, i = [], 0
-    while i < len(rewrite):
-        c = rewrite[i]
-        if c != "\\":
-            parts.append(c)
-            i += 1
-            continue
-        nxt = rewrite[i + 1] if i + 1 < len(rewrite) else ""
-        if nxt.isdigit():
-            if int(nxt) > groups:
-                raise errors.op_error(
-                    errors.InvalidArgumentError,
-                    op_name,
-                    f"Invalid rewrite pattern: {rewrite}: Rewrite schema requests {nxt} matches, "
-                    f"but the regexp only has {groups} parenthesized subexpressions.",
-                )
-            parts.append(int(nxt))
-        elif nxt == "\\":
-            parts.append("\\")
-        else:
-            raise errors.op_error(
-                errors.InvalidArgumentError,
-                op_name,
-                f"Invalid rewrite pattern: {rewrite}: invalid rewrite pattern",
-            )
-        i += 2
-    return tuple(parts)
-
-
-def _replacer(parts):
-    def replace(m):
-        return "".join(p if isinstance(p, str) else (m.group(p) or "") for p in parts)
-
-    return replace
-
-
-def _regex_replace_kernel(x, pattern, rewrite, replace_global, op_name="StaticRegexReplace"):
-    regex = compile_regex(_decode(pattern), op_name)
-    repl = _replacer(_rewrite_parts(_decode(rewrite), regex.groups, op_name))
-    count = 0 if replace_global else 1
-    return _map(lambda s: _encode(regex.sub(repl, _decode(s), count=count)), x)
-
-
-static_regex_replace_op = defop(
-    "StaticRegexReplace", _regex_replace_kernel, dtype_rule=string_input(), shape_rule=R.unchanged
-)
-regex_replace_op = defop(
-    "RegexReplace",
-    lambda x, p, r, replace_global: _regex_replace_kernel(
-        x, p.item(), r.item(), replace_global, "RegexReplace"
-    ),
-    dtype_rule=string_input(n=3),
-    shape_rule=R.unchanged,
-)
-
-
-def _static_string(x):
-    if isinstance(x, str):
-        return x.encode("utf-8")
-    return bytes(x) if isinstance(x, bytes) else None
-
-
-@tf_export("strings.regex_replace", "compat.v1.regex_replace")
-def regex_replace(input, pattern, rewrite, replace_global=True, name=None):
-    """Replaces the matches of the RE2 ``pattern`` by ``rewrite`` (``\\1`` = group 1);
-    only the first match when ``replace_global=False``.
-
-    Example:
-      >>> tf.strings.regex_replace("Text with tags.<br /><b>contains html</b>", "<[^>]+>", " ").numpy()
-      b'Text with tags.  contains html '
-    """
-    p, r = _static_string(pattern), _static_string(rewrite)
-
-    def run(x):
-        if p is not None and r is not None:
-            compile_regex(_decode(p), "StaticRegexReplace")
-            return apply(
-                static_regex_replace_op,
-                x,
-                pattern=p,
-                rewrite=r,
-                replace_global=bool(replace_global),
-                name=name,
-            )
-        return apply(
-            regex_replace_op,
-            x,
-            _strings(pattern),
-            _strings(rewrite),
-            replace_global=bool(replace_global),
-            name=name,
-        )
-
-    return _ragged_map(run, input)
-
-
-def _full_match_kernel(x, pattern, op_name="StaticRegexFullMatch"):
-    regex = compile_regex(_decode(pattern), op_name)
-    flat = [regex.fullmatch(_decode(s)) is not None for s in x.ravel().tolist()]
-    return xp.array(flat, dtype=bool).reshape(x.shape)
-
-
-static_regex_full_match_op = defop(
-    "StaticRegexFullMatch",
-    _full_match_kernel,
-    dtype_rule=string_input(D.bool),
-    shape_rule=R.unchanged,
-)
-regex_full_match_op = defop(
-    "RegexFullMatch",
-    lambda x, p: _full_match_kernel(x, p.item(), "RegexFullMatch"),
-    dtype_rule=string_input(D.bool, n=2),
-    shape_rule=R.unchanged,
-)
-
-
-@tf_export("strings.regex_full_match")
-def regex_full_match(input, pattern, name=None):
-    """True where the whole string matches the RE2 ``pattern``.
-
-    Example:
-      >>> tf.strings.regex_full_match(["TF lib", "lib TF"], ".*lib$").numpy()
-      array([ True, False])
-    """
-    p = _static_string(pattern)
-
-    def run(x):
-        if p is not None:
-            compile_regex(_decode(p), "StaticRegexFullMatch")
-            return apply(static_regex_full_match_op, x, pattern=p, name=name)
-        return apply(regex_full_match_op, x, _strings(pattern), name=name)
-
-    return _ragged_map(run, input)
 
 
 # ---------------------------------------------------------------- format

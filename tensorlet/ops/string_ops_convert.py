@@ -14,8 +14,7 @@ from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops.op_def import apply, defop, dtype_not_allowed
-from tensorlet.ops.string_ops import string_input, to_object
-from tensorlet.ops.string_ops_hash import _ragged_map
+from tensorlet.ops.string_ops import ragged_map, string_input, to_object
 
 D = dtypes
 
@@ -91,7 +90,7 @@ def to_number(input, out_type=D.float32, name=None):
       array([ 1.55, -2.  , 16.  ], dtype=float32)
     """
     out_type = D.as_dtype(out_type)
-    return _ragged_map(lambda x: apply(string_to_number_op, x, out_type=out_type, name=name), input)
+    return ragged_map(lambda x: apply(string_to_number_op, x, out_type=out_type, name=name), input)
 
 
 @tf_export("compat.v1.string_to_number", "compat.v1.strings.to_number")
@@ -212,4 +211,4 @@ def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, f
         )
         return apply(as_string_op, x, fmt=fmt, kind=kind, name=name)
 
-    return _ragged_map(run, input)
+    return ragged_map(run, input)

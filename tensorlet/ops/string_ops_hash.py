@@ -16,6 +16,7 @@ from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops.op_def import apply, defop
+from tensorlet.ops.string_ops import ragged_map
 
 D = dtypes
 M64 = (1 << 64) - 1
@@ -264,13 +265,6 @@ string_to_hash_bucket_strong_op = defop(
 )
 
 
-def _ragged_map(fn, input):
-    """Elementwise string ops apply to a RaggedTensor's flat values (TF's ragged dispatch)."""
-    if hasattr(input, "flat_values") and hasattr(input, "with_flat_values"):
-        return input.with_flat_values(fn(input.flat_values))
-    return fn(convert_to_tensor(input))
-
-
 @tf_export("strings.to_hash_bucket_fast", "compat.v1.string_to_hash_bucket_fast")
 def string_to_hash_bucket_fast(input, num_buckets, name=None):
     """``Fingerprint64(s) % num_buckets`` (FarmHash) for every string, as int64.
@@ -280,7 +274,7 @@ def string_to_hash_bucket_fast(input, num_buckets, name=None):
       array([0, 2, 2])
     """
     n = _check_buckets(int(num_buckets), "StringToHashBucketFast")
-    return _ragged_map(
+    return ragged_map(
         lambda x: apply(string_to_hash_bucket_fast_op, x, num_buckets=n, name=name), input
     )
 
@@ -297,7 +291,7 @@ def string_to_hash_bucket_strong(input, num_buckets, key, name=None):
             f"Key must have 2 elements, got {len(key)}",
         )
     key = tuple(k & M64 for k in key)
-    return _ragged_map(
+    return ragged_map(
         lambda x: apply(string_to_hash_bucket_strong_op, x, num_buckets=n, key=key, name=name),
         input,
     )
@@ -307,9 +301,7 @@ def string_to_hash_bucket_strong(input, num_buckets, key, name=None):
 def string_to_hash_bucket(input, num_buckets, name=None):
     """``Hash64(s) % num_buckets`` with TF's legacy hash (use ``to_hash_bucket_fast``)."""
     n = _check_buckets(int(num_buckets), "StringToHashBucket")
-    return _ragged_map(
-        lambda x: apply(string_to_hash_bucket_op, x, num_buckets=n, name=name), input
-    )
+    return ragged_map(lambda x: apply(string_to_hash_bucket_op, x, num_buckets=n, name=name), input)
 
 
 # ---------------------------------------------------------------- Fingerprint

@@ -17,8 +17,7 @@ from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops.op_def import apply, defop, dtype_mismatch
-from tensorlet.ops.string_ops import attr_in, string_input, to_object
-from tensorlet.ops.string_ops_hash import _ragged_map
+from tensorlet.ops.string_ops import attr_in, ragged_map, string_input, to_object
 
 D = dtypes
 REPLACEMENT = 0xFFFD
@@ -267,7 +266,7 @@ def unicode_transcode(
     attrs["output_encoding"] = encode_attrs(output_encoding, errors, replacement_char)[
         "output_encoding"
     ]
-    return _ragged_map(lambda x: apply(unicode_transcode_op, x, name=name, **attrs), input)
+    return ragged_map(lambda x: apply(unicode_transcode_op, x, name=name, **attrs), input)
 
 
 # ---------------------------------------------------------------- script
@@ -423,7 +422,7 @@ def unicode_script(input, name=None):
       >>> tf.strings.unicode_script([1055, 945, 65]).numpy()
       array([ 8, 14, 25], dtype=int32)
     """
-    return _ragged_map(lambda x: apply(unicode_script_op, x, name=name), input)
+    return ragged_map(lambda x: apply(unicode_script_op, x, name=name), input)
 
 
 # ---------------------------------------------------------------- split

@@ -8,8 +8,8 @@ from tensorlet.ops.string_ops import length as length
 from tensorlet.ops.string_ops import lower as lower
 from tensorlet.ragged_tensors.ragged_string_ops import ngrams as ngrams
 from tensorlet.ops.string_ops import reduce_join as reduce_join
-from tensorlet.ops.string_ops import regex_full_match as regex_full_match
-from tensorlet.ops.string_ops import regex_replace as regex_replace
+from tensorlet.ops.string_ops_regex import regex_full_match as regex_full_match
+from tensorlet.ops.string_ops_regex import regex_replace as regex_replace
 from tensorlet.ragged_tensors.ragged_string_ops import split as split
 from tensorlet.ops.string_ops import strip as strip
 from tensorlet.ops.string_ops import substr as substr
