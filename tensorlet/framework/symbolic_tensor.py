@@ -123,13 +123,36 @@ class SymbolicTensor(Tensor):
         raise TypeError(f"len is not well defined for a symbolic Tensor ({self.name}). Please call "
                         "`x.shape` rather than `len(x)` for shape information.")
 
+    # A value known while tracing (tensor_util.constant_value) may stand in where Python needs
+    # one: integer attrs (axis=tf.rank(x) - 1), shapes (tf.shape(x) of a static shape). TF takes
+    # those as op inputs; tensorlet's ops take them as attrs.
     def __index__(self):
-        raise TypeError(f"Only integer scalar tensors can be converted to an index, got {self!r}")
+        c = self._const
+        if c is None or not self._dtype.is_integer or c.ndim != 0:
+            raise TypeError(f"Only integer scalar tensors can be converted to an index, got "
+                            f"{self!r} (its value is only known when the graph runs)")
+        return int(c)
+
+    def __int__(self):
+        if self._const is None or self._const.ndim != 0:
+            raise TypeError(f"int() of a symbolic tensor whose value is only known when the "
+                            f"graph runs: {self!r}")
+        return int(self._const)
+
+    def __float__(self):
+        if self._const is None or self._const.ndim != 0:
+            raise TypeError(f"float() of a symbolic tensor whose value is only known when the "
+                            f"graph runs: {self!r}")
+        return float(self._const)
 
     def __array__(self, dtype=None, copy=None):
-        raise NotImplementedError(
-            f"Cannot convert a symbolic tf.Tensor ({self.name}) to a numpy array. This error may "
-            "indicate that you're trying to pass a Tensor to a NumPy call, which is not supported.")
+        c = self._const
+        if c is None:
+            raise NotImplementedError(
+                f"Cannot convert a symbolic tf.Tensor ({self.name}) to a numpy array. This error "
+                "may indicate that you're trying to pass a Tensor to a NumPy call, which is not "
+                "supported.")
+        return c if dtype is None else c.astype(dtype, copy=False)
 
     def eval(self, feed_dict=None, session=None):
         """TF1: the value in ``session`` (or the default session)."""

@@ -359,22 +359,62 @@ class Function:
     def __get__(self, instance, owner):
         if instance is None:
             return self
-        bound = self._bound.get(id(instance))
+        key = id(instance)
+        bound = self._bound.get(key)
         if bound is None:
-            bound = Function(self._python_function.__get__(instance, owner), name=self._name,
-                             input_signature=self._input_signature, autograph=self._autograph,
-                             jit_compile=self._jit_compile,
-                             reduce_retracing=self._reduce_retracing)
-            key = id(instance)
+            bound = self._bind_to(instance, owner)
             self._bound[key] = bound
-            try:
+            try:  # the bound function holds the instance weakly: dropped with it
                 weakref.finalize(instance, self._bound.pop, key, None)
             except TypeError:
                 pass
         return bound
 
+    def _bind_to(self, instance, owner):
+        fn = self._python_function
+        try:
+            method = _WeakMethod(fn, instance)
+        except TypeError:  # not weakly referenceable: a plain bound method
+            method = fn.__get__(instance, owner)
+        bound = Function(method, name=self._name, input_signature=self._input_signature,
+                         autograph=self._autograph, jit_compile=self._jit_compile,
+                         reduce_retracing=self._reduce_retracing)
+        if isinstance(method, _WeakMethod) and self._autograph:
+            bound._converted = _WeakMethod(self._function_to_trace(), instance)
+        return bound
+
     def __repr__(self):
         return f"<tensorlet.function.Function object at 0x{id(self):x}>"
+
+
+class _WeakMethod:
+    """``fn`` bound to ``instance`` through a weak reference (as TF's method tf.functions)."""
+
+    def __init__(self, fn, instance):
+        self._ref = weakref.ref(instance)
+        self._fn = fn
+        self.__name__ = getattr(fn, "__name__", "method")
+        self.__qualname__ = getattr(fn, "__qualname__", self.__name__)
+        self.__doc__ = getattr(fn, "__doc__", None)
+        try:
+            sig = inspect.signature(fn)
+            self.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1:])
+        except (TypeError, ValueError):
+            pass
+
+    @property
+    def __self__(self):
+        return self._ref()
+
+    @property
+    def __func__(self):
+        return self._fn
+
+    def __call__(self, *args, **kwargs):
+        return self._fn(self._ref(), *args, **kwargs)
+
+    def __repr__(self):
+        return f"<bound method {self.__qualname__} of {self._ref()!r}>"
 
 
 def _numbered(base, n):
