@@ -9,6 +9,8 @@ the decoded text (``surrogateescape`` keeps invalid bytes) with ``re.ASCII``: RE
 
 import functools
 import re
+import unicodedata
+import warnings
 
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
@@ -38,36 +40,133 @@ _POSIX = {
     "word": "0-9A-Za-z_",
     "xdigit": "0-9A-Fa-f",
 }
-_UNSUPPORTED = re.compile(r"\(\?(?:[=!]|<[=!])|\\[1-9]")
+_LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
+# RE2 script names for \p{...} (ICU script codes of string_ops_unicode's range table)
+_SCRIPTS = {
+    "Latin": 25,
+    "Greek": 14,
+    "Cyrillic": 8,
+    "Armenian": 3,
+    "Hebrew": 19,
+    "Arabic": 2,
+    "Devanagari": 10,
+    "Bengali": 4,
+    "Thai": 38,
+    "Georgian": 12,
+    "Hangul": 18,
+    "Hiragana": 20,
+    "Katakana": 22,
+    "Han": 17,
+    "Common": 0,
+    "Inherited": 1,
+}
 
 
 def _translate(pattern):
-    """RE2 syntax -> Python ``re``: POSIX classes, ``\\z``, ``\\C``; RE2's missing features
-    (look-around, back-references) are errors as in RE2."""
-    bad = _UNSUPPORTED.search(pattern)
-    if bad:
-        what = (
-            "invalid escape sequence" if bad.group().startswith("\\") else "invalid perl operator"
-        )
-        raise re.error(f"{what}: {bad.group()}")
-    pattern = re.sub(r"\[:(\^?)(\w+):\]", lambda m: _posix(m), pattern)
-    return pattern.replace("\\z", "\\Z").replace("\\C", ".")
+    """RE2 syntax -> Python ``re`` (a small tokenizer: escapes, classes, groups)."""
+    out, i, n = [], 0, len(pattern)
+    class_start = None  # index in `pattern` where the open character class began
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            text, i = _escape(pattern, i, class_start is not None)
+            out.append(text)
+            continue
+        if class_start is not None:
+            if pattern.startswith("[:", i):
+                end = pattern.find(":]", i + 2)
+                if end < 0:
+                    raise re.error(f"missing ]: {pattern}")
+                out.append(_posix(pattern[i + 2 : end]))
+                i = end + 2
+                continue
+            first = i == class_start + 1 or (i == class_start + 2 and pattern[i - 1] == "^")
+            if c == "]" and not first:
+                class_start = None
+            elif c == "[":
+                c = "\\["  # a literal '[' inside a class (Python would warn about nesting)
+        elif c == "[":
+            class_start = i
+        elif c == "(" and pattern.startswith(_LOOKAROUND, i):
+            raise re.error(f"invalid perl operator: {pattern[i : i + 3]}")
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
-def _posix(m):
-    name = m.group(2)
+def _escape(pattern, i, in_class):
+    """Translates the escape at ``pattern[i]``: ``(python text, next index)``."""
+    d = pattern[i + 1]
+    if d in "123456789" and not in_class:
+        raise re.error(f"invalid escape sequence: \\{d}")
+    if d in "pP":
+        if pattern[i + 2 : i + 3] == "{":
+            end = pattern.find("}", i + 3)
+            name, nxt = pattern[i + 3 : end], end + 1
+        else:
+            name, nxt = pattern[i + 2 : i + 3], i + 3
+        negate = (d == "P") != name.startswith("^")
+        body = _unicode_class(name.lstrip("^"))
+        if in_class:
+            if negate:
+                raise re.error(f"negated \\{d} classes inside [] are not supported: {name}")
+            return body, nxt
+        return ("[^" if negate else "[") + body + "]", nxt
+    if d == "Q":
+        end = pattern.find("\\E", i + 2)
+        end = len(pattern) if end < 0 else end
+        return re.escape(pattern[i + 2 : end]), min(end + 2, len(pattern))
+    if d == "x" and pattern[i + 2 : i + 3] == "{":
+        end = pattern.find("}", i + 3)
+        return f"\\U{int(pattern[i + 3 : end], 16):08x}", end + 1
+    return {"z": "\\Z", "C": "."}.get(d, "\\" + d), i + 2
+
+
+def _posix(name):
+    if name.startswith("^"):
+        raise re.error(f"negated POSIX classes are not supported: [:{name}:]")
     if name not in _POSIX:
         raise re.error(f"invalid character class range: [:{name}:]")
-    if m.group(1):
-        raise re.error(f"negated POSIX classes are not supported: [:^{name}:]")
     return _POSIX[name]
+
+
+@functools.lru_cache(maxsize=64)
+def _unicode_class(name):
+    """Character-class body for a Unicode general category (``L``, ``Lu``, ``P`` ...) or a
+    script (``Greek``, ``Han`` ...), built once from ``unicodedata``."""
+    if name == "Any":
+        return "\\x00-\\U0010ffff"
+    if name in _SCRIPTS:
+        from tensorlet.ops.string_ops_unicode import _SCRIPT_RANGES
+
+        code = _SCRIPTS[name]
+        return "".join(_range(a, b) for a, b, c in _SCRIPT_RANGES if c == code)
+    if not (name.isalpha() and len(name) <= 2 and name[0] in "LMNPSZC"):
+        raise re.error(f"invalid character class range: \\p{{{name}}}")
+    out, start = [], None
+    for cp in range(0x110000):
+        hit = unicodedata.category(chr(cp)).startswith(name)
+        if hit and start is None:
+            start = cp
+        elif not hit and start is not None:
+            out.append(_range(start, cp - 1))
+            start = None
+    if start is not None:
+        out.append(_range(start, 0x10FFFF))
+    return "".join(out)
+
+
+def _range(a, b):
+    return f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}"
 
 
 @functools.lru_cache(maxsize=256)
 def compile_regex(pattern, op_name):
     """The compiled RE2 ``pattern`` (str), or TF's InvalidArgumentError."""
     try:  # RE2's \w \d \s \b are ASCII; '.' matches one UTF-8 character (we match on str)
-        return re.compile(_translate(pattern), re.ASCII)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            return re.compile(_translate(pattern), re.ASCII)
     except re.error as e:
         raise errors.op_error(
             errors.InvalidArgumentError,

@@ -378,3 +378,21 @@ def test_unicode_script():
         [17, 25, 8, 14, 0, -1, -1],
         "int32",
     )
+
+
+@pytest.mark.parametrize(
+    "pattern,rewrite,x,expected",
+    [
+        (r"\p{P}", "", "Héllo, wörld! ¿Qué?", "Héllo wörld Qué"),
+        (r"\pL+", "W", "Hé 12 ψ", "W 12 W"),
+        (r"\p{Greek}+", "G", "αβ ab", "G ab"),
+        (r"[[:alpha:]]", "x", "a[b]c", "x[x]x"),
+        (r"\Q.\E", "!", "a.b", "a!b"),
+        (r"[][]", "_", "x[y]", "x_y_"),
+        (r"\\1", "!", r"a\1", "a!"),
+        (r"a\z", "!", "aa", "a!"),
+        (r"\w+", "<\\0>", "é ab", "é <ab>"),
+    ],
+)
+def test_regex_re2_syntax(pattern, rewrite, x, expected):
+    assert tf.strings.regex_replace(x, pattern, rewrite).numpy() == expected.encode()
