@@ -10,7 +10,7 @@ from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor import EagerTensor, Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
-from tensorlet.ops import cast_ops, comparison_ops, gather_ops, math_ops  # noqa: F401  (operators)
+from tensorlet.ops import array_ops, cast_ops, comparison_ops, gather_ops, math_ops  # noqa: F401
 from tensorlet.ragged_tensors import ragged_conversion
 from tensorlet.ragged_tensors.ragged_getitem import gather_rows
 from tensorlet.ragged_tensors.ragged_tensor import (
@@ -327,3 +327,60 @@ def segment_ids_to_row_splits(segment_ids, num_segments=None, out_type=None, nam
     n = (int(v.max()) + 1 if v.size else 0) if num_segments is None else int(num_segments)
     counts = xp.bincount(v, minlength=n)[:n] if v.size else xp.zeros(n, xp.int64)
     return _int_tensor(xp.concatenate([[0], xp.cumsum(counts)]), out)
+
+
+# ---------------------------------------------------------------- tf.ragged.stack (axis 0)
+
+
+def concat_rows(rts):
+    """One RaggedTensor holding the rows of every RaggedTensor of ``rts`` (same ragged_rank)."""
+    first = rts[0]
+    if isinstance(first.values, RaggedTensor):
+        values = concat_rows([rt.values for rt in rts])
+    else:
+        values = array_ops.concat([rt.values for rt in rts], 0)
+    parts, offset = [xp.zeros(1, xp.int64)], 0
+    for rt in rts:
+        s = _np(rt.row_splits).astype(xp.int64)
+        parts.append(s[1:] + offset)
+        offset += int(s[-1])
+    return RaggedTensor._make(values, _int_tensor(xp.concatenate(parts), first.row_splits.dtype))
+
+
+@tf_export("ragged.stack")
+def stack(values, axis=0, name=None):
+    """Stacks dense or ragged tensors of one rank into a RaggedTensor of rank + 1 (``axis=0``:
+    each input becomes one row).
+
+    Example:
+      >>> tf.ragged.stack([tf.range(1), tf.range(2)])
+      <tf.RaggedTensor [[0], [0, 1]]>
+    """
+    if not isinstance(values, (list, tuple)) or not values:
+        raise ValueError("values must be a non-empty list of Tensors or RaggedTensors")
+    if int(axis) != 0:
+        raise NotImplementedError("tf.ragged.stack supports axis=0 only in tensorlet")
+    items = [v if isinstance(v, RaggedTensor) else convert_to_tensor(v) for v in values]
+    ranks = {v.shape.rank for v in items}
+    if len(ranks) != 1:
+        raise ValueError("all inputs must have the same rank")
+    splits_dtype = D.int64
+    if all(isinstance(v, RaggedTensor) for v in items) and all(
+        v.row_splits.dtype == D.int32 for v in items
+    ):
+        splits_dtype = D.int32
+    if ranks == {1} and not any(isinstance(v, RaggedTensor) for v in items):
+        lengths = [int(v.shape[0]) for v in items]
+        return RaggedTensor.from_row_lengths(
+            array_ops.concat(items, 0), _int_tensor(lengths, splits_dtype), validate=False
+        )
+    rr = max([1] + [v.ragged_rank for v in items if isinstance(v, RaggedTensor)])
+    rts = [
+        v.with_row_splits_dtype(splits_dtype)
+        if isinstance(v, RaggedTensor)
+        else ragged_conversion.from_tensor(v, None, None, rr, splits_dtype)
+        for v in items
+    ]
+    rows = concat_rows(rts)
+    lengths = [rt.nrows_int() for rt in rts]
+    return RaggedTensor.from_row_lengths(rows, _int_tensor(lengths, splits_dtype), validate=False)

@@ -274,3 +274,11 @@ def test_gradients_reach_flat_values():
         np.array([1.0, 2.0, 3.0]),
     )
     np.testing.assert_allclose(g, [0.0, 0.0, 6.0])
+
+
+def test_stack():
+    assert tf.ragged.stack([tf.range(1), tf.range(2)]).to_list() == [[0], [0, 1]]
+    out = tf.ragged.stack([tf.ragged.constant([[1], [2, 3]]), tf.constant([[4, 5]])])
+    assert out.to_list() == [[[1], [2, 3]], [[4, 5]]] and out.ragged_rank == 2
+    with pytest.raises(ValueError):
+        tf.ragged.stack([tf.range(1), tf.zeros([1, 1], tf.int32)])

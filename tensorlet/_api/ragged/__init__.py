@@ -6,3 +6,4 @@ from tensorlet.ragged_tensors.ragged_ops import map_flat_values as map_flat_valu
 from tensorlet.ragged_tensors.ragged_ops import range as range
 from tensorlet.ragged_tensors.ragged_ops import row_splits_to_segment_ids as row_splits_to_segment_ids
 from tensorlet.ragged_tensors.ragged_ops import segment_ids_to_row_splits as segment_ids_to_row_splits
+from tensorlet.ragged_tensors.ragged_ops import stack as stack
