@@ -158,7 +158,7 @@ def from_tensor(tensor, lengths, padding, ragged_rank, splits_dtype):
     if lengths is None and padding is None:
         values = array_ops.reshape(tensor, [nrows * ncols] + dims[2:])
         splits = xp.arange(nrows + 1, dtype=xp.int64) * ncols
-        return RaggedTensor._make(values, _int_tensor(splits, splits_dtype))
+        return RaggedTensor._make(values, _int_tensor(splits, splits_dtype), ncols)
     if padding is not None:
         lengths = _lengths_from_padding(tensor, padding)
     else:
@@ -184,22 +184,16 @@ def _lengths_from_padding(tensor, padding):
 
 
 def _from_tensor_nested_lengths(tensor, lengths, splits_dtype):
-    """``from_tensor(t, lengths=[l1, l2, ...])``: nested row lengths of the leading dims."""
-    rows = from_tensor(tensor, None, None, len(lengths), splits_dtype).to_list()
-    for depth, row_lengths in enumerate(lengths):
-        row_lengths = xp.asarray(_np(convert_to_tensor(row_lengths, dtype_hint=D.int64)))
-        rows = _cut(rows, depth, iter(row_lengths.tolist()))
-    from tensorlet.ragged_tensors.ragged_factory_ops import constant
-
-    return constant(
-        rows, dtype=tensor.dtype, ragged_rank=len(lengths), row_splits_dtype=splits_dtype
-    )
-
-
-def _cut(rows, depth, lengths):
-    if depth == 0:
-        return [row[: next(lengths)] for row in rows]
-    return [_cut(r, depth - 1, lengths) for r in rows]
+    """``from_tensor(t, lengths=[l1, l2, ...])``: nested row lengths of the leading dims (the
+    kept positions are a ragged all-True mask densified, as TF does)."""
+    lengths = [convert_to_tensor(x, dtype_hint=D.int64) for x in lengths]
+    n = int(_np(lengths[-1]).sum())
+    ones = EagerTensor(xp.ones(n, dtype=bool), D.bool)
+    mask = RaggedTensor.from_nested_row_lengths(ones, lengths, validate=False)
+    dense = to_tensor(mask, False, tensor.shape.as_list()[: len(lengths) + 1])
+    values = gather_ops.boolean_mask(tensor, dense)
+    splits = [_int_tensor(_np(x), splits_dtype) for x in lengths]
+    return RaggedTensor.from_nested_row_lengths(values, splits, validate=False)
 
 
 def from_sparse(st, splits_dtype):

@@ -120,7 +120,8 @@ def _slice_columns(rt, key):
     values = gather_rows(rt.values, idx)
     splits = xp.zeros(count.shape[0] + 1, dtype=xp.int64)
     xp.cumsum(count, out=splits[1:])
-    return RaggedTensor._make(values, _int_tensor(splits, rt.row_splits.dtype))
+    uniform = int(count[0]) if rt._uniform_row_length is not None and count.size else None
+    return RaggedTensor._make(values, _int_tensor(splits, rt.row_splits.dtype), uniform)
 
 
 def _bound(value, lengths, lo, hi, default):

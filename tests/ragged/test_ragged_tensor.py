@@ -282,3 +282,12 @@ def test_stack():
     assert out.to_list() == [[[1], [2, 3]], [[4, 5]]] and out.ragged_rank == 2
     with pytest.raises(ValueError):
         tf.ragged.stack([tf.range(1), tf.zeros([1, 1], tf.int32)])
+
+
+def test_from_tensor_uniform_and_nested_lengths():
+    x = tf.RaggedTensor.from_tensor([[5, 7, 0], [0, 3, 0]])
+    assert x.shape.as_list() == [2, 3] and x.ragged_rank == 1
+    assert x[:, 1:].shape.as_list() == [2, 2]
+    dt = tf.constant([[[5, 0], [7, 0], [0, 0]], [[0, 0], [3, 0], [0, 0]], [[6, 0], [0, 0], [0, 0]]])
+    out = tf.RaggedTensor.from_tensor(dt, lengths=([2, 0, 3], [1, 1, 2, 0, 1]))
+    assert out.to_list() == [[[5], [7]], [], [[6, 0], [], [0]]]
