@@ -1,4 +1,5 @@
 """Dtype and shape rules shared by the string-input ops of ``tensorlet.io_ops``."""
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.tensor_shape import TensorShape

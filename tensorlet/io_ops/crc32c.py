@@ -8,6 +8,7 @@ Short inputs use the byte-at-a-time table loop. Long inputs (images in TFRecords
 over GF(2), so ``state_after(block) = advance_L(state_before) ^ crc_of_block_from_zero`` where
 ``advance_L`` (feeding ``L`` zero bytes) is applied through four 256-entry tables.
 """
+
 from tensorlet.backend import xp
 
 _POLY = 0x82F63B78
@@ -67,16 +68,21 @@ def _update(state, data):
     if n < _VECTOR_MIN:
         return _update_bytes(state, data)
     k = n // _BLOCK
-    blocks = xp.frombuffer(bytes(data[:k * _BLOCK]), dtype=xp.uint8).reshape(k, _BLOCK)
+    blocks = xp.frombuffer(bytes(data[: k * _BLOCK]), dtype=xp.uint8).reshape(k, _BLOCK)
     lanes = xp.zeros(k, dtype=xp.uint32)
     table = _TABLE_ARR
     for j in range(_BLOCK):
         lanes = table[(lanes ^ blocks[:, j]) & 0xFF] ^ (lanes >> 8)
     t0, t1, t2, t3 = _advance_block_tables()
     for c in lanes.tolist():
-        state = (t0[state & 0xFF] ^ t1[(state >> 8) & 0xFF] ^ t2[(state >> 16) & 0xFF]
-                 ^ t3[state >> 24] ^ c)
-    return _update_bytes(state, data[k * _BLOCK:])
+        state = (
+            t0[state & 0xFF]
+            ^ t1[(state >> 8) & 0xFF]
+            ^ t2[(state >> 16) & 0xFF]
+            ^ t3[state >> 24]
+            ^ c
+        )
+    return _update_bytes(state, data[k * _BLOCK :])
 
 
 def crc32c(data, crc=0):

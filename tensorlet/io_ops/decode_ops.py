@@ -7,6 +7,7 @@ number parsers follow TF's ``decode_csv_op.cc`` and ``safe_strto*`` rules (white
 numbers allowed, ``inf``/``nan`` in any case, no ``_`` separators, 32+ character numbers
 rejected).
 """
+
 import base64 as _b64
 import re
 import zlib
@@ -25,17 +26,42 @@ D = dtypes
 def _attr_not_allowed(op, attr, dtype, allowed):
     names = ", ".join(TF_TYPE_NAMES[d] for d in allowed)
     return errors.op_error(
-        errors.InvalidArgumentError, op.name,
+        errors.InvalidArgumentError,
+        op.name,
         f"Value for attr '{attr}' of {TF_TYPE_NAMES.get(dtype, dtype.name)} is not in the list "
-        f"of allowed values: {names}\n\t; NodeDef: {{{{node {op.name}}}}}")
+        f"of allowed values: {names}\n\t; NodeDef: {{{{node {op.name}}}}}",
+    )
 
 
 # ---------------------------------------------------------------- DecodeRaw / DecodePaddedRaw
 
-_RAW_TYPES = (D.float16, D.float32, D.float64, D.int32, D.uint16, D.uint8, D.int16, D.int8,
-              D.int64, D.complex64, D.complex128, D.bool, D.bfloat16)
-_PADDED_RAW_TYPES = (D.float16, D.float32, D.float64, D.int32, D.uint16, D.uint8, D.int16,
-                     D.int8, D.int64, D.bfloat16)
+_RAW_TYPES = (
+    D.float16,
+    D.float32,
+    D.float64,
+    D.int32,
+    D.uint16,
+    D.uint8,
+    D.int16,
+    D.int8,
+    D.int64,
+    D.complex64,
+    D.complex128,
+    D.bool,
+    D.bfloat16,
+)
+_PADDED_RAW_TYPES = (
+    D.float16,
+    D.float32,
+    D.float64,
+    D.int32,
+    D.uint16,
+    D.uint8,
+    D.int16,
+    D.int8,
+    D.int64,
+    D.bfloat16,
+)
 
 
 def _raw_array(buf, out_type, little_endian):
@@ -54,14 +80,18 @@ def _decode_raw_kernel(input_bytes, out_type, little_endian):
     for i, s in enumerate(flat):
         if len(s) != n:
             raise errors.op_error(
-                errors.InvalidArgumentError, "DecodeRaw",
+                errors.InvalidArgumentError,
+                "DecodeRaw",
                 f"DecodeRaw requires input strings to all be the same size, but element {i} has "
-                f"size {len(s)} != {n}")
+                f"size {len(s)} != {n}",
+            )
     if n % size:
         raise errors.op_error(
-            errors.InvalidArgumentError, "DecodeRaw",
+            errors.InvalidArgumentError,
+            "DecodeRaw",
             f"Input to DecodeRaw has length {n} that is not a multiple of {size}, the size of "
-            f"{TF_TYPE_NAMES[out_type]}")
+            f"{TF_TYPE_NAMES[out_type]}",
+        )
     arr = _raw_array(b"".join(flat), out_type, little_endian)
     return arr.reshape(input_bytes.shape + (n // size,))
 
@@ -82,8 +112,9 @@ def _decode_raw_shape(op, inputs, attrs):
     return (inputs[0].shape.concatenate([None]),)
 
 
-decode_raw_op = defop("DecodeRaw", _decode_raw_kernel, dtype_rule=_decode_raw_dtypes,
-                      shape_rule=_decode_raw_shape)
+decode_raw_op = defop(
+    "DecodeRaw", _decode_raw_kernel, dtype_rule=_decode_raw_dtypes, shape_rule=_decode_raw_shape
+)
 
 
 def _decode_padded_raw_kernel(input_bytes, fixed_length, out_type, little_endian):
@@ -91,11 +122,16 @@ def _decode_padded_raw_kernel(input_bytes, fixed_length, out_type, little_endian
     size = out_type.size
     if length % size:
         raise errors.op_error(
-            errors.InvalidArgumentError, "DecodePaddedRaw",
-            f"fixed_length ({length}) must be a multiple of the size of out_type ({size})")
+            errors.InvalidArgumentError,
+            "DecodePaddedRaw",
+            f"fixed_length ({length}) must be a multiple of the size of out_type ({size})",
+        )
     if length <= 0:
-        raise errors.op_error(errors.InvalidArgumentError, "DecodePaddedRaw",
-                              f"fixed_length ({length}) must be positive")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            "DecodePaddedRaw",
+            f"fixed_length ({length}) must be positive",
+        )
     flat = [as_bytes(s)[:length].ljust(length, b"\0") for s in input_bytes.reshape(-1)]
     arr = _raw_array(b"".join(flat), out_type, little_endian)
     return arr.reshape(input_bytes.shape + (length // size,))
@@ -106,8 +142,12 @@ def _decode_padded_raw_shape(op, inputs, attrs):
     return (inputs[0].shape.concatenate([None]),)
 
 
-decode_padded_raw_op = defop("DecodePaddedRaw", _decode_padded_raw_kernel,
-                             dtype_rule=_decode_raw_dtypes, shape_rule=_decode_padded_raw_shape)
+decode_padded_raw_op = defop(
+    "DecodePaddedRaw",
+    _decode_padded_raw_kernel,
+    dtype_rule=_decode_raw_dtypes,
+    shape_rule=_decode_padded_raw_shape,
+)
 
 
 @tf_export("io.decode_raw")
@@ -124,14 +164,21 @@ def decode_raw(input_bytes, out_type, little_endian=True, fixed_length=None, nam
     """
     out_type = D.as_dtype(out_type)
     if fixed_length is not None:
-        return apply(decode_padded_raw_op, input_bytes, convert_to_tensor(fixed_length, D.int32),
-                     out_type=out_type, little_endian=bool(little_endian), name=name)
-    return apply(decode_raw_op, input_bytes, out_type=out_type,
-                 little_endian=bool(little_endian), name=name)
+        return apply(
+            decode_padded_raw_op,
+            input_bytes,
+            convert_to_tensor(fixed_length, D.int32),
+            out_type=out_type,
+            little_endian=bool(little_endian),
+            name=name,
+        )
+    return apply(
+        decode_raw_op, input_bytes, out_type=out_type, little_endian=bool(little_endian), name=name
+    )
 
 
 @tf_export("compat.v1.io.decode_raw", "compat.v1.decode_raw")
-def decode_raw_v1(input_bytes=None, out_type=None, little_endian=True, name=None, bytes=None):  # noqa: A002
+def decode_raw_v1(input_bytes=None, out_type=None, little_endian=True, name=None, bytes=None):
     """TF1's ``decode_raw`` (``bytes`` is the deprecated name of ``input_bytes``)."""
     if input_bytes is None:
         input_bytes = bytes
@@ -140,7 +187,8 @@ def decode_raw_v1(input_bytes=None, out_type=None, little_endian=True, name=None
 
 # ---------------------------------------------------------------- base64
 
-def _encode_base64_kernel(input, pad):  # noqa: A002 (TF's argument name)
+
+def _encode_base64_kernel(input, pad):
     def enc(s):
         out = _b64.urlsafe_b64encode(as_bytes(s))
         return out if pad else out.rstrip(b"=")
@@ -162,15 +210,19 @@ def _b64_decode(s):
         elif s.endswith(b"=") and s[-2:-1] != b"=":
             core = s[:-1]
     if any(c not in _WEB_SAFE for c in core):
-        raise errors.op_error(errors.InvalidArgumentError, "DecodeBase64",
-                              "Invalid character found in base64.")
+        raise errors.op_error(
+            errors.InvalidArgumentError, "DecodeBase64", "Invalid character found in base64."
+        )
     if len(core) % 4 == 1:
-        raise errors.op_error(errors.InvalidArgumentError, "DecodeBase64",
-                              "Base64 string length cannot be 1 modulo 4.")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            "DecodeBase64",
+            "Base64 string length cannot be 1 modulo 4.",
+        )
     return _b64.urlsafe_b64decode(core + b"=" * (-len(core) % 4))
 
 
-def _decode_base64_kernel(input):  # noqa: A002
+def _decode_base64_kernel(input):
     return string_array([_b64_decode(as_bytes(s)) for s in input.reshape(-1)], input.shape)
 
 
@@ -178,14 +230,22 @@ def _same_shape(op, inputs, attrs):
     return (inputs[0].shape,)
 
 
-encode_base64_op = defop("EncodeBase64", _encode_base64_kernel,
-                         dtype_rule=string_inputs(D.string), shape_rule=_same_shape)
-decode_base64_op = defop("DecodeBase64", _decode_base64_kernel,
-                         dtype_rule=string_inputs(D.string), shape_rule=_same_shape)
+encode_base64_op = defop(
+    "EncodeBase64",
+    _encode_base64_kernel,
+    dtype_rule=string_inputs(D.string),
+    shape_rule=_same_shape,
+)
+decode_base64_op = defop(
+    "DecodeBase64",
+    _decode_base64_kernel,
+    dtype_rule=string_inputs(D.string),
+    shape_rule=_same_shape,
+)
 
 
 @tf_export("io.encode_base64", "compat.v1.io.encode_base64", "compat.v1.encode_base64")
-def encode_base64(input, pad=False, name=None):  # noqa: A002
+def encode_base64(input, pad=False, name=None):
     """Encodes strings into web-safe base64 (``-`` and ``_`` instead of ``+`` and ``/``), with
     ``=`` padding only when ``pad=True``.
 
@@ -197,7 +257,7 @@ def encode_base64(input, pad=False, name=None):  # noqa: A002
 
 
 @tf_export("io.decode_base64", "compat.v1.io.decode_base64", "compat.v1.decode_base64")
-def decode_base64(input, name=None):  # noqa: A002
+def decode_base64(input, name=None):
     """Decodes web-safe base64 strings (padded or not); InvalidArgumentError for characters
     outside the web-safe alphabet."""
     return apply(decode_base64_op, input, name=name)
@@ -205,7 +265,8 @@ def decode_base64(input, name=None):  # noqa: A002
 
 # ---------------------------------------------------------------- DecodeCompressed
 
-def _decode_compressed_kernel(bytes, compression_type):  # noqa: A002
+
+def _decode_compressed_kernel(bytes, compression_type):
     if compression_type == "":
         return bytes.copy()
     wbits = 31 if compression_type == "GZIP" else 15
@@ -214,23 +275,28 @@ def _decode_compressed_kernel(bytes, compression_type):  # noqa: A002
         try:
             return zlib.decompress(as_bytes(s), wbits)
         except zlib.error as e:
-            raise errors.op_error(errors.DataLossError, "DecodeCompressed",
-                                  f"inflate() failed: {e}") from None
+            raise errors.op_error(
+                errors.DataLossError, "DecodeCompressed", f"inflate() failed: {e}"
+            ) from None
 
     return string_array([inflate(s) for s in bytes.reshape(-1)], bytes.shape)
 
 
-decode_compressed_op = defop("DecodeCompressed", _decode_compressed_kernel,
-                             dtype_rule=string_inputs(D.string), shape_rule=_same_shape)
+decode_compressed_op = defop(
+    "DecodeCompressed",
+    _decode_compressed_kernel,
+    dtype_rule=string_inputs(D.string),
+    shape_rule=_same_shape,
+)
 
 
-@tf_export("io.decode_compressed", "compat.v1.io.decode_compressed",
-           "compat.v1.decode_compressed")
-def decode_compressed(bytes, compression_type="", name=None):  # noqa: A002
+@tf_export("io.decode_compressed", "compat.v1.io.decode_compressed", "compat.v1.decode_compressed")
+def decode_compressed(bytes, compression_type="", name=None):
     """Decompresses each string of ``bytes`` (``compression_type`` "", "ZLIB" or "GZIP")."""
     if compression_type not in ("", "ZLIB", "GZIP"):
         raise errors.InvalidArgumentError(
-            None, None, f"Unsupported compression type: {compression_type}")
+            None, None, f"Unsupported compression type: {compression_type}"
+        )
     return apply(decode_compressed_op, bytes, compression_type=compression_type, name=name)
 
 
@@ -239,7 +305,8 @@ def decode_compressed(bytes, compression_type="", name=None):  # noqa: A002
 _CSV_TYPES = (D.float32, D.float64, D.int32, D.int64, D.string)
 _INT_RE = re.compile(rb"\s*[+-]?\d+\s*\Z")
 _FLOAT_RE = re.compile(
-    rb"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|nan|0x[0-9a-f]+)\s*\Z", re.I)
+    rb"\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|nan|0x[0-9a-f]+)\s*\Z", re.IGNORECASE
+)
 _INT_LIMITS = {D.int32: (-(2**31), 2**31 - 1), D.int64: (-(2**63), 2**63 - 1)}
 
 
@@ -269,8 +336,7 @@ def _csv_fields(record, delim, use_quote, select):
                     i += 1
                 else:
                     if record[i + 1] != q:
-                        raise _csv_error("Quote inside a string has to be escaped by another "
-                                         "quote")
+                        raise _csv_error("Quote inside a string has to be escaped by another quote")
                     field.append(q)
                     i += 2
             if not (i < n and record[i] == q and (i == n - 1 or record[i + 1] == delim)):
@@ -302,23 +368,28 @@ def _csv_number(text, dtype, f, i):
         ok = len(text) < 32 and _FLOAT_RE.match(text)
         if ok:
             s = text.strip().lower()
-            v = float(int(s.lstrip(b"+-"), 16)) * (-1 if s.startswith(b"-") else 1) \
-                if b"0x" in s else float(s)
+            v = (
+                float(int(s.lstrip(b"+-"), 16)) * (-1 if s.startswith(b"-") else 1)
+                if b"0x" in s
+                else float(s)
+            )
     if not ok:
         word = {D.int32: "int32", D.int64: "int64", D.float32: "float", D.float64: "double"}
-        raise _csv_error(f"Field {f} in record {i} is not a valid {word[dtype]}: "
-                         f"{text.decode('utf-8', 'replace')}")
+        raise _csv_error(
+            f"Field {f} in record {i} is not a valid {word[dtype]}: "
+            f"{text.decode('utf-8', 'replace')}"
+        )
     return v
 
 
-def _decode_csv_kernel(records, *defaults, OUT_TYPE, field_delim, use_quote_delim, na_value,
-                       select_cols):
+def _decode_csv_kernel(
+    records, *defaults, OUT_TYPE, field_delim, use_quote_delim, na_value, select_cols
+):
     for f, d in enumerate(defaults):
         if d.ndim > 1:
             raise _csv_error("Each record default should be at most rank 1")
         if d.size > 1:
-            raise _csv_error(f"There should only be 1 default per field but field {f} has "
-                             f"{d.size}")
+            raise _csv_error(f"There should only be 1 default per field but field {f} has {d.size}")
     delim = field_delim.encode("utf-8")
     if len(delim) != 1:
         raise _csv_error("field_delim should be only 1 char")
@@ -364,13 +435,25 @@ def _decode_csv_shape(op, inputs, attrs):
     return (inputs[0].shape,) * (len(inputs) - 1)
 
 
-decode_csv_op = defop("DecodeCSV", _decode_csv_kernel, dtype_rule=_decode_csv_dtypes,
-                      shape_rule=_decode_csv_shape, num_outputs=None)
+decode_csv_op = defop(
+    "DecodeCSV",
+    _decode_csv_kernel,
+    dtype_rule=_decode_csv_dtypes,
+    shape_rule=_decode_csv_shape,
+    num_outputs=None,
+)
 
 
 @tf_export("io.decode_csv")
-def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, na_value="",
-               select_cols=None, name=None):
+def decode_csv(
+    records,
+    record_defaults,
+    field_delim=",",
+    use_quote_delim=True,
+    na_value="",
+    select_cols=None,
+    name=None,
+):
     """Converts CSV records to tensors: one tensor (shaped like ``records``) per column.
 
     ``record_defaults`` gives each column's type (float32, float64, int32, int64 or string) and
@@ -392,17 +475,31 @@ def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, 
         if len(select_cols) != len(record_defaults):
             raise ValueError("Length of select_cols and record_defaults do not match.")
     defaults = [convert_to_tensor(d) for d in record_defaults]
-    out = apply(decode_csv_op, records, *defaults,
-                OUT_TYPE=tuple(d.dtype for d in defaults), field_delim=field_delim,
-                use_quote_delim=bool(use_quote_delim), na_value=na_value,
-                select_cols=tuple(select_cols or ()), name=name)
+    out = apply(
+        decode_csv_op,
+        records,
+        *defaults,
+        OUT_TYPE=tuple(d.dtype for d in defaults),
+        field_delim=field_delim,
+        use_quote_delim=bool(use_quote_delim),
+        na_value=na_value,
+        select_cols=tuple(select_cols or ()),
+        name=name,
+    )
     return list(out)
 
 
 @tf_export("compat.v1.io.decode_csv", "compat.v1.decode_csv")
-def decode_csv_v1(records, record_defaults, field_delim=",", use_quote_delim=True, name=None,
-                  na_value="", select_cols=None):
+def decode_csv_v1(
+    records,
+    record_defaults,
+    field_delim=",",
+    use_quote_delim=True,
+    name=None,
+    na_value="",
+    select_cols=None,
+):
     """TF1's ``decode_csv`` (``name`` comes before ``na_value``)."""
-    return decode_csv(records, record_defaults, field_delim, use_quote_delim, na_value,
-                      select_cols, name)
-
+    return decode_csv(
+        records, record_defaults, field_delim, use_quote_delim, na_value, select_cols, name
+    )

@@ -16,6 +16,8 @@ with protobuf's Python API (``SerializeToString``, ``FromString``, ``ParseFromSt
 ``decode_features(buf)`` is the fast path the parsing ops use: it reads a serialized
 ``Features`` straight into ``{name: (kind, values)}`` without building message objects.
 """
+
+import math
 import struct
 
 from tensorlet.framework.export import tf_export
@@ -26,6 +28,7 @@ _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 
 # ---------------------------------------------------------------- repeated scalar fields
+
 
 def _check_int64(v):
     if isinstance(v, bool) or not hasattr(v, "__index__"):
@@ -89,7 +92,9 @@ class RepeatedScalar(list):
         self._changed()
 
     def __eq__(self, other):
-        return list.__eq__(self, list(other)) if isinstance(other, (list, tuple)) else NotImplemented
+        return (
+            list.__eq__(self, list(other)) if isinstance(other, (list, tuple)) else NotImplemented
+        )
 
     __hash__ = None
 
@@ -174,17 +179,20 @@ def _coerce(cls, v):
         return cls(_copy_of=v)
     if isinstance(v, dict):
         return cls(**v)
-    raise TypeError(f"Parameter to initialize message field must be dict or instance of same "
-                    f"class: expected {cls.__name__} got {type(v).__name__}.")
+    raise TypeError(
+        f"Parameter to initialize message field must be dict or instance of same "
+        f"class: expected {cls.__name__} got {type(v).__name__}."
+    )
 
 
 # ---------------------------------------------------------------- the message base
+
 
 class _Message:
     """A protobuf message. Subclasses list ``_SPEC``: (name, number, kind, arg, oneof)."""
 
     _SPEC = ()
-    __slots__ = ("_values", "_present", "_parent")
+    __slots__ = ("_parent", "_present", "_values")
 
     def __init__(self, _copy_of=None, **kwargs):
         object.__setattr__(self, "_values", {})
@@ -256,10 +264,12 @@ class _Message:
     def __setattr__(self, name, value):
         spec = self._spec(name)
         if spec[2] == "message":
-            raise AttributeError(f'Assignment not allowed to field "{name}" in protocol message '
-                                 "object.")
-        raise AttributeError(f'Assignment not allowed to repeated field "{name}" in protocol '
-                             "message object.")
+            raise AttributeError(
+                f'Assignment not allowed to field "{name}" in protocol message object.'
+            )
+        raise AttributeError(
+            f'Assignment not allowed to repeated field "{name}" in protocol message object.'
+        )
 
     # -- protobuf API
 
@@ -287,8 +297,11 @@ class _Message:
         self._present.clear()
 
     def ListFields(self):
-        return [(s[0], self._values[s[0]]) for s in self._SPEC
-                if s[0] in self._present and (s[2] == "message" or len(self._values[s[0]]))]
+        return [
+            (s[0], self._values[s[0]])
+            for s in self._SPEC
+            if s[0] in self._present and (s[2] == "message" or len(self._values[s[0]]))
+        ]
 
     def IsInitialized(self):
         return True
@@ -301,8 +314,10 @@ class _Message:
 
     def MergeFrom(self, other):
         if not isinstance(other, type(self)):
-            raise TypeError(f"Parameter to MergeFrom() must be instance of same class: expected "
-                            f"{type(self).__name__} got {type(other).__name__}.")
+            raise TypeError(
+                f"Parameter to MergeFrom() must be instance of same class: expected "
+                f"{type(self).__name__} got {type(other).__name__}."
+            )
         self.MergeFromString(other.SerializeToString())
 
     def ParseFromString(self, data):
@@ -336,7 +351,8 @@ class _Message:
         if type(other) is not type(self):
             return NotImplemented
         return self.SerializeToString(deterministic=True) == other.SerializeToString(
-            deterministic=True)
+            deterministic=True
+        )
 
     __hash__ = None
 
@@ -376,8 +392,9 @@ class _Message:
                 keys = sorted(v) if deterministic else list(v)
                 for k in keys:
                     kb = k.encode("utf-8")
-                    entry = (wire.length_delimited(1, kb)
-                             + wire.length_delimited(2, v[k]._serialize(deterministic)))
+                    entry = wire.length_delimited(1, kb) + wire.length_delimited(
+                        2, v[k]._serialize(deterministic)
+                    )
                     out.append(wire.length_delimited(number, entry))
         return b"".join(out)
 
@@ -439,7 +456,7 @@ class _Message:
                     yield f"{pad}}}\n"
             else:
                 for k in sorted(v):
-                    yield f"{pad}{name} {{\n{pad}  key: \"{_c_escape(k.encode('utf-8'))}\"\n"
+                    yield f'{pad}{name} {{\n{pad}  key: "{_c_escape(k.encode("utf-8"))}"\n'
                     yield f"{pad}  value {{\n"
                     yield from v[k]._text(indent + 2)
                     yield f"{pad}  }}\n{pad}}}\n"
@@ -475,7 +492,7 @@ def _text_scalar(check, x):
 
 def _shortest_float(x):
     """protobuf text format: the shortest decimal that reads back as the same float32."""
-    if x != x:
+    if math.isnan(x):
         return "nan"
     if x in (float("inf"), float("-inf")):
         return "inf" if x > 0 else "-inf"
@@ -486,8 +503,14 @@ def _shortest_float(x):
     return str(x)
 
 
-_ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord('"'): '\\"',
-            ord("'"): "\\'", ord("\\"): "\\\\"}
+_ESCAPES = {
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+    ord('"'): '\\"',
+    ord("'"): "\\'",
+    ord("\\"): "\\\\",
+}
 
 
 def _c_escape(b):
@@ -495,6 +518,7 @@ def _c_escape(b):
 
 
 # ---------------------------------------------------------------- the messages
+
 
 @tf_export("train.BytesList")
 class BytesList(_Message):
@@ -525,9 +549,11 @@ class Feature(_Message):
     """One feature of an Example: exactly one of ``bytes_list``, ``float_list``, ``int64_list``."""
 
     __slots__ = ()
-    _SPEC = (("bytes_list", 1, "message", BytesList, "kind"),
-             ("float_list", 2, "message", FloatList, "kind"),
-             ("int64_list", 3, "message", Int64List, "kind"))
+    _SPEC = (
+        ("bytes_list", 1, "message", BytesList, "kind"),
+        ("float_list", 2, "message", FloatList, "kind"),
+        ("int64_list", 3, "message", Int64List, "kind"),
+    )
 
 
 @tf_export("train.Features")
@@ -567,8 +593,10 @@ class SequenceExample(_Message):
     """A ``SequenceExample``: ``context`` features plus ``feature_lists`` of per-step features."""
 
     __slots__ = ()
-    _SPEC = (("context", 1, "message", Features, None),
-             ("feature_lists", 2, "message", FeatureLists, None))
+    _SPEC = (
+        ("context", 1, "message", Features, None),
+        ("feature_lists", 2, "message", FeatureLists, None),
+    )
 
 
 # ---------------------------------------------------------------- fast decoding for parsing ops
@@ -623,8 +651,11 @@ def decode_example(buf):
 
 
 def _decode_feature_list(buf):
-    return [decode_feature(payload) for number, wt, payload in wire.fields(buf)
-            if number == 1 and wt == wire.LENGTH]
+    return [
+        decode_feature(payload)
+        for number, wt, payload in wire.fields(buf)
+        if number == 1 and wt == wire.LENGTH
+    ]
 
 
 def decode_sequence_example(buf):

@@ -4,6 +4,7 @@
 ``write_file`` writes to a temporary file beside the target and renames it over the target, so a
 reader never sees a half-written file (TF's local file system writes in place).
 """
+
 import errno
 import os
 import tempfile
@@ -12,8 +13,13 @@ from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.io_ops import gfile
-from tensorlet.io_ops._rules import (as_bytes, require_rank, scalar_string, string_array,
-                                     string_inputs)
+from tensorlet.io_ops._rules import (
+    as_bytes,
+    require_rank,
+    scalar_string,
+    string_array,
+    string_inputs,
+)
 from tensorlet.ops.op_def import apply, defop
 
 D = dtypes
@@ -31,6 +37,7 @@ def _name(arr):
 
 # ---------------------------------------------------------------- ReadFile
 
+
 def _read_file_kernel(filename):
     path = _name(filename)
     try:
@@ -38,9 +45,11 @@ def _read_file_kernel(filename):
             return scalar_string(f.read())
     except OSError as e:
         if e.errno == errno.ENOENT:  # TF's local file system message
-            raise errors.op_error(errors.NotFoundError, "ReadFile",
-                                  f"NewRandomAccessFile failed to Create/Open: {path} : "
-                                  f"{e.strerror}; {e.strerror}") from None
+            raise errors.op_error(
+                errors.NotFoundError,
+                "ReadFile",
+                f"NewRandomAccessFile failed to Create/Open: {path} : {e.strerror}; {e.strerror}",
+            ) from None
         raise gfile.os_error(e, path, "ReadFile") from None
 
 
@@ -49,8 +58,13 @@ def _read_file_shape(op, inputs, attrs):
     return (TensorShape([]),)
 
 
-read_file_op = defop("ReadFile", _read_file_kernel, dtype_rule=string_inputs(D.string),
-                     shape_rule=_read_file_shape, stateful=True)
+read_file_op = defop(
+    "ReadFile",
+    _read_file_kernel,
+    dtype_rule=string_inputs(D.string),
+    shape_rule=_read_file_shape,
+    stateful=True,
+)
 
 
 @tf_export("io.read_file", "compat.v1.io.read_file", "compat.v1.read_file")
@@ -69,14 +83,16 @@ def read_file(filename, name=None):
 
 # ---------------------------------------------------------------- WriteFile
 
+
 def _write_file_kernel(filename, contents):
     path = _name(filename)
     data = _scalar(contents)
     directory = os.path.dirname(path) or "."
     try:  # TF creates missing parent directories
         os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
-                                   dir=directory)
+        fd, tmp = tempfile.mkstemp(
+            prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=directory
+        )
     except OSError as e:
         raise gfile.os_error(e, path, "WriteFile") from None
     try:
@@ -112,8 +128,14 @@ def _write_file_shape(op, inputs, attrs):
     return ()
 
 
-write_file_op = defop("WriteFile", _write_file_kernel, dtype_rule=string_inputs(),
-                      shape_rule=_write_file_shape, stateful=True, num_outputs=0)
+write_file_op = defop(
+    "WriteFile",
+    _write_file_kernel,
+    dtype_rule=string_inputs(),
+    shape_rule=_write_file_shape,
+    stateful=True,
+    num_outputs=0,
+)
 
 
 @tf_export("io.write_file", "compat.v1.io.write_file", "compat.v1.write_file")
@@ -125,6 +147,7 @@ def write_file(filename, contents, name=None):
 
 # ---------------------------------------------------------------- MatchingFiles
 
+
 def _matching_files_kernel(pattern):
     found = []
     for p in pattern.reshape(-1):
@@ -133,14 +156,22 @@ def _matching_files_kernel(pattern):
 
 
 def _matching_files_shape(op, inputs, attrs):
-    require_rank(op, inputs[0].shape, (0, 1),
-                 "Input patterns tensor must be scalar or vector, but had shape: ")
+    require_rank(
+        op,
+        inputs[0].shape,
+        (0, 1),
+        "Input patterns tensor must be scalar or vector, but had shape: ",
+    )
     return (TensorShape([None]),)
 
 
-matching_files_op = defop("MatchingFiles", _matching_files_kernel,
-                          dtype_rule=string_inputs(D.string), shape_rule=_matching_files_shape,
-                          stateful=True)
+matching_files_op = defop(
+    "MatchingFiles",
+    _matching_files_kernel,
+    dtype_rule=string_inputs(D.string),
+    shape_rule=_matching_files_shape,
+    stateful=True,
+)
 
 
 @tf_export("io.matching_files", "compat.v1.io.matching_files", "compat.v1.matching_files")
@@ -148,4 +179,3 @@ def matching_files(pattern, name=None):
     """The sorted files matching ``pattern`` (a scalar or vector of glob patterns): a 1-D string
     tensor (empty when nothing matches)."""
     return apply(matching_files_op, pattern, name=name)
-

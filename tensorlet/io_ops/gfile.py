@@ -3,6 +3,7 @@
 Failures raise TF's error classes with the local file system's messages
 (``NotFoundError("<path>; No such file or directory")``, ``AlreadyExistsError`` ...).
 """
+
 import errno as _errno
 import glob as _glob
 import os
@@ -12,10 +13,14 @@ from tensorlet.framework import errors
 from tensorlet.framework.export import tf_export
 
 _ERRNO_CLASSES = {
-    _errno.ENOENT: errors.NotFoundError, _errno.ENOTDIR: errors.FailedPreconditionError,
-    _errno.EEXIST: errors.AlreadyExistsError, _errno.EACCES: errors.PermissionDeniedError,
-    _errno.EPERM: errors.PermissionDeniedError, _errno.EISDIR: errors.FailedPreconditionError,
-    _errno.ENOTEMPTY: errors.FailedPreconditionError, _errno.ENOSPC: errors.ResourceExhaustedError,
+    _errno.ENOENT: errors.NotFoundError,
+    _errno.ENOTDIR: errors.FailedPreconditionError,
+    _errno.EEXIST: errors.AlreadyExistsError,
+    _errno.EACCES: errors.PermissionDeniedError,
+    _errno.EPERM: errors.PermissionDeniedError,
+    _errno.EISDIR: errors.FailedPreconditionError,
+    _errno.ENOTEMPTY: errors.FailedPreconditionError,
+    _errno.ENOSPC: errors.ResourceExhaustedError,
 }
 
 
@@ -140,7 +145,7 @@ def copy(src, dst, overwrite=False):
 class FileStatistics:
     """What ``tf.io.gfile.stat`` returns: ``length``, ``mtime_nsec``, ``is_directory``."""
 
-    __slots__ = ("length", "mtime_nsec", "is_directory")
+    __slots__ = ("is_directory", "length", "mtime_nsec")
 
     def __init__(self, length, mtime_nsec, is_directory):
         self.length = length
@@ -148,8 +153,10 @@ class FileStatistics:
         self.is_directory = is_directory
 
     def __repr__(self):
-        return (f"FileStatistics(length={self.length}, mtime_nsec={self.mtime_nsec}, "
-                f"is_directory={self.is_directory})")
+        return (
+            f"FileStatistics(length={self.length}, mtime_nsec={self.mtime_nsec}, "
+            f"is_directory={self.is_directory})"
+        )
 
 
 @tf_export("io.gfile.stat")
@@ -218,8 +225,9 @@ def get_registered_schemes():
 _MODES = ("r", "w", "a", "r+", "w+", "a+")
 
 
-@tf_export("io.gfile.GFile", "compat.v1.gfile.GFile", "compat.v1.gfile.Open",
-           "compat.v1.gfile.FastGFile")
+@tf_export(
+    "io.gfile.GFile", "compat.v1.gfile.GFile", "compat.v1.gfile.Open", "compat.v1.gfile.FastGFile"
+)
 class GFile:
     """File I/O wrapper without thread locking (TF's ``FileIO``).
 
@@ -235,7 +243,8 @@ class GFile:
         plain = mode.replace("b", "")
         if plain not in _MODES:
             raise errors.InvalidArgumentError(
-                None, None, "mode is not 'r' or 'w' or 'a' or 'r+' or 'w+' or 'a+'")
+                None, None, "mode is not 'r' or 'w' or 'a' or 'r+' or 'w+' or 'a+'"
+            )
         self._readable = plain in ("r", "r+", "a+", "w+")
         self._writable = plain in ("a", "w", "r+", "a+", "w+")
         self._py_mode = plain + "b"
@@ -247,7 +256,7 @@ class GFile:
     def _file(self):
         if self._f is None:
             try:
-                self._f = open(self._name, self._py_mode)
+                self._f = open(self._name, self._py_mode)  # noqa: SIM115
             except OSError as e:
                 raise os_error(e, self._name) from None
         return self._f
@@ -271,8 +280,9 @@ class GFile:
 
     def write(self, file_content):
         """Writes ``file_content`` (str or bytes) at the current position."""
-        data = file_content.encode("utf-8") if isinstance(file_content, str) else bytes(
-            file_content)
+        data = (
+            file_content.encode("utf-8") if isinstance(file_content, str) else bytes(file_content)
+        )
         self._writer().write(data)
 
     def read(self, n=-1):
@@ -341,67 +351,68 @@ class GFile:
     def __del__(self):
         try:
             self.close()
-        except Exception:
+        except Exception:  # noqa: BLE001,S110
             pass
 
 
 # ---------------------------------------------------------------- tf.compat.v1.gfile names
 
+
 @tf_export("compat.v1.gfile.Exists")
-def Exists(filename):  # noqa: N802 (TF's TF1 names)
+def Exists(filename):
     return exists(filename)
 
 
 @tf_export("compat.v1.gfile.IsDirectory")
-def IsDirectory(dirname):  # noqa: N802
+def IsDirectory(dirname):
     return isdir(dirname)
 
 
 @tf_export("compat.v1.gfile.Glob")
-def Glob(filename):  # noqa: N802
+def Glob(filename):
     return glob(filename)
 
 
 @tf_export("compat.v1.gfile.ListDirectory")
-def ListDirectory(dirname):  # noqa: N802
+def ListDirectory(dirname):
     return listdir(dirname)
 
 
 @tf_export("compat.v1.gfile.MakeDirs")
-def MakeDirs(dirname):  # noqa: N802
+def MakeDirs(dirname):
     return makedirs(dirname)
 
 
 @tf_export("compat.v1.gfile.MkDir")
-def MkDir(dirname):  # noqa: N802
+def MkDir(dirname):
     return mkdir(dirname)
 
 
 @tf_export("compat.v1.gfile.Remove")
-def Remove(filename):  # noqa: N802
+def Remove(filename):
     return remove(filename)
 
 
 @tf_export("compat.v1.gfile.DeleteRecursively")
-def DeleteRecursively(dirname):  # noqa: N802
+def DeleteRecursively(dirname):
     return rmtree(dirname)
 
 
 @tf_export("compat.v1.gfile.Rename")
-def Rename(oldname, newname, overwrite=False):  # noqa: N802
+def Rename(oldname, newname, overwrite=False):
     return rename(oldname, newname, overwrite)
 
 
 @tf_export("compat.v1.gfile.Copy")
-def Copy(oldpath, newpath, overwrite=False):  # noqa: N802
+def Copy(oldpath, newpath, overwrite=False):
     return copy(oldpath, newpath, overwrite)
 
 
 @tf_export("compat.v1.gfile.Stat")
-def Stat(filename):  # noqa: N802
+def Stat(filename):
     return stat(filename)
 
 
 @tf_export("compat.v1.gfile.Walk")
-def Walk(top, in_order=True):  # noqa: N802
+def Walk(top, in_order=True):
     return walk(top, topdown=in_order)

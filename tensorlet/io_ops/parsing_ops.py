@@ -9,6 +9,7 @@ functions reassemble ``SparseTensor`` / ``RaggedTensor`` values from them. Error
 (``Feature: id (data type: int64) is required but could not be found.``, ``Name: <unknown>, Key:
 score, Index: 0.  Number of float values != expected. ...``).
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
@@ -32,6 +33,7 @@ _NP = {D.float32: xp.float32, D.int64: xp.int64}
 
 # ---------------------------------------------------------------- shared helpers
 
+
 def _error(op_name, message):
     return errors.op_error(errors.InvalidArgumentError, op_name, message)
 
@@ -53,8 +55,9 @@ def _decode_all(serialized, decode, op_name):
         try:
             out.append(decode(b))
         except (DecodeError, UnicodeDecodeError):
-            raise _error(op_name, f"Could not parse example input, value: '{_c_escape(b)}'"
-                         ) from None
+            raise _error(
+                op_name, f"Could not parse example input, value: '{_c_escape(b)}'"
+            ) from None
     return out
 
 
@@ -76,9 +79,11 @@ class _Ctx:
             return None
         kind, values = feature
         if kind != _KIND_OF[dtype]:
-            raise _error(self.op_name,
-                         f"Name: {self.names[i]}, Key: {key}, Index: {i}.  Data types don't match. "
-                         f"Data type: {_KIND_TYPE[kind]} but expected type: {TF_TYPE_NAMES[dtype]}")
+            raise _error(
+                self.op_name,
+                f"Name: {self.names[i]}, Key: {key}, Index: {i}.  Data types don't match. "
+                f"Data type: {_KIND_TYPE[kind]} but expected type: {TF_TYPE_NAMES[dtype]}",
+            )
         return values
 
 
@@ -109,15 +114,20 @@ def _dense(ctx, rows, key, dtype, shape, default, batched):
     for i, v in enumerate(rows):
         if v is None:
             if default is None:
-                raise _error(ctx.op_name, f"Feature: {key} (data type: {TF_TYPE_NAMES[dtype]}) is "
-                             "required but could not be found.")
+                raise _error(
+                    ctx.op_name,
+                    f"Feature: {key} (data type: {TF_TYPE_NAMES[dtype]}) is "
+                    "required but could not be found.",
+                )
             out.append(default.reshape(shape))
             continue
         if len(v) != n:
-            raise _error(ctx.op_name,
-                         f"Name: {ctx.names[i]}, Key: {key}, Index: {i}.  Number of "
-                         f"{TF_TYPE_NAMES[dtype]} values != expected.  Values size: {len(v)} but "
-                         f"output shape: {_shape_str(shape)}")
+            raise _error(
+                ctx.op_name,
+                f"Name: {ctx.names[i]}, Key: {key}, Index: {i}.  Number of "
+                f"{TF_TYPE_NAMES[dtype]} values != expected.  Values size: {len(v)} but "
+                f"output shape: {_shape_str(shape)}",
+            )
         out.append(_array(v, dtype).reshape(shape))
     if not batched:
         return out[0]
@@ -133,13 +143,15 @@ def _padded_sequences(ctx, seqs, key, dtype, shape, default, batched):
     blocks = []
     for i, v in enumerate(seqs):
         v = v or []
-        if stride == 0 or len(v) % stride:
-            if not (stride == 0 and not v):
-                raise _error(ctx.op_name,
-                             f"Name: {ctx.names[i]}, Key: {key}, Index: {i}.  Number of "
-                             f"{TF_TYPE_NAMES[dtype]} values is not a multiple of stride length. "
-                             f"Saw {len(v)} values but output shape is: {_shape_str(shape)}")
-        blocks.append(_array(v, dtype).reshape((-1,) + tuple(shape)))
+        if (stride == 0 and v) or (stride and len(v) % stride):
+            raise _error(
+                ctx.op_name,
+                f"Name: {ctx.names[i]}, Key: {key}, Index: {i}.  Number of "
+                f"{TF_TYPE_NAMES[dtype]} values is not a multiple of stride length. "
+                f"Saw {len(v)} values but output shape is: {_shape_str(shape)}",
+            )
+        steps = len(v) // stride if stride else 0
+        blocks.append(_array(v, dtype).reshape((steps, *shape)))
     steps = max((b.shape[0] for b in blocks), default=0)
     return _pad_blocks(blocks, steps, dtype, shape, default, batched)
 
@@ -150,7 +162,7 @@ def _pad_blocks(blocks, steps, dtype, shape, default, batched):
     out = xp.empty((len(blocks), steps) + tuple(shape), dtype=np_t)
     out[...] = pad
     for i, b in enumerate(blocks):
-        out[i, :b.shape[0]] = b
+        out[i, : b.shape[0]] = b
     return out if batched else out[0]
 
 
@@ -162,9 +174,12 @@ def _sparse_feature(ctx, examples, entry, batched):
         cols = [ctx.values(ex.get(k), k, D.int64, i) or [] for k in index_keys]
         for k, c in zip(index_keys, cols):
             if len(c) != len(v):
-                raise _error(ctx.op_name, f"Name: {ctx.names[i]}, Key: {key}, Index: {i}.  "
-                             f"SparseFeature index {k} has {len(c)} values but {value_key} has "
-                             f"{len(v)}")
+                raise _error(
+                    ctx.op_name,
+                    f"Name: {ctx.names[i]}, Key: {key}, Index: {i}.  "
+                    f"SparseFeature index {k} has {len(c)} values but {value_key} has "
+                    f"{len(v)}",
+                )
         rows = list(zip(*cols, range(len(v)))) if v else []
         if not already_sorted:
             rows.sort()
@@ -196,8 +211,10 @@ def _features_outputs(ctx, examples, config, defaults, batched):
                 outs.append(_padded_sequences(ctx, rows, key, dtype, shape, default, batched))
         elif kind == "ragged":
             _, _, value_key, dtype, splits_dtype = entry
-            rows = [ctx.values(ex.get(value_key), value_key, dtype, i) or []
-                    for i, ex in enumerate(examples)]
+            rows = [
+                ctx.values(ex.get(value_key), value_key, dtype, i) or []
+                for i, ex in enumerate(examples)
+            ]
             outs.append(_array([x for r in rows for x in r], dtype))
             outs.append(_splits([len(r) for r in rows], splits_dtype))
         else:
@@ -248,14 +265,16 @@ def _check_dtypes(op, inputs, n_defaults_expected):
 
 def _serialized_rank(op, shape):
     if shape.rank is not None and shape.rank > 1:
-        raise _error(op.name, "Expected serialized to be a scalar or vector, got shape: "
-                     + _shape_str(shape))
+        raise _error(
+            op.name, "Expected serialized to be a scalar or vector, got shape: " + _shape_str(shape)
+        )
     if shape.rank == 0:
         return False
     return shape[0] if shape.rank == 1 else None
 
 
 # ---------------------------------------------------------------- ParseExampleV2
+
 
 def _parse_example_kernel(serialized, names, *defaults, config):
     if serialized.ndim > 1:
@@ -276,9 +295,13 @@ def _parse_example_shapes(op, inputs, attrs):
     return tuple(_output_shapes(attrs["config"], batch))
 
 
-parse_example_op = defop("ParseExampleV2", _parse_example_kernel,
-                         dtype_rule=_parse_example_dtypes, shape_rule=_parse_example_shapes,
-                         num_outputs=None)
+parse_example_op = defop(
+    "ParseExampleV2",
+    _parse_example_kernel,
+    dtype_rule=_parse_example_dtypes,
+    shape_rule=_parse_example_shapes,
+    num_outputs=None,
+)
 
 
 def _defaults(features, config, sequence=False):
@@ -292,9 +315,11 @@ def _defaults(features, config, sequence=False):
                 for s in entry[3]:
                     n *= s
                 if t.shape.num_elements() != n:
-                    raise ValueError(f"Cannot reshape a tensor with {t.shape.num_elements()} "
-                                     f"elements to shape {list(entry[3])} for the default value "
-                                     f"of {entry[1]}")
+                    raise ValueError(
+                        f"Cannot reshape a tensor with {t.shape.num_elements()} "
+                        f"elements to shape {list(entry[3])} for the default value "
+                        f"of {entry[1]}"
+                    )
             out.append(t)
     return out
 
@@ -331,13 +356,20 @@ def parse_example(serialized, features, example_names=None, name=None):
         raise ValueError("Argument `features` cannot be None.")
     config = normalize(features)
     serialized = convert_to_tensor(serialized, dtype=D.string)
-    outs = apply(parse_example_op, serialized, _names_tensor(example_names),
-                 *_defaults(features, config), config=config, name=name)
+    outs = apply(
+        parse_example_op,
+        serialized,
+        _names_tensor(example_names),
+        *_defaults(features, config),
+        config=config,
+        name=name,
+    )
     return _assemble(config, outs, serialized.shape.rank != 0)
 
 
-@tf_export("io.parse_single_example", "compat.v1.io.parse_single_example",
-           "compat.v1.parse_single_example")
+@tf_export(
+    "io.parse_single_example", "compat.v1.io.parse_single_example", "compat.v1.parse_single_example"
+)
 def parse_single_example(serialized, features, example_names=None, name=None):
     """Parses one serialized ``Example`` (a scalar string) into a dict of tensors: like
     ``parse_example`` without the batch dimension.
@@ -360,6 +392,7 @@ def parse_single_example(serialized, features, example_names=None, name=None):
 
 # ---------------------------------------------------------------- ParseSequenceExampleV2
 
+
 def _sequence_outputs(ctx, lists, config, defaults, batched):
     """Outputs of the sequence config over ``lists`` ({key: [(kind, values) per step]}).
 
@@ -376,15 +409,24 @@ def _sequence_outputs(ctx, lists, config, defaults, batched):
                 steps = fl.get(key)
                 if steps is None:
                     if not (allow_missing or has_default):
-                        raise _error(ctx.op_name,
-                                     f"Name: {ctx.names[i]}, Feature list '{key}' is required but "
-                                     "could not be found.  Did you mean to include it in "
-                                     "feature_list_dense_missing_assumed_empty or "
-                                     "feature_list_dense_defaults?")
+                        raise _error(
+                            ctx.op_name,
+                            f"Name: {ctx.names[i]}, Feature list '{key}' is required but "
+                            "could not be found.  Did you mean to include it in "
+                            "feature_list_dense_missing_assumed_empty or "
+                            "feature_list_dense_defaults?",
+                        )
                     steps = []
                 rows = [ctx.values(f, key, dtype, s) or [] for s, f in enumerate(steps)]
-                step_block = _dense(_Ctx(ctx.op_name, [ctx.names[i]] * len(rows)), rows, key,
-                                    dtype, shape, None, True)
+                step_block = _dense(
+                    _Ctx(ctx.op_name, [ctx.names[i]] * len(rows)),
+                    rows,
+                    key,
+                    dtype,
+                    shape,
+                    None,
+                    True,
+                )
                 blocks.append(step_block)
             n_steps = max((b.shape[0] for b in blocks), default=0)
             outs.append(_pad_blocks(blocks, n_steps, dtype, shape, default, batched))
@@ -404,8 +446,9 @@ def _sequence_outputs(ctx, lists, config, defaults, batched):
             rank = 3 if batched else 2
             outs.append(xp.array(idx, dtype=xp.int64).reshape(-1, rank))
             outs.append(_array(vals, dtype))
-            outs.append(xp.array(([len(lists)] if batched else []) + [n_steps, width],
-                                 dtype=xp.int64))
+            outs.append(
+                xp.array(([len(lists)] if batched else []) + [n_steps, width], dtype=xp.int64)
+            )
         else:  # ragged
             _, _, value_key, dtype, splits_dtype = entry
             vals, inner, outer = [], [], []
@@ -416,8 +459,11 @@ def _sequence_outputs(ctx, lists, config, defaults, batched):
                     v = ctx.values(f, value_key, dtype, i) or []
                     inner.append(len(v))
                     vals.extend(v)
-            outs += [_array(vals, dtype), _splits(inner, splits_dtype),
-                     _splits(outer, splits_dtype)]
+            outs += [
+                _array(vals, dtype),
+                _splits(inner, splits_dtype),
+                _splits(outer, splits_dtype),
+            ]
     return outs, lengths
 
 
@@ -425,14 +471,13 @@ def _parse_sequence_kernel(serialized, names, *defaults, context, sequence):
     if serialized.ndim > 1:
         raise ValueError("rank")
     batched = serialized.ndim == 1
-    decoded = _decode_all(serialized, example_pb.decode_sequence_example,
-                          "ParseSequenceExampleV2")
+    decoded = _decode_all(serialized, example_pb.decode_sequence_example, "ParseSequenceExampleV2")
     ctx = _Ctx("ParseSequenceExampleV2", _names(names, len(decoded)))
     n_context = sum(1 for e in context if e[0] == "dense" and e[4])
-    outs = _features_outputs(ctx, [c for c, _ in decoded], context, defaults[:n_context],
-                             batched)
-    seq_outs, lengths = _sequence_outputs(ctx, [f for _, f in decoded], sequence,
-                                          defaults[n_context:], batched)
+    outs = _features_outputs(ctx, [c for c, _ in decoded], context, defaults[:n_context], batched)
+    seq_outs, lengths = _sequence_outputs(
+        ctx, [f for _, f in decoded], sequence, defaults[n_context:], batched
+    )
     return tuple(outs + seq_outs + lengths)
 
 
@@ -443,22 +488,31 @@ def _n_lengths(sequence):
 def _parse_sequence_dtypes(op, inputs, attrs):
     _check_dtypes(op, inputs, None)
     seq = attrs["sequence"]
-    return tuple(_output_dtypes(attrs["context"]) + _output_dtypes(seq, sequence=True)
-                 + [D.int64] * _n_lengths(seq))
+    return tuple(
+        _output_dtypes(attrs["context"])
+        + _output_dtypes(seq, sequence=True)
+        + [D.int64] * _n_lengths(seq)
+    )
 
 
 def _parse_sequence_shapes(op, inputs, attrs):
     batch = _serialized_rank(op, inputs[0].shape)
     seq = attrs["sequence"]
     lens = TensorShape([] if batch is False else [batch])
-    return tuple(_output_shapes(attrs["context"], batch)
-                 + _output_shapes(seq, batch, sequence=True, lead=(None,))
-                 + [lens] * _n_lengths(seq))
+    return tuple(
+        _output_shapes(attrs["context"], batch)
+        + _output_shapes(seq, batch, sequence=True, lead=(None,))
+        + [lens] * _n_lengths(seq)
+    )
 
 
-parse_sequence_example_op = defop("ParseSequenceExampleV2", _parse_sequence_kernel,
-                                  dtype_rule=_parse_sequence_dtypes,
-                                  shape_rule=_parse_sequence_shapes, num_outputs=None)
+parse_sequence_example_op = defop(
+    "ParseSequenceExampleV2",
+    _parse_sequence_kernel,
+    dtype_rule=_parse_sequence_dtypes,
+    shape_rule=_parse_sequence_shapes,
+    num_outputs=None,
+)
 
 
 def _parse_sequence(serialized, context_features, sequence_features, example_names, name):
@@ -467,10 +521,18 @@ def _parse_sequence(serialized, context_features, sequence_features, example_nam
     if not context and not sequence:
         raise ValueError("Missing features.")
     serialized = convert_to_tensor(serialized, dtype=D.string)
-    defaults = (_defaults(context_features or {}, context)
-                + _defaults(sequence_features or {}, sequence, sequence=True))
-    outs = apply(parse_sequence_example_op, serialized, _names_tensor(example_names), *defaults,
-                 context=context, sequence=sequence, name=name)
+    defaults = _defaults(context_features or {}, context) + _defaults(
+        sequence_features or {}, sequence, sequence=True
+    )
+    outs = apply(
+        parse_sequence_example_op,
+        serialized,
+        _names_tensor(example_names),
+        *defaults,
+        context=context,
+        sequence=sequence,
+        name=name,
+    )
     batched = serialized.shape.rank != 0
     n_ctx = len(_output_dtypes(context))
     ctx_result = _assemble(context, outs[:n_ctx], batched)
@@ -491,8 +553,9 @@ def _parse_sequence(serialized, context_features, sequence_features, example_nam
 
 
 @tf_export("io.parse_sequence_example")
-def parse_sequence_example(serialized, context_features=None, sequence_features=None,
-                           example_names=None, name=None):
+def parse_sequence_example(
+    serialized, context_features=None, sequence_features=None, example_names=None, name=None
+):
     """Parses a batch of serialized ``SequenceExample`` protos.
 
     Returns ``(context, feature_lists, feature_list_lengths)``: dicts of tensors for the
@@ -503,22 +566,28 @@ def parse_sequence_example(serialized, context_features=None, sequence_features=
     return _parse_sequence(serialized, context_features, sequence_features, example_names, name)
 
 
-@tf_export("io.parse_single_sequence_example", "compat.v1.io.parse_single_sequence_example",
-           "compat.v1.parse_single_sequence_example")
-def parse_single_sequence_example(serialized, context_features=None, sequence_features=None,
-                                  example_name=None, name=None):
+@tf_export(
+    "io.parse_single_sequence_example",
+    "compat.v1.io.parse_single_sequence_example",
+    "compat.v1.parse_single_sequence_example",
+)
+def parse_single_sequence_example(
+    serialized, context_features=None, sequence_features=None, example_name=None, name=None
+):
     """Parses one serialized ``SequenceExample``: returns ``(context, feature_lists)`` dicts
     (``FixedLenSequenceFeature`` gives ``[steps] + shape``)."""
     serialized = convert_to_tensor(serialized, dtype=D.string)
     if serialized.shape.rank not in (None, 0):
         raise ValueError(f"Input serialized must be a scalar, got shape {serialized.shape}")
     names = None if example_name is None else [example_name]
-    context, lists, _ = _parse_sequence(serialized, context_features, sequence_features, names,
-                                        name)
+    context, lists, _ = _parse_sequence(
+        serialized, context_features, sequence_features, names, name
+    )
     return context, lists
 
 
 # ---------------------------------------------------------------- SparseTensor / RaggedTensor
+
 
 def make_sparse(indices, values, dense_shape):
     return SparseTensor(indices, values, dense_shape)

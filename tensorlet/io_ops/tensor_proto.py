@@ -17,6 +17,7 @@ for a scalar) then the raw little-endian ``tensor_content`` (omitted when empty)
 (``tf.make_tensor_proto``'s form), where a short list is padded with its last value, as TF does.
 ``encode`` / ``decode`` are the plain-array halves, for other formats that embed TensorProtos.
 """
+
 import struct
 
 from tensorlet.backend import xp
@@ -25,18 +26,31 @@ from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.io_ops import wire
-from tensorlet.io_ops.example_pb import _c_escape
 from tensorlet.io_ops._rules import as_bytes, require_rank, scalar_string, string_inputs
+from tensorlet.io_ops.example_pb import _c_escape
 from tensorlet.ops.op_def import apply, defop
 
 D = dtypes
 # DataTypeString: the names TF's messages use
 TF_TYPE_NAMES = {
-    D.float32: "float", D.float64: "double", D.float16: "half", D.bfloat16: "bfloat16",
-    D.int8: "int8", D.int16: "int16", D.int32: "int32", D.int64: "int64", D.uint8: "uint8",
-    D.uint16: "uint16", D.uint32: "uint32", D.uint64: "uint64", D.bool: "bool",
-    D.complex64: "complex64", D.complex128: "complex128", D.string: "string",
-    D.resource: "resource", D.variant: "variant",
+    D.float32: "float",
+    D.float64: "double",
+    D.float16: "half",
+    D.bfloat16: "bfloat16",
+    D.int8: "int8",
+    D.int16: "int16",
+    D.int32: "int32",
+    D.int64: "int64",
+    D.uint8: "uint8",
+    D.uint16: "uint16",
+    D.uint32: "uint32",
+    D.uint64: "uint64",
+    D.bool: "bool",
+    D.complex64: "complex64",
+    D.complex128: "complex128",
+    D.string: "string",
+    D.resource: "resource",
+    D.variant: "variant",
 }
 _BY_ENUM = {d.as_datatype_enum: d for d in TF_TYPE_NAMES}
 
@@ -44,11 +58,20 @@ _BY_ENUM = {d.as_datatype_enum: d for d in TF_TYPE_NAMES}
 _F_FLOAT, _F_DOUBLE, _F_INT, _F_STRING, _F_SCOMPLEX = 5, 6, 7, 8, 9
 _F_INT64, _F_BOOL, _F_DCOMPLEX, _F_HALF, _F_UINT32, _F_UINT64 = 10, 11, 12, 13, 16, 17
 _INT_VAL_TYPES = (D.int32, D.int16, D.int8, D.uint8, D.uint16)
-_VAL_FIELD = {D.float32: _F_FLOAT, D.float64: _F_DOUBLE, D.complex64: _F_SCOMPLEX,
-              D.complex128: _F_DCOMPLEX, D.int64: _F_INT64, D.bool: _F_BOOL,
-              D.float16: _F_HALF, D.bfloat16: _F_HALF, D.uint32: _F_UINT32,
-              D.uint64: _F_UINT64, D.string: _F_STRING,
-              **{d: _F_INT for d in _INT_VAL_TYPES}}
+_VAL_FIELD = {
+    D.float32: _F_FLOAT,
+    D.float64: _F_DOUBLE,
+    D.complex64: _F_SCOMPLEX,
+    D.complex128: _F_DCOMPLEX,
+    D.int64: _F_INT64,
+    D.bool: _F_BOOL,
+    D.float16: _F_HALF,
+    D.bfloat16: _F_HALF,
+    D.uint32: _F_UINT32,
+    D.uint64: _F_UINT64,
+    D.string: _F_STRING,
+    **{d: _F_INT for d in _INT_VAL_TYPES},
+}
 
 
 class ProtoError(ValueError):
@@ -57,16 +80,18 @@ class ProtoError(ValueError):
 
 # ---------------------------------------------------------------- encode / decode
 
+
 def encode_shape(shape):
-    dims = b"".join(wire.length_delimited(2, wire.varint_field(1, d) if d else b"")
-                    for d in shape)
+    dims = b"".join(wire.length_delimited(2, wire.varint_field(1, d) if d else b"") for d in shape)
     return dims
 
 
 def encode(arr, dtype):
     """The TensorProto bytes of ``arr`` (a backend array) with TF dtype ``dtype``."""
-    out = [wire.varint_field(1, dtype.as_datatype_enum),
-           wire.length_delimited(2, encode_shape(arr.shape))]
+    out = [
+        wire.varint_field(1, dtype.as_datatype_enum),
+        wire.length_delimited(2, encode_shape(arr.shape)),
+    ]
     if dtype is D.string:
         out.extend(wire.length_delimited(_F_STRING, as_bytes(s)) for s in arr.reshape(-1))
     elif arr.size:
@@ -98,8 +123,9 @@ def _typed_values(dtype, payloads):
         if dtype is D.string:
             field_values.append(v)
         elif dtype in (D.float32, D.complex64):
-            field_values.extend(wire.unpack_floats(v) if wt == wire.LENGTH
-                                else struct.unpack("<f", v))
+            field_values.extend(
+                wire.unpack_floats(v) if wt == wire.LENGTH else struct.unpack("<f", v)
+            )
         elif dtype in (D.float64, D.complex128):
             field_values.extend(struct.unpack(f"<{len(v) // 8}d", v))
         else:
@@ -125,16 +151,16 @@ def _from_typed(dtype, values, shape, n):
         raise ProtoError("more values than elements")
     if dtype is D.string:
         out = xp.empty(n, dtype=object)
-        out[:len(values)] = values
+        out[: len(values)] = values
         if values and len(values) < n:
-            out[len(values):] = values[-1]
+            out[len(values) :] = values[-1]
         elif not values:
             out[:] = b""
         return out.reshape(shape)
     out = xp.zeros(n, dtype=np_t)
     if values:
-        out[:len(values)] = values
-        out[len(values):] = values[-1]
+        out[: len(values)] = values
+        out[len(values) :] = values[-1]
     return out.reshape(shape)
 
 
@@ -176,6 +202,7 @@ def decode(buf):
 
 # ---------------------------------------------------------------- the ops
 
+
 def _serialize_kernel(tensor, T):
     return scalar_string(encode(tensor, T))
 
@@ -184,12 +211,15 @@ def _serialize_dtypes(op, inputs, attrs):
     return (D.string,)
 
 
-serialize_tensor_op = defop("SerializeTensor", _serialize_kernel, dtype_rule=_serialize_dtypes,
-                            shape_rule=lambda op, inputs, attrs: (TensorShape([]),))
+serialize_tensor_op = defop(
+    "SerializeTensor",
+    _serialize_kernel,
+    dtype_rule=_serialize_dtypes,
+    shape_rule=lambda op, inputs, attrs: (TensorShape([]),),
+)
 
 
-@tf_export("io.serialize_tensor", "compat.v1.io.serialize_tensor",
-           "compat.v1.serialize_tensor")
+@tf_export("io.serialize_tensor", "compat.v1.io.serialize_tensor", "compat.v1.serialize_tensor")
 def serialize_tensor(tensor, name=None):
     """Transforms a Tensor into a serialized TensorProto proto (a scalar string).
 
@@ -209,13 +239,18 @@ def _parse_kernel(serialized, out_type):
     try:
         dtype, arr = decode(data)
     except ProtoError:
-        raise errors.op_error(errors.InvalidArgumentError, "ParseTensor",
-                              f"Could not parse `serialized` as TensorProto: '{_c_escape(data)}'"
-                              ) from None
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            "ParseTensor",
+            f"Could not parse `serialized` as TensorProto: '{_c_escape(data)}'",
+        ) from None
     if dtype is not out_type:
-        raise errors.op_error(errors.InvalidArgumentError, "ParseTensor",
-                              f"Type mismatch between parsed tensor ({TF_TYPE_NAMES[dtype]}) and "
-                              f"dtype ({TF_TYPE_NAMES[out_type]})")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            "ParseTensor",
+            f"Type mismatch between parsed tensor ({TF_TYPE_NAMES[dtype]}) and "
+            f"dtype ({TF_TYPE_NAMES[out_type]})",
+        )
     return arr
 
 
@@ -228,8 +263,9 @@ def _parse_dtypes(op, inputs, attrs):
     return string_inputs(attrs["out_type"])(op, inputs, attrs)
 
 
-parse_tensor_op = defop("ParseTensor", _parse_kernel, dtype_rule=_parse_dtypes,
-                        shape_rule=_parse_shape)
+parse_tensor_op = defop(
+    "ParseTensor", _parse_kernel, dtype_rule=_parse_dtypes, shape_rule=_parse_shape
+)
 
 
 @tf_export("io.parse_tensor", "compat.v1.io.parse_tensor", "compat.v1.parse_tensor")

@@ -12,6 +12,7 @@ the payload's for a bad data CRC); a record cut short raises ``DataLossError("tr
 <header offset>' failed with Read less bytes than requested")``; a partial header at the end is
 read as the end of the file, as in TF.
 """
+
 import enum
 import os
 import struct
@@ -33,26 +34,45 @@ class TFRecordCompressionType(enum.IntEnum):
     GZIP = 2
 
 
-@tf_export("io.TFRecordOptions", "compat.v1.io.TFRecordOptions",
-           "compat.v1.python_io.TFRecordOptions")
+@tf_export(
+    "io.TFRecordOptions", "compat.v1.io.TFRecordOptions", "compat.v1.python_io.TFRecordOptions"
+)
 class TFRecordOptions:
     """Options used for manipulating TFRecord files: ``compression_type`` ("", "ZLIB", "GZIP")
     and the zlib settings."""
 
-    compression_type_map = {
+    compression_type_map = {  # noqa: RUF012
         TFRecordCompressionType.NONE: "",
         TFRecordCompressionType.ZLIB: "ZLIB",
         TFRecordCompressionType.GZIP: "GZIP",
     }
 
-    def __init__(self, compression_type=None, flush_mode=None, input_buffer_size=None,
-                 output_buffer_size=None, window_bits=None, compression_level=None,
-                 compression_method=None, mem_level=None, compression_strategy=None):
+    def __init__(
+        self,
+        compression_type=None,
+        flush_mode=None,
+        input_buffer_size=None,
+        output_buffer_size=None,
+        window_bits=None,
+        compression_level=None,
+        compression_method=None,
+        mem_level=None,
+        compression_strategy=None,
+    ):
         # An explicit type string validates now; zlib settings imply ZLIB when no type is given.
         if compression_type is None and any(
-                v is not None for v in (flush_mode, input_buffer_size, output_buffer_size,
-                                        window_bits, compression_level, compression_method,
-                                        mem_level, compression_strategy)):
+            v is not None
+            for v in (
+                flush_mode,
+                input_buffer_size,
+                output_buffer_size,
+                window_bits,
+                compression_level,
+                compression_method,
+                mem_level,
+                compression_strategy,
+            )
+        ):
             compression_type = TFRecordCompressionType.ZLIB
         self.get_compression_type_string(compression_type)
         self.compression_type = compression_type
@@ -90,14 +110,16 @@ def _zlib_wbits(kind, window_bits=None):
 
 
 def _os_error(e, path, op=None):
-    cls = {2: errors.NotFoundError, 13: errors.PermissionDeniedError,
-           17: errors.AlreadyExistsError, 21: errors.FailedPreconditionError}.get(
-               e.errno, errors.UnknownError)
+    cls = {
+        2: errors.NotFoundError,
+        13: errors.PermissionDeniedError,
+        17: errors.AlreadyExistsError,
+        21: errors.FailedPreconditionError,
+    }.get(e.errno, errors.UnknownError)
     return errors.op_error(cls, op, f"{path}; {e.strerror}")
 
 
-@tf_export("io.TFRecordWriter", "compat.v1.io.TFRecordWriter",
-           "compat.v1.python_io.TFRecordWriter")
+@tf_export("io.TFRecordWriter", "compat.v1.io.TFRecordWriter", "compat.v1.python_io.TFRecordWriter")
 class TFRecordWriter:
     """A class to write records to a TFRecords file.
 
@@ -112,7 +134,7 @@ class TFRecordWriter:
         self._kind = TFRecordOptions.get_compression_type_string(options)
         self._path = os.fspath(path)
         try:
-            self._file = open(self._path, "wb")
+            self._file = open(self._path, "wb")  # noqa: SIM115
         except OSError as e:
             raise _os_error(e, self._path) from None
         self._compressor = None
@@ -121,7 +143,8 @@ class TFRecordWriter:
             mem = 9 if options.mem_level is None else options.mem_level
             strategy = options.compression_strategy or zlib.Z_DEFAULT_STRATEGY
             self._compressor = zlib.compressobj(
-                level, zlib.DEFLATED, _zlib_wbits(self._kind, options.window_bits), mem, strategy)
+                level, zlib.DEFLATED, _zlib_wbits(self._kind, options.window_bits), mem, strategy
+            )
 
     def _put(self, data):
         if self._file is None:
@@ -136,8 +159,16 @@ class TFRecordWriter:
             record = record.encode("utf-8")
         record = bytes(record)
         length = struct.pack("<Q", len(record))
-        self._put(b"".join((length, struct.pack("<I", crc32c.masked_crc32c(length)), record,
-                            struct.pack("<I", crc32c.masked_crc32c(record)))))
+        self._put(
+            b"".join(
+                (
+                    length,
+                    struct.pack("<I", crc32c.masked_crc32c(length)),
+                    record,
+                    struct.pack("<I", crc32c.masked_crc32c(record)),
+                )
+            )
+        )
 
     def flush(self):
         """Flushes the file (and the compressor's pending output)."""
@@ -165,7 +196,7 @@ class TFRecordWriter:
     def __del__(self):
         try:
             self.close()
-        except Exception:  # interpreter shutdown
+        except Exception:  # noqa: BLE001,S110 (interpreter shutdown)
             pass
 
 
@@ -195,7 +226,7 @@ class _Inflating:
 
 def _open_stream(path, kind):
     try:
-        raw = open(os.fspath(path), "rb")
+        raw = open(os.fspath(path), "rb")  # noqa: SIM115
     except OSError as e:
         raise _os_error(e, os.fspath(path)) from None
     if kind:
@@ -225,8 +256,10 @@ def read_tfrecords(path, compression_type=None):
             body = stream.read(length + 4)
             if len(body) < length + 4:
                 raise errors.DataLossError(
-                    None, None, f"truncated record at {offset}' failed with Read less bytes than "
-                    "requested")
+                    None,
+                    None,
+                    f"truncated record at {offset}' failed with Read less bytes than requested",
+                )
             data = body[:length]
             if crc32c.unmask(struct.unpack("<I", body[length:])[0]) != crc32c.crc32c(data):
                 raise errors.DataLossError(None, None, f"corrupted record at {offset + _HEADER}")

@@ -5,6 +5,7 @@ payload: 0 = varint, 1 = 8 little-endian bytes, 2 = length-delimited (a varint l
 bytes: strings, sub-messages and packed repeated scalars), 5 = 4 little-endian bytes.
 Negative int32/int64 values are varints of their two's-complement 64-bit pattern (10 bytes).
 """
+
 import struct
 
 VARINT, FIXED64, LENGTH, FIXED32 = 0, 1, 2, 5
@@ -75,12 +76,12 @@ def fields(buf):
             size, pos = read_varint(buf, pos)
             if pos + size > n:
                 raise DecodeError("truncated length-delimited field")
-            v, pos = bytes(buf[pos:pos + size]), pos + size
+            v, pos = bytes(buf[pos : pos + size]), pos + size
         elif wt == FIXED64 or wt == FIXED32:
             size = 8 if wt == FIXED64 else 4
             if pos + size > n:
                 raise DecodeError("truncated fixed field")
-            v, pos = bytes(buf[pos:pos + size]), pos + size
+            v, pos = bytes(buf[pos : pos + size]), pos + size
         else:  # groups (3, 4) and reserved types are not used by TF's messages
             raise DecodeError(f"unsupported wire type {wt}")
         yield field, wt, v

@@ -12,6 +12,7 @@ an RFFT's an IRFFT plus the terms for the bins Hermitian symmetry dropped, an IR
 weighted ``[1, 2, ..., 2, (1)]``. TF registers none for RFFT3D/IRFFT3D and the N-D ops
 (``LookupError`` here too).
 """
+
 import math as _math
 
 from tensorlet.backend import xp
@@ -31,13 +32,16 @@ _TO_REAL = {D.complex64: D.float32, D.complex128: D.float64}
 
 # ---------------------------------------------------------------- rules
 
+
 def _not_allowed(op, attr, dtype, allowed):
     names = {D.float32: "float", D.float64: "double"}
     allowed_s = ", ".join(d.name for d in allowed)
     return errors.op_error(
-        errors.InvalidArgumentError, op.name,
+        errors.InvalidArgumentError,
+        op.name,
         f"Value for attr '{attr}' of {names.get(dtype, dtype.name)} is not in the list of allowed "
-        f"values: {allowed_s}\n\t; NodeDef: {{{{node {op.name}}}}}")
+        f"values: {allowed_s}\n\t; NodeDef: {{{{node {op.name}}}}}",
+    )
 
 
 def _complex_rule(op, inputs, attrs):
@@ -63,9 +67,11 @@ def _irfft_rule(op, inputs, attrs):
 
 def _check_rank(op, shape, rank):
     if shape.rank is not None and shape.rank < rank:
-        raise errors.op_error(errors.InvalidArgumentError, op.name,
-                              f"Input must have rank of at least {rank} but got: "
-                              f"[{','.join(str(d) for d in shape)}]")
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            op.name,
+            f"Input must have rank of at least {rank} but got: [{','.join(str(d) for d in shape)}]",
+        )
 
 
 def _fft_shape(rank):
@@ -81,17 +87,19 @@ def _rfft_shape(rank, inverse):
         shape, n = inputs[0].shape, attrs["fft_length"]
         _check_rank(op, shape, rank)
         if len(n) != rank:
-            raise errors.op_error(errors.InvalidArgumentError, op.name,
-                                  f"fft_length must be length {rank} vector")
+            raise errors.op_error(
+                errors.InvalidArgumentError, op.name, f"fft_length must be length {rank} vector"
+            )
         if shape.rank is None:
             return (TensorShape(None),)
         inner = list(n) if inverse else list(n[:-1]) + [n[-1] // 2 + 1]
-        return (TensorShape(list(shape)[:shape.rank - rank] + inner),)
+        return (TensorShape(list(shape)[: shape.rank - rank] + inner),)
 
     return rule
 
 
 # ---------------------------------------------------------------- kernels
+
 
 def _axes(rank):
     return tuple(range(-rank, 0))
@@ -100,7 +108,7 @@ def _axes(rank):
 def _fft_kernel(rank, inverse):
     fn = xp.fft.ifftn if inverse else xp.fft.fftn
 
-    def kernel(input):  # noqa: A002
+    def kernel(input):
         if input.size == 0:
             return xp.zeros(input.shape, input.dtype)
         return fn(input, axes=_axes(rank))
@@ -109,9 +117,9 @@ def _fft_kernel(rank, inverse):
 
 
 def _rfft_kernel(rank):
-    def kernel(input, fft_length):  # noqa: A002
+    def kernel(input, fft_length):
         n = list(fft_length)
-        out_shape = input.shape[:input.ndim - rank] + tuple(n[:-1]) + (n[-1] // 2 + 1,)
+        out_shape = input.shape[: input.ndim - rank] + tuple(n[:-1]) + (n[-1] // 2 + 1,)
         if input.size == 0 or 0 in n:
             return xp.zeros(out_shape, xp.result_type(input.dtype, xp.complex64))
         return xp.fft.rfftn(input, s=n, axes=_axes(rank))
@@ -120,9 +128,9 @@ def _rfft_kernel(rank):
 
 
 def _irfft_kernel(rank):
-    def kernel(input, fft_length):  # noqa: A002
+    def kernel(input, fft_length):
         n = list(fft_length)
-        out_shape = input.shape[:input.ndim - rank] + tuple(n)
+        out_shape = input.shape[: input.ndim - rank] + tuple(n)
         real = xp.float32 if input.dtype == xp.complex64 else xp.float64
         if input.size == 0 or 0 in n:
             return xp.zeros(out_shape, real)
@@ -132,6 +140,7 @@ def _irfft_kernel(rank):
 
 
 # ---------------------------------------------------------------- gradients
+
 
 def _size(t, rank):
     """The number of elements in the innermost ``rank`` dims, as a Python int."""
@@ -187,8 +196,9 @@ def _rfft_grad_rule(rank):
             last = math_ops.multiply(ifft(last), _scalar(float(n[0]), dy.dtype))
         extra = cast_ops.real(first)[..., None]
         if even:
-            extra = math_ops.add(extra, math_ops.multiply(cast_ops.real(last)[..., None],
-                                                          _alternating(n[-1], real)))
+            extra = math_ops.add(
+                extra, math_ops.multiply(cast_ops.real(last)[..., None], _alternating(n[-1], real))
+            )
         g = math_ops.add(base, math_ops.multiply(extra, _scalar(0.5, real)))
         return [_pad_to(g, x.shape.as_list(), rank)]
 
@@ -222,30 +232,90 @@ def _no_grad(name):
 
 # ---------------------------------------------------------------- the ops
 
-fft_op = defop("FFT", _fft_kernel(1, False), dtype_rule=_complex_rule, shape_rule=_fft_shape(1),
-               grad=_fft_grad_rule(1, False))
-ifft_op = defop("IFFT", _fft_kernel(1, True), dtype_rule=_complex_rule,
-                shape_rule=_fft_shape(1), grad=_fft_grad_rule(1, True))
-fft2d_op = defop("FFT2D", _fft_kernel(2, False), dtype_rule=_complex_rule,
-                 shape_rule=_fft_shape(2), grad=_fft_grad_rule(2, False))
-ifft2d_op = defop("IFFT2D", _fft_kernel(2, True), dtype_rule=_complex_rule,
-                  shape_rule=_fft_shape(2), grad=_fft_grad_rule(2, True))
-fft3d_op = defop("FFT3D", _fft_kernel(3, False), dtype_rule=_complex_rule,
-                 shape_rule=_fft_shape(3), grad=_fft_grad_rule(3, False))
-ifft3d_op = defop("IFFT3D", _fft_kernel(3, True), dtype_rule=_complex_rule,
-                  shape_rule=_fft_shape(3), grad=_fft_grad_rule(3, True))
-rfft_op = defop("RFFT", _rfft_kernel(1), dtype_rule=_rfft_rule, shape_rule=_rfft_shape(1, False),
-                grad=_rfft_grad_rule(1))
-irfft_op = defop("IRFFT", _irfft_kernel(1), dtype_rule=_irfft_rule,
-                 shape_rule=_rfft_shape(1, True), grad=_irfft_grad_rule(1))
-rfft2d_op = defop("RFFT2D", _rfft_kernel(2), dtype_rule=_rfft_rule,
-                  shape_rule=_rfft_shape(2, False), grad=_rfft_grad_rule(2))
-irfft2d_op = defop("IRFFT2D", _irfft_kernel(2), dtype_rule=_irfft_rule,
-                   shape_rule=_rfft_shape(2, True), grad=_irfft_grad_rule(2))
-rfft3d_op = defop("RFFT3D", _rfft_kernel(3), dtype_rule=_rfft_rule,
-                  shape_rule=_rfft_shape(3, False), grad=_no_grad("RFFT3D"))
-irfft3d_op = defop("IRFFT3D", _irfft_kernel(3), dtype_rule=_irfft_rule,
-                   shape_rule=_rfft_shape(3, True), grad=_no_grad("IRFFT3D"))
+fft_op = defop(
+    "FFT",
+    _fft_kernel(1, False),
+    dtype_rule=_complex_rule,
+    shape_rule=_fft_shape(1),
+    grad=_fft_grad_rule(1, False),
+)
+ifft_op = defop(
+    "IFFT",
+    _fft_kernel(1, True),
+    dtype_rule=_complex_rule,
+    shape_rule=_fft_shape(1),
+    grad=_fft_grad_rule(1, True),
+)
+fft2d_op = defop(
+    "FFT2D",
+    _fft_kernel(2, False),
+    dtype_rule=_complex_rule,
+    shape_rule=_fft_shape(2),
+    grad=_fft_grad_rule(2, False),
+)
+ifft2d_op = defop(
+    "IFFT2D",
+    _fft_kernel(2, True),
+    dtype_rule=_complex_rule,
+    shape_rule=_fft_shape(2),
+    grad=_fft_grad_rule(2, True),
+)
+fft3d_op = defop(
+    "FFT3D",
+    _fft_kernel(3, False),
+    dtype_rule=_complex_rule,
+    shape_rule=_fft_shape(3),
+    grad=_fft_grad_rule(3, False),
+)
+ifft3d_op = defop(
+    "IFFT3D",
+    _fft_kernel(3, True),
+    dtype_rule=_complex_rule,
+    shape_rule=_fft_shape(3),
+    grad=_fft_grad_rule(3, True),
+)
+rfft_op = defop(
+    "RFFT",
+    _rfft_kernel(1),
+    dtype_rule=_rfft_rule,
+    shape_rule=_rfft_shape(1, False),
+    grad=_rfft_grad_rule(1),
+)
+irfft_op = defop(
+    "IRFFT",
+    _irfft_kernel(1),
+    dtype_rule=_irfft_rule,
+    shape_rule=_rfft_shape(1, True),
+    grad=_irfft_grad_rule(1),
+)
+rfft2d_op = defop(
+    "RFFT2D",
+    _rfft_kernel(2),
+    dtype_rule=_rfft_rule,
+    shape_rule=_rfft_shape(2, False),
+    grad=_rfft_grad_rule(2),
+)
+irfft2d_op = defop(
+    "IRFFT2D",
+    _irfft_kernel(2),
+    dtype_rule=_irfft_rule,
+    shape_rule=_rfft_shape(2, True),
+    grad=_irfft_grad_rule(2),
+)
+rfft3d_op = defop(
+    "RFFT3D",
+    _rfft_kernel(3),
+    dtype_rule=_rfft_rule,
+    shape_rule=_rfft_shape(3, False),
+    grad=_no_grad("RFFT3D"),
+)
+irfft3d_op = defop(
+    "IRFFT3D",
+    _irfft_kernel(3),
+    dtype_rule=_irfft_rule,
+    shape_rule=_rfft_shape(3, True),
+    grad=_no_grad("IRFFT3D"),
+)
 
 
 def _as_complex(x):
@@ -253,7 +323,7 @@ def _as_complex(x):
 
 
 @tf_export("signal.fft", "compat.v1.fft", "compat.v1.signal.fft", "compat.v1.spectral.fft")
-def fft(input, name=None):  # noqa: A002 (TF's argument name)
+def fft(input, name=None):
     """Fast Fourier transform over the innermost dimension of a complex tensor.
 
     Example:
@@ -264,35 +334,35 @@ def fft(input, name=None):  # noqa: A002 (TF's argument name)
 
 
 @tf_export("signal.ifft", "compat.v1.ifft", "compat.v1.signal.ifft", "compat.v1.spectral.ifft")
-def ifft(input, name=None):  # noqa: A002
+def ifft(input, name=None):
     """Inverse fast Fourier transform over the innermost dimension (divides by its length)."""
     return apply(ifft_op, _as_complex(input), name=name)
 
 
-@tf_export("signal.fft2d", "compat.v1.fft2d", "compat.v1.signal.fft2d",
-           "compat.v1.spectral.fft2d")
-def fft2d(input, name=None):  # noqa: A002
+@tf_export("signal.fft2d", "compat.v1.fft2d", "compat.v1.signal.fft2d", "compat.v1.spectral.fft2d")
+def fft2d(input, name=None):
     """2D fast Fourier transform over the inner-most 2 dimensions."""
     return apply(fft2d_op, _as_complex(input), name=name)
 
 
-@tf_export("signal.ifft2d", "compat.v1.ifft2d", "compat.v1.signal.ifft2d",
-           "compat.v1.spectral.ifft2d")
-def ifft2d(input, name=None):  # noqa: A002
+@tf_export(
+    "signal.ifft2d", "compat.v1.ifft2d", "compat.v1.signal.ifft2d", "compat.v1.spectral.ifft2d"
+)
+def ifft2d(input, name=None):
     """Inverse 2D fast Fourier transform over the inner-most 2 dimensions."""
     return apply(ifft2d_op, _as_complex(input), name=name)
 
 
-@tf_export("signal.fft3d", "compat.v1.fft3d", "compat.v1.signal.fft3d",
-           "compat.v1.spectral.fft3d")
-def fft3d(input, name=None):  # noqa: A002
+@tf_export("signal.fft3d", "compat.v1.fft3d", "compat.v1.signal.fft3d", "compat.v1.spectral.fft3d")
+def fft3d(input, name=None):
     """3D fast Fourier transform over the inner-most 3 dimensions."""
     return apply(fft3d_op, _as_complex(input), name=name)
 
 
-@tf_export("signal.ifft3d", "compat.v1.ifft3d", "compat.v1.signal.ifft3d",
-           "compat.v1.spectral.ifft3d")
-def ifft3d(input, name=None):  # noqa: A002
+@tf_export(
+    "signal.ifft3d", "compat.v1.ifft3d", "compat.v1.signal.ifft3d", "compat.v1.spectral.ifft3d"
+)
+def ifft3d(input, name=None):
     """Inverse 3D fast Fourier transform over the inner-most 3 dimensions."""
     return apply(ifft3d_op, _as_complex(input), name=name)
 
@@ -302,6 +372,7 @@ _IFFT = {1: ifft, 2: ifft2d, 3: ifft3d}
 
 
 # ---------------------------------------------------------------- real FFTs
+
 
 def _static_ints(v, what="fft_length"):
     if hasattr(v, "numpy"):
@@ -328,11 +399,11 @@ def _pad_inner(t, target, rank):
     return array_ops.pad(t, [[0, 0]] * (len(shape) - rank) + [[0, e] for e in extra])
 
 
-def _rfft_wrapper(rank, op):
+def _rfft_wrapper(rank, op, doc):
     def _rfft(input_tensor, fft_length=None, name=None):
         x = convert_to_tensor(input_tensor, dtype_hint=D.float32)
         if x.dtype not in _REAL:
-            raise ValueError(f"RFFT requires tf.float32 or tf.float64 inputs, got: {str(x)}")
+            raise ValueError(f"RFFT requires tf.float32 or tf.float64 inputs, got: {x!s}")
         _with_rank_at_least(x, rank)
         if fft_length is None:
             n = x.shape.as_list()[-rank:]
@@ -346,15 +417,16 @@ def _rfft_wrapper(rank, op):
         return apply(op, x, fft_length=tuple(n), name=name)
 
     _rfft.__name__ = op.name.lower()
+    _rfft.__doc__ = doc
     return _rfft
 
 
-def _irfft_wrapper(rank, op):
+def _irfft_wrapper(rank, op, doc):
     def _irfft(input_tensor, fft_length=None, name=None):
         x = convert_to_tensor(input_tensor, dtype_hint=D.complex64)
         _with_rank_at_least(x, rank)
         if x.dtype not in _COMPLEX:
-            raise ValueError(f"IRFFT requires tf.complex64 or tf.complex128 inputs, got: {str(x)}")
+            raise ValueError(f"IRFFT requires tf.complex64 or tf.complex128 inputs, got: {x!s}")
         if fft_length is None:
             n = x.shape.as_list()[-rank:]
             n[-1] = max(0, 2 * (n[-1] - 1))
@@ -373,38 +445,56 @@ def _irfft_wrapper(rank, op):
         return apply(op, x, fft_length=tuple(n), name=name)
 
     _irfft.__name__ = op.name.lower()
+    _irfft.__doc__ = doc
     return _irfft
 
 
+_LENGTH_DOC = "\n\n    ``fft_length`` defaults to the input's innermost dimensions."
 rfft = tf_export("signal.rfft", "compat.v1.signal.rfft", "compat.v1.spectral.rfft")(
-    _rfft_wrapper(1, rfft_op))
+    _rfft_wrapper(
+        1,
+        rfft_op,
+        "Real-valued fast Fourier transform over the innermost dimension: "
+        "``fft_length // 2 + 1`` complex bins." + _LENGTH_DOC,
+    )
+)
 irfft = tf_export("signal.irfft", "compat.v1.signal.irfft", "compat.v1.spectral.irfft")(
-    _irfft_wrapper(1, irfft_op))
+    _irfft_wrapper(
+        1,
+        irfft_op,
+        "Inverse real-valued FFT over the innermost dimension: real "
+        "signals of ``fft_length`` samples from ``fft_length // 2 + 1`` bins." + _LENGTH_DOC,
+    )
+)
 rfft2d = tf_export("signal.rfft2d", "compat.v1.signal.rfft2d", "compat.v1.spectral.rfft2d")(
-    _rfft_wrapper(2, rfft2d_op))
+    _rfft_wrapper(
+        2, rfft2d_op, "2D real-valued FFT over the inner-most 2 dimensions." + _LENGTH_DOC
+    )
+)
 irfft2d = tf_export("signal.irfft2d", "compat.v1.signal.irfft2d", "compat.v1.spectral.irfft2d")(
-    _irfft_wrapper(2, irfft2d_op))
+    _irfft_wrapper(
+        2, irfft2d_op, "Inverse 2D real-valued FFT over the inner-most 2 dimensions." + _LENGTH_DOC
+    )
+)
 rfft3d = tf_export("signal.rfft3d", "compat.v1.signal.rfft3d", "compat.v1.spectral.rfft3d")(
-    _rfft_wrapper(3, rfft3d_op))
+    _rfft_wrapper(
+        3, rfft3d_op, "3D real-valued FFT over the inner-most 3 dimensions." + _LENGTH_DOC
+    )
+)
 irfft3d = tf_export("signal.irfft3d", "compat.v1.signal.irfft3d", "compat.v1.spectral.irfft3d")(
-    _irfft_wrapper(3, irfft3d_op))
-for _f, _doc in ((rfft, "Real-valued fast Fourier transform over the innermost dimension: "
-                  "``fft_length // 2 + 1`` complex bins."),
-                 (irfft, "Inverse real-valued FFT over the innermost dimension: real signals of "
-                  "``fft_length`` samples from ``fft_length // 2 + 1`` bins."),
-                 (rfft2d, "2D real-valued fast Fourier transform over the inner-most 2 dims."),
-                 (irfft2d, "Inverse 2D real-valued FFT over the inner-most 2 dimensions."),
-                 (rfft3d, "3D real-valued fast Fourier transform over the inner-most 3 dims."),
-                 (irfft3d, "Inverse 3D real-valued FFT over the inner-most 3 dimensions.")):
-    _f.__doc__ = _doc + "\n\n    ``fft_length`` defaults to the input's innermost dims."
+    _irfft_wrapper(
+        3, irfft3d_op, "Inverse 3D real-valued FFT over the inner-most 3 dimensions." + _LENGTH_DOC
+    )
+)
 _RFFT = {1: rfft, 2: rfft2d, 3: rfft3d}
 _IRFFT = {1: irfft, 2: irfft2d, 3: irfft3d}
 
 
 # ---------------------------------------------------------------- N-D FFTs (FFTND & co)
 
+
 def _nd_kernel(fn, real_out=False):
-    def kernel(input, fft_length, axes):  # noqa: A002
+    def kernel(input, fft_length, axes):
         if not axes:
             return input.copy() if not real_out else input.real.copy()
         return fn(input, s=list(fft_length), axes=list(axes))
@@ -425,14 +515,34 @@ def _nd_shape(kind):
     return rule
 
 
-fftnd_op = defop("FFTND", _nd_kernel(xp.fft.fftn), dtype_rule=_complex_rule,
-                 shape_rule=_nd_shape("fft"), grad=_no_grad("FFTND"))
-ifftnd_op = defop("IFFTND", _nd_kernel(xp.fft.ifftn), dtype_rule=_complex_rule,
-                  shape_rule=_nd_shape("fft"), grad=_no_grad("IFFTND"))
-rfftnd_op = defop("RFFTND", _nd_kernel(xp.fft.rfftn), dtype_rule=_rfft_rule,
-                  shape_rule=_nd_shape("rfft"), grad=_no_grad("RFFTND"))
-irfftnd_op = defop("IRFFTND", _nd_kernel(xp.fft.irfftn, real_out=True), dtype_rule=_irfft_rule,
-                   shape_rule=_nd_shape("fft"), grad=_no_grad("IRFFTND"))
+fftnd_op = defop(
+    "FFTND",
+    _nd_kernel(xp.fft.fftn),
+    dtype_rule=_complex_rule,
+    shape_rule=_nd_shape("fft"),
+    grad=_no_grad("FFTND"),
+)
+ifftnd_op = defop(
+    "IFFTND",
+    _nd_kernel(xp.fft.ifftn),
+    dtype_rule=_complex_rule,
+    shape_rule=_nd_shape("fft"),
+    grad=_no_grad("IFFTND"),
+)
+rfftnd_op = defop(
+    "RFFTND",
+    _nd_kernel(xp.fft.rfftn),
+    dtype_rule=_rfft_rule,
+    shape_rule=_nd_shape("rfft"),
+    grad=_no_grad("RFFTND"),
+)
+irfftnd_op = defop(
+    "IRFFTND",
+    _nd_kernel(xp.fft.irfftn, real_out=True),
+    dtype_rule=_irfft_rule,
+    shape_rule=_nd_shape("fft"),
+    grad=_no_grad("IRFFTND"),
+)
 
 
 def _nd_args(x, fft_length, axes, inverse_real=False):
@@ -488,7 +598,7 @@ def rfftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
     """N-D real-valued fast Fourier transform over ``axes`` (default all)."""
     x = convert_to_tensor(input_tensor, dtype_hint=D.float32)
     if x.dtype not in _REAL:
-        raise ValueError(f"RFFT requires tf.float32 or tf.float64 inputs, got: {str(x)}")
+        raise ValueError(f"RFFT requires tf.float32 or tf.float64 inputs, got: {x!s}")
     n, axes = _nd_args(x, fft_length, axes)
     x = _norm_scale(x, n, norm, forward=True)
     return apply(rfftnd_op, x, fft_length=tuple(n), axes=tuple(axes), name=name)
@@ -499,13 +609,14 @@ def irfftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
     """N-D inverse real-valued fast Fourier transform over ``axes`` (default all)."""
     x = _as_complex(input_tensor)
     if x.dtype not in _COMPLEX:
-        raise ValueError(f"IRFFT requires tf.complex64 or tf.complex128 inputs, got: {str(x)}")
+        raise ValueError(f"IRFFT requires tf.complex64 or tf.complex128 inputs, got: {x!s}")
     n, axes = _nd_args(x, fft_length, axes, inverse_real=True)
     x = _norm_scale(x, n, norm, forward=False)
     return apply(irfftnd_op, x, fft_length=tuple(n), axes=tuple(axes), name=name)
 
 
 # ---------------------------------------------------------------- shifts
+
 
 def _shift(x, axes, sign):
     x = convert_to_tensor(x)

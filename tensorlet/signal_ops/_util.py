@@ -1,4 +1,5 @@
 """Argument helpers of the ``tf.signal`` composites: Python ints out of ints or tensors."""
+
 from tensorlet.framework.tensor import Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 
@@ -13,7 +14,7 @@ def scalar_int(value, name):
             raise ValueError(f"{name} must be an integer. Got {t.dtype}")
         return int(t.numpy())
     if isinstance(value, (list, tuple)):
-        raise ValueError(f"Shape ({len(value)},) must have rank 0")
+        raise ValueError(f"Shape ({len(value)},) must have rank 0")  # noqa: TRY004
     return int(value)
 
 

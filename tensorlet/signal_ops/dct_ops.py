@@ -3,6 +3,7 @@ computes them (type II: a ``2N``-point RFFT times ``2 exp(-i pi k / 2N)``; type 
 through the IRFFT; type IV the odd bins of a ``2N``-point type II; type I an RFFT of the
 mirrored signal). Matches ``scipy.fftpack.dct`` / ``idct``.
 """
+
 import math
 
 from tensorlet.framework.export import tf_export
@@ -44,8 +45,7 @@ def _twiddle(length, dtype, sign):
 
 def _weights(first, rest, length):
     """[first, rest, rest, ...] of ``length``."""
-    return array_ops.pad(array_ops.expand_dims(first, 0), [[0, length - 1]],
-                         constant_values=rest)
+    return array_ops.pad(array_ops.expand_dims(first, 0), [[0, length - 1]], constant_values=rest)
 
 
 def _dct(x, dct_type, n, norm):
@@ -78,7 +78,7 @@ def _dct(x, dct_type, n, norm):
 
 
 @tf_export("signal.dct", "compat.v1.signal.dct", "compat.v1.spectral.dct")
-def dct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002 (TF's names)
+def dct(input, type=2, n=None, axis=-1, norm=None, name=None):
     """The 1D Discrete Cosine Transform (types I-IV) of the innermost dimension of ``input``
     (float32/float64); ``n`` truncates or zero-pads it first; ``norm``: None or "ortho".
 
@@ -92,10 +92,9 @@ def dct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002 (TF
 
 
 @tf_export("signal.idct", "compat.v1.signal.idct", "compat.v1.spectral.idct")
-def idct(input, type=2, n=None, axis=-1, norm=None, name=None):  # noqa: A002
+def idct(input, type=2, n=None, axis=-1, norm=None, name=None):
     """The inverse DCT: type II's inverse is type III and back (``idct(dct(x)) = 2N x``
     without ``norm``; exact with ``norm="ortho"``)."""
     x = convert_to_tensor(input)
     _validate(x, type, n, axis, norm)
     return _dct(x, {1: 1, 2: 3, 3: 2, 4: 4}[type], n, norm)
-

@@ -1,5 +1,6 @@
 """``tf.signal.linear_to_mel_weight_matrix`` (HTK-style triangular mel filterbank) and
 ``tf.signal.mfccs_from_log_mel_spectrograms`` (HTK-scaled type-II DCT)."""
+
 from tensorlet.framework import dtypes
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor import Tensor
@@ -14,7 +15,8 @@ _MEL_HIGH_FREQUENCY_Q = 1127.0
 
 def _hertz_to_mel(frequencies_hertz):
     return _MEL_HIGH_FREQUENCY_Q * unary_math_ops.log(
-        1.0 + (frequencies_hertz / _MEL_BREAK_FREQUENCY_HERTZ))
+        1.0 + (frequencies_hertz / _MEL_BREAK_FREQUENCY_HERTZ)
+    )
 
 
 def _validate(num_mel_bins, sample_rate, lower_edge_hertz, upper_edge_hertz, dtype):
@@ -25,20 +27,29 @@ def _validate(num_mel_bins, sample_rate, lower_edge_hertz, upper_edge_hertz, dty
     if lower_edge_hertz < 0.0:
         raise ValueError(f"lower_edge_hertz must be non-negative. Got: {lower_edge_hertz}")
     if lower_edge_hertz >= upper_edge_hertz:
-        raise ValueError("lower_edge_hertz %.1f >= upper_edge_hertz %.1f"
-                         % (lower_edge_hertz, upper_edge_hertz))
+        raise ValueError(
+            f"lower_edge_hertz {lower_edge_hertz:.1f} >= upper_edge_hertz {upper_edge_hertz:.1f}"
+        )
     if upper_edge_hertz > sample_rate / 2:
-        raise ValueError("upper_edge_hertz must not be larger than the Nyquist frequency "
-                         f"(sample_rate / 2). Got: {upper_edge_hertz} for sample_rate: "
-                         f"{sample_rate}")
+        raise ValueError(
+            "upper_edge_hertz must not be larger than the Nyquist frequency "
+            f"(sample_rate / 2). Got: {upper_edge_hertz} for sample_rate: "
+            f"{sample_rate}"
+        )
     if not dtype.is_floating:
         raise ValueError(f"dtype must be a floating point type. Got: {dtype}")
 
 
 @tf_export("signal.linear_to_mel_weight_matrix")
-def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129, sample_rate=8000,
-                                lower_edge_hertz=125.0, upper_edge_hertz=3800.0,
-                                dtype=D.float32, name=None):
+def linear_to_mel_weight_matrix(
+    num_mel_bins=20,
+    num_spectrogram_bins=129,
+    sample_rate=8000,
+    lower_edge_hertz=125.0,
+    upper_edge_hertz=3800.0,
+    dtype=D.float32,
+    name=None,
+):
     """A ``[num_spectrogram_bins, num_mel_bins]`` matrix that maps linear-frequency spectrogram
     bins (``[0, sample_rate / 2]``) to triangular mel bands over ``[lower_edge_hertz,
     upper_edge_hertz]`` (mel = 1127 ln(1 + f / 700); the DC bin gets no weight, as in HTK).
@@ -60,11 +71,14 @@ def linear_to_mel_weight_matrix(num_mel_bins=20, num_spectrogram_bins=129, sampl
     nyquist = sample_rate / 2.0
     linear = array_creation_ops.linspace(zero, nyquist, num_spectrogram_bins)[1:]
     bins_mel = array_ops.expand_dims(_hertz_to_mel(linear), 1)
-    edges = shape_ops.frame(array_creation_ops.linspace(
-        _hertz_to_mel(lower), _hertz_to_mel(upper), num_mel_bins + 2), frame_length=3,
-        frame_step=1)
-    lower_mel, center_mel, upper_mel = (array_ops.reshape(t, [1, num_mel_bins])
-                                        for t in array_ops.split(edges, 3, axis=1))
+    edges = shape_ops.frame(
+        array_creation_ops.linspace(_hertz_to_mel(lower), _hertz_to_mel(upper), num_mel_bins + 2),
+        frame_length=3,
+        frame_step=1,
+    )
+    lower_mel, center_mel, upper_mel = (
+        array_ops.reshape(t, [1, num_mel_bins]) for t in array_ops.split(edges, 3, axis=1)
+    )
     lower_slopes = (bins_mel - lower_mel) / (center_mel - lower_mel)
     upper_slopes = (upper_mel - bins_mel) / (upper_mel - center_mel)
     weights = math_ops.maximum(zero, math_ops.minimum(lower_slopes, upper_slopes))

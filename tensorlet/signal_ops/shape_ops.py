@@ -2,6 +2,7 @@
 
 Both are gathers / pads / sums over tensorlet ops, so they are differentiable.
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_conversion import convert_to_tensor
@@ -84,4 +85,4 @@ def overlap_and_add(signal, frame_step, name=None):
         shifted = array_ops.pad(part, [[0, 0]] * (rank - 2) + [[s, segments - 1 - s], [0, 0]])
         total = shifted if total is None else math_ops.add(total, shifted)
     flat = array_ops.reshape(total, outer + [(frames + segments - 1) * step])
-    return flat[..., :max(output_length, 0)]
+    return flat[..., : max(output_length, 0)]

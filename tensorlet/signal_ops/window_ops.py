@@ -4,13 +4,22 @@ They are computed in the requested dtype with the same operations as TF (so floa
 round the same way): raised-cosine windows are ``a - b * cos(2pi * n / N)`` with
 ``N = length - 1`` (symmetric) or ``length`` (periodic, even lengths only).
 """
+
 import math
 
 from tensorlet.framework import dtypes
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_conversion import convert_to_tensor
-from tensorlet.ops import (array_creation_ops, array_ops, cast_ops, math_ops, nn_ops,
-                           reduction_ops, special_math_ops, unary_math_ops)
+from tensorlet.ops import (
+    array_creation_ops,
+    array_ops,
+    cast_ops,
+    math_ops,
+    nn_ops,
+    reduction_ops,
+    special_math_ops,
+    unary_math_ops,
+)
 from tensorlet.signal_ops._util import scalar_int
 
 D = dtypes
@@ -33,9 +42,10 @@ def _raised_cosine(window_length, periodic, dtype, a, b):
     count = cast_ops.cast(array_creation_ops.range(n), dtype)
     two_pi = convert_to_tensor(2 * math.pi, dtype=dtype)
     cos_arg = math_ops.truediv(math_ops.multiply(two_pi, count), denom)
-    return math_ops.subtract(convert_to_tensor(a, dtype=dtype),
-                             math_ops.multiply(convert_to_tensor(b, dtype=dtype),
-                                               unary_math_ops.cos(cos_arg)))
+    return math_ops.subtract(
+        convert_to_tensor(a, dtype=dtype),
+        math_ops.multiply(convert_to_tensor(b, dtype=dtype), unary_math_ops.cos(cos_arg)),
+    )
 
 
 @tf_export("signal.hann_window")
@@ -69,11 +79,13 @@ def kaiser_window(window_length, beta=12.0, dtype=D.float32, name=None):
     half = cast_ops.cast(half, dtype)
     one = convert_to_tensor(1.0, dtype=dtype)
     ratio = math_ops.truediv(arg, half)
-    num = math_ops.multiply(beta, unary_math_ops.sqrt(
-        nn_ops.relu(math_ops.subtract(one, unary_math_ops.square(ratio)))))
+    num = math_ops.multiply(
+        beta, unary_math_ops.sqrt(nn_ops.relu(math_ops.subtract(one, unary_math_ops.square(ratio))))
+    )
     return math_ops.multiply(
         unary_math_ops.exp(math_ops.subtract(num, beta)),
-        math_ops.truediv(special_math_ops.bessel_i0e(num), special_math_ops.bessel_i0e(beta)))
+        math_ops.truediv(special_math_ops.bessel_i0e(num), special_math_ops.bessel_i0e(beta)),
+    )
 
 
 @tf_export("signal.kaiser_bessel_derived_window")
@@ -93,8 +105,10 @@ def vorbis_window(window_length, dtype=D.float32, name=None):
     dtype = _check_dtype(dtype)
     n = scalar_int(window_length, "window_length")
     arg = cast_ops.cast(array_creation_ops.range(n), dtype)
-    step = math_ops.truediv(convert_to_tensor(math.pi, dtype=dtype),
-                            convert_to_tensor(float(n), dtype=dtype))
+    step = math_ops.truediv(
+        convert_to_tensor(math.pi, dtype=dtype), convert_to_tensor(float(n), dtype=dtype)
+    )
     inner = unary_math_ops.sin(math_ops.multiply(step, math_ops.add(arg, 0.5)))
-    return unary_math_ops.sin(math_ops.multiply(convert_to_tensor(math.pi / 2.0, dtype=dtype),
-                                                math_ops.pow(inner, 2.0)))
+    return unary_math_ops.sin(
+        math_ops.multiply(convert_to_tensor(math.pi / 2.0, dtype=dtype), math_ops.pow(inner, 2.0))
+    )
