@@ -441,15 +441,38 @@ def _split_parts(x, tokens_of):
     return indices, to_object(values, (len(values),)), xp.array([x.shape[0], width], xp.int64)
 
 
+_WS = b" \t\n\v\f\r"
+
+
+def _split_v2(s, sep, maxsplit):
+    """TF's SplitV2 (Python's str.split, except that the text left after ``maxsplit``
+    whitespace splits is kept as is, even when empty, and ``maxsplit=0`` keeps ``s``)."""
+    if maxsplit == 0:
+        return [s]
+    if sep:
+        return s.split(sep, maxsplit)
+    out, text = [], s.lstrip(_WS)
+    while text:
+        end = next((i for i, b in enumerate(text) if b in _WS), len(text))
+        out.append(text[:end])
+        text = text[end:].lstrip(_WS)
+        if 0 < maxsplit == len(out):
+            out.append(text)
+            break
+    return out
+
+
 def _split_v2_kernel(x, sep, maxsplit):
-    sep = sep.item() or None  # empty: runs of ASCII whitespace, no empty tokens
-    return _split_parts(x, lambda s: s.split(sep, maxsplit))
+    sep = sep.item()  # empty: runs of ASCII whitespace, no empty tokens
+    return _split_parts(x, lambda s: _split_v2(s, sep, maxsplit))
 
 
 def _split_v1_kernel(x, delimiter, skip_empty):
     d = delimiter.item()
 
     def tokens(s):
+        if not s:
+            return []
         if d == b"":
             toks = [s[i : i + 1] for i in range(len(s))]
         else:  # every byte of the delimiter is a separator

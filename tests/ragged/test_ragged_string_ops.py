@@ -136,3 +136,9 @@ def test_ngrams_dense():
     assert out.shape == [2, 2] and out.numpy().tolist() == _b([["a b", "b c"], ["d e", "e f"]])
     with pytest.raises(ValueError):
         tf.strings.ngrams(["a"], 2, pad_values=3)
+
+
+def test_split_maxsplit_whitespace_is_tf_not_python():
+    out = tf.strings.split(["a ", " a b  c ", "", " "], maxsplit=1)
+    assert out.to_list() == _b([["a", ""], ["a", "b  c "], [], []])
+    assert tf.strings.split([" a", ""], maxsplit=0).to_list() == _b([[" a"], [""]])
