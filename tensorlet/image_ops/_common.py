@@ -1,4 +1,5 @@
 """Checks shared by the tf.image families (TF's ``_CheckAtLeast3DImage``, ``_assert``)."""
+
 from tensorlet.framework import errors
 from tensorlet.framework.tensor import Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor

@@ -2,15 +2,16 @@
 composites over tensorlet's random ops and the colour/flip/crop functions, drawing the same
 random values in the same order as TF (so stateless results equal TF's).
 """
+
 import functools
 
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_conversion import convert_to_tensor
-from tensorlet.ops import array_ops, cast_ops, indexing, math_ops, random_ops
-from tensorlet.ops.array_ops import py_value
 from tensorlet.image_ops import color
 from tensorlet.image_ops._common import as_image, check_at_least_3d
+from tensorlet.ops import array_ops, cast_ops, indexing, math_ops, random_ops
+from tensorlet.ops.array_ops import py_value
 
 D = dtypes
 
@@ -151,8 +152,11 @@ def _crop(value, size, offset_fn):
     shape = list(value.shape)
     if len(size) != len(shape) or any(s < z for s, z in zip(shape, size)):
         raise errors.InvalidArgumentError(
-            None, None, "assertion failed: [Need value.shape >= size, got ] [%s] [%s]"
-            % (" ".join(map(str, shape)), " ".join(map(str, size))))
+            None,
+            None,
+            "assertion failed: [Need value.shape >= size, got ] [%s] [%s]"
+            % (" ".join(map(str, shape)), " ".join(map(str, size))),
+        )
     limit = convert_to_tensor([s - z + 1 for s, z in zip(shape, size)], D.int32)
     offset = math_ops.floormod(offset_fn(len(shape)), limit)
     return indexing.slice(value, offset, size)
@@ -161,12 +165,20 @@ def _crop(value, size, offset_fn):
 @tf_export("image.random_crop")
 def random_crop(value, size, seed=None, name=None):
     """A random ``size`` slice of ``value`` (offsets uniform over the valid range)."""
-    return _crop(value, size, lambda n: random_ops.random_uniform(
-        [n], dtype=D.int32, maxval=D.int32.max, seed=seed))
+    return _crop(
+        value,
+        size,
+        lambda n: random_ops.random_uniform([n], dtype=D.int32, maxval=D.int32.max, seed=seed),
+    )
 
 
 @tf_export("image.stateless_random_crop")
 def stateless_random_crop(value, size, seed, name=None):
     """Deterministic ``random_crop``."""
-    return _crop(value, size, lambda n: random_ops.stateless_random_uniform(
-        [n], seed=seed, dtype=D.int32, minval=0, maxval=D.int32.max))
+    return _crop(
+        value,
+        size,
+        lambda n: random_ops.stateless_random_uniform(
+            [n], seed=seed, dtype=D.int32, minval=0, maxval=D.int32.max
+        ),
+    )

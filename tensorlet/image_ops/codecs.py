@@ -3,20 +3,22 @@ ExtractJpegShape/EncodeJpegVariableQuality, DecodeBmp, DecodeGif, DecodeImage, a
 ``tf.io`` / ``tf.image`` functions. Kernels are pure NumPy + zlib (``png.py``, ``jpeg.py``),
 bit-exact with TF's libpng / libjpeg-turbo paths; no optional dependency is needed.
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
+from tensorlet.image_ops import jpeg as J
+from tensorlet.image_ops import jpeg_encode as JE
+from tensorlet.image_ops import png as P
+from tensorlet.image_ops.color import convert_image_dtype
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops.array_ops import py_value
 from tensorlet.ops.op_def import apply, defop
-from tensorlet.image_ops import jpeg as J
-from tensorlet.image_ops import png as P
-from tensorlet.image_ops.color import convert_image_dtype
 
 D = dtypes
-_UNKNOWN = ("Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BMP, WebP required.")
+_UNKNOWN = "Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BMP, WebP required."
 _JPEG_FAILED = "jpeg::Uncompress failed. Invalid JPEG data or crop window."
 
 
@@ -82,8 +84,17 @@ def _to_dtype(px, dtype):
     return px
 
 
-def _jpeg_fwd(contents, channels, ratio, fancy_upscaling, try_recover_truncated,
-              acceptable_fraction, dct_method, crop=None, op_name="DecodeJpeg"):
+def _jpeg_fwd(
+    contents,
+    channels,
+    ratio,
+    fancy_upscaling,
+    try_recover_truncated,
+    acceptable_fraction,
+    dct_method,
+    crop=None,
+    op_name="DecodeJpeg",
+):
     data = _bytes(contents, op_name)
     if sniff(data) != "jpeg":
         raise _fail(op_name, _UNKNOWN)
@@ -119,22 +130,33 @@ def _encode_png_fwd(image, compression):
     return _string(P.encode_png(image, compression))
 
 
-def _encode_jpeg_fwd(image, quality, format, progressive, optimize_size, chroma_downsampling,
-                     density_unit, x_density, y_density, xmp_metadata=""):
+def _encode_jpeg_fwd(
+    image,
+    quality,
+    format,
+    progressive,
+    optimize_size,
+    chroma_downsampling,
+    density_unit,
+    x_density,
+    y_density,
+    xmp_metadata="",
+):
     if image.ndim != 3:
         raise _fail("EncodeJpeg", f"image must be 3-dimensional{list(image.shape)}")
     c = image.shape[2]
     if format == "grayscale" and c != 1 or format == "rgb" and c != 3 or c not in (1, 3):
         raise _fail("EncodeJpeg", f"image must have 1 or 3 channels, got {c}")
     if progressive or optimize_size:
-        raise _fail("EncodeJpeg", "progressive / optimized JPEG encoding is not supported by "
-                                  "tensorlet")
+        raise _fail(
+            "EncodeJpeg", "progressive / optimized JPEG encoding is not supported by tensorlet"
+        )
     unit = {"in": 1, "cm": 2}.get(density_unit, 1)
-    return _string(J.encode(image, quality, chroma_downsampling, unit, x_density, y_density))
+    return _string(JE.encode(image, quality, chroma_downsampling, unit, x_density, y_density))
 
 
 def _encode_jpeg_vq_fwd(image, quality):
-    return _string(J.encode(image, int(quality), True))
+    return _string(JE.encode(image, int(quality), True))
 
 
 def _decode_bmp_fwd(contents, channels):
@@ -198,29 +220,51 @@ def _attr_dtype(op, inputs, attrs):
     return (attrs["dtype"],)
 
 
-decode_png_op = defop("DecodePng", _decode_png_fwd, dtype_rule=_attr_dtype,
-                      shape_rule=_image_shape())
-decode_jpeg_op = defop("DecodeJpeg", _decode_jpeg_fwd, dtype_rule=R.fixed(D.uint8),
-                       shape_rule=_image_shape())
-decode_and_crop_jpeg_op = defop("DecodeAndCropJpeg", _decode_and_crop_fwd,
-                                dtype_rule=R.fixed(D.uint8), shape_rule=_image_shape())
+decode_png_op = defop(
+    "DecodePng", _decode_png_fwd, dtype_rule=_attr_dtype, shape_rule=_image_shape()
+)
+decode_jpeg_op = defop(
+    "DecodeJpeg", _decode_jpeg_fwd, dtype_rule=R.fixed(D.uint8), shape_rule=_image_shape()
+)
+decode_and_crop_jpeg_op = defop(
+    "DecodeAndCropJpeg",
+    _decode_and_crop_fwd,
+    dtype_rule=R.fixed(D.uint8),
+    shape_rule=_image_shape(),
+)
 extract_jpeg_shape_op = defop(
-    "ExtractJpegShape", _extract_shape_fwd,
+    "ExtractJpegShape",
+    _extract_shape_fwd,
     dtype_rule=lambda op, inputs, attrs: (attrs["output_type"],),
-    shape_rule=lambda op, inputs, attrs: (TensorShape([3]),))
-decode_bmp_op = defop("DecodeBmp", _decode_bmp_fwd, dtype_rule=R.fixed(D.uint8),
-                      shape_rule=_image_shape())
-decode_gif_op = defop("DecodeGif", _decode_gif_fwd, dtype_rule=R.fixed(D.uint8),
-                      shape_rule=lambda op, inputs, attrs: (TensorShape([None, None, None, 3]),))
-decode_image_op = defop("DecodeImage", _decode_image_fwd, dtype_rule=_attr_dtype,
-                        shape_rule=lambda op, inputs, attrs: (TensorShape(None),))
-encode_png_op = defop("EncodePng", _encode_png_fwd, dtype_rule=R.fixed(D.string),
-                      shape_rule=R.scalar)
-encode_jpeg_op = defop("EncodeJpeg", _encode_jpeg_fwd, dtype_rule=R.fixed(D.string),
-                       shape_rule=R.scalar)
+    shape_rule=lambda op, inputs, attrs: (TensorShape([3]),),
+)
+decode_bmp_op = defop(
+    "DecodeBmp", _decode_bmp_fwd, dtype_rule=R.fixed(D.uint8), shape_rule=_image_shape()
+)
+decode_gif_op = defop(
+    "DecodeGif",
+    _decode_gif_fwd,
+    dtype_rule=R.fixed(D.uint8),
+    shape_rule=lambda op, inputs, attrs: (TensorShape([None, None, None, 3]),),
+)
+decode_image_op = defop(
+    "DecodeImage",
+    _decode_image_fwd,
+    dtype_rule=_attr_dtype,
+    shape_rule=lambda op, inputs, attrs: (TensorShape(None),),
+)
+encode_png_op = defop(
+    "EncodePng", _encode_png_fwd, dtype_rule=R.fixed(D.string), shape_rule=R.scalar
+)
+encode_jpeg_op = defop(
+    "EncodeJpeg", _encode_jpeg_fwd, dtype_rule=R.fixed(D.string), shape_rule=R.scalar
+)
 encode_jpeg_variable_quality_op = defop(
-    "EncodeJpegVariableQuality", _encode_jpeg_vq_fwd, dtype_rule=R.fixed(D.string),
-    shape_rule=R.scalar)
+    "EncodeJpegVariableQuality",
+    _encode_jpeg_vq_fwd,
+    dtype_rule=R.fixed(D.string),
+    shape_rule=R.scalar,
+)
 
 
 # ---------------------------------------------------------------- public API
@@ -233,61 +277,113 @@ def _contents(contents):
 @tf_export("io.decode_png", "image.decode_png")
 def decode_png(contents, channels=0, dtype=D.uint8, name=None):
     """Decodes a PNG to ``[h, w, channels]`` uint8/uint16 (libpng channel conversions)."""
-    return apply(decode_png_op, _contents(contents), channels=int(channels),
-                 dtype=D.as_dtype(dtype), name=name)
+    return apply(
+        decode_png_op,
+        _contents(contents),
+        channels=int(channels),
+        dtype=D.as_dtype(dtype),
+        name=name,
+    )
 
 
 @tf_export("io.encode_png", "image.encode_png")
 def encode_png(image, compression=-1, name=None):
     """Encodes a ``[h, w, c]`` uint8/uint16 image as PNG bytes (zlib ``compression`` -1..9)."""
-    return apply(encode_png_op, convert_to_tensor(image), compression=int(compression),
-                 name=name)
+    return apply(encode_png_op, convert_to_tensor(image), compression=int(compression), name=name)
 
 
 @tf_export("io.decode_jpeg", "image.decode_jpeg")
-def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
-                try_recover_truncated=False, acceptable_fraction=1, dct_method="", name=None):
+def decode_jpeg(
+    contents,
+    channels=0,
+    ratio=1,
+    fancy_upscaling=True,
+    try_recover_truncated=False,
+    acceptable_fraction=1,
+    dct_method="",
+    name=None,
+):
     """Decodes a baseline JPEG to uint8 ``[h / ratio, w / ratio, channels]``.
 
     ``dct_method``: '' or 'INTEGER_FAST' (libjpeg IFAST, TF's default) or 'INTEGER_ACCURATE'.
     """
-    return apply(decode_jpeg_op, _contents(contents), channels=int(channels), ratio=int(ratio),
-                 fancy_upscaling=bool(fancy_upscaling),
-                 try_recover_truncated=bool(try_recover_truncated),
-                 acceptable_fraction=float(acceptable_fraction), dct_method=str(dct_method),
-                 name=name)
+    return apply(
+        decode_jpeg_op,
+        _contents(contents),
+        channels=int(channels),
+        ratio=int(ratio),
+        fancy_upscaling=bool(fancy_upscaling),
+        try_recover_truncated=bool(try_recover_truncated),
+        acceptable_fraction=float(acceptable_fraction),
+        dct_method=str(dct_method),
+        name=name,
+    )
 
 
 @tf_export("io.decode_and_crop_jpeg", "image.decode_and_crop_jpeg")
-def decode_and_crop_jpeg(contents, crop_window, channels=0, ratio=1, fancy_upscaling=True,
-                         try_recover_truncated=False, acceptable_fraction=1, dct_method="",
-                         name=None):
+def decode_and_crop_jpeg(
+    contents,
+    crop_window,
+    channels=0,
+    ratio=1,
+    fancy_upscaling=True,
+    try_recover_truncated=False,
+    acceptable_fraction=1,
+    dct_method="",
+    name=None,
+):
     """Decodes the ``crop_window = [y, x, h, w]`` part of a JPEG (as libjpeg's cropped decode)."""
-    return apply(decode_and_crop_jpeg_op, _contents(contents),
-                 convert_to_tensor(crop_window, D.int32), channels=int(channels),
-                 ratio=int(ratio), fancy_upscaling=bool(fancy_upscaling),
-                 try_recover_truncated=bool(try_recover_truncated),
-                 acceptable_fraction=float(acceptable_fraction), dct_method=str(dct_method),
-                 name=name)
+    return apply(
+        decode_and_crop_jpeg_op,
+        _contents(contents),
+        convert_to_tensor(crop_window, D.int32),
+        channels=int(channels),
+        ratio=int(ratio),
+        fancy_upscaling=bool(fancy_upscaling),
+        try_recover_truncated=bool(try_recover_truncated),
+        acceptable_fraction=float(acceptable_fraction),
+        dct_method=str(dct_method),
+        name=name,
+    )
 
 
 @tf_export("io.encode_jpeg", "image.encode_jpeg")
-def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=False,
-                chroma_downsampling=True, density_unit="in", x_density=300, y_density=300,
-                xmp_metadata="", name=None):
+def encode_jpeg(
+    image,
+    format="",
+    quality=95,
+    progressive=False,
+    optimize_size=False,
+    chroma_downsampling=True,
+    density_unit="in",
+    x_density=300,
+    y_density=300,
+    xmp_metadata="",
+    name=None,
+):
     """Encodes a ``[h, w, 1|3]`` uint8 image as baseline JPEG bytes (standard tables)."""
-    return apply(encode_jpeg_op, convert_to_tensor(image), quality=int(quality),
-                 format=str(format), progressive=bool(progressive),
-                 optimize_size=bool(optimize_size), chroma_downsampling=bool(chroma_downsampling),
-                 density_unit=str(density_unit), x_density=int(x_density),
-                 y_density=int(y_density), xmp_metadata=str(xmp_metadata), name=name)
+    return apply(
+        encode_jpeg_op,
+        convert_to_tensor(image),
+        quality=int(quality),
+        format=str(format),
+        progressive=bool(progressive),
+        optimize_size=bool(optimize_size),
+        chroma_downsampling=bool(chroma_downsampling),
+        density_unit=str(density_unit),
+        x_density=int(x_density),
+        y_density=int(y_density),
+        xmp_metadata=str(xmp_metadata),
+        name=name,
+    )
 
 
 @tf_export("io.extract_jpeg_shape", "image.extract_jpeg_shape")
 def extract_jpeg_shape(contents, output_type=D.int32, name=None):
     """``[height, width, channels]`` from a JPEG header (no decoding)."""
-    return apply(extract_jpeg_shape_op, _contents(contents),
-                 output_type=D.as_dtype(output_type), name=name)
+    return apply(
+        extract_jpeg_shape_op, _contents(contents), output_type=D.as_dtype(output_type), name=name
+    )
 
 
 @tf_export("io.is_jpeg", "image.is_jpeg")
@@ -314,8 +410,14 @@ def decode_image(contents, channels=None, dtype=D.uint8, name=None, expand_anima
     """Detects BMP/GIF/JPEG/PNG and decodes it; float ``dtype`` scales to [0, 1]."""
     dtype = D.as_dtype(dtype)
     raw = D.uint16 if dtype == D.uint16 else D.uint8
-    out = apply(decode_image_op, _contents(contents), channels=int(channels or 0), dtype=raw,
-                expand_animations=bool(expand_animations), name=name)
+    out = apply(
+        decode_image_op,
+        _contents(contents),
+        channels=int(channels or 0),
+        dtype=raw,
+        expand_animations=bool(expand_animations),
+        name=name,
+    )
     return out if dtype == raw else convert_image_dtype(out, dtype)
 
 
@@ -326,7 +428,10 @@ def adjust_jpeg_quality(image, jpeg_quality, dct_method="", name=None):
     channels = image.shape[-1]
     orig = image.dtype
     image = convert_image_dtype(image, D.uint8, saturate=True)
-    data = apply(encode_jpeg_variable_quality_op, image,
-                 convert_to_tensor(int(py_value(jpeg_quality)), D.int32))
+    data = apply(
+        encode_jpeg_variable_quality_op,
+        image,
+        convert_to_tensor(int(py_value(jpeg_quality)), D.int32),
+    )
     out = decode_jpeg(data, channels=channels, dct_method=dct_method)
     return convert_image_dtype(out, orig, saturate=True)

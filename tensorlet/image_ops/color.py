@@ -5,14 +5,15 @@ Ops with their own kernels, as in TF: AdjustContrastv2, AdjustHue, AdjustSaturat
 gradients), RGBToHSV (TF's piecewise gradient), HSVToRGB (not differentiable). The rest are
 composites over math ops.
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_conversion import convert_to_tensor
+from tensorlet.image_ops._common import as_image, check_at_least_3d, invalid, no_gradient
 from tensorlet.ops import array_ops, cast_ops, linalg_ops, math_ops, reduction_ops
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops.op_def import apply, defop
-from tensorlet.image_ops._common import as_image, check_at_least_3d, invalid, no_gradient
 
 D = dtypes
 F32 = xp.float32
@@ -85,14 +86,19 @@ def _image_shape(op, inputs, attrs):
 def _rgb_shape(op, inputs, attrs):
     x = inputs[0]
     if x.shape.rank is not None and (x.shape.rank < 1 or x.shape[-1] not in (3, None)):
-        raise invalid(op.name, f"input must have 3 channels but input only has {x.shape[-1]} "
-                               "channels.")
+        raise invalid(
+            op.name, f"input must have 3 channels but input only has {x.shape[-1]} channels."
+        )
     return (x.shape,)
 
 
 adjust_contrastv2_op = defop(
-    "AdjustContrastv2", _adjust_contrast_fwd, dtype_rule=R.same_dtype(_HALF_FLOAT),
-    shape_rule=_image_shape, grad=no_gradient("AdjustContrastv2"))
+    "AdjustContrastv2",
+    _adjust_contrast_fwd,
+    dtype_rule=R.same_dtype(_HALF_FLOAT),
+    shape_rule=_image_shape,
+    grad=no_gradient("AdjustContrastv2"),
+)
 
 
 @tf_export("image.adjust_contrast")
@@ -117,12 +123,15 @@ def adjust_gamma(image, gamma=1, gain=1):
 def _rgb_to_hv_range(r, g, b):
     """adjust_hue_op.cc rgb_to_hv_range: hue in [0, 6) plus min/max of the channels."""
     rg, gb, br = r < g, b < g, b > r
-    cat = xp.where(rg, xp.where(b < r, 1, xp.where(b > g, 3, 2)),
-                   xp.where(b < g, 0, xp.where(b > r, 4, 5)))
-    vmax = xp.where(rg, xp.where(b < r, g, xp.where(b > g, b, g)),
-                    xp.where(b < g, r, xp.where(b > r, b, r)))
-    vmid = xp.where(rg, xp.where(b < r, r, xp.where(b > g, g, b)),
-                    xp.where(b < g, g, xp.where(b > r, r, b)))
+    cat = xp.where(
+        rg, xp.where(b < r, 1, xp.where(b > g, 3, 2)), xp.where(b < g, 0, xp.where(b > r, 4, 5))
+    )
+    vmax = xp.where(
+        rg, xp.where(b < r, g, xp.where(b > g, b, g)), xp.where(b < g, r, xp.where(b > r, b, r))
+    )
+    vmid = xp.where(
+        rg, xp.where(b < r, r, xp.where(b > g, g, b)), xp.where(b < g, g, xp.where(b > r, r, b))
+    )
     vmin = xp.where(rg, xp.where(b < r, b, r), xp.where(b < g, b, g))
     del gb, br
     with xp.errstate(divide="ignore", invalid="ignore"):
@@ -164,9 +173,11 @@ def _rgb_to_hsv_sat(r, g, b):
     with xp.errstate(divide="ignore", invalid="ignore"):
         s = xp.where(vv > 0, rng / vv, F32(0))
         norm = F32(1) / (F32(6) * rng)
-        hh = xp.where(r == vv, norm * (g - b),
-                      xp.where(g == vv, norm * (b - r) + F32(2.0 / 6.0),
-                               norm * (r - g) + F32(4.0 / 6.0)))
+        hh = xp.where(
+            r == vv,
+            norm * (g - b),
+            xp.where(g == vv, norm * (b - r) + F32(2.0 / 6.0), norm * (r - g) + F32(4.0 / 6.0)),
+        )
     hh = xp.where(rng <= 0, F32(0), hh)
     hh = xp.where(hh < 0, hh + F32(1), hh)
     return hh.astype(F32), s.astype(F32), vv
@@ -198,11 +209,19 @@ def _adjust_saturation_fwd(images, scale):
 
 
 adjust_hue_op = defop(
-    "AdjustHue", _adjust_hue_fwd, dtype_rule=R.same_dtype(_HALF_FLOAT), shape_rule=_rgb_shape,
-    grad=no_gradient("AdjustHue"))
+    "AdjustHue",
+    _adjust_hue_fwd,
+    dtype_rule=R.same_dtype(_HALF_FLOAT),
+    shape_rule=_rgb_shape,
+    grad=no_gradient("AdjustHue"),
+)
 adjust_saturation_op = defop(
-    "AdjustSaturation", _adjust_saturation_fwd, dtype_rule=R.same_dtype(_HALF_FLOAT),
-    shape_rule=_rgb_shape, grad=no_gradient("AdjustSaturation"))
+    "AdjustSaturation",
+    _adjust_saturation_fwd,
+    dtype_rule=R.same_dtype(_HALF_FLOAT),
+    shape_rule=_rgb_shape,
+    grad=no_gradient("AdjustSaturation"),
+)
 
 
 @tf_export("image.adjust_hue")
@@ -232,8 +251,11 @@ def _rgb_to_hsv_fwd(x):
     with xp.errstate(divide="ignore", invalid="ignore"):
         s = xp.where(v > 0, rng / v, t(0))
         norm = (t(1) / rng) * (t(1) / t(6))
-        h = xp.where(r == v, norm * (g - b),
-                     xp.where(g == v, norm * (b - r) + t(2) / t(6), norm * (r - g) + t(4) / t(6)))
+        h = xp.where(
+            r == v,
+            norm * (g - b),
+            xp.where(g == v, norm * (b - r) + t(2) / t(6), norm * (r - g) + t(4) / t(6)),
+        )
     h = xp.where(rng > 0, h, t(0))
     h = xp.where(h < 0, h + t(1), h)
     return xp.stack([h, s, v], -1).astype(x.dtype)
@@ -247,8 +269,9 @@ def _hsv_to_rgb_fwd(x):
     dg = xp.clip(-xp.abs(dh - t(2)) + t(2), t(0), t(1))
     db = xp.clip(-xp.abs(dh - t(4)) + t(2), t(0), t(1))
     one_s = -s + t(1)
-    return xp.stack([(one_s + s * dr) * v, (one_s + s * dg) * v, (one_s + s * db) * v],
-                    -1).astype(x.dtype)
+    return xp.stack([(one_s + s * dr) * v, (one_s + s * dg) * v, (one_s + s * db) * v], -1).astype(
+        x.dtype
+    )
 
 
 def _recip(x):
@@ -261,7 +284,7 @@ def _rgb_to_hsv_grad(op, grad):
     dt = x.dtype
     r, g, b = x[..., 0], x[..., 1], x[..., 2]
     s, v = op.outputs[0][..., 1], op.outputs[0][..., 2]
-    c = lambda t: cast_ops.cast(t, dt)  # noqa: E731
+    c = lambda t: cast_ops.cast(t, dt)
     from tensorlet.ops import comparison_ops as C
 
     ge, gt, lt, le = C.greater_equal, C.greater, C.less, C.less_equal
@@ -272,30 +295,42 @@ def _rgb_to_hsv_grad(op, grad):
     r_small = c(land(lt(r, b), lt(r, g)))
     g_small = c(land(le(g, r), lt(g, b)))
     b_small = c(land(le(b, r), le(b, g)))
-    pos = lambda t: c(gt(t, 0))  # noqa: E731
+    pos = lambda t: c(gt(t, 0))
     sq = math_ops.square
-    ds_dr = pos(r) * (r_big * (g_small * g + b_small * b) * _recip(sq(r))
-                      + r_small * -_recip(g_big * g + b_big * b))
-    ds_dg = pos(g) * (g_big * (r_small * r + b_small * b) * _recip(sq(g))
-                      + g_small * -_recip(r_big * r + b_big * b))
-    ds_db = pos(b) * (b_big * (g_small * g + r_small * r) * _recip(sq(b))
-                      + b_small * -_recip(g_big * g + r_big * r))
+    ds_dr = pos(r) * (
+        r_big * (g_small * g + b_small * b) * _recip(sq(r))
+        + r_small * -_recip(g_big * g + b_big * b)
+    )
+    ds_dg = pos(g) * (
+        g_big * (r_small * r + b_small * b) * _recip(sq(g))
+        + g_small * -_recip(r_big * r + b_big * b)
+    )
+    ds_db = pos(b) * (
+        b_big * (g_small * g + r_small * r) * _recip(sq(b))
+        + b_small * -_recip(g_big * g + r_big * r)
+    )
     inv_sv = _recip(sq(s)) * _recip(sq(v))
-    dh_dr = (60 * (pos(r) * r_big * -1 * (g - b) * inv_sv)
-             + 60 * (pos(g) * g_big * r_small * (b - g) * _recip(sq(r - g)))
-             + 60 * (pos(g) * g_big * b_small * -1 * _recip(g - b))
-             + 60 * (pos(b) * b_big * r_small * (b - g) * _recip(sq(b - r)))
-             + 60 * (pos(b) * b_big * g_small * _recip(b - g))) / 360
-    dh_dg = (60 * (pos(g) * g_big * -1 * (b - r) * inv_sv)
-             + 60 * (pos(r) * r_big * g_small * (r - b) * _recip(sq(r - g)))
-             + 60 * (pos(r) * r_big * b_small * _recip(r - b))
-             + 60 * (pos(b) * b_big * g_small * (r - b) * _recip(sq(b - g)))
-             + 60 * (pos(b) * b_big * r_small * -1 * _recip(b - r))) / 360
-    dh_db = (60 * (pos(b) * b_big * -1 * (r - g) * inv_sv)
-             + 60 * (pos(r) * r_big * b_small * (g - r) * _recip(sq(r - b)))
-             + 60 * (pos(r) * r_big * g_small * -1 * _recip(r - g))
-             + 60 * (pos(g) * g_big * b_small * (g - r) * _recip(sq(g - b)))
-             + 60 * (pos(g) * g_big * r_small * _recip(g - r))) / 360
+    dh_dr = (
+        60 * (pos(r) * r_big * -1 * (g - b) * inv_sv)
+        + 60 * (pos(g) * g_big * r_small * (b - g) * _recip(sq(r - g)))
+        + 60 * (pos(g) * g_big * b_small * -1 * _recip(g - b))
+        + 60 * (pos(b) * b_big * r_small * (b - g) * _recip(sq(b - r)))
+        + 60 * (pos(b) * b_big * g_small * _recip(b - g))
+    ) / 360
+    dh_dg = (
+        60 * (pos(g) * g_big * -1 * (b - r) * inv_sv)
+        + 60 * (pos(r) * r_big * g_small * (r - b) * _recip(sq(r - g)))
+        + 60 * (pos(r) * r_big * b_small * _recip(r - b))
+        + 60 * (pos(b) * b_big * g_small * (r - b) * _recip(sq(b - g)))
+        + 60 * (pos(b) * b_big * r_small * -1 * _recip(b - r))
+    ) / 360
+    dh_db = (
+        60 * (pos(b) * b_big * -1 * (r - g) * inv_sv)
+        + 60 * (pos(r) * r_big * b_small * (g - r) * _recip(sq(r - b)))
+        + 60 * (pos(r) * r_big * g_small * -1 * _recip(r - g))
+        + 60 * (pos(g) * g_big * b_small * (g - r) * _recip(sq(g - b)))
+        + 60 * (pos(g) * g_big * r_small * _recip(g - r))
+    ) / 360
     gh, gs, gv = grad[..., 0], grad[..., 1], grad[..., 2]
     dv = array_ops.stack([gv * r_big, gv * g_big, gv * b_big], -1)
     ds = array_ops.stack([gs * ds_dr, gs * ds_dg, gs * ds_db], -1)
@@ -304,10 +339,16 @@ def _rgb_to_hsv_grad(op, grad):
 
 
 _HSV_TYPES = (D.float16, D.bfloat16, D.float32, D.float64)
-rgb_to_hsv_op = defop("RGBToHSV", _rgb_to_hsv_fwd, dtype_rule=R.same_dtype(_HSV_TYPES),
-                      shape_rule=_rgb_shape, grad=_rgb_to_hsv_grad)
-hsv_to_rgb_op = defop("HSVToRGB", _hsv_to_rgb_fwd, dtype_rule=R.same_dtype(_HSV_TYPES),
-                      shape_rule=_rgb_shape)
+rgb_to_hsv_op = defop(
+    "RGBToHSV",
+    _rgb_to_hsv_fwd,
+    dtype_rule=R.same_dtype(_HSV_TYPES),
+    shape_rule=_rgb_shape,
+    grad=_rgb_to_hsv_grad,
+)
+hsv_to_rgb_op = defop(
+    "HSVToRGB", _hsv_to_rgb_fwd, dtype_rule=R.same_dtype(_HSV_TYPES), shape_rule=_rgb_shape
+)
 
 
 @tf_export("image.rgb_to_hsv")
@@ -324,12 +365,21 @@ def hsv_to_rgb(images, name=None):
 
 # ---------------------------------------------------------------- linear colour spaces
 
-_RGB_TO_YIQ = [[0.299, 0.59590059, 0.2115], [0.587, -0.27455667, -0.52273617],
-               [0.114, -0.32134392, 0.31119955]]
-_YIQ_TO_RGB = [[1, 1, 1], [0.95598634, -0.27201283, -1.10674021],
-               [0.6208248, -0.64720424, 1.70423049]]
-_RGB_TO_YUV = [[0.299, -0.14714119, 0.61497538], [0.587, -0.28886916, -0.51496512],
-               [0.114, 0.43601035, -0.10001026]]
+_RGB_TO_YIQ = [
+    [0.299, 0.59590059, 0.2115],
+    [0.587, -0.27455667, -0.52273617],
+    [0.114, -0.32134392, 0.31119955],
+]
+_YIQ_TO_RGB = [
+    [1, 1, 1],
+    [0.95598634, -0.27201283, -1.10674021],
+    [0.6208248, -0.64720424, 1.70423049],
+]
+_RGB_TO_YUV = [
+    [0.299, -0.14714119, 0.61497538],
+    [0.587, -0.28886916, -0.51496512],
+    [0.114, 0.43601035, -0.10001026],
+]
 _YUV_TO_RGB = [[1, 1, 1], [0, -0.394642334, 2.03206185], [1.13988303, -0.58062185, 0]]
 
 

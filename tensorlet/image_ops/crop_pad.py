@@ -2,18 +2,26 @@
 ``resize_with_pad``, ``central_crop`` (composites over Slice/Pad) and the CropAndResize op with
 its two gradient ops (image and boxes), as TF computes them.
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
+from tensorlet.image_ops import resize as resize_lib
+from tensorlet.image_ops._common import (
+    as_image,
+    as_int,
+    batch_image,
+    check_at_least_3d,
+    invalid,
+    static_assert,
+    unbatch,
+)
 from tensorlet.ops import array_ops, indexing
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops.array_ops import py_value
 from tensorlet.ops.op_def import apply, defop
-from tensorlet.image_ops import resize as resize_lib
-from tensorlet.image_ops._common import (as_image, as_int, batch_image, check_at_least_3d,
-                                         invalid, static_assert, unbatch)
 
 D = dtypes
 F32 = xp.float32
@@ -72,8 +80,9 @@ def resize_image_with_crop_or_pad(image, target_height, target_width):
     static_assert(th > 0, "target_height must be > 0.")
     _, h, w, _ = _dims4(image)
     wd, hd = tw - w, th - h
-    cropped = crop_to_bounding_box(image, max(-hd // 2, 0), max(-wd // 2, 0), min(th, h),
-                                   min(tw, w))
+    cropped = crop_to_bounding_box(
+        image, max(-hd // 2, 0), max(-wd // 2, 0), min(th, h), min(tw, w)
+    )
     out = pad_to_bounding_box(cropped, max(hd // 2, 0), max(wd // 2, 0), th, tw)
     return unbatch(out, is_batch)
 
@@ -100,8 +109,9 @@ def _resize_with_pad_common(image, target_height, target_width, resize_fn):
 
 
 @tf_export("image.resize_with_pad")
-def resize_image_with_pad_v2(image, target_height, target_width,
-                             method=resize_lib.ResizeMethod.BILINEAR, antialias=False):
+def resize_image_with_pad_v2(
+    image, target_height, target_width, method=resize_lib.ResizeMethod.BILINEAR, antialias=False
+):
     """Resizes keeping the aspect ratio (float32 math, floor) then zero-pads to the target."""
 
     def fn(im, size):
@@ -111,8 +121,13 @@ def resize_image_with_pad_v2(image, target_height, target_width,
 
 
 @tf_export("compat.v1.image.resize_image_with_pad", "compat.v1.image.resize_with_pad")
-def resize_image_with_pad_v1(image, target_height, target_width,
-                             method=resize_lib.ResizeMethodV1.BILINEAR, align_corners=False):
+def resize_image_with_pad_v1(
+    image,
+    target_height,
+    target_width,
+    method=resize_lib.ResizeMethodV1.BILINEAR,
+    align_corners=False,
+):
     """TF1 resize_with_pad (v1 resize semantics)."""
 
     def fn(im, size):
@@ -132,8 +147,9 @@ def central_crop(image, central_fraction):
     check_at_least_3d(image, require_static=True)
     rank = image.shape.rank
     if rank not in (3, 4):
-        raise ValueError("`image` should either be a Tensor with rank = 3 or rank = 4. Had rank = "
-                         "{}.".format(rank))
+        raise ValueError(
+            f"`image` should either be a Tensor with rank = 3 or rank = 4. Had rank = {rank}."
+        )
     h, w = (image.shape[0], image.shape[1]) if rank == 3 else (image.shape[1], image.shape[2])
     hs = int((float(h) - float(h) * central_fraction) / 2)
     ws = int((float(w) - float(w) * central_fraction) / 2)
@@ -169,7 +185,7 @@ def _check_boxes(op_name, image, boxes, box_ind):
         raise invalid(op_name, "box_index has incompatible shape")
     bad = (box_ind < 0) | (box_ind >= image.shape[0])
     if bad.any():
-        raise invalid(op_name, f"box_index has values outside [0, batch_size)")
+        raise invalid(op_name, "box_index has values outside [0, batch_size)")
 
 
 def _crop_and_resize_fwd(image, boxes, box_ind, crop_size, method, extrapolation_value):
@@ -221,8 +237,14 @@ def _crop_grad_image_fwd(grads, boxes, box_ind, image_size, T, method):
         add(xp.clip(_roundf(ys), 0, h - 1), xp.clip(_roundf(xs), 0, w - 1), g)
     else:
         fy, fx = xp.floor(ys), xp.floor(xs)
-        ty, by = xp.clip(fy, 0, h - 1).astype(xp.int64), xp.clip(xp.ceil(ys), 0, h - 1).astype(xp.int64)
-        lx, rx = xp.clip(fx, 0, w - 1).astype(xp.int64), xp.clip(xp.ceil(xs), 0, w - 1).astype(xp.int64)
+        ty, by = (
+            xp.clip(fy, 0, h - 1).astype(xp.int64),
+            xp.clip(xp.ceil(ys), 0, h - 1).astype(xp.int64),
+        )
+        lx, rx = (
+            xp.clip(fx, 0, w - 1).astype(xp.int64),
+            xp.clip(xp.ceil(xs), 0, w - 1).astype(xp.int64),
+        )
         ylerp = (ys - fy).astype(F32)[:, :, None, None]
         xlerp = (xs - fx).astype(F32)[:, None, :, None]
         dtop = (F32(1) - ylerp) * g
@@ -288,28 +310,58 @@ def _crop_and_resize_grad(op, dy):
     method = op.get_attr("method")
     g0 = None
     if image.dtype in (D.float16, D.float32, D.float64):
-        g0 = apply(crop_and_resize_grad_image_op, dy, boxes, box_ind,
-                   image_size=tuple(image.shape), T=image.dtype, method=method)
+        g0 = apply(
+            crop_and_resize_grad_image_op,
+            dy,
+            boxes,
+            box_ind,
+            image_size=tuple(image.shape),
+            T=image.dtype,
+            method=method,
+        )
     g1 = apply(crop_and_resize_grad_boxes_op, dy, image, boxes, box_ind)
     return [g0, g1, None]
 
 
 crop_and_resize_grad_image_op = defop(
-    "CropAndResizeGradImage", _crop_grad_image_fwd, dtype_rule=R.from_attr("T"),
-    shape_rule=lambda op, inputs, attrs: (TensorShape(list(attrs["image_size"])),))
+    "CropAndResizeGradImage",
+    _crop_grad_image_fwd,
+    dtype_rule=R.from_attr("T"),
+    shape_rule=lambda op, inputs, attrs: (TensorShape(list(attrs["image_size"])),),
+)
 crop_and_resize_grad_boxes_op = defop(
-    "CropAndResizeGradBoxes", _crop_grad_boxes_fwd, dtype_rule=R.fixed(D.float32),
-    shape_rule=lambda op, inputs, attrs: (inputs[2].shape,))
+    "CropAndResizeGradBoxes",
+    _crop_grad_boxes_fwd,
+    dtype_rule=R.fixed(D.float32),
+    shape_rule=lambda op, inputs, attrs: (inputs[2].shape,),
+)
 crop_and_resize_op = defop(
-    "CropAndResize", _crop_and_resize_fwd,
-    dtype_rule=R.fixed(D.float32, allowed=(D.uint8, D.uint16, D.int8, D.int16, D.int32, D.int64,
-                                           D.float16, D.bfloat16, D.float32, D.float64)),
-    shape_rule=_crop_shape, grad=_crop_and_resize_grad)
+    "CropAndResize",
+    _crop_and_resize_fwd,
+    dtype_rule=R.fixed(
+        D.float32,
+        allowed=(
+            D.uint8,
+            D.uint16,
+            D.int8,
+            D.int16,
+            D.int32,
+            D.int64,
+            D.float16,
+            D.bfloat16,
+            D.float32,
+            D.float64,
+        ),
+    ),
+    shape_rule=_crop_shape,
+    grad=_crop_and_resize_grad,
+)
 
 
 @tf_export("image.crop_and_resize")
-def crop_and_resize_v2(image, boxes, box_indices, crop_size, method="bilinear",
-                       extrapolation_value=0.0, name=None):
+def crop_and_resize_v2(
+    image, boxes, box_indices, crop_size, method="bilinear", extrapolation_value=0.0, name=None
+):
     """Crops normalised ``boxes`` from ``image[box_indices]`` and resizes each to ``crop_size``.
 
     Box ``[y1, x1, y2, x2]`` is sampled at ``y1 * (h - 1) + i * (y2 - y1) * (h - 1) / (ch - 1)``
@@ -318,6 +370,12 @@ def crop_and_resize_v2(image, boxes, box_indices, crop_size, method="bilinear",
     if method not in ("bilinear", "nearest"):
         raise ValueError("method must be 'bilinear' or 'nearest'")
     size = tuple(int(s) for s in py_value(crop_size))
-    return apply(crop_and_resize_op, image, convert_to_tensor(boxes, D.float32),
-                 convert_to_tensor(box_indices, D.int32), crop_size=size, method=method,
-                 extrapolation_value=float(extrapolation_value))
+    return apply(
+        crop_and_resize_op,
+        image,
+        convert_to_tensor(boxes, D.float32),
+        convert_to_tensor(box_indices, D.int32),
+        crop_size=size,
+        method=method,
+        extrapolation_value=float(extrapolation_value),
+    )

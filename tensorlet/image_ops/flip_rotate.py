@@ -5,15 +5,16 @@
 angles in radians counterclockwise, ``interpolation`` 'nearest' (tfa's default) or 'bilinear',
 ``fill_mode`` constant/reflect/wrap/nearest, computed like TF's ImageProjectiveTransformV3.
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
+from tensorlet.image_ops._common import as_image, check_at_least_3d, invalid
 from tensorlet.ops import array_ops
 from tensorlet.ops.array_ops import py_value
 from tensorlet.ops.op_def import apply, defop
-from tensorlet.image_ops._common import as_image, check_at_least_3d, invalid
 
 D = dtypes
 F32 = xp.float32
@@ -94,8 +95,9 @@ def _map_coord(c, n, mode):
         if n <= 1:
             return xp.zeros_like(c)
         sz = F32(n - 1)
-        c = xp.where(c < 0, c + n * (xp.trunc(-c / sz) + 1),
-                     xp.where(c > n - 1, c - n * xp.trunc(c / sz), c))
+        c = xp.where(
+            c < 0, c + n * (xp.trunc(-c / sz) + 1), xp.where(c > n - 1, c - n * xp.trunc(c / sz), c)
+        )
     elif mode != "NEAREST":
         return c
     return xp.clip(c, 0, n - 1).astype(F32)
@@ -143,8 +145,11 @@ def _transform_shape(op, inputs, attrs):
     if x.shape.rank is not None and x.shape.rank != 4:
         raise invalid(op.name, "Input images must have rank 4")
     oh, ow = attrs["output_shape"]
-    return (TensorShape([x.shape[0] if x.shape.rank else None, oh, ow,
-                         x.shape[3] if x.shape.rank else None]),)
+    return (
+        TensorShape(
+            [x.shape[0] if x.shape.rank else None, oh, ow, x.shape[3] if x.shape.rank else None]
+        ),
+    )
 
 
 def _transform_dtype(op, inputs, attrs):
@@ -152,20 +157,28 @@ def _transform_dtype(op, inputs, attrs):
 
 
 image_projective_transform_v3_op = defop(
-    "ImageProjectiveTransformV3", _transform_fwd, dtype_rule=_transform_dtype,
-    shape_rule=_transform_shape)
+    "ImageProjectiveTransformV3",
+    _transform_fwd,
+    dtype_rule=_transform_dtype,
+    shape_rule=_transform_shape,
+)
 
 
 @tf_export("raw_ops.ImageProjectiveTransformV3")
-def image_projective_transform_v3(images, transforms, output_shape, fill_value, interpolation,
-                                  fill_mode="CONSTANT", name=None):
+def image_projective_transform_v3(
+    images, transforms, output_shape, fill_value, interpolation, fill_mode="CONSTANT", name=None
+):
     """Maps output ``(x, y)`` to input ``((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k)``,
     ``k = c0 x + c1 y + 1``; samples outside use ``fill_mode``."""
-    return apply(image_projective_transform_v3_op, images,
-                 convert_to_tensor(transforms, D.float32),
-                 output_shape=tuple(int(v) for v in py_value(output_shape)),
-                 fill_value=float(py_value(fill_value)), interpolation=str(interpolation).upper(),
-                 fill_mode=str(fill_mode).upper())
+    return apply(
+        image_projective_transform_v3_op,
+        images,
+        convert_to_tensor(transforms, D.float32),
+        output_shape=tuple(int(v) for v in py_value(output_shape)),
+        fill_value=float(py_value(fill_value)),
+        interpolation=str(interpolation).upper(),
+        fill_mode=str(fill_mode).upper(),
+    )
 
 
 def angles_to_projective_transforms(angles, image_height, image_width):
@@ -180,8 +193,9 @@ def angles_to_projective_transforms(angles, image_height, image_width):
 
 
 @tf_export("image.rotate")
-def rotate(images, angles, interpolation="nearest", fill_mode="constant", fill_value=0.0,
-           name=None):
+def rotate(
+    images, angles, interpolation="nearest", fill_mode="constant", fill_value=0.0, name=None
+):
     """Rotates ``images`` by ``angles`` (radians, counterclockwise) about their centres.
 
     A tensorlet addition (TF core has no ``tf.image.rotate``; this is ``tfa.image.rotate``).
@@ -200,8 +214,7 @@ def rotate(images, angles, interpolation="nearest", fill_mode="constant", fill_v
         x = array_ops.expand_dims(x, 0)
     h, w = x.shape[1], x.shape[2]
     transforms = angles_to_projective_transforms(angles, h, w)
-    out = image_projective_transform_v3(x, transforms, [h, w], fill_value, interpolation,
-                                        fill_mode)
+    out = image_projective_transform_v3(x, transforms, [h, w], fill_value, interpolation, fill_mode)
     if rank == 2:
         return array_ops.squeeze(out, [0, 3])
     if rank == 3:

@@ -2,14 +2,24 @@
 ``psnr``, ``ssim``, ``ssim_multiscale`` -- composites over math/conv ops, as in TF (so their
 gradients come from the ops they are built from).
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_conversion import convert_to_tensor
-from tensorlet.ops import (array_creation_ops, array_ops, cast_ops, conv_ops, math_ops, nn_ops,
-                           pooling_ops, reduction_ops, unary_math_ops)
 from tensorlet.image_ops._common import as_image
 from tensorlet.image_ops.color import convert_image_dtype
+from tensorlet.ops import (
+    array_creation_ops,
+    array_ops,
+    cast_ops,
+    conv_ops,
+    math_ops,
+    nn_ops,
+    pooling_ops,
+    reduction_ops,
+    unary_math_ops,
+)
 
 D = dtypes
 
@@ -29,8 +39,9 @@ def total_variation(images, name=None):
         axis = [1, 2, 3]
     else:
         raise ValueError("'images' must be either 3 or 4-dimensional.")
-    return (reduction_ops.reduce_sum(math_ops.abs(d1), axis=axis)
-            + reduction_ops.reduce_sum(math_ops.abs(d2), axis=axis))
+    return reduction_ops.reduce_sum(math_ops.abs(d1), axis=axis) + reduction_ops.reduce_sum(
+        math_ops.abs(d2), axis=axis
+    )
 
 
 @tf_export("image.image_gradients")
@@ -38,8 +49,9 @@ def image_gradients(image):
     """(dy, dx) forward differences, zero in the last row / column."""
     image = as_image(image)
     if image.shape.rank != 4:
-        raise ValueError("image_gradients expects a 4D tensor [batch_size, h, w, d], not "
-                         "{}.".format(image.shape))
+        raise ValueError(
+            f"image_gradients expects a 4D tensor [batch_size, h, w, d], not {image.shape}."
+        )
     b, h, w, d = image.shape
     dy = image[:, 1:, :, :] - image[:, :-1, :, :]
     dx = image[:, :, 1:, :] - image[:, :, :-1, :]
@@ -56,7 +68,9 @@ def sobel_edges(image):
     """Vertical and horizontal Sobel responses, shape ``image.shape + [2]`` (reflect padding)."""
     image = as_image(image)
     k = xp.expand_dims(xp.transpose(xp.asarray(_SOBEL), (1, 2, 0)), -2)
-    kernel = array_ops.tile(convert_to_tensor(k.astype(image.dtype._np)), [1, 1, image.shape[-1], 1])
+    kernel = array_ops.tile(
+        convert_to_tensor(k.astype(image.dtype._np)), [1, 1, image.shape[-1], 1]
+    )
     padded = array_ops.pad(image, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="REFLECT")
     out = conv_ops.depthwise_conv2d(padded, kernel, [1, 1, 1, 1], "VALID")
     return array_ops.reshape(out, list(image.shape) + [2])
@@ -84,8 +98,7 @@ def psnr(a, b, max_val, name=None):
     b = convert_image_dtype(b, D.float32)
     mse = reduction_ops.reduce_mean(math_ops.squared_difference(a, b), [-3, -2, -1])
     log = unary_math_ops.log
-    val = (20 * log(max_val) / log(convert_to_tensor(10.0))
-           - xp.float32(10 / xp.log(10)) * log(mse))
+    val = 20 * log(max_val) / log(convert_to_tensor(10.0)) - xp.float32(10 / xp.log(10)) * log(mse)
     _verify_compatible(a, b)
     return val
 
@@ -100,13 +113,17 @@ def _fspecial_gauss(size, sigma):
     return array_ops.reshape(g, [size, size, 1, 1])
 
 
-def _ssim_per_channel(img1, img2, max_val, filter_size, filter_sigma, k1, k2,
-                      return_index_map=False):
+def _ssim_per_channel(
+    img1, img2, max_val, filter_size, filter_sigma, k1, k2, return_index_map=False
+):
     for img in (img1, img2):
         if any(d < filter_size for d in img.shape[-3:-1]):
             raise errors.InvalidArgumentError(
-                None, None, "Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. "
-                "Summarized data: %s\n%d" % (", ".join(str(d) for d in img.shape), filter_size))
+                None,
+                None,
+                "Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. "
+                "Summarized data: %s\n%d" % (", ".join(str(d) for d in img.shape), filter_size),
+            )
     kernel = array_ops.tile(_fspecial_gauss(filter_size, filter_sigma), [1, 1, img1.shape[-1], 1])
 
     def reducer(x):
@@ -127,8 +144,10 @@ def _ssim_per_channel(img1, img2, max_val, filter_size, filter_sigma, k1, k2,
     cs = (num1 - num0 + c2) / (den1 - den0 + c2)
     if return_index_map:
         return luminance * cs, cs
-    return (reduction_ops.reduce_mean(luminance * cs, [-3, -2]),
-            reduction_ops.reduce_mean(cs, [-3, -2]))
+    return (
+        reduction_ops.reduce_mean(luminance * cs, [-3, -2]),
+        reduction_ops.reduce_mean(cs, [-3, -2]),
+    )
 
 
 def _prepare(img1, img2, max_val):
@@ -139,12 +158,14 @@ def _prepare(img1, img2, max_val):
 
 
 @tf_export("image.ssim")
-def ssim(img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03,
-         return_index_map=False):
+def ssim(
+    img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03, return_index_map=False
+):
     """Structural similarity (Gaussian window ``filter_size``/``filter_sigma``), channel mean."""
     img1, img2, max_val = _prepare(img1, img2, max_val)
-    val, _ = _ssim_per_channel(img1, img2, max_val, filter_size, filter_sigma, k1, k2,
-                               return_index_map)
+    val, _ = _ssim_per_channel(
+        img1, img2, max_val, filter_size, filter_sigma, k1, k2, return_index_map
+    )
     return reduction_ops.reduce_mean(val, [-1])
 
 
@@ -152,8 +173,16 @@ _MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
 
 
 @tf_export("image.ssim_multiscale")
-def ssim_multiscale(img1, img2, max_val, power_factors=_MSSSIM_WEIGHTS, filter_size=11,
-                    filter_sigma=1.5, k1=0.01, k2=0.03):
+def ssim_multiscale(
+    img1,
+    img2,
+    max_val,
+    power_factors=_MSSSIM_WEIGHTS,
+    filter_size=11,
+    filter_sigma=1.5,
+    k1=0.01,
+    k2=0.03,
+):
     """Multi-scale SSIM: contrast-structure at each 2x-downsampled scale, SSIM at the last."""
     img1, img2, max_val = _prepare(img1, img2, max_val)
     imgs = [img1, img2]
@@ -170,8 +199,9 @@ def ssim_multiscale(img1, img2, max_val, power_factors=_MSSSIM_WEIGHTS, filter_s
                 flat = [array_ops.pad(x, pads, mode="SYMMETRIC") for x in flat]
             down = [pooling_ops.avg_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID") for x in flat]
             imgs = [array_ops.reshape(x, heads + list(x.shape[1:])) for x in down]
-        ssim_val, cs = _ssim_per_channel(imgs[0], imgs[1], max_val, filter_size, filter_sigma,
-                                         k1, k2)
+        ssim_val, cs = _ssim_per_channel(
+            imgs[0], imgs[1], max_val, filter_size, filter_sigma, k1, k2
+        )
         mcs.append(nn_ops.relu(cs))
     mcs.pop()
     stacked = array_ops.stack(mcs + [nn_ops.relu(ssim_val)], axis=-1)

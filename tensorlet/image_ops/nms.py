@@ -7,18 +7,18 @@ IoUs are computed for all pairs at once; the greedy selection walks candidates i
 corners are canonicalised only by looking at the first box, IoU has a 1e-8 epsilon, and a
 selected box whose coordinates are all <= 0 counts as unselected.
 """
+
 import heapq
-import math
 
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
+from tensorlet.image_ops._common import invalid
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops.array_ops import py_value
 from tensorlet.ops.op_def import apply, defop
-from tensorlet.image_ops._common import invalid
 
 D = dtypes
 F32 = xp.float32
@@ -60,8 +60,11 @@ def soft_nms(sim, scores, max_out, sim_threshold, score_threshold, sigma):
     """TF's DoNonMaxSuppressionOp with a Gaussian score decay (priority queue of candidates)."""
     scale = F32(-0.5 / sigma) if sigma > 0 else F32(0)
     soft = sigma > 0
-    heap = [(-float(scores[i]), int(i), 0, scores[i]) for i in range(len(scores))
-            if scores[i] > score_threshold]
+    heap = [
+        (-float(scores[i]), int(i), 0, scores[i])
+        for i in range(len(scores))
+        if scores[i] > score_threshold
+    ]
     heapq.heapify(heap)
     sel, sel_scores = [], []
     while heap and len(sel) < max_out:
@@ -99,8 +102,9 @@ def _check_nms(op, boxes, scores):
 
 
 def _nms_v3_fwd(boxes, scores, max_output_size, iou_threshold, score_threshold):
-    sel = greedy_nms(iou_matrix(boxes), scores.astype(F32), max_output_size, iou_threshold,
-                     score_threshold)
+    sel = greedy_nms(
+        iou_matrix(boxes), scores.astype(F32), max_output_size, iou_threshold, score_threshold
+    )
     return xp.asarray(sel, xp.int32)
 
 
@@ -109,10 +113,23 @@ def _nms_v3_shape(op, inputs, attrs):
     return (TensorShape([None]),)
 
 
-def _nms_v5_fwd(boxes, scores, max_output_size, iou_threshold, score_threshold, soft_nms_sigma,
-                pad_to_max_output_size):
-    sel, sc = soft_nms(iou_matrix(boxes), scores.astype(F32), max_output_size, iou_threshold,
-                       score_threshold, soft_nms_sigma)
+def _nms_v5_fwd(
+    boxes,
+    scores,
+    max_output_size,
+    iou_threshold,
+    score_threshold,
+    soft_nms_sigma,
+    pad_to_max_output_size,
+):
+    sel, sc = soft_nms(
+        iou_matrix(boxes),
+        scores.astype(F32),
+        max_output_size,
+        iou_threshold,
+        score_threshold,
+        soft_nms_sigma,
+    )
     n = len(sel)
     if pad_to_max_output_size:
         sel = sel + [0] * (max_output_size - n)
@@ -127,8 +144,13 @@ def _nms_v5_shape(op, inputs, attrs):
 
 
 def _overlaps_fwd(overlaps, scores, max_output_size, overlap_threshold, score_threshold):
-    sel = greedy_nms(overlaps.astype(F32), scores.astype(F32), max_output_size,
-                     overlap_threshold, score_threshold)
+    sel = greedy_nms(
+        overlaps.astype(F32),
+        scores.astype(F32),
+        max_output_size,
+        overlap_threshold,
+        score_threshold,
+    )
     return xp.asarray(sel, xp.int32)
 
 
@@ -150,8 +172,12 @@ def _padded_v2_fwd(boxes, scores, max_output_size, iou_threshold, score_threshol
         order = xp.argsort(-s[k], kind="stable")
         bb = b[k, order]
         area = (bb[:, 2] - bb[:, 0]) * (bb[:, 3] - bb[:, 1])
-        ih = xp.maximum(xp.minimum(bb[:, None, 2], bb[:, 2]) - xp.maximum(bb[:, None, 0], bb[:, 0]), 0)
-        iw = xp.maximum(xp.minimum(bb[:, None, 3], bb[:, 3]) - xp.maximum(bb[:, None, 1], bb[:, 1]), 0)
+        ih = xp.maximum(
+            xp.minimum(bb[:, None, 2], bb[:, 2]) - xp.maximum(bb[:, None, 0], bb[:, 0]), 0
+        )
+        iw = xp.maximum(
+            xp.minimum(bb[:, None, 3], bb[:, 3]) - xp.maximum(bb[:, None, 1], bb[:, 1]), 0
+        )
         inter = iw * ih
         iou = inter / (area[:, None] + area - inter + F32(1e-8))
         sel = []
@@ -167,12 +193,23 @@ def _padded_v2_fwd(boxes, scores, max_output_size, iou_threshold, score_threshol
     return out, valid
 
 
-def _combined_fwd(boxes, scores, max_output_size_per_class, max_total_size, iou_threshold,
-                  score_threshold, pad_per_class, clip_boxes):
+def _combined_fwd(
+    boxes,
+    scores,
+    max_output_size_per_class,
+    max_total_size,
+    iou_threshold,
+    score_threshold,
+    pad_per_class,
+    clip_boxes,
+):
     batch, n, q, _ = boxes.shape
     classes = scores.shape[2]
-    total = (min(max_total_size, max_output_size_per_class * classes) if pad_per_class
-             else max_total_size)
+    total = (
+        min(max_total_size, max_output_size_per_class * classes)
+        if pad_per_class
+        else max_total_size
+    )
     ob = xp.zeros((batch, total, 4), F32)
     osc = xp.zeros((batch, total), F32)
     ocl = xp.zeros((batch, total), F32)
@@ -182,8 +219,9 @@ def _combined_fwd(boxes, scores, max_output_size_per_class, max_total_size, iou_
         for c in range(classes):
             bx = boxes[bi, :, c if q > 1 else 0]
             sc = scores[bi, :, c].astype(F32)
-            sel = greedy_nms(iou_matrix(bx), sc, max_output_size_per_class, iou_threshold,
-                             score_threshold)
+            sel = greedy_nms(
+                iou_matrix(bx), sc, max_output_size_per_class, iou_threshold, score_threshold
+            )
             found += [(sc[i], c, i) for i in sel]
         found.sort(key=lambda t: -t[0])
         found = found[:total]
@@ -201,29 +239,47 @@ def _combined_shape(op, inputs, attrs):
     total = attrs["max_total_size"]
     if attrs["pad_per_class"] and classes is not None:
         total = min(total, attrs["max_output_size_per_class"] * classes)
-    return (TensorShape([b, total, 4]), TensorShape([b, total]), TensorShape([b, total]),
-            TensorShape([b]))
+    return (
+        TensorShape([b, total, 4]),
+        TensorShape([b, total]),
+        TensorShape([b, total]),
+        TensorShape([b]),
+    )
 
 
 non_max_suppression_v3_op = defop(
-    "NonMaxSuppressionV3", _nms_v3_fwd, dtype_rule=R.fixed(D.int32), shape_rule=_nms_v3_shape)
+    "NonMaxSuppressionV3", _nms_v3_fwd, dtype_rule=R.fixed(D.int32), shape_rule=_nms_v3_shape
+)
 non_max_suppression_v5_op = defop(
-    "NonMaxSuppressionV5", _nms_v5_fwd,
+    "NonMaxSuppressionV5",
+    _nms_v5_fwd,
     dtype_rule=lambda op, inputs, attrs: (D.int32, inputs[1].dtype, D.int32),
-    shape_rule=_nms_v5_shape, num_outputs=3)
+    shape_rule=_nms_v5_shape,
+    num_outputs=3,
+)
 non_max_suppression_with_overlaps_op = defop(
-    "NonMaxSuppressionWithOverlaps", _overlaps_fwd, dtype_rule=R.fixed(D.int32),
-    shape_rule=lambda op, inputs, attrs: (TensorShape([None]),))
+    "NonMaxSuppressionWithOverlaps",
+    _overlaps_fwd,
+    dtype_rule=R.fixed(D.int32),
+    shape_rule=lambda op, inputs, attrs: (TensorShape([None]),),
+)
 non_max_suppression_padded_v2_op = defop(  # TF runs this as Python ops; one kernel here
-    "_NonMaxSuppressionPaddedV2", _padded_v2_fwd, dtype_rule=R.fixed(D.int32, D.int32),
+    "_NonMaxSuppressionPaddedV2",
+    _padded_v2_fwd,
+    dtype_rule=R.fixed(D.int32, D.int32),
     shape_rule=lambda op, inputs, attrs: (
         TensorShape([inputs[0].shape[0], attrs["max_output_size"]]),
-        TensorShape([inputs[0].shape[0]])),
-    num_outputs=2)
+        TensorShape([inputs[0].shape[0]]),
+    ),
+    num_outputs=2,
+)
 combined_non_max_suppression_op = defop(
-    "CombinedNonMaxSuppression", _combined_fwd,
-    dtype_rule=R.fixed(D.float32, D.float32, D.float32, D.int32), shape_rule=_combined_shape,
-    num_outputs=4)
+    "CombinedNonMaxSuppression",
+    _combined_fwd,
+    dtype_rule=R.fixed(D.float32, D.float32, D.float32, D.int32),
+    shape_rule=_combined_shape,
+    num_outputs=4,
+)
 
 
 def _int(v):
@@ -235,50 +291,84 @@ def _float(v):
 
 
 @tf_export("image.non_max_suppression")
-def non_max_suppression(boxes, scores, max_output_size, iou_threshold=0.5,
-                        score_threshold=_NEG_INF, name=None):
+def non_max_suppression(
+    boxes, scores, max_output_size, iou_threshold=0.5, score_threshold=_NEG_INF, name=None
+):
     """Greedy NMS: indices of at most ``max_output_size`` boxes, by decreasing score, none
     overlapping a better one by more than ``iou_threshold`` IoU."""
-    return apply(non_max_suppression_v3_op, convert_to_tensor(boxes), convert_to_tensor(scores),
-                 max_output_size=_int(max_output_size), iou_threshold=_float(iou_threshold),
-                 score_threshold=_float(score_threshold), name=name)
+    return apply(
+        non_max_suppression_v3_op,
+        convert_to_tensor(boxes),
+        convert_to_tensor(scores),
+        max_output_size=_int(max_output_size),
+        iou_threshold=_float(iou_threshold),
+        score_threshold=_float(score_threshold),
+        name=name,
+    )
 
 
 @tf_export("image.non_max_suppression_with_scores")
-def non_max_suppression_with_scores(boxes, scores, max_output_size, iou_threshold=0.5,
-                                    score_threshold=_NEG_INF, soft_nms_sigma=0.0, name=None):
+def non_max_suppression_with_scores(
+    boxes,
+    scores,
+    max_output_size,
+    iou_threshold=0.5,
+    score_threshold=_NEG_INF,
+    soft_nms_sigma=0.0,
+    name=None,
+):
     """NMS returning ``(indices, scores)``; ``soft_nms_sigma > 0`` decays overlapping scores by
     ``exp(-iou**2 / (2 sigma))`` instead of removing them (Soft-NMS)."""
-    idx, sc, _ = apply(non_max_suppression_v5_op, convert_to_tensor(boxes),
-                       convert_to_tensor(scores), max_output_size=_int(max_output_size),
-                       iou_threshold=_float(iou_threshold),
-                       score_threshold=_float(score_threshold),
-                       soft_nms_sigma=_float(soft_nms_sigma), pad_to_max_output_size=False,
-                       name=name)
+    idx, sc, _ = apply(
+        non_max_suppression_v5_op,
+        convert_to_tensor(boxes),
+        convert_to_tensor(scores),
+        max_output_size=_int(max_output_size),
+        iou_threshold=_float(iou_threshold),
+        score_threshold=_float(score_threshold),
+        soft_nms_sigma=_float(soft_nms_sigma),
+        pad_to_max_output_size=False,
+        name=name,
+    )
     return idx, sc
 
 
 @tf_export("image.non_max_suppression_overlaps")
-def non_max_suppression_with_overlaps(overlaps, scores, max_output_size, overlap_threshold=0.5,
-                                      score_threshold=_NEG_INF, name=None):
+def non_max_suppression_with_overlaps(
+    overlaps, scores, max_output_size, overlap_threshold=0.5, score_threshold=_NEG_INF, name=None
+):
     """Greedy NMS with a precomputed ``[n, n]`` overlap matrix."""
-    return apply(non_max_suppression_with_overlaps_op, convert_to_tensor(overlaps),
-                 convert_to_tensor(scores), max_output_size=_int(max_output_size),
-                 overlap_threshold=_float(overlap_threshold),
-                 score_threshold=_float(score_threshold), name=name)
+    return apply(
+        non_max_suppression_with_overlaps_op,
+        convert_to_tensor(overlaps),
+        convert_to_tensor(scores),
+        max_output_size=_int(max_output_size),
+        overlap_threshold=_float(overlap_threshold),
+        score_threshold=_float(score_threshold),
+        name=name,
+    )
 
 
 @tf_export("image.non_max_suppression_padded")
-def non_max_suppression_padded(boxes, scores, max_output_size, iou_threshold=0.5,
-                               score_threshold=_NEG_INF, pad_to_max_output_size=False,
-                               name=None, sorted_input=False, canonicalized_coordinates=False,
-                               tile_size=512):
+def non_max_suppression_padded(
+    boxes,
+    scores,
+    max_output_size,
+    iou_threshold=0.5,
+    score_threshold=_NEG_INF,
+    pad_to_max_output_size=False,
+    name=None,
+    sorted_input=False,
+    canonicalized_coordinates=False,
+    tile_size=512,
+):
     """Batched NMS: ``(indices padded with 0, number valid)``."""
     boxes, scores = convert_to_tensor(boxes), convert_to_tensor(scores)
     rank = boxes.shape.rank
     if not pad_to_max_output_size and rank is not None and rank > 2:
-        raise ValueError("'pad_to_max_output_size' (value {}) must be True for batched input"
-                         .format(pad_to_max_output_size))
+        raise ValueError(
+            f"'pad_to_max_output_size' (value {pad_to_max_output_size}) must be True for batched input"
+        )
     from tensorlet.ops import array_ops
 
     batch_dims = list(boxes.shape[:-2])
@@ -286,40 +376,69 @@ def non_max_suppression_padded(boxes, scores, max_output_size, iou_threshold=0.5
     b3 = array_ops.reshape(boxes, [-1, n, 4])
     s2 = array_ops.reshape(scores, [-1, n])
     m = _int(max_output_size)
-    idx, valid = apply(non_max_suppression_padded_v2_op, b3, s2, max_output_size=m,
-                       iou_threshold=_float(iou_threshold),
-                       score_threshold=_float(score_threshold))
+    idx, valid = apply(
+        non_max_suppression_padded_v2_op,
+        b3,
+        s2,
+        max_output_size=m,
+        iou_threshold=_float(iou_threshold),
+        score_threshold=_float(score_threshold),
+    )
     if not pad_to_max_output_size:
         return idx[0, : int(valid.numpy()[0])], array_ops.reshape(valid, batch_dims)
     return array_ops.reshape(idx, batch_dims + [m]), array_ops.reshape(valid, batch_dims)
 
 
 @tf_export("image.combined_non_max_suppression")
-def combined_non_max_suppression(boxes, scores, max_output_size_per_class, max_total_size,
-                                 iou_threshold=0.5, score_threshold=_NEG_INF,
-                                 pad_per_class=False, clip_boxes=True, name=None):
+def combined_non_max_suppression(
+    boxes,
+    scores,
+    max_output_size_per_class,
+    max_total_size,
+    iou_threshold=0.5,
+    score_threshold=_NEG_INF,
+    pad_per_class=False,
+    clip_boxes=True,
+    name=None,
+):
     """Per-class NMS over a batch, merged by score: ``(nmsed_boxes, nmsed_scores,
     nmsed_classes, valid_detections)``."""
-    out = apply(combined_non_max_suppression_op, convert_to_tensor(boxes, D.float32),
-                convert_to_tensor(scores, D.float32),
-                max_output_size_per_class=_int(max_output_size_per_class),
-                max_total_size=_int(max_total_size), iou_threshold=_float(iou_threshold),
-                score_threshold=_float(score_threshold), pad_per_class=bool(pad_per_class),
-                clip_boxes=bool(clip_boxes))
+    out = apply(
+        combined_non_max_suppression_op,
+        convert_to_tensor(boxes, D.float32),
+        convert_to_tensor(scores, D.float32),
+        max_output_size_per_class=_int(max_output_size_per_class),
+        max_total_size=_int(max_total_size),
+        iou_threshold=_float(iou_threshold),
+        score_threshold=_float(score_threshold),
+        pad_per_class=bool(pad_per_class),
+        clip_boxes=bool(clip_boxes),
+    )
     return CombinedNonMaxSuppression(*out)
 
 
-import collections  # noqa: E402
+import collections
 
 CombinedNonMaxSuppression = collections.namedtuple(
     "CombinedNonMaxSuppression",
-    ["nmsed_boxes", "nmsed_scores", "nmsed_classes", "valid_detections"])
+    ["nmsed_boxes", "nmsed_scores", "nmsed_classes", "valid_detections"],
+)
 
 
 # ---------------------------------------------------------------- draw_bounding_boxes
 
-_DEFAULT_COLORS = [[1, 1, 0, 1], [0, 0, 1, 1], [1, 0, 0, 1], [0, 1, 0, 1], [0.5, 0, 0.5, 1],
-                   [0.5, 0.5, 0, 1], [0.5, 0, 0, 1], [0, 0, 0.5, 1], [0, 1, 1, 1], [1, 0, 1, 1]]
+_DEFAULT_COLORS = [
+    [1, 1, 0, 1],
+    [0, 0, 1, 1],
+    [1, 0, 0, 1],
+    [0, 1, 0, 1],
+    [0.5, 0, 0.5, 1],
+    [0.5, 0.5, 0, 1],
+    [0.5, 0, 0, 1],
+    [0, 0, 0.5, 1],
+    [0, 1, 1, 1],
+    [1, 0, 1, 1],
+]
 
 
 def _draw_fwd(images, boxes, colors):
@@ -334,19 +453,20 @@ def _draw_fwd(images, boxes, colors):
     for i in range(b):  # one slice assignment per box edge, never per pixel
         for j in range(boxes.shape[1]):
             c = table[j % len(table)]
-            y0, x0, y1, x1 = (int(F32(boxes[i, j, k]) * F32(n - 1))
-                              for k, n in ((0, h), (1, w), (2, h), (3, w)))
+            y0, x0, y1, x1 = (
+                int(F32(boxes[i, j, k]) * F32(n - 1)) for k, n in ((0, h), (1, w), (2, h), (3, w))
+            )
             if y0 > y1 or x0 > x1 or y0 >= h or y1 < 0 or x0 >= w or x1 < 0:
                 continue
             ty0, tx0, ty1, tx1 = max(y0, 0), max(x0, 0), min(y1, h - 1), min(x1, w - 1)
             if y0 >= 0:
-                out[i, y0, tx0:tx1 + 1] = c
+                out[i, y0, tx0 : tx1 + 1] = c
             if y1 < h:
-                out[i, y1, tx0:tx1 + 1] = c
+                out[i, y1, tx0 : tx1 + 1] = c
             if x0 >= 0:
-                out[i, ty0:ty1 + 1, x0] = c
+                out[i, ty0 : ty1 + 1, x0] = c
             if x1 < w:
-                out[i, ty0:ty1 + 1, x1] = c
+                out[i, ty0 : ty1 + 1, x1] = c
     return out
 
 
@@ -359,8 +479,9 @@ def _draw_dtype(op, inputs, attrs):
     return (d,)
 
 
-draw_bounding_boxes_v2_op = defop("DrawBoundingBoxesV2", _draw_fwd, dtype_rule=_draw_dtype,
-                                  shape_rule=R.unchanged)
+draw_bounding_boxes_v2_op = defop(
+    "DrawBoundingBoxesV2", _draw_fwd, dtype_rule=_draw_dtype, shape_rule=R.unchanged
+)
 
 
 @tf_export("image.draw_bounding_boxes")
@@ -368,5 +489,6 @@ def draw_bounding_boxes(images, boxes, colors, name=None):
     """Draws 1-pixel box outlines (``[y_min, x_min, y_max, x_max]`` in [0, 1]) on ``images``."""
     images = convert_to_tensor(images)
     colors = convert_to_tensor(colors if colors is not None else xp.zeros((0, 4), F32), D.float32)
-    return apply(draw_bounding_boxes_v2_op, images, convert_to_tensor(boxes, D.float32), colors,
-                 name=name)
+    return apply(
+        draw_bounding_boxes_v2_op, images, convert_to_tensor(boxes, D.float32), colors, name=name
+    )

@@ -2,17 +2,18 @@
 index map) and its gradient (a segment sum through the same map), as TF's ``_ExtractImagePatchesGrad``
 scatters each patch element back to the pixel it came from.
 """
+
 import functools
 
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_shape import TensorShape
+from tensorlet.image_ops._common import invalid
 from tensorlet.ops import array_ops, segment_ops
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops.array_ops import py_ints
 from tensorlet.ops.op_def import apply, defop
-from tensorlet.image_ops._common import invalid
 
 D = dtypes
 
@@ -71,9 +72,17 @@ def _shape(op, inputs, attrs):
     b, h, w, c = x.shape
     dims = []
     for n, axis in ((h, 1), (w, 2)):
-        dims.append(None if n is None else _out_and_pad(
-            n, attrs["ksizes"][axis], attrs["strides"][axis], attrs["rates"][axis],
-            attrs["padding"])[0])
+        dims.append(
+            None
+            if n is None
+            else _out_and_pad(
+                n,
+                attrs["ksizes"][axis],
+                attrs["strides"][axis],
+                attrs["rates"][axis],
+                attrs["padding"],
+            )[0]
+        )
     k = attrs["ksizes"][1] * attrs["ksizes"][2]
     return (TensorShape([b, *dims, None if c is None else k * c]),)
 
@@ -81,8 +90,14 @@ def _shape(op, inputs, attrs):
 def _grad(op, dy):
     x = op.inputs[0]
     b, h, w, c = x.shape
-    m = _index_map(h, w, op.get_attr("ksizes"), op.get_attr("strides"), op.get_attr("rates"),
-                   op.get_attr("padding"))
+    m = _index_map(
+        h,
+        w,
+        op.get_attr("ksizes"),
+        op.get_attr("strides"),
+        op.get_attr("rates"),
+        op.get_attr("padding"),
+    )
     # (b, out_r, out_c, k_r, k_c, c) -> segments per flat pixel, the padding slot dropped
     g = array_ops.reshape(dy, [b, m.size, c])
     g = array_ops.transpose(g, [1, 0, 2])
@@ -92,22 +107,34 @@ def _grad(op, dy):
 
 
 extract_image_patches_op = defop(
-    "ExtractImagePatches", _forward, dtype_rule=R.same_dtype(R.REAL + R.COMPLEX + (D.bool,)),
-    shape_rule=_shape, grad=_grad)
+    "ExtractImagePatches",
+    _forward,
+    dtype_rule=R.same_dtype(R.REAL + R.COMPLEX + (D.bool,)),
+    shape_rule=_shape,
+    grad=_grad,
+)
 
 
 @tf_export("image.extract_patches")
 def extract_patches(images, sizes, strides, rates, padding, name=None):
     """Patches of ``sizes`` every ``strides`` (dilated by ``rates``), flattened into the depth
     axis in (row, column, channel) order."""
-    return apply(extract_image_patches_op, images, ksizes=py_ints(sizes),
-                 strides=py_ints(strides), rates=py_ints(rates), padding=str(padding),
-                 name=name)
+    return apply(
+        extract_image_patches_op,
+        images,
+        ksizes=py_ints(sizes),
+        strides=py_ints(strides),
+        rates=py_ints(rates),
+        padding=str(padding),
+        name=name,
+    )
 
 
 @tf_export("compat.v1.image.extract_image_patches", "compat.v1.extract_image_patches")
-def extract_image_patches(images, ksizes=None, strides=None, rates=None, padding=None,
-                          name=None, sizes=None):
+def extract_image_patches(
+    images, ksizes=None, strides=None, rates=None, padding=None, name=None, sizes=None
+):
     """TF1 name of ``extract_patches`` (``ksizes``)."""
-    return extract_patches(images, ksizes if ksizes is not None else sizes, strides, rates,
-                           padding, name)
+    return extract_patches(
+        images, ksizes if ksizes is not None else sizes, strides, rates, padding, name
+    )

@@ -5,6 +5,7 @@ smallest sum of |signed bytes| kept (ties: the earlier filter), deflate level 6 
 ``compression``) with Z_FILTERED, the window shrunk to the image size and the CMF byte
 optimised as libpng does, IDAT chunks of 8192 bytes.
 """
+
 import struct
 import zlib
 
@@ -87,12 +88,13 @@ def encode_png(image, compression=-1):
         while size + 262 <= half:
             half >>= 1
             wbits -= 1
-    comp = zlib.compressobj(6 if compression == -1 else compression, zlib.DEFLATED, wbits, 8,
-                            zlib.Z_FILTERED)
+    comp = zlib.compressobj(
+        6 if compression == -1 else compression, zlib.DEFLATED, wbits, 8, zlib.Z_FILTERED
+    )
     z = _optimize_cmf(comp.compress(data) + comp.flush(), size)
     ihdr = struct.pack(">IIBBBBB", w, h, depth, _COLOR_TYPES[c], 0, 0, 0)
     out = [PNG_SIGNATURE, _chunk(b"IHDR", ihdr)]
-    out += [_chunk(b"IDAT", z[i:i + 8192]) for i in range(0, len(z), 8192)]
+    out += [_chunk(b"IDAT", z[i : i + 8192]) for i in range(0, len(z), 8192)]
     out.append(_chunk(b"IEND", b""))
     return b"".join(out)
 
@@ -112,7 +114,11 @@ def _unfilter(data, h, rowbytes, bpp):
         if ftype == 0:
             row = f
         elif ftype == 1:
-            row = f.reshape(-1, bpp).cumsum(0).reshape(-1) % 256 if rowbytes % bpp == 0 else _seq(f, prev, bpp, 1)
+            row = (
+                f.reshape(-1, bpp).cumsum(0).reshape(-1) % 256
+                if rowbytes % bpp == 0
+                else _seq(f, prev, bpp, 1)
+            )
         elif ftype == 2:
             row = (f + prev) % 256
         elif ftype in (3, 4):
@@ -128,20 +134,20 @@ def _seq(f, prev, bpp, ftype):
     row = f.copy()
     n = len(f)
     for i in range(0, n, bpp):  # one pixel (bpp bytes) at a time: inherently sequential
-        a = row[i - bpp:i] if i else xp.zeros(min(bpp, n), xp.int64)
-        b = prev[i:i + bpp]
-        seg = f[i:i + bpp]
+        a = row[i - bpp : i] if i else xp.zeros(min(bpp, n), xp.int64)
+        b = prev[i : i + bpp]
+        seg = f[i : i + bpp]
         a = a[: len(seg)]
         if ftype == 1:
-            row[i:i + bpp] = (seg + a) % 256
+            row[i : i + bpp] = (seg + a) % 256
         elif ftype == 3:
-            row[i:i + bpp] = (seg + (a + b) // 2) % 256
+            row[i : i + bpp] = (seg + (a + b) // 2) % 256
         else:
-            c = prev[i - bpp:i][: len(seg)] if i else xp.zeros(len(seg), xp.int64)
+            c = prev[i - bpp : i][: len(seg)] if i else xp.zeros(len(seg), xp.int64)
             p = a + b - c
             pa, pb, pc = xp.abs(p - a), xp.abs(p - b), xp.abs(p - c)
             pr = xp.where((pa <= pb) & (pa <= pc), a, xp.where(pb <= pc, b, c))
-            row[i:i + bpp] = (seg + pr) % 256
+            row[i : i + bpp] = (seg + pr) % 256
     return row
 
 
@@ -152,8 +158,8 @@ def decode_png_raw(data):
     pos = 8
     idat, plte, trns, hdr = [], None, None, None
     while pos + 8 <= len(data):
-        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + n]
+        n, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + n]
         pos += 12 + n
         if kind == b"IHDR":
             hdr = struct.unpack(">IIBBBBB", body)
@@ -263,8 +269,9 @@ def decode_bmp(data, channels=0):
         px = xp.concatenate([px[..., 2::-1], px[..., 3:]], -1)
     px = xp.ascontiguousarray(px)
     if channels and channels != c:
-        raise CodecError("channels attribute %d does not match bits per pixel from file %d"
-                         % (channels, c))
+        raise CodecError(
+            "channels attribute %d does not match bits per pixel from file %d" % (channels, c)
+        )
     return px
 
 
@@ -311,7 +318,7 @@ def decode_gif(data):
     gct = None
     if flags & 0x80:
         n = 3 * (2 << (flags & 7))
-        gct = xp.frombuffer(data[pos:pos + n], xp.uint8).reshape(-1, 3)
+        gct = xp.frombuffer(data[pos : pos + n], xp.uint8).reshape(-1, 3)
         pos += n
     canvas = xp.zeros((h, w, 3), xp.uint8)
     frames, trans = [], None
@@ -331,25 +338,29 @@ def decode_gif(data):
             continue
         if tag != 0x2C:
             raise CodecError("Invalid GIF block")
-        x0, y0, fw, fh, fl = struct.unpack("<HHHHB", data[pos:pos + 9])
+        x0, y0, fw, fh, fl = struct.unpack("<HHHHB", data[pos : pos + 9])
         pos += 9
         table = gct
         if fl & 0x80:
             n = 3 * (2 << (fl & 7))
-            table = xp.frombuffer(data[pos:pos + n], xp.uint8).reshape(-1, 3)
+            table = xp.frombuffer(data[pos : pos + n], xp.uint8).reshape(-1, 3)
             pos += n
         min_code = data[pos]
         pos += 1
         blocks = bytearray()
         while data[pos]:
-            blocks += data[pos + 1:pos + 1 + data[pos]]
+            blocks += data[pos + 1 : pos + 1 + data[pos]]
             pos += data[pos] + 1
         pos += 1
         idx = xp.frombuffer(_lzw(bytes(blocks), min_code), xp.uint8)[: fw * fh]
         idx = xp.pad(idx, (0, fw * fh - len(idx))).reshape(fh, fw)
         if fl & 0x40:
-            order = list(range(0, fh, 8)) + list(range(4, fh, 8)) + list(range(2, fh, 4)) + \
-                list(range(1, fh, 2))
+            order = (
+                list(range(0, fh, 8))
+                + list(range(4, fh, 8))
+                + list(range(2, fh, 4))
+                + list(range(1, fh, 2))
+            )
             fixed = xp.empty_like(idx)
             fixed[order] = idx
             idx = fixed
@@ -357,8 +368,8 @@ def decode_gif(data):
         region = table[idx]
         if trans is not None:
             keep = idx == trans
-            region = xp.where(keep[..., None], frame[y0:y0 + fh, x0:x0 + fw], region)
-        frame[y0:y0 + fh, x0:x0 + fw] = region[: h - y0, : w - x0]
+            region = xp.where(keep[..., None], frame[y0 : y0 + fh, x0 : x0 + fw], region)
+        frame[y0 : y0 + fh, x0 : x0 + fw] = region[: h - y0, : w - x0]
         frames.append(frame)
         canvas = frame
         trans = None

@@ -7,20 +7,31 @@ TF2 ``resize`` samples at half-pixel centres and returns float32 for every metho
 ScaleAndTranslate op (triangle / Keys cubic kernels, scaled when downsampling); lanczos3/5,
 gaussian and mitchellcubic always use it. ``nearest`` and ``area`` ignore ``antialias``.
 """
+
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor import Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
+from tensorlet.image_ops import resize_kernels as K
 from tensorlet.ops import array_ops
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops.array_ops import py_value
 from tensorlet.ops.op_def import apply, defop
-from tensorlet.image_ops import resize_kernels as K
 
 D = dtypes
-_REAL = (D.int8, D.uint8, D.int16, D.uint16, D.int32, D.int64, D.bfloat16, D.float16,
-         D.float32, D.float64)
+_REAL = (
+    D.int8,
+    D.uint8,
+    D.int16,
+    D.uint16,
+    D.int32,
+    D.int64,
+    D.bfloat16,
+    D.float16,
+    D.float32,
+    D.float64,
+)
 _NN = _REAL  # ResizeNearestNeighbor keeps T
 
 
@@ -51,8 +62,13 @@ def _check_resize(op_name, images, size, align_corners=False, half_pixel_centers
 
 def _resize_shape(op, inputs, attrs):
     x = inputs[0]
-    _check_resize(op.name, x, attrs["size"], attrs.get("align_corners", False),
-                  attrs.get("half_pixel_centers", False))
+    _check_resize(
+        op.name,
+        x,
+        attrs["size"],
+        attrs.get("align_corners", False),
+        attrs.get("half_pixel_centers", False),
+    )
     if x.shape.rank is None:
         return (TensorShape([None, *attrs["size"], None]),)
     return (TensorShape([x.shape[0], *attrs["size"], x.shape[3]]),)
@@ -79,6 +95,7 @@ def _second_input_dtype(allowed):
         d = inputs[1].dtype
         if d not in allowed:
             from tensorlet.ops.op_def import dtype_not_allowed
+
             raise dtype_not_allowed(op, d, allowed)
         return (d,)
 
@@ -115,15 +132,17 @@ def _area_fwd(x, size, align_corners):
 
 
 def _st_fwd(x, scale, translation, size, kernel_type, antialias):
-    my, mx = K.scale_and_translate_matrices(x.shape[1:3], size, scale.tolist(),
-                                            translation.tolist(), kernel_type, antialias)
+    my, mx = K.scale_and_translate_matrices(
+        x.shape[1:3], size, scale.tolist(), translation.tolist(), kernel_type, antialias
+    )
     return K.separable(x.astype(K.F32, copy=False), my, mx)
 
 
 def _st_grad_fwd(grads, original, scale, translation, kernel_type, antialias):
     size = grads.shape[1:3]
-    my, mx = K.scale_and_translate_matrices(original.shape[1:3], size, scale.tolist(),
-                                            translation.tolist(), kernel_type, antialias)
+    my, mx = K.scale_and_translate_matrices(
+        original.shape[1:3], size, scale.tolist(), translation.tolist(), kernel_type, antialias
+    )
     return K.separable(grads.astype(K.F32, copy=False), my.T, mx.T)
 
 
@@ -131,30 +150,56 @@ def _st_grad_fwd(grads, original, scale, translation, kernel_type, antialias):
 
 
 def _bilinear_grad(op, dy):
-    return [apply(resize_bilinear_grad_op, dy, op.inputs[0],
-                  align_corners=op.get_attr("align_corners"),
-                  half_pixel_centers=op.get_attr("half_pixel_centers"))]
+    return [
+        apply(
+            resize_bilinear_grad_op,
+            dy,
+            op.inputs[0],
+            align_corners=op.get_attr("align_corners"),
+            half_pixel_centers=op.get_attr("half_pixel_centers"),
+        )
+    ]
 
 
 def _nearest_grad(op, dy):
     x = op.inputs[0]
-    return [apply(resize_nearest_neighbor_grad_op, dy, size=tuple(x.shape[1:3]),
-                  align_corners=op.get_attr("align_corners"),
-                  half_pixel_centers=op.get_attr("half_pixel_centers"))]
+    return [
+        apply(
+            resize_nearest_neighbor_grad_op,
+            dy,
+            size=tuple(x.shape[1:3]),
+            align_corners=op.get_attr("align_corners"),
+            half_pixel_centers=op.get_attr("half_pixel_centers"),
+        )
+    ]
 
 
 def _bicubic_grad(op, dy):
     x = op.inputs[0]
     if x.dtype not in (D.float32, D.float64):
         return [None]
-    return [apply(resize_bicubic_grad_op, dy, x, align_corners=op.get_attr("align_corners"),
-                  half_pixel_centers=op.get_attr("half_pixel_centers"))]
+    return [
+        apply(
+            resize_bicubic_grad_op,
+            dy,
+            x,
+            align_corners=op.get_attr("align_corners"),
+            half_pixel_centers=op.get_attr("half_pixel_centers"),
+        )
+    ]
 
 
 def _st_grad(op, dy):
     x, scale, translation = op.inputs
-    g = apply(scale_and_translate_grad_op, dy, x, scale, translation,
-              kernel_type=op.get_attr("kernel_type"), antialias=op.get_attr("antialias"))
+    g = apply(
+        scale_and_translate_grad_op,
+        dy,
+        x,
+        scale,
+        translation,
+        kernel_type=op.get_attr("kernel_type"),
+        antialias=op.get_attr("antialias"),
+    )
     return [g, None, None]
 
 
@@ -165,40 +210,70 @@ def _st_shape(op, inputs, attrs):
         raise _invalid(op.name, "output dimensions must be positive")
     if attrs["kernel_type"] not in K.SAMPLING_KERNELS:
         raise _invalid(op.name, f"Unrecognized kernel type: {attrs['kernel_type']}")
-    return (TensorShape([x.shape[0] if x.shape.rank else None, *size,
-                         x.shape[3] if x.shape.rank else None]),)
+    return (
+        TensorShape(
+            [x.shape[0] if x.shape.rank else None, *size, x.shape[3] if x.shape.rank else None]
+        ),
+    )
 
 
 resize_bilinear_grad_op = defop(
-    "ResizeBilinearGrad", K.resize_bilinear_grad,
+    "ResizeBilinearGrad",
+    K.resize_bilinear_grad,
     dtype_rule=_second_input_dtype((D.float32, D.bfloat16, D.float16, D.float64)),
-    shape_rule=_like_input(1))
+    shape_rule=_like_input(1),
+)
 resize_bilinear_op = defop(
-    "ResizeBilinear", _bilinear_fwd, dtype_rule=_float_out(_REAL), shape_rule=_resize_shape,
-    grad=_bilinear_grad)
+    "ResizeBilinear",
+    _bilinear_fwd,
+    dtype_rule=_float_out(_REAL),
+    shape_rule=_resize_shape,
+    grad=_bilinear_grad,
+)
 resize_nearest_neighbor_grad_op = defop(
-    "ResizeNearestNeighborGrad", K.resize_nearest_grad,
-    dtype_rule=R.same_dtype((D.uint8, D.int8, D.int32, D.float16, D.bfloat16, D.float32,
-                             D.float64)),
-    shape_rule=_grad_size_shape)
+    "ResizeNearestNeighborGrad",
+    K.resize_nearest_grad,
+    dtype_rule=R.same_dtype(
+        (D.uint8, D.int8, D.int32, D.float16, D.bfloat16, D.float32, D.float64)
+    ),
+    shape_rule=_grad_size_shape,
+)
 resize_nearest_neighbor_op = defop(
-    "ResizeNearestNeighbor", _nearest_fwd, dtype_rule=R.same_dtype(_NN),
-    shape_rule=_resize_shape, grad=_nearest_grad)
+    "ResizeNearestNeighbor",
+    _nearest_fwd,
+    dtype_rule=R.same_dtype(_NN),
+    shape_rule=_resize_shape,
+    grad=_nearest_grad,
+)
 resize_bicubic_grad_op = defop(
-    "ResizeBicubicGrad", _bicubic_grad_fwd,
-    dtype_rule=_second_input_dtype((D.float32, D.float64)), shape_rule=_like_input(1))
+    "ResizeBicubicGrad",
+    _bicubic_grad_fwd,
+    dtype_rule=_second_input_dtype((D.float32, D.float64)),
+    shape_rule=_like_input(1),
+)
 resize_bicubic_op = defop(
-    "ResizeBicubic", _bicubic_fwd, dtype_rule=_float_out(_REAL), shape_rule=_resize_shape,
-    grad=_bicubic_grad)
+    "ResizeBicubic",
+    _bicubic_fwd,
+    dtype_rule=_float_out(_REAL),
+    shape_rule=_resize_shape,
+    grad=_bicubic_grad,
+)
 resize_area_op = defop(
-    "ResizeArea", _area_fwd, dtype_rule=_float_out(_REAL), shape_rule=_resize_shape,
-    grad=_no_gradient("ResizeArea"))
+    "ResizeArea",
+    _area_fwd,
+    dtype_rule=_float_out(_REAL),
+    shape_rule=_resize_shape,
+    grad=_no_gradient("ResizeArea"),
+)
 scale_and_translate_grad_op = defop(
-    "ScaleAndTranslateGrad", _st_grad_fwd, dtype_rule=_second_input_dtype((D.float32,)),
-    shape_rule=_like_input(1))
+    "ScaleAndTranslateGrad",
+    _st_grad_fwd,
+    dtype_rule=_second_input_dtype((D.float32,)),
+    shape_rule=_like_input(1),
+)
 scale_and_translate_op = defop(
-    "ScaleAndTranslate", _st_fwd, dtype_rule=_float_out(_REAL), shape_rule=_st_shape,
-    grad=_st_grad)
+    "ScaleAndTranslate", _st_fwd, dtype_rule=_float_out(_REAL), shape_rule=_st_shape, grad=_st_grad
+)
 
 
 # ---------------------------------------------------------------- public: methods
@@ -275,13 +350,26 @@ def _resize_common(images, resizer, size, preserve_aspect_ratio, skip_if_same):
 def _scale_and_translate(images, size, kernel, antialias):
     h, w = images.shape[1], images.shape[2]
     scale = convert_to_tensor([K.F32(size[0]) / K.F32(h), K.F32(size[1]) / K.F32(w)], D.float32)
-    return apply(scale_and_translate_op, images, scale, convert_to_tensor([0.0, 0.0]),
-                 size=size, kernel_type=kernel, antialias=bool(antialias))
+    return apply(
+        scale_and_translate_op,
+        images,
+        scale,
+        convert_to_tensor([0.0, 0.0]),
+        size=size,
+        kernel_type=kernel,
+        antialias=bool(antialias),
+    )
 
 
 @tf_export("image.resize")
-def resize_images_v2(images, size, method=ResizeMethod.BILINEAR, preserve_aspect_ratio=False,
-                     antialias=False, name=None):
+def resize_images_v2(
+    images,
+    size,
+    method=ResizeMethod.BILINEAR,
+    preserve_aspect_ratio=False,
+    antialias=False,
+    name=None,
+):
     """Resizes ``images`` (``[batch,] height, width, channels``) to ``size`` with ``method``.
 
     Half-pixel centres; float32 output except for ``nearest``, which keeps the dtype.
@@ -291,16 +379,23 @@ def resize_images_v2(images, size, method=ResizeMethod.BILINEAR, preserve_aspect
         if method == ResizeMethod.BILINEAR:
             if antialias:
                 return _scale_and_translate(x, size, "triangle", True)
-            return apply(resize_bilinear_op, x, size=size, align_corners=False,
-                         half_pixel_centers=True)
+            return apply(
+                resize_bilinear_op, x, size=size, align_corners=False, half_pixel_centers=True
+            )
         if method == ResizeMethod.NEAREST_NEIGHBOR:
-            return apply(resize_nearest_neighbor_op, x, size=size, align_corners=False,
-                         half_pixel_centers=True)
+            return apply(
+                resize_nearest_neighbor_op,
+                x,
+                size=size,
+                align_corners=False,
+                half_pixel_centers=True,
+            )
         if method == ResizeMethod.BICUBIC:
             if antialias:
                 return _scale_and_translate(x, size, "keyscubic", True)
-            return apply(resize_bicubic_op, x, size=size, align_corners=False,
-                         half_pixel_centers=True)
+            return apply(
+                resize_bicubic_op, x, size=size, align_corners=False, half_pixel_centers=True
+            )
         if method == ResizeMethod.AREA:
             return apply(resize_area_op, x, size=size, align_corners=False)
         if method in _SCALE_AND_TRANSLATE:
@@ -311,20 +406,41 @@ def resize_images_v2(images, size, method=ResizeMethod.BILINEAR, preserve_aspect
 
 
 @tf_export("compat.v1.image.resize", "compat.v1.image.resize_images")
-def resize_images(images, size, method=ResizeMethodV1.BILINEAR, align_corners=False,
-                  preserve_aspect_ratio=False, name=None):
+def resize_images(
+    images,
+    size,
+    method=ResizeMethodV1.BILINEAR,
+    align_corners=False,
+    preserve_aspect_ratio=False,
+    name=None,
+):
     """TF1 resize: corner-aligned sampling options, no half-pixel centres, skip when same size."""
 
     def resizer(x, size):
         if method in (ResizeMethodV1.BILINEAR, "bilinear"):
-            return apply(resize_bilinear_op, x, size=size, align_corners=bool(align_corners),
-                         half_pixel_centers=False)
+            return apply(
+                resize_bilinear_op,
+                x,
+                size=size,
+                align_corners=bool(align_corners),
+                half_pixel_centers=False,
+            )
         if method in (ResizeMethodV1.NEAREST_NEIGHBOR, "nearest"):
-            return apply(resize_nearest_neighbor_op, x, size=size,
-                         align_corners=bool(align_corners), half_pixel_centers=False)
+            return apply(
+                resize_nearest_neighbor_op,
+                x,
+                size=size,
+                align_corners=bool(align_corners),
+                half_pixel_centers=False,
+            )
         if method in (ResizeMethodV1.BICUBIC, "bicubic"):
-            return apply(resize_bicubic_op, x, size=size, align_corners=bool(align_corners),
-                         half_pixel_centers=False)
+            return apply(
+                resize_bicubic_op,
+                x,
+                size=size,
+                align_corners=bool(align_corners),
+                half_pixel_centers=False,
+            )
         if method in (ResizeMethodV1.AREA, "area"):
             return apply(resize_area_op, x, size=size, align_corners=bool(align_corners))
         raise ValueError("Resize method is not implemented: %s" % method)
@@ -335,23 +451,37 @@ def resize_images(images, size, method=ResizeMethodV1.BILINEAR, align_corners=Fa
 @tf_export("compat.v1.image.resize_bilinear", "raw_ops.ResizeBilinear")
 def resize_bilinear(images, size, align_corners=False, half_pixel_centers=False, name=None):
     """The ResizeBilinear op (float32 output)."""
-    return apply(resize_bilinear_op, images, size=_raw_size(size),
-                 align_corners=bool(align_corners), half_pixel_centers=bool(half_pixel_centers))
+    return apply(
+        resize_bilinear_op,
+        images,
+        size=_raw_size(size),
+        align_corners=bool(align_corners),
+        half_pixel_centers=bool(half_pixel_centers),
+    )
 
 
 @tf_export("compat.v1.image.resize_nearest_neighbor", "raw_ops.ResizeNearestNeighbor")
-def resize_nearest_neighbor(images, size, align_corners=False, half_pixel_centers=False,
-                            name=None):
+def resize_nearest_neighbor(images, size, align_corners=False, half_pixel_centers=False, name=None):
     """The ResizeNearestNeighbor op (keeps the dtype)."""
-    return apply(resize_nearest_neighbor_op, images, size=_raw_size(size),
-                 align_corners=bool(align_corners), half_pixel_centers=bool(half_pixel_centers))
+    return apply(
+        resize_nearest_neighbor_op,
+        images,
+        size=_raw_size(size),
+        align_corners=bool(align_corners),
+        half_pixel_centers=bool(half_pixel_centers),
+    )
 
 
 @tf_export("compat.v1.image.resize_bicubic", "raw_ops.ResizeBicubic")
 def resize_bicubic(images, size, align_corners=False, half_pixel_centers=False, name=None):
     """The ResizeBicubic op: Keys a=-0.5 with half-pixel centres, a=-0.75 otherwise."""
-    return apply(resize_bicubic_op, images, size=_raw_size(size),
-                 align_corners=bool(align_corners), half_pixel_centers=bool(half_pixel_centers))
+    return apply(
+        resize_bicubic_op,
+        images,
+        size=_raw_size(size),
+        align_corners=bool(align_corners),
+        half_pixel_centers=bool(half_pixel_centers),
+    )
 
 
 @tf_export("compat.v1.image.resize_area", "raw_ops.ResizeArea")
@@ -361,9 +491,16 @@ def resize_area(images, size, align_corners=False, name=None):
 
 
 @tf_export("raw_ops.ScaleAndTranslate")
-def scale_and_translate(images, size, scale, translation, kernel_type="lanczos3",
-                        antialias=True, name=None):
+def scale_and_translate(
+    images, size, scale, translation, kernel_type="lanczos3", antialias=True, name=None
+):
     """The ScaleAndTranslate op: ``out(x) = sum_i k((i + 0.5 - ((x + 0.5) - t) / s) / ks) in_i``."""
-    return apply(scale_and_translate_op, images, convert_to_tensor(scale, D.float32),
-                 convert_to_tensor(translation, D.float32), size=_raw_size(size),
-                 kernel_type=str(kernel_type), antialias=bool(antialias))
+    return apply(
+        scale_and_translate_op,
+        images,
+        convert_to_tensor(scale, D.float32),
+        convert_to_tensor(translation, D.float32),
+        size=_raw_size(size),
+        kernel_type=str(kernel_type),
+        antialias=bool(antialias),
+    )

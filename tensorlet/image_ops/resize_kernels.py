@@ -6,6 +6,7 @@ kernels compute their per-pixel weights (``resize_bilinear_op.cc``, ``resize_bic
 rows second (TF's order), as two matrix products. Bilinear keeps TF's lerp form
 ``top + (bottom - top) * lerp`` on gathered pixels, so it is bit-exact.
 """
+
 import math
 
 from tensorlet.backend import xp
@@ -160,8 +161,11 @@ def area_matrix(in_size, out_size, align_corners):
         start, end = int(math.floor(lo)), int(math.ceil(hi))
         i = xp.arange(start, end)
         fi = i.astype(F32)
-        wt = xp.where(fi < lo, xp.where(fi + 1 > hi, scale, fi + 1 - lo),
-                      xp.where(fi + 1 > hi, hi - fi, F32(1))).astype(F32)
+        wt = xp.where(
+            fi < lo,
+            xp.where(fi + 1 > hi, scale, fi + 1 - lo),
+            xp.where(fi + 1 > hi, hi - fi, F32(1)),
+        ).astype(F32)
         xp.add.at(m[o], xp.minimum(i, in_size - 1), wt)
     return m, scale
 

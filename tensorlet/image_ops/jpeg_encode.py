@@ -1,0 +1,267 @@
+"""Baseline JPEG encoding in NumPy, byte-for-byte as libjpeg-turbo does it for TF's EncodeJpeg:
+``jccolor.c`` fixed-point RGB -> YCbCr, ``jcsample.c`` 2x2 downsampling (alternating bias),
+``jfdctint.c`` ISLOW forward DCT, ``jcdctmgr.c`` reciprocal quantisation, ``jchuff.c`` with the
+standard (Annex K) Huffman tables, and TF's JFIF header (density 300 dpi).
+"""
+
+import struct
+
+from tensorlet.backend import xp
+from tensorlet.image_ops.jpeg import _I64, ZIGZAG, _ceil_div, _fix
+
+# ---------------------------------------------------------------- encoder
+
+# fmt: off
+_STD_LUMA_Q = [16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
+               14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+               18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+               49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99]
+_STD_CHROMA_Q = [17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99,
+                 24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99, 99] + [99] * 32
+
+
+def _ac_values(head):
+    rest = sorted(({(r << 4) | s for r in range(16) for s in range(1, 11)} | {0, 0xF0})
+                  - set(head))
+    return head + rest
+
+
+_DC_LUMA = ([0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0], list(range(12)))
+_DC_CHROMA = ([0, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0], list(range(12)))
+_AC_LUMA = ([0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7D], _ac_values([
+    0x01, 0x02, 0x03, 0x00, 0x04, 0x11, 0x05, 0x12, 0x21, 0x31, 0x41, 0x06, 0x13, 0x51, 0x61,
+    0x07, 0x22, 0x71, 0x14, 0x32, 0x81, 0x91, 0xA1, 0x08, 0x23, 0x42, 0xB1, 0xC1, 0x15, 0x52,
+    0xD1, 0xF0, 0x24, 0x33, 0x62, 0x72, 0x82]))
+_AC_CHROMA = ([0, 2, 1, 2, 4, 4, 3, 4, 7, 5, 4, 4, 0, 1, 2, 0x77], _ac_values([
+    0x00, 0x01, 0x02, 0x03, 0x11, 0x04, 0x05, 0x21, 0x31, 0x06, 0x12, 0x41, 0x51, 0x07, 0x61,
+    0x71, 0x13, 0x22, 0x32, 0x81, 0x08, 0x14, 0x42, 0x91, 0xA1, 0xB1, 0xC1, 0x09, 0x23, 0x33,
+    0x52, 0xF0, 0x15, 0x62, 0x72, 0xD1, 0x0A, 0x16, 0x24, 0x34, 0xE1, 0x25, 0xF1]))
+# fmt: on
+
+
+def _codes(spec):
+    counts, vals = spec
+    table, code, k = {}, 0, 0
+    for length in range(1, 17):
+        for _ in range(counts[length - 1]):
+            table[vals[k]] = (code, length)
+            k += 1
+            code += 1
+        code <<= 1
+    return table
+
+
+def _quant_table(base, quality):
+    quality = min(max(int(quality), 1), 100)
+    scale = 5000 // quality if quality < 50 else 200 - quality * 2
+    q = (xp.asarray(base, _I64) * scale + 50) // 100
+    return xp.clip(q, 1, 255).reshape(8, 8)
+
+
+def _fdct_pass(d, shift_even, shift_odd):
+    d0, d1, d2, d3, d4, d5, d6, d7 = (d[..., i] for i in range(8))
+    t0, t7, t1, t6 = d0 + d7, d0 - d7, d1 + d6, d1 - d6
+    t2, t5, t3, t4 = d2 + d5, d2 - d5, d3 + d4, d3 - d4
+    t10, t13, t11, t12 = t0 + t3, t0 - t3, t1 + t2, t1 - t2
+
+    def desc(v, n):
+        return (v + (1 << (n - 1))) >> n if n > 0 else v << -n
+
+    o = [None] * 8
+    o[0] = desc(t10 + t11, shift_even)
+    o[4] = desc(t10 - t11, shift_even)
+    z1 = (t12 + t13) * 4433
+    o[2] = desc(z1 + t13 * 6270, shift_odd)
+    o[6] = desc(z1 + t12 * -15137, shift_odd)
+    z1, z2, z3, z4 = t4 + t7, t5 + t6, t4 + t6, t5 + t7
+    z5 = (z3 + z4) * 9633
+    t4, t5, t6, t7 = t4 * 2446, t5 * 16819, t6 * 25172, t7 * 12299
+    z1, z2, z3, z4 = z1 * -7373, z2 * -20995, z3 * -16069 + z5, z4 * -3196 + z5
+    o[7] = desc(t4 + z1 + z3, shift_odd)
+    o[5] = desc(t5 + z2 + z4, shift_odd)
+    o[3] = desc(t6 + z2 + z3, shift_odd)
+    o[1] = desc(t7 + z1 + z4, shift_odd)
+    return xp.stack(o, -1)
+
+
+def _fdct(blocks):
+    d = blocks.astype(_I64) - 128
+    d = _fdct_pass(d, -2, 11)  # rows: << PASS1_BITS, DESCALE by CONST_BITS - PASS1_BITS
+    return _fdct_pass(d.transpose(0, 2, 1), 2, 15).transpose(0, 2, 1)
+
+
+def _quantize(coef, q):
+    """libjpeg-turbo's reciprocal quantisation (16-bit DCTELEM), divisor = q * 8."""
+    div = (q * 8).astype(_I64)
+    b = xp.floor(xp.log2(div)).astype(_I64)
+    r = 16 + b
+    one = xp.left_shift(_I64(1), r)
+    fq, fr = one // div, one % div
+    c = div // 2
+    pow2 = fr == 0
+    fq = xp.where(pow2, fq >> 1, fq)
+    r = xp.where(pow2, r - 1, r)
+    c = xp.where(~pow2 & (fr <= div // 2), c + 1, c)
+    fq = xp.where(~pow2 & (fr > div // 2), fq + 1, fq)
+    shift = r - 16
+    ones = div == 1
+    mag = ((xp.abs(coef) + c) * fq) >> (shift + 16)
+    mag = xp.where(ones, xp.abs(coef), mag)
+    return xp.where(coef < 0, -mag, mag)
+
+
+def _rgb_to_ycc(rgb):
+    x = rgb.astype(_I64)
+    r, g, b = x[..., 0], x[..., 1], x[..., 2]
+    half = 1 << 15
+    y = (_fix(0.299) * r + _fix(0.587) * g + _fix(0.114) * b + half) >> 16
+    cb = (-_fix(0.16874) * r - _fix(0.33126) * g + _fix(0.5) * b + (128 << 16) + half - 1) >> 16
+    cr = (_fix(0.5) * r - _fix(0.41869) * g - _fix(0.08131) * b + (128 << 16) + half - 1) >> 16
+    return [y, cb, cr]
+
+
+def _pad_plane(p, h, w):
+    p = xp.concatenate([p, xp.repeat(p[:, -1:], w - p.shape[1], 1)], 1) if w > p.shape[1] else p
+    return xp.concatenate([p, xp.repeat(p[-1:], h - p.shape[0], 0)], 0) if h > p.shape[0] else p
+
+
+class _BitWriter:
+    def __init__(self):
+        self.out = bytearray()
+        self.acc = 0
+        self.n = 0
+
+    def put(self, code, length):
+        self.acc = (self.acc << length) | code
+        self.n += length
+        while self.n >= 8:
+            self.n -= 8
+            byte = (self.acc >> self.n) & 0xFF
+            self.out.append(byte)
+            if byte == 0xFF:
+                self.out.append(0)
+        self.acc &= (1 << self.n) - 1
+
+    def flush(self):
+        if self.n:
+            self.put((1 << (8 - self.n)) - 1, 8 - self.n)
+
+
+def _category(v):
+    return int(abs(int(v))).bit_length()
+
+
+def _encode_block(w, blk, prev_dc, dc_tab, ac_tab):
+    diff = int(blk[0]) - prev_dc
+    t = _category(diff)
+    w.put(*dc_tab[t])
+    if t:
+        w.put(diff if diff >= 0 else diff + (1 << t) - 1, t)
+    run = 0
+    zz = blk[ZIGZAG]
+    nz = xp.nonzero(zz[1:])[0]
+    last = int(nz[-1]) + 1 if len(nz) else 0
+    for k in range(1, last + 1):
+        v = int(zz[k])
+        if v == 0:
+            run += 1
+            continue
+        while run > 15:
+            w.put(*ac_tab[0xF0])
+            run -= 16
+        s = _category(v)
+        w.put(*ac_tab[(run << 4) | s])
+        w.put(v if v >= 0 else v + (1 << s) - 1, s)
+        run = 0
+    if last < 63:
+        w.put(*ac_tab[0x00])
+    return int(blk[0])
+
+
+def _marker(m, body):
+    return b"\xff" + bytes([m]) + struct.pack(">H", len(body) + 2) + body
+
+
+def _dht(tc, th, spec):
+    return _marker(0xC4, bytes([(tc << 4) | th]) + bytes(spec[0]) + bytes(spec[1]))
+
+
+def encode(
+    image, quality=95, chroma_downsampling=True, density_unit=1, x_density=300, y_density=300
+):
+    """Baseline JPEG bytes of a (h, w, 1|3) uint8 image (libjpeg-turbo defaults as TF sets them)."""
+    h, w, c = image.shape
+    gray = c == 1
+    qs = [_quant_table(_STD_LUMA_Q, quality)] + (
+        [] if gray else [_quant_table(_STD_CHROMA_Q, quality)]
+    )
+    sub = 2 if (chroma_downsampling and not gray) else 1
+    planes = [image[..., 0].astype(_I64)] if gray else _rgb_to_ycc(image)
+    mcu = 8 * sub
+    mh, mw = -(-h // mcu), -(-w // mcu)
+    comp_blocks = []
+    for ci, p in enumerate(planes):
+        p = _pad_plane(p, mh * mcu, mw * mcu)
+        if ci and sub == 2:  # jcsample.c h2v2_downsample: bias 1, 2, 1, 2 ...
+            s = p[0::2, 0::2] + p[0::2, 1::2] + p[1::2, 0::2] + p[1::2, 1::2]
+            bias = xp.tile(xp.array([1, 2]), s.shape[1] // 2 + 1)[: s.shape[1]]
+            p = (s + bias) >> 2
+        cw, ch = p.shape[1] // 8, p.shape[0] // 8
+        blocks = p.reshape(ch, 8, cw, 8).transpose(0, 2, 1, 3).reshape(-1, 8, 8)
+        q = qs[0 if ci == 0 else 1]
+        coef = _quantize(_fdct(blocks), q).reshape(ch, cw, 64)
+        comp_blocks.append(coef)
+    _dummy_edges(comp_blocks, h, w, sub)
+    tabs = [(_codes(_DC_LUMA), _codes(_AC_LUMA)), (_codes(_DC_CHROMA), _codes(_AC_CHROMA))]
+    wr = _BitWriter()
+    prev = [0] * len(planes)
+    for my in range(mh):
+        for mx in range(mw):
+            for ci, coef in enumerate(comp_blocks):
+                f = sub if ci == 0 else 1
+                dc_tab, ac_tab = tabs[0 if ci == 0 else 1]
+                for by in range(f):
+                    for bx in range(f):
+                        blk = coef[my * f + by, mx * f + bx]
+                        prev[ci] = _encode_block(wr, blk, prev[ci], dc_tab, ac_tab)
+    wr.flush()
+    out = [
+        b"\xff\xd8",
+        _marker(
+            0xE0,
+            b"JFIF\x00\x01\x01" + struct.pack(">BHHBB", density_unit, x_density, y_density, 0, 0),
+        ),
+    ]
+    for i, q in enumerate(qs):
+        out.append(_marker(0xDB, bytes([i]) + bytes(int(v) for v in q.reshape(-1)[ZIGZAG])))
+    nc = len(planes)
+    sof = struct.pack(">BHHB", 8, h, w, nc)
+    for ci in range(nc):
+        hv = (sub << 4 | sub) if ci == 0 else 0x11
+        sof += bytes([ci + 1, hv, 0 if ci == 0 else 1])
+    out.append(_marker(0xC0, sof))
+    out += [_dht(0, 0, _DC_LUMA), _dht(1, 0, _AC_LUMA)]
+    if not gray:
+        out += [_dht(0, 1, _DC_CHROMA), _dht(1, 1, _AC_CHROMA)]
+    sos = bytes([nc]) + b"".join(bytes([ci + 1, 0x00 if ci == 0 else 0x11]) for ci in range(nc))
+    out.append(_marker(0xDA, sos + b"\x00\x3f\x00"))
+    out.append(bytes(wr.out))
+    out.append(b"\xff\xd9")
+    return b"".join(out)
+
+
+def _dummy_edges(comp_blocks, h, w, sub):
+    """jccoefct.c: blocks past the image edge get zero AC and the DC of their left/upper
+    neighbour inside the MCU."""
+    for ci, coef in enumerate(comp_blocks):
+        f = sub if ci == 0 else 1
+        cw = _ceil_div(_ceil_div(w * f, sub), 8)
+        ch = _ceil_div(_ceil_div(h * f, sub), 8)
+        if coef.shape[1] > cw:
+            for x in range(cw, coef.shape[1]):
+                coef[:, x, 1:] = 0
+                coef[:, x, 0] = coef[:, x - 1, 0]
+        if coef.shape[0] > ch:
+            for y in range(ch, coef.shape[0]):
+                coef[y, :, :] = 0
+                coef[y, :, 0] = coef[y - 1, :, 0]
