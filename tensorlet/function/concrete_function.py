@@ -20,6 +20,7 @@ from tensorlet.framework.context import state
 from tensorlet.framework.tensor import EagerTensor, Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_spec import TensorSpec
+from tensorlet.function import call_gradient
 from tensorlet.function import executor as executor_lib
 
 GRAPH_PASSES = []  # the default optimizer pipeline: callables graph -> graph (graph_opt fills it)
@@ -45,6 +46,7 @@ class ConcreteFunction:
         so = graph.structured_outputs
         self._single = len(outs) == 1 and so is outs[0]
         self._call_tensors = self._first_call  # then the compiled entry: (*EagerTensors) -> result
+        self._call_gradient = None
 
     # ---- TF's properties
     @property
@@ -119,8 +121,15 @@ class ConcreteFunction:
         st = state
         if st.graph is not None:
             return self._inline(tensors)
-        if st.tapes and self._tape_wants(tensors):
-            return self._pack_tensors(executor_lib.replay(self.graph, tensors))
+        if st.tapes:
+            wanting = self._tapes_wanting(tensors)
+            if wanting == 1:  # compiled forward, one tape record, traced backward
+                cg = self._call_gradient
+                if cg is None:
+                    cg = self._call_gradient = call_gradient.CallGradient(self.graph)
+                return self._pack_tensors(cg.call(tensors))
+            if wanting:
+                return self._pack_tensors(executor_lib.replay(self.graph, tensors))
         if st.check_infer:  # test mode: the checked interpreter, every call
             run = self._executor or self._build()
             return self._pack_arrays(run(*[t._value for t in tensors]))
@@ -134,16 +143,20 @@ class ConcreteFunction:
                                                  None if self._single else self._pack_tensors)
         return result
 
-    def _tape_wants(self, tensors):
+    def _tapes_wanting(self, tensors):
+        """How many recording tapes watch an input or a variable the graph reads."""
+        n = 0
         for tape in state.tapes:
             if not tape._recording:
                 continue
             if tape._should_record(tensors):
-                return True
+                n += 1
+                continue
             for v in self._variables:
                 if id(v) in tape._watched_vars or (tape._watch_accessed and v.trainable):
-                    return True
-        return False
+                    n += 1
+                    break
+        return n
 
     def _inline(self, tensors):
         captures = [outer for outer, _ in self.graph.captures]

@@ -128,3 +128,85 @@ def test_no_tape_interest_uses_fast_path():
         tape.watch(other)
         y = f(x)
     assert tape.gradient(y, other) is None
+
+
+def test_tape_around_call_is_one_record():
+    f = tf.function(body)
+    x, y = tf.constant([0.5, 1.0]), tf.constant([2.0, 3.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([x, y])
+        z = f(x, y)
+    assert [r.opdef.name for r in tape._records] == ["PartitionedCall"]
+    g1 = tape.gradient(z, x)
+    g2 = tape.gradient(z, x)  # a persistent tape reuses the record
+    np.testing.assert_allclose(g1.numpy(), _ref_grad(body, x.numpy(), y.numpy())[0], rtol=1e-6)
+    np.testing.assert_array_equal(g1.numpy(), g2.numpy())
+
+
+def test_second_order_through_a_call():
+    f = tf.function(lambda x: x * x * x)
+    x = tf.constant(2.0)
+    with tf.GradientTape() as t2:  # two tapes: the call is replayed op by op
+        t2.watch(x)
+        with tf.GradientTape() as t1:
+            t1.watch(x)
+            y = f(x)
+        dy = t1.gradient(y, x)
+    assert float(dy) == pytest.approx(12.0)
+    assert float(t2.gradient(dy, x)) == pytest.approx(12.0)
+
+
+def test_gradient_recorded_by_a_later_tape():
+    f = tf.function(lambda x: tf.sin(x) * 2.0)
+    x = tf.constant(0.3)
+    with tf.GradientTape() as t1:
+        t1.watch(x)
+        y = f(x)
+    with tf.GradientTape() as t2:  # records the backward pass (replayed through apply)
+        t2.watch(x)
+        dy = t1.gradient(y, x)
+    assert float(dy) == pytest.approx(2 * np.cos(0.3))
+    assert float(t2.gradient(dy, x)) == pytest.approx(-2 * np.sin(0.3))
+
+
+def test_forward_accumulator_through_a_call():
+    f = tf.function(lambda x: tf.exp(x) * x)
+    x = tf.constant([0.1, 0.2])
+    with tf.autodiff.ForwardAccumulator(x, tf.constant([1.0, 0.0])) as acc:
+        y = f(x)
+    np.testing.assert_allclose(acc.jvp(y).numpy(), [np.exp(0.1) * 1.1, 0.0], rtol=1e-6)
+
+
+def test_jacobian_through_a_call():
+    f = tf.function(lambda x: x * x)
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = f(x)
+    np.testing.assert_allclose(tape.jacobian(y, x).numpy(), [[2.0, 0.0], [0.0, 4.0]])
+
+
+def test_variable_gradients_through_a_call_that_writes():
+    v = tf.Variable(2.0)
+    counter = tf.Variable(0.0, trainable=False)
+
+    @tf.function
+    def f(x):
+        a = v * x
+        counter.assign_add(1.0)
+        return a + v * v
+
+    x = tf.constant(3.0)
+    with tf.GradientTape() as tape:
+        y = f(x)
+    assert float(y) == 10.0 and float(counter) == 1.0
+    assert float(tape.gradient(y, v)) == pytest.approx(3.0 + 4.0)
+
+
+def test_random_ops_are_not_resampled_by_the_backward_pass():
+    f = tf.function(lambda x: x * tf.random.uniform([3]))
+    x = tf.constant([1.0, 1.0, 1.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), y.numpy())
