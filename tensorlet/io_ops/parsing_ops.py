@@ -17,7 +17,7 @@ from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.io_ops import example_pb
 from tensorlet.io_ops._rules import as_bytes, string_array
-from tensorlet.io_ops.example_pb import _c_escape
+from tensorlet.io_ops.message import c_escape
 from tensorlet.io_ops.parsing_config import normalize
 from tensorlet.io_ops.tensor_proto import TF_TYPE_NAMES
 from tensorlet.io_ops.wire import DecodeError
@@ -56,7 +56,7 @@ def _decode_all(serialized, decode, op_name):
             out.append(decode(b))
         except (DecodeError, UnicodeDecodeError):
             raise _error(
-                op_name, f"Could not parse example input, value: '{_c_escape(b)}'"
+                op_name, f"Could not parse example input, value: '{c_escape(b)}'"
             ) from None
     return out
 

@@ -27,7 +27,7 @@ from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.io_ops import wire
 from tensorlet.io_ops._rules import as_bytes, require_rank, scalar_string, string_inputs
-from tensorlet.io_ops.example_pb import _c_escape
+from tensorlet.io_ops.message import c_escape
 from tensorlet.ops.op_def import apply, defop
 
 D = dtypes
@@ -242,7 +242,7 @@ def _parse_kernel(serialized, out_type):
         raise errors.op_error(
             errors.InvalidArgumentError,
             "ParseTensor",
-            f"Could not parse `serialized` as TensorProto: '{_c_escape(data)}'",
+            f"Could not parse `serialized` as TensorProto: '{c_escape(data)}'",
         ) from None
     if dtype is not out_type:
         raise errors.op_error(

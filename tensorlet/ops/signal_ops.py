@@ -1,6 +1,6 @@
 """The FFT ops of ``tf.signal``: ``FFT``/``IFFT`` (1D, 2D, 3D and N-D) on complex tensors,
-``RFFT``/``IRFFT`` (1D, 2D, 3D and N-D) between real and Hermitian half-spectra, plus
-``fftshift``/``ifftshift``.
+``RFFT``/``IRFFT`` (1D, 2D, 3D and N-D) between real and Hermitian half-spectra
+(``fftshift`` / ``ifftshift`` are composites in ``tensorlet/signal_ops/shape_ops.py``).
 
 Transforms act on the innermost 1, 2 or 3 dimensions. ``fft_length`` is an attr (TF takes it as
 an int32 input; the public functions turn it into Python ints). As in TF's Python wrappers,
@@ -613,35 +613,3 @@ def irfftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
     n, axes = _nd_args(x, fft_length, axes, inverse_real=True)
     x = _norm_scale(x, n, norm, forward=False)
     return apply(irfftnd_op, x, fft_length=tuple(n), axes=tuple(axes), name=name)
-
-
-# ---------------------------------------------------------------- shifts
-
-
-def _shift(x, axes, sign):
-    x = convert_to_tensor(x)
-    shape = x.shape.as_list()
-    if axes is None:
-        axes = list(range(len(shape)))
-    elif isinstance(axes, int):
-        axes = [axes]
-    else:
-        axes = [int(a) for a in _static_ints(axes).reshape(-1)]
-    axes = [a % len(shape) for a in axes]
-    shift = [sign * (shape[a] // 2) for a in axes]
-    if not axes:
-        return x
-    return array_ops.roll(x, shift, axes)
-
-
-@tf_export("signal.fftshift")
-def fftshift(x, axes=None, name=None):
-    """Shifts the zero-frequency component to the center of the spectrum (``axes``: default
-    all), as ``numpy.fft.fftshift``."""
-    return _shift(x, axes, 1)
-
-
-@tf_export("signal.ifftshift")
-def ifftshift(x, axes=None, name=None):
-    """The inverse of ``fftshift`` (they differ by one sample for odd lengths)."""
-    return _shift(x, axes, -1)

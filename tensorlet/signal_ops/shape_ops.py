@@ -1,4 +1,5 @@
-"""``tf.signal.frame`` and ``tf.signal.overlap_and_add``: windows over an axis and back.
+"""``tf.signal.frame`` / ``overlap_and_add`` (windows over an axis and back) and
+``fftshift`` / ``ifftshift`` (rolls by half the length).
 
 Both are gathers / pads / sums over tensorlet ops, so they are differentiable.
 """
@@ -86,3 +87,37 @@ def overlap_and_add(signal, frame_step, name=None):
         total = shifted if total is None else math_ops.add(total, shifted)
     flat = array_ops.reshape(total, outer + [(frames + segments - 1) * step])
     return flat[..., : max(output_length, 0)]
+
+
+# ---------------------------------------------------------------- shifts
+
+
+def _shift(x, axes, sign):
+    x = convert_to_tensor(x)
+    shape = x.shape.as_list()
+    if axes is None:
+        axes = list(range(len(shape)))
+    elif isinstance(axes, int):
+        axes = [axes]
+    else:
+        axes = [
+            int(a) for a in xp.asarray(axes.numpy() if hasattr(axes, "numpy") else axes).reshape(-1)
+        ]
+    axes = [a % len(shape) for a in axes]
+    shift = [sign * (shape[a] // 2) for a in axes]
+    if not axes:
+        return x
+    return array_ops.roll(x, shift, axes)
+
+
+@tf_export("signal.fftshift")
+def fftshift(x, axes=None, name=None):
+    """Shifts the zero-frequency component to the center of the spectrum (``axes``: default
+    all), as ``numpy.fft.fftshift``."""
+    return _shift(x, axes, 1)
+
+
+@tf_export("signal.ifftshift")
+def ifftshift(x, axes=None, name=None):
+    """The inverse of ``fftshift`` (they differ by one sample for odd lengths)."""
+    return _shift(x, axes, -1)

@@ -7,7 +7,7 @@ import pickle
 import pytest
 
 import tensorlet as tf
-from tensorlet.io_ops import example_pb
+from tensorlet.io_ops import wire
 from tensorlet.io_ops.tfrecord import read_tfrecords
 
 T = tf.train
@@ -97,7 +97,7 @@ def test_type_errors():
         T.Example(nope=1)
     with pytest.raises(AttributeError, match="Assignment not allowed"):
         T.Int64List().value = [1]
-    with pytest.raises(example_pb.DecodeError):
+    with pytest.raises(wire.DecodeError):
         T.Example.FromString(b"\x0a\x05ab")
 
 

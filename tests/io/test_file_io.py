@@ -1,6 +1,7 @@
 """tf.io.read_file / write_file / matching_files (the ReadFile, WriteFile, MatchingFiles ops)."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -29,10 +30,10 @@ def test_write_file_is_atomic(tmp_path, monkeypatch):
     with pytest.raises(tf.errors.ResourceExhaustedError, match="No space left"):
         tf.io.write_file(path, "new contents")
     monkeypatch.undo()
-    assert open(path).read() == "old"  # the target was never half-written
+    assert Path(path).read_text() == "old"  # the target was never half-written
     assert os.listdir(tmp_path) == ["f.txt"]  # and the temporary file is gone
     tf.io.write_file(path, "new")
-    assert open(path).read() == "new" and os.listdir(tmp_path) == ["f.txt"]
+    assert Path(path).read_text() == "new" and os.listdir(tmp_path) == ["f.txt"]
 
 
 def test_read_file_errors(tmp_path):

@@ -1,6 +1,7 @@
 """tf.io.gfile (and tf.compat.v1.gfile): the file-system functions and GFile."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -42,7 +43,7 @@ def test_files(tmp_path):
     with pytest.raises(tf.errors.AlreadyExistsError):
         gfile.rename(src, dst)
     gfile.rename(src, dst, overwrite=True)
-    assert not gfile.exists(src) and open(dst).read() == "hello"
+    assert not gfile.exists(src) and Path(dst).read_text() == "hello"
     with pytest.raises(tf.errors.NotFoundError):
         gfile.rename(src, str(tmp_path / "other"))
     with pytest.raises(tf.errors.NotFoundError):
@@ -105,7 +106,7 @@ def test_gfile_text_and_binary(tmp_path):
         assert isinstance(data, bytes) and data.endswith("caf\u00e9\n".encode())
     with gfile.GFile(path, "a") as f:
         f.write("more")
-    assert open(path).read().endswith("more")
+    assert Path(path).read_text().endswith("more")
     with gfile.GFile(path, "wb") as f:
         f.write(b"\x00\x01")
     assert gfile.GFile(path, "rb").read() == b"\x00\x01"
@@ -139,7 +140,7 @@ def test_compat_v1_gfile(tmp_path):
     assert g.ListDirectory(str(tmp_path)) == ["d", "f", "f2"]
     assert g.Glob(str(tmp_path / "f*")) == [path, path + "2"]
     assert g.Stat(path).length == 1
-    assert [w[0] for w in g.Walk(str(tmp_path))][0] == str(tmp_path)
+    assert next(iter(g.Walk(str(tmp_path))))[0] == str(tmp_path)
     g.Remove(path)
     g.DeleteRecursively(str(tmp_path / "d"))
     assert g.ListDirectory(str(tmp_path)) == ["f2"]

@@ -3,6 +3,7 @@
 import json
 import os
 import struct
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -37,7 +38,7 @@ SPEC = {
 
 
 def test_golden_examples(tfrecord_dir):
-    expected = json.load(open(os.path.join(tfrecord_dir, "examples_expected.json")))["records"]
+    expected = json.loads(Path(tfrecord_dir, "examples_expected.json").read_text())["records"]
     records = list(read_tfrecords(os.path.join(tfrecord_dir, "examples.tfrecord")))
     for r, e in zip(records, expected):
         p = tf.io.parse_single_example(r, SPEC)
@@ -58,7 +59,7 @@ def test_golden_examples(tfrecord_dir):
 
 
 def test_golden_sequence_examples(tfrecord_dir):
-    expected = json.load(open(os.path.join(tfrecord_dir, "sequence_examples_expected.json")))
+    expected = json.loads(Path(tfrecord_dir, "sequence_examples_expected.json").read_text())
     records = list(read_tfrecords(os.path.join(tfrecord_dir, "sequence_examples.tfrecord")))
     context_spec = {
         "id": tf.io.FixedLenFeature([], tf.int64),

@@ -3,6 +3,7 @@
 import json
 import os
 import struct
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -46,7 +47,7 @@ def test_write_read_roundtrip(tmp_path, compression):
     assert got == records[:-1] + [b"text"]
     assert list(tf.compat.v1.io.tf_record_iterator(path, compression)) == got
     if not compression:  # the framing, byte by byte
-        raw = open(path, "rb").read()
+        raw = Path(path).read_bytes()
         assert struct.unpack("<Q", raw[:8])[0] == 0
         assert crc32c.unmask(struct.unpack("<I", raw[8:12])[0]) == crc32c.crc32c(raw[:8])
         assert len(raw) == sum(16 + len(r) for r in got)
@@ -58,7 +59,7 @@ def test_writer_accepts_option_strings(tmp_path):
     w.write(b"x")
     w.close()
     w.close()  # closing twice is fine
-    assert open(path, "rb").read()[:2] == b"\x1f\x8b"
+    assert Path(path).read_bytes()[:2] == b"\x1f\x8b"
     assert list(read_tfrecords(path, tf.io.TFRecordOptions("GZIP"))) == [b"x"]
     with pytest.raises(ValueError, match="Not a valid compression_type"):
         tf.io.TFRecordOptions("BZ2")
@@ -74,7 +75,7 @@ def test_writer_accepts_option_strings(tmp_path):
 
 
 def test_golden_files_read_and_rewrite_identically(tfrecord_dir, tmp_path):
-    expected = json.load(open(os.path.join(tfrecord_dir, "examples_expected.json")))
+    expected = json.loads(Path(tfrecord_dir, "examples_expected.json").read_text())
     for name, kind in (
         ("examples.tfrecord", ""),
         ("examples.tfrecord.gz", "GZIP"),
@@ -87,8 +88,8 @@ def test_golden_files_read_and_rewrite_identically(tfrecord_dir, tmp_path):
         with tf.io.TFRecordWriter(out, kind) as w:
             for r in records:
                 w.write(r)
-        assert open(out, "rb").read() == open(src, "rb").read(), name  # TF's bytes exactly
-    raw = open(os.path.join(tfrecord_dir, "examples.tfrecord"), "rb").read()
+        assert Path(out).read_bytes() == Path(src).read_bytes(), name  # TF's bytes exactly
+    raw = Path(tfrecord_dir, "examples.tfrecord").read_bytes()
     for r in expected["records"]:
         off, n = r["_record_offset"], r["_record_length"]
         assert struct.unpack("<I", raw[off + 8 : off + 12])[0] == r["_masked_crc32c_of_length"]
@@ -107,12 +108,11 @@ def test_golden_files_read_and_rewrite_identically(tfrecord_dir, tmp_path):
     ],
 )
 def test_damaged_golden_files(tfrecord_dir, name, before, message):
-    behaviour = json.load(open(os.path.join(tfrecord_dir, "corruption_behaviour.json")))
+    behaviour = json.loads(Path(tfrecord_dir, "corruption_behaviour.json").read_text())
     assert behaviour[name]["tf.compat.v1.io.tf_record_iterator"]["message"] == message
     got = []
     with pytest.raises(tf.errors.DataLossError) as e:
-        for r in tf.compat.v1.io.tf_record_iterator(os.path.join(tfrecord_dir, name)):
-            got.append(r)
+        got.extend(tf.compat.v1.io.tf_record_iterator(os.path.join(tfrecord_dir, name)))
     assert len(got) == before and str(e.value) == message
 
 
@@ -121,10 +121,10 @@ def test_corrupted_header_and_partial_header(tmp_path):
     with tf.io.TFRecordWriter(path) as w:
         w.write(b"abc")
         w.write(b"def")
-    raw = bytearray(open(path, "rb").read())
-    open(path, "wb").write(bytes(raw) + b"\x05\x00")  # a partial header reads as the end
+    raw = bytearray(Path(path).read_bytes())
+    Path(path).write_bytes(bytes(raw) + b"\x05\x00")  # a partial header reads as the end
     assert list(read_tfrecords(path)) == [b"abc", b"def"]
     raw[19 + 9] ^= 0xFF  # the length CRC of the second record (header at offset 19)
-    open(path, "wb").write(bytes(raw))
+    Path(path).write_bytes(bytes(raw))
     with pytest.raises(tf.errors.DataLossError, match="^corrupted record at 19$"):
         list(read_tfrecords(path))

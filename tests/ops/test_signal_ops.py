@@ -222,6 +222,13 @@ GRAD_CASES = [
         ops=("IRFFT",),
     ),
     OpCase(
+        "signal.irfft/pad",
+        _irfft_of(tf.signal.irfft),
+        (Arg((2, 4)), Arg((2, 4))),
+        {"fft_length": [10]},
+        ops=("IRFFT", "Pad"),
+    ),
+    OpCase(
         "signal.irfft/crop",
         _irfft_of(tf.signal.irfft),
         (Arg((2, 5)), Arg((2, 5))),

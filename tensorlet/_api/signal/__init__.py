@@ -5,7 +5,7 @@ from tensorlet.ops.signal_ops import fft as fft
 from tensorlet.ops.signal_ops import fft2d as fft2d
 from tensorlet.ops.signal_ops import fft3d as fft3d
 from tensorlet.ops.signal_ops import fftnd as fftnd
-from tensorlet.ops.signal_ops import fftshift as fftshift
+from tensorlet.signal_ops.shape_ops import fftshift as fftshift
 from tensorlet.signal_ops.shape_ops import frame as frame
 from tensorlet.signal_ops.window_ops import hamming_window as hamming_window
 from tensorlet.signal_ops.window_ops import hann_window as hann_window
@@ -14,7 +14,7 @@ from tensorlet.ops.signal_ops import ifft as ifft
 from tensorlet.ops.signal_ops import ifft2d as ifft2d
 from tensorlet.ops.signal_ops import ifft3d as ifft3d
 from tensorlet.ops.signal_ops import ifftnd as ifftnd
-from tensorlet.ops.signal_ops import ifftshift as ifftshift
+from tensorlet.signal_ops.shape_ops import ifftshift as ifftshift
 from tensorlet.signal_ops.spectral_ops import inverse_mdct as inverse_mdct
 from tensorlet.signal_ops.spectral_ops import inverse_stft as inverse_stft
 from tensorlet.signal_ops.spectral_ops import inverse_stft_window_fn as inverse_stft_window_fn
