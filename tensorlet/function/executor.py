@@ -274,6 +274,7 @@ def replay(graph, inputs, outputs=None):
     """
     outputs = graph.outputs if outputs is None else outputs
     values = {id(t): x for t, x in zip(graph.inputs, inputs)}
+    eager_calls = _eager_calls() if state.graph is None else {}
     for n in live_nodes(graph, outputs):
         op = n.op
         if op is _PLACEHOLDER:
@@ -282,6 +283,8 @@ def replay(graph, inputs, outputs=None):
             res = (EagerTensor(n.attrs["value"], n.attrs["dtype"]),)
         elif op is _READ:
             res = (n.variable.value(),)
+        elif op in eager_calls:  # control flow: its sub-graphs' ops, one by one, for the tapes
+            res = tuple(eager_calls[op]([values[id(t)] for t in n.inputs], n.attrs))
         else:
             r = apply(op, *[values[id(t)] for t in n.inputs], **n.attrs)
             res = (r,) if op.num_outputs == 1 else tuple(r)
@@ -290,6 +293,22 @@ def replay(graph, inputs, outputs=None):
         for t, r in zip(n.outputs, res):
             values[id(t)] = r
     return [values[id(t)] for t in outputs]
+
+
+_EAGER_CALLS = None
+
+
+def _eager_calls():
+    """{OpDef: fn(input tensors, attrs) -> output tensors} of ops that run sub-graphs
+    (``control_flow_v2.EAGER_CALLS``): replayed op by op, so tapes see the ops inside."""
+    global _EAGER_CALLS
+    if _EAGER_CALLS is None:
+        try:
+            from tensorlet.ops.control_flow_v2 import EAGER_CALLS
+        except Exception:  # not there (yet): control flow nodes run through apply
+            return {}
+        _EAGER_CALLS = EAGER_CALLS
+    return _EAGER_CALLS
 
 
 def dump_graph(graph):
