@@ -64,6 +64,42 @@ def split(input, sep=None, maxsplit=-1, name=None):
     return _per_row(lambda v: _from_sparse_parts(*U.split_v2(v, sep, maxsplit)), x)
 
 
+def _sparse_or_ragged(rt, result_type):
+    if result_type == "SparseTensor":
+        return rt.to_sparse()
+    if result_type == "RaggedTensor":
+        return rt
+    raise ValueError("result_type must be 'RaggedTensor' or 'SparseTensor'.")
+
+
+@tf_export("compat.v1.string_split")
+def string_split(source, sep=None, skip_empty=True, delimiter=None, result_type="SparseTensor",
+                 name=None):
+    """TF1 split of a 1-D string tensor: every character of ``sep`` (default ``" "``) is a
+    delimiter (an empty ``sep`` splits into bytes); a SparseTensor by default."""
+    if sep is not None and delimiter is not None:
+        raise ValueError("Cannot specify both 'sep' and 'delimiter'.")
+    sep = delimiter if sep is None else sep
+    sep = " " if sep is None else sep
+    x = _string_input(source)
+    rt = _from_sparse_parts(*U.split_v1(array_ops.reshape(x, [-1]) if x.shape.rank == 0 else x,
+                                        sep, skip_empty))
+    return _sparse_or_ragged(rt, result_type)
+
+
+@tf_export("compat.v1.strings.split")
+def split_v1(input=None, sep=None, maxsplit=-1, result_type="SparseTensor", source=None,
+             name=None):
+    """TF1 ``tf.strings.split``: the v2 split of a 1-D tensor as a SparseTensor (default) or
+    RaggedTensor."""
+    if input is not None and source is not None:
+        raise ValueError("Cannot specify both 'input' and 'source'.")
+    x = _string_input(source if input is None else input)
+    if x.shape.rank != 1:
+        raise ValueError("input must be a vector")
+    return _sparse_or_ragged(split(x, sep, maxsplit), result_type)
+
+
 @tf_export("strings.bytes_split")
 def bytes_split(input, name=None):
     """Splits every string into its bytes (one string per byte).

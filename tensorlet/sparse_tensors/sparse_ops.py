@@ -6,6 +6,7 @@ values with ``gather`` / ``unsorted_segment_sum`` / ``concat``, so gradients rea
 """
 
 import builtins
+import itertools
 
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
@@ -13,7 +14,7 @@ from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor import EagerTensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
-from tensorlet.ops import array_ops, gather_ops, math_ops, reduction_ops, segment_ops
+from tensorlet.ops import array_ops, gather_ops, reduction_ops
 from tensorlet.ops.op_def import apply, defop
 from tensorlet.sparse_tensors.sparse_tensor import SparseTensor, int64_array
 
@@ -83,11 +84,11 @@ def _validate(indices, shape):
 
 def _sparse_to_dense_forward(indices, output_shape, values, default_value, validate_indices):
     shape = output_shape.astype(xp.int64).reshape(-1)
-    idx = (
-        indices.astype(xp.int64).reshape(indices.shape[0] if indices.ndim else 1, -1)
-        if indices.ndim != 1 or shape.shape[0] != 1
-        else indices.astype(xp.int64)[:, None]
-    )
+    idx = indices.astype(xp.int64)
+    if idx.ndim == 0:  # one index of a rank-1 output
+        idx = idx.reshape(1, 1)
+    elif idx.ndim == 1:  # N indices of a rank-1 output
+        idx = idx[:, None]
     if validate_indices:
         _validate(idx, shape)
     out = xp.empty(tuple(int(d) for d in shape), dtype=values.dtype)
@@ -385,152 +386,74 @@ def fill_empty_rows(sp_input, default_value, name=None):
     return out, EagerTensor(empty, D.bool)
 
 
-# ---------------------------------------------------------------- arithmetic
-
-
-@tf_export("sparse.add")
-def add(a, b, threshold=0):
-    """``a + b``: SparseTensor + SparseTensor is sparse (coinciding entries whose sum is below
-    ``threshold`` in magnitude are dropped); with a dense operand the result is dense."""
-    a_sp, b_sp = isinstance(a, SparseTensor), isinstance(b, SparseTensor)
-    if not a_sp and not b_sp:
-        raise TypeError("At least one input should be SparseTensor; do you mean to use tf.add()?")
-    if a_sp and b_sp:
-        return _add_sparse(a, b, threshold)
-    sp, dense = (a, b) if a_sp else (b, a)
-    dense = convert_to_tensor(dense, dtype=sp.dtype)
-    shape = [int(d) for d in sp.dense_shape._value]
-    return math_ops.add(dense, gather_ops.scatter_nd(sp.indices, sp.values, shape))
-
-
-def _add_sparse(a, b, threshold):
-    ia, sa = _parts(a)
-    ib, sb = _parts(b)
-    if sa.shape != sb.shape or (sa != sb).any():
-        raise errors.InvalidArgumentError(
-            None,
-            None,
-            f"Operands do not have the same ranks or shapes: {_idx_text(sa)} vs {_idx_text(sb)}",
-        )
-    indices = xp.concatenate([ia, ib])
-    values = array_ops.concat([a.values, b.values], 0)
-    lin = _linear(indices, sa)
-    uniq, first, inverse, counts = xp.unique(
-        lin, return_index=True, return_inverse=True, return_counts=True
-    )
-    sums = segment_ops.unsorted_segment_sum(values, _i64(inverse), int(uniq.shape[0]))
-    thresh = float(xp.asarray(threshold._value if hasattr(threshold, "_value") else threshold))
-    keep = xp.arange(uniq.shape[0])
-    if thresh > 0 and (counts > 1).any():
-        mag = xp.abs(sums.numpy())
-        keep = xp.flatnonzero((counts == 1) | (mag >= thresh))
-        sums = gather_ops.gather(sums, _i64(keep))
-    return SparseTensor(_i64(indices[first[keep]]), sums, a.dense_shape)
-
-
-@tf_export("sparse.sparse_dense_matmul")
-def sparse_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=None):
-    """``sp_a @ b`` for a rank-2 SparseTensor and a dense matrix (either side may be sparse).
-
-    Example:
-      >>> st = tf.sparse.SparseTensor([[0, 1], [1, 0]], [2.0, 3.0], [2, 2])
-      >>> tf.sparse.sparse_dense_matmul(st, tf.eye(2)).numpy()
-      array([[0., 2.],
-             [3., 0.]], dtype=float32)
-    """
-    if isinstance(b, SparseTensor) and not isinstance(sp_a, SparseTensor):
-        # a @ sp_b == (sp_b^T @ a^T)^T
-        out = sparse_dense_matmul(b, sp_a, adjoint_a=not adjoint_b, adjoint_b=not adjoint_a)
-        return (
-            array_ops.transpose(out)
-            if not out.dtype.is_complex
-            else array_ops.transpose(out, conjugate=True)
-        )
-    sp = _sparse(sp_a, "sparse_dense_matmul")
+@tf_export("sparse.reset_shape")
+def reset_shape(sp_input, new_shape=None):
+    """The same entries with dense shape ``new_shape`` (default: the tight bounding box)."""
+    sp = _sparse(sp_input, "reset_shape")
     indices, shape = _parts(sp)
-    if shape.shape[0] != 2:
-        raise ValueError(f"Shape {_idx_text(shape)} must have rank 2")
-    b = convert_to_tensor(b, dtype_hint=sp.dtype)
-    if b.shape.rank != 2:
-        raise ValueError(f"Shape {b.shape} must have rank 2")
-    rows, cols = (indices[:, 1], indices[:, 0]) if adjoint_a else (indices[:, 0], indices[:, 1])
-    n_out, inner = (int(shape[1]), int(shape[0])) if adjoint_a else (int(shape[0]), int(shape[1]))
-    values = sp.values
-    if adjoint_a and values.dtype.is_complex:
-        values = math_ops.conj(values)
-    if adjoint_b:
-        b = array_ops.transpose(b, conjugate=b.dtype.is_complex)
-    if int(b.shape[0]) != inner:
+    if new_shape is None:
+        tight = indices.max(axis=0) + 1 if indices.shape[0] else xp.zeros_like(shape)
+        return SparseTensor(sp.indices, sp.values, _i64(tight))
+    new = int64_array(new_shape).reshape(-1)
+    if new.shape != shape.shape:
+        raise ValueError(f"Shapes must be equal rank, but are {new.shape[0]} and {shape.shape[0]}")
+    if (new < shape).any():
         raise errors.InvalidArgumentError(
             None,
             None,
-            f"Cannot multiply A and B because inner dimension does not match: "
-            f"{inner} vs. {int(b.shape[0])}.  Did you forget a transpose?  Dimensions of A: "
-            f"[{n_out}, {inner}).  Dimensions of B: {_idx_text(b.shape.as_list())}",
+            "Condition x >= y did not hold: new_shape must not be smaller than "
+            f"the current shape {_idx_text(shape)}",
         )
-    if cols.size and (cols.max() >= inner or cols.min() < 0):
-        i = int(xp.flatnonzero((cols >= inner) | (cols < 0))[0])
-        raise errors.InvalidArgumentError(
-            None,
-            None,
-            f"k ({int(cols[i])}) from index[{i},{0 if adjoint_a else 1}] out of bounds (>={inner})",
-        )
-    if rows.size and (rows.max() >= n_out or rows.min() < 0):
-        i = int(xp.flatnonzero((rows >= n_out) | (rows < 0))[0])
-        raise errors.InvalidArgumentError(
-            None,
-            None,
-            f"m ({int(rows[i])}) from index[{i},{1 if adjoint_a else 0}] out of bounds (>={n_out})",
-        )
-    picked = gather_ops.gather(b, _i64(cols))
-    products = math_ops.multiply(array_ops.expand_dims(values, 1), picked)
-    return segment_ops.unsorted_segment_sum(products, _i64(rows), n_out)
+    return SparseTensor(sp.indices, sp.values, _i64(new))
 
 
-# ---------------------------------------------------------------- reductions
-
-
-def _reduction_axes(axis, rank):
-    if axis is None:
-        return list(builtins.range(rank))
-    axes = int64_array(axis).reshape(-1).tolist()
-    for a in axes:
-        if not -rank <= a < rank:
-            raise errors.InvalidArgumentError(
-                None, None, f"Invalid reduction dimension {a}, for input with {rank} dimensions."
-            )
-    return sorted({a % rank for a in axes})
-
-
-@tf_export("sparse.reduce_sum")
-def reduce_sum(sp_input, axis=None, keepdims=None, output_is_sparse=False, name=None):
-    """Sums the entries over ``axis`` (all axes when None): dense result, or a SparseTensor of
-    the non-empty groups with ``output_is_sparse``."""
-    sp = _sparse(sp_input, "reduce_sum")
+@tf_export("sparse.split")
+def split(sp_input=None, num_split=None, axis=None, name=None):
+    """Splits along ``axis`` into ``num_split`` SparseTensors (the first ``size % num_split``
+    pieces are one larger)."""
+    sp = _sparse(sp_input, "split")
+    if num_split is None or axis is None:
+        raise ValueError("num_split and axis are required")
     indices, shape = _parts(sp)
     rank = shape.shape[0]
-    axes = _reduction_axes(axis, rank)
-    keep = [d for d in builtins.range(rank) if d not in axes]
-    kept_shape = shape[keep]
-    group = _linear(indices[:, keep], kept_shape)
-    out_dims = (
-        [1 if (d in axes) else int(shape[d]) for d in builtins.range(rank)]
-        if keepdims
-        else [int(d) for d in kept_shape]
-    )
-    if output_is_sparse:
-        uniq, inverse = xp.unique(group, return_inverse=True)
-        sums = segment_ops.unsorted_segment_sum(sp.values, _i64(inverse), int(uniq.shape[0]))
-        coords = (
-            xp.stack(xp.unravel_index(uniq, tuple(int(d) for d in kept_shape)), axis=1)
-            if keep
-            else xp.zeros((uniq.shape[0], 0), xp.int64)
+    axis = int(int64_array(axis))
+    if not -rank <= axis < rank:
+        raise errors.InvalidArgumentError(None, None, f"Split dim out of range: {axis}")
+    axis %= rank
+    num_split, size = int(num_split), int(shape[axis])
+    if num_split < 1 or num_split > max(size, 1):
+        raise errors.InvalidArgumentError(
+            None, None, f"Requested more splits than dimension size: {num_split} > {size}"
         )
-        if keepdims:
-            full = xp.zeros((uniq.shape[0], rank), xp.int64)
-            full[:, keep] = coords
-            coords = full
-        return SparseTensor(_i64(coords.reshape(uniq.shape[0], -1)), sums, _i64(out_dims))
-    n = int(xp.prod(kept_shape)) if keep else 1
-    sums = segment_ops.unsorted_segment_sum(sp.values, _i64(group), n)
-    return array_ops.reshape(sums, out_dims)
+    sizes = [size // num_split + (1 if i < size % num_split else 0) for i in range(num_split)]
+    bounds = xp.concatenate([[0], xp.cumsum(sizes)])
+    out = []
+    for lo, hi in itertools.pairwise(bounds.tolist()):
+        keep = xp.flatnonzero((indices[:, axis] >= lo) & (indices[:, axis] < hi))
+        moved = indices[keep].copy()
+        moved[:, axis] -= lo
+        piece_shape = shape.copy()
+        piece_shape[axis] = hi - lo
+        out.append(_permuted(sp, keep, moved, _i64(piece_shape)))
+    return out
+
+
+@tf_export("sparse.to_indicator")
+def to_indicator(sp_input, vocab_size, name=None):
+    """Dense bool ``[..., vocab_size]``: True at ``[i..., values[k]]`` for every entry."""
+    sp = _sparse(sp_input, "to_indicator")
+    if not sp.dtype.is_integer:
+        raise TypeError(f"sp_input.values must be integers, got {sp.dtype.name}")
+    indices, shape = _parts(sp)
+    n = int(int64_array(vocab_size))
+    values = xp.asarray(sp.values._value, dtype=xp.int64)
+    if values.size and (values.min() < 0 or values.max() >= n):
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"indices[{int(xp.flatnonzero((values < 0) | (values >= n))[0])}] is out "
+            f"of bounds: need 0 <= index < {n}",
+        )
+    out = xp.zeros(tuple(int(d) for d in shape[:-1]) + (n,), dtype=bool)
+    out[tuple(indices[:, :-1].T) + (values,)] = True
+    return EagerTensor(out, D.bool)

@@ -168,3 +168,55 @@ def test_gradients():
     np.testing.assert_allclose(g, [2.0, 4.0, 6.0])
     g = _grad(lambda v: tf.reduce_sum(tf.sparse.reorder(st(v, IND[::-1])).values * [1, 2, 3]), VAL)
     np.testing.assert_allclose(g, [3.0, 2.0, 1.0])
+
+
+def test_reduce_max_softmax_max_min_map_values():
+    x = tf.sparse.SparseTensor([[0, 0], [0, 2], [1, 1]], [-7, 0, 3], [2, 3])
+    np.testing.assert_array_equal(tf.sparse.reduce_max(x, 0).numpy(), [-7, 3, 0])
+    np.testing.assert_array_equal(tf.sparse.reduce_max(x, 1).numpy(), [0, 3])
+    assert int(tf.sparse.reduce_max(x)) == 3
+    empty_col = tf.sparse.reduce_max(st(), 0).numpy()
+    assert empty_col[3] == np.finfo(np.float32).min
+    sm = tf.sparse.softmax(st([1.0, 1.0, 2.0], [[0, 0], [0, 2], [1, 1]], [2, 3]))
+    np.testing.assert_allclose(sm.values.numpy(), [0.5, 0.5, 1.0])
+    a = tf.sparse.SparseTensor([[0], [2]], [-1, 5], [4])
+    b = tf.sparse.SparseTensor([[1], [2]], [1, 7], [4])
+    mx, mn = tf.sparse.maximum(a, b), tf.sparse.minimum(a, b)
+    assert mx.indices.numpy().ravel().tolist() == [0, 1, 2]
+    assert mx.values.numpy().tolist() == [0, 1, 7] and mn.values.numpy().tolist() == [-1, 0, 5]
+    sq = tf.sparse.map_values(tf.math.multiply, st(), st())
+    np.testing.assert_array_equal(sq.values.numpy(), np.square(VAL))
+    with pytest.raises(ValueError):
+        tf.sparse.map_values(tf.math.square, 3.0)
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.sparse.map_values(tf.math.add, st(), st(indices=[[0, 0], [1, 2], [2, 0]]))
+
+
+def test_split_reset_shape_to_indicator():
+    parts = tf.sparse.split(sp_input=st(), num_split=3, axis=1)
+    assert [p.dense_shape.numpy().tolist() for p in parts] == [[3, 2], [3, 1], [3, 1]]
+    np.testing.assert_array_equal(
+        np.concatenate([tf.sparse.to_dense(p).numpy() for p in parts], axis=1), dense(st())
+    )
+    assert tf.sparse.reset_shape(st()).dense_shape.numpy().tolist() == [3, 3]
+    assert tf.sparse.reset_shape(st(), [5, 5]).dense_shape.numpy().tolist() == [5, 5]
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.sparse.reset_shape(st(), [1, 1])
+    ind = tf.sparse.to_indicator(
+        tf.sparse.SparseTensor([[0, 0], [0, 1], [1, 0]], [2, 0, 1], [2, 2]), 3
+    )
+    assert ind.numpy().tolist() == [[True, False, True], [False, True, False]]
+
+
+def test_softmax_gradient_matches_dense_reference():
+    vals = np.array([0.3, -1.2, 2.0], np.float64)
+    up = np.array([1.0, 2.0, -1.0])
+
+    def f(v):
+        return tf.reduce_sum(tf.sparse.softmax(st(v, [[0, 0], [0, 2], [1, 1]], [2, 3])).values * up)
+
+    g = _grad(f, vals)
+    e = np.exp(vals[:2] - vals[:2].max())
+    s = e / e.sum()
+    expected = s * (up[:2] - (s * up[:2]).sum())
+    np.testing.assert_allclose(g, [expected[0], expected[1], 0.0], atol=1e-12)

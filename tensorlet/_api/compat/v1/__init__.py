@@ -108,6 +108,7 @@ from tensorlet.io_ops.tensor_proto import serialize_tensor as serialize_tensor
 from tensorlet.ops.random_ops import set_seed as set_random_seed
 from tensorlet.ops.nn_impl import space_to_depth_v1 as space_to_depth
 from tensorlet.ops.string_ops import join as string_join
+from tensorlet.ragged_tensors.ragged_string_ops import string_split as string_split
 from tensorlet.ops.string_ops import strip as string_strip
 from tensorlet.ops.string_ops_hash import string_to_hash_bucket as string_to_hash_bucket
 from tensorlet.ops.string_ops_hash import string_to_hash_bucket_fast as string_to_hash_bucket_fast

@@ -2,5 +2,6 @@
 
 from tensorlet.ops.string_ops import length_v1 as length
 from tensorlet.ops.string_ops import reduce_join_v1 as reduce_join
+from tensorlet.ragged_tensors.ragged_string_ops import split_v1 as split
 from tensorlet.ops.string_ops import substr_v1 as substr
 from tensorlet.ops.string_ops_convert import to_number_v1 as to_number
