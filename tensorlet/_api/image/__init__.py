@@ -63,6 +63,7 @@ from tensorlet.image_ops.augment import stateless_random_flip_left_right as stat
 from tensorlet.image_ops.augment import stateless_random_flip_up_down as stateless_random_flip_up_down
 from tensorlet.image_ops.augment import stateless_random_hue as stateless_random_hue
 from tensorlet.image_ops.augment import stateless_random_saturation as stateless_random_saturation
+from tensorlet.image_ops.augment import stateless_sample_distorted_bounding_box as stateless_sample_distorted_bounding_box
 from tensorlet.image_ops.metrics import total_variation as total_variation
 from tensorlet.image_ops.flip_rotate import transpose as transpose
 from tensorlet.image_ops.flip_rotate import transpose as transpose_image
