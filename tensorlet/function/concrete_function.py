@@ -8,10 +8,11 @@ A call runs the graph one of three ways:
 * while tracing another function: the nodes are replayed into that graph (inlining).
 
 Optimizer hook: before the executor is built, ``graph_passes`` (default: the module-level
-``GRAPH_PASSES``) run in order on the traced graph. A pass is ``graph -> graph`` and may return
-the same graph mutated or a new one, whose ``inputs`` and ``outputs`` lists correspond one to one
-(same order, dtypes) to the traced graph's. ``optimized_graph`` and ``executor_source`` show the
-result.
+``GRAPH_PASSES``) run in order on a copy of the traced graph (``Graph.copy()``). A pass is
+``graph -> graph`` and may return the same graph edited (``set_operations``, ``replace_uses``,
+``add_node``, ``constant``) or a new one, whose ``inputs`` and ``outputs`` lists correspond one to
+one (same order, dtypes) to the traced graph's. ``optimized_graph`` and ``executor_source`` show
+the result. The traced graph itself is what gradients and inlining use.
 """
 import itertools
 
@@ -92,7 +93,10 @@ class ConcreteFunction:
         """The graph after the optimizer pipeline (what the executor runs)."""
         if self._optimized is None:
             g = self.graph
-            for p in (GRAPH_PASSES if self.graph_passes is None else self.graph_passes):
+            passes = GRAPH_PASSES if self.graph_passes is None else self.graph_passes
+            if passes:
+                g = g.copy()  # the traced graph stays as traced (replay and gradients use it)
+            for p in passes:
                 g = p(g)
             self._optimized = g
         return self._optimized

@@ -324,6 +324,57 @@ class Graph:
     def has_stateful_nodes(self):
         return any(n.op.stateful and n.op is not graph_ops.placeholder_op for n in self._nodes)
 
+    # ---- editing (graph passes)
+    def copy(self):
+        """A copy with new nodes and tensors (same ops, attrs, variables); graph passes edit
+        copies so that the traced graph (replay, gradients) stays as traced."""
+        g = type(self).__new__(type(self))
+        g.__dict__.update(self.__dict__)
+        g._nodes, g._by_name = [], {}
+        g._name_counts = dict(self._name_counts)
+        m = {}
+        for n in self._nodes:
+            c = Operation(g, n.op, [m[id(t)] for t in n.inputs], dict(n.attrs), n.name)
+            c.variable = n.variable
+            c.outputs = tuple(SymbolicTensor(c, i, t._dtype, t._shape, t._const)
+                              for i, t in enumerate(n.outputs))
+            for t, ct in zip(n.outputs, c.outputs):
+                m[id(t)] = ct
+            g._nodes.append(c)
+            g._by_name[c.name] = c
+        def mapped(x):
+            return m.get(id(x), x) if isinstance(x, SymbolicTensor) else x
+        g.inputs = [m[id(t)] for t in self.inputs]
+        g.outputs = [m[id(t)] for t in self.outputs]
+        g.captures = [(outer, m[id(t)]) for outer, t in self.captures]
+        g._capture_map = {k: (outer, m[id(t)]) for k, (outer, t) in self._capture_map.items()}
+        g.variables = dict(self.variables)
+        if getattr(self, "structured_outputs", None) is not None:
+            g.structured_outputs = nest.map_structure(mapped, self.structured_outputs)
+        if getattr(self, "structured_input_signature", None) is not None:
+            g.structured_input_signature = nest.map_structure(mapped,
+                                                              self.structured_input_signature)
+        return g
+
+    def set_operations(self, nodes):
+        """Replaces the node list (it must stay in topological and stateful program order)."""
+        self._nodes = list(nodes)
+        self._by_name = {n.name: n for n in self._nodes}
+        for n in self._nodes:
+            n.graph = self
+        self._version += 1
+
+    def replace_uses(self, old, new):
+        """Makes every node input, graph output and structured output that is ``old`` be ``new``."""
+        for n in self._nodes:
+            if any(t is old for t in n.inputs):
+                n.inputs = [new if t is old else t for t in n.inputs]
+        self.outputs = [new if t is old else t for t in self.outputs]
+        if getattr(self, "structured_outputs", None) is not None:
+            self.structured_outputs = nest.map_structure(
+                lambda x: new if x is old else x, self.structured_outputs)
+        self._version += 1
+
     # ---- running
     def as_function(self):
         """``run(*arrays) -> tuple of arrays`` for ``self.inputs`` -> ``self.outputs``."""

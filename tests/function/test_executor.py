@@ -126,3 +126,25 @@ def test_subgraph_capture_and_as_function():
     with func_graph.tracing(other):
         with pytest.raises(ValueError, match="out of scope"):
             a + 1.0
+
+
+def test_passes_edit_a_copy_of_the_traced_graph():
+    def drop_identity(g):
+        for n in list(g.get_operations()):
+            if n.type == "Identity":
+                g.replace_uses(n.outputs[0], n.inputs[0])
+                g.set_operations([m for m in g.get_operations() if m is not n])
+        return g
+
+    f = tf.function(lambda x: tf.identity(x * 2.0), autograph=False)
+    c = f.get_concrete_function(tf.TensorSpec([2]))
+    c.graph_passes = [drop_identity]
+    np.testing.assert_array_equal(c(tf.constant([1.0, 2.0])).numpy(), [2.0, 4.0])
+    assert [o.type for o in c.graph.get_operations()] == ["Placeholder", "Const", "Mul", "Identity"]
+    assert [o.type for o in c.optimized_graph.get_operations()] == ["Placeholder", "Const", "Mul"]
+    assert c.optimized_graph.get_operations()[2].graph is c.optimized_graph
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:  # gradients use the traced graph
+        tape.watch(x)
+        y = c(x)
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [2.0, 2.0])
