@@ -16,6 +16,8 @@ from tensorlet.autodiff.custom_gradient import RegisterGradient as RegisterGradi
 from tensorlet.sparse_tensors.sparse_tensor import SparseTensor as SparseTensor
 from tensorlet.sparse_tensors.sparse_tensor import SparseTensorSpec as SparseTensorSpec
 from tensorlet.framework.tensor import Tensor as Tensor
+from tensorlet.ops.tensor_array_ops import TensorArray as TensorArray
+from tensorlet.ops.tensor_array_ops import TensorArraySpec as TensorArraySpec
 from tensorlet.framework.tensor_shape import TensorShape as TensorShape
 from tensorlet.framework.tensor_spec import TensorSpec as TensorSpec
 from tensorlet.autodiff.gradient_tape import UnconnectedGradients as UnconnectedGradients
@@ -49,6 +51,7 @@ from tensorlet.ops.gather_ops import boolean_mask as boolean_mask
 from tensorlet.ops.array_ops import broadcast_dynamic_shape as broadcast_dynamic_shape
 from tensorlet.ops.array_ops import broadcast_static_shape as broadcast_static_shape
 from tensorlet.ops.array_ops import broadcast_to as broadcast_to
+from tensorlet.ops.control_flow_ops import case as case
 from tensorlet.ops.cast_ops import cast as cast
 from tensorlet.ops.clip_ops import clip_by_global_norm as clip_by_global_norm
 from tensorlet.ops.clip_ops import clip_by_norm as clip_by_norm
@@ -57,7 +60,9 @@ from tensorlet.ops.cast_ops import complex as complex
 from tensorlet.framework.dtypes import complex128 as complex128
 from tensorlet.framework.dtypes import complex64 as complex64
 from tensorlet.ops.array_ops import concat as concat
+from tensorlet.ops.control_flow_ops import cond as cond
 from tensorlet.ops.array_creation_ops import constant as constant
+from tensorlet.ops.control_flow_ops import control_dependencies as control_dependencies
 from tensorlet.framework.tensor_conversion import convert_to_tensor as convert_to_tensor
 from tensorlet.ops.unary_math_ops import cos as cos
 from tensorlet.ops.unary_math_ops import cosh as cosh
@@ -88,6 +93,7 @@ from tensorlet.ops.gather_ops import gather_nd as gather_nd
 from tensorlet.framework.tensor_util import constant_value as get_static_value
 from tensorlet.ops.comparison_ops import greater as greater
 from tensorlet.ops.comparison_ops import greater_equal as greater_equal
+from tensorlet.ops.control_flow_ops import group as group
 from tensorlet.framework.dtypes import half as half
 from tensorlet.ops.segment_ops import histogram_fixed_width as histogram_fixed_width
 from tensorlet.ops.segment_ops import histogram_fixed_width_bins as histogram_fixed_width_bins
@@ -114,6 +120,7 @@ from tensorlet.ops.special_math_ops import ndtri as ndtri
 from tensorlet.ops.unary_math_ops import negative as negative
 from tensorlet.ops.indexing import newaxis as newaxis
 from tensorlet.autodiff.custom_gradient import no_gradient as no_gradient
+from tensorlet.ops.control_flow_ops import no_op as no_op
 from tensorlet.ops.linalg_decomp_ops import norm as norm
 from tensorlet.ops.comparison_ops import not_equal as not_equal
 from tensorlet.ops.array_creation_ops import one_hot as one_hot
@@ -166,6 +173,7 @@ from tensorlet.ops.array_ops import stop_gradient as stop_gradient
 from tensorlet.ops.indexing import strided_slice as strided_slice
 from tensorlet.framework.dtypes import string as string
 from tensorlet.ops.math_ops import subtract as subtract
+from tensorlet.ops.control_flow_ops import switch_case as switch_case
 from tensorlet.ops.unary_math_ops import tan as tan
 from tensorlet.ops.unary_math_ops import tanh as tanh
 from tensorlet.ops.gather_ops import tensor_scatter_nd_add as tensor_scatter_nd_add
@@ -179,6 +187,7 @@ from tensorlet.ops.array_ops import transpose as transpose
 from tensorlet.ops.math_ops import truediv as truediv
 from tensorlet.ops.math_ops import truncatediv as truncatediv
 from tensorlet.ops.math_ops import truncatemod as truncatemod
+from tensorlet.ops.control_flow_ops import tuple_ as tuple
 from tensorlet.framework.dtypes import uint16 as uint16
 from tensorlet.framework.dtypes import uint32 as uint32
 from tensorlet.framework.dtypes import uint64 as uint64
@@ -189,9 +198,11 @@ from tensorlet.ops.gather_ops import unravel_index as unravel_index
 from tensorlet.ops.array_ops import unstack as unstack
 from tensorlet.framework.dtypes import variant as variant
 from tensorlet.ops.array_ops import where as where
+from tensorlet.ops.control_flow_ops import while_loop as while_loop
 from tensorlet.ops.array_creation_ops import zeros as zeros
 from tensorlet.ops.array_creation_ops import zeros_like as zeros_like
 from tensorlet._api import autodiff as autodiff
+from tensorlet._api import autograph as autograph
 from tensorlet._api import bitwise as bitwise
 from tensorlet._api import compat as compat
 from tensorlet._api import config as config
@@ -217,9 +228,13 @@ from tensorlet._api import version as version
 
 _SUBMODULES = {
     'autodiff': autodiff,
+    'autograph': autograph,
+    'autograph.experimental': autograph.experimental,
     'bitwise': bitwise,
     'compat': compat,
     'compat.v1': compat.v1,
+    'compat.v1.autograph': compat.v1.autograph,
+    'compat.v1.autograph.experimental': compat.v1.autograph.experimental,
     'compat.v1.debugging': compat.v1.debugging,
     'compat.v1.gfile': compat.v1.gfile,
     'compat.v1.image': compat.v1.image,

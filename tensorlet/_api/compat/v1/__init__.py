@@ -48,7 +48,10 @@ from tensorlet.ops.state_ops import assign_add as assign_add
 from tensorlet.ops.state_ops import assign_sub as assign_sub
 from tensorlet.ops.nn_impl import batch_to_space_nd as batch_to_space_nd
 from tensorlet.ops.segment_ops import bincount_v1 as bincount
+from tensorlet.ops.control_flow_ops import case_v1 as case
 from tensorlet.ops.debugging_ops import check_numerics as check_numerics
+from tensorlet.ops.control_flow_ops import cond_v1 as cond
+from tensorlet.ops.control_flow_ops import control_flow_v2_enabled as control_flow_v2_enabled
 from tensorlet.framework.tensor_conversion import convert_to_tensor_v1 as convert_to_tensor
 from tensorlet.ops.reduction_ops import count_nonzero_v1 as count_nonzero
 from tensorlet.io_ops.decode_ops import decode_base64 as decode_base64
@@ -59,8 +62,10 @@ from tensorlet.ops.nn_impl import depth_to_space_v1 as depth_to_space
 from tensorlet.ops.linalg_ops import tensor_diag as diag
 from tensorlet.ops.linalg_ops import tensor_diag_part as diag_part
 from tensorlet.framework.tensor_shape import Dimension as dimension
+from tensorlet.ops.control_flow_ops import disable_control_flow_v2 as disable_control_flow_v2
 from tensorlet.compat_v1.graph_mode import disable_eager_execution as disable_eager_execution
 from tensorlet.compat_v1.graph_mode import disable_eager_execution as disable_v2_behavior
+from tensorlet.ops.control_flow_ops import enable_control_flow_v2 as enable_control_flow_v2
 from tensorlet.compat_v1.graph_mode import enable_eager_execution as enable_eager_execution
 from tensorlet.compat_v1.graph_mode import enable_eager_execution as enable_v2_behavior
 from tensorlet.io_ops.decode_ops import encode_base64 as encode_base64
@@ -116,9 +121,12 @@ from tensorlet.ops.string_ops_hash import string_to_hash_bucket_strong as string
 from tensorlet.ops.string_ops_convert import to_number_v1 as string_to_number
 from tensorlet.ops.string_ops import substr_v1 as substr
 from tensorlet.compat_v1.graph_mode import tables_initializer as tables_initializer
+from tensorlet.ops.control_flow_ops import tuple_v1 as tuple
 from tensorlet.compat_v1.graph_mode import variables_initializer as variables_initializer
 from tensorlet.ops.debugging_ops import verify_tensor_all_finite as verify_tensor_all_finite
+from tensorlet.ops.control_flow_ops import while_loop_v1 as while_loop
 from tensorlet.io_ops.file_io import write_file as write_file
+from tensorlet._api.compat.v1 import autograph as autograph
 from tensorlet._api.compat.v1 import debugging as debugging
 from tensorlet._api.compat.v1 import gfile as gfile
 from tensorlet._api.compat.v1 import image as image
