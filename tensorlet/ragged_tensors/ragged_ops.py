@@ -5,6 +5,8 @@ errors are the dense ones): ragged (op) ragged needs identical row partitions, r
 scalar maps the values, ragged (op) dense broadcasts the dense operand to every value.
 """
 
+import itertools
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
@@ -384,3 +386,74 @@ def stack(values, axis=0, name=None):
     rows = concat_rows(rts)
     lengths = [rt.nrows_int() for rt in rts]
     return RaggedTensor.from_row_lengths(rows, _int_tensor(lengths, splits_dtype), validate=False)
+
+
+@tf_export("ragged.stack_dynamic_partitions")
+def stack_dynamic_partitions(data, partitions, num_partitions, name=None):
+    """Row ``p`` holds the rows of ``data`` whose partition is ``p`` (in order).
+
+    Example:
+      >>> tf.ragged.stack_dynamic_partitions(["a", "b", "c", "d"], [1, 0, 1, 1], 3)
+      <tf.RaggedTensor [[b'b'], [b'a', b'c', b'd'], []]>
+    """
+    if not isinstance(data, RaggedTensor):
+        data = convert_to_tensor(data)
+    parts = convert_to_tensor(partitions)
+    if parts.dtype not in (D.int32, D.int64):
+        raise TypeError("partitions must be int32 or int64")
+    p = _np(parts).astype(xp.int64).reshape(-1)
+    n = int(num_partitions)
+    if p.size and (p.min() < 0 or p.max() >= n):
+        raise errors.InvalidArgumentError(
+            None, None, f"Every element in partitions must be in [0, {n})"
+        )
+    order = xp.argsort(p, kind="stable")
+    counts = xp.bincount(p, minlength=n)[:n] if p.size else xp.zeros(n, xp.int64)
+    return RaggedTensor.from_row_lengths(
+        gather_rows(data, order), _int_tensor(counts, D.int64), validate=False
+    )
+
+
+def _feature_rows(x):
+    """Per-row lists of string features of a cross input (dense 2-D, ragged or sparse)."""
+    if hasattr(x, "indices") and hasattr(x, "dense_shape"):
+        x = RaggedTensor.from_sparse(x)
+    if not isinstance(x, RaggedTensor):
+        x = convert_to_tensor(x)
+        if x.shape.rank != 2:
+            raise ValueError("tf.ragged.cross inputs must be rank 2")
+        x = ragged_conversion.from_tensor(x, None, None, 1, D.int64)
+    if x.ragged_rank != 1 or x.flat_values.shape.rank != 1:
+        raise ValueError("tf.ragged.cross inputs must be rank 2")
+    if x.dtype not in (D.string, D.int64, D.int32):
+        raise ValueError("tf.ragged.cross inputs must be string or integer")
+    flat = [v if isinstance(v, bytes) else str(int(v)).encode() for v in x.flat_values.numpy()]
+    s = _np(x.row_splits).tolist()
+    return [flat[a:b] for a, b in itertools.pairwise(s)]
+
+
+@tf_export("ragged.cross")
+def cross(inputs, name=None):
+    """Feature crosses: for every row, each combination of one value per input joined with
+    ``"_X_"`` (the first input varies slowest).
+
+    Example:
+      >>> tf.ragged.cross([tf.ragged.constant([["a"], ["b", "c"]]), tf.constant([["d"], ["e"]])])
+      <tf.RaggedTensor [[b'a_X_d'], [b'b_X_e', b'c_X_e']]>
+    """
+    rows = [_feature_rows(x) for x in inputs]
+    if len({len(r) for r in rows}) > 1:
+        raise errors.InvalidArgumentError(None, None, "inputs must all have the same batch size")
+    out, lengths = [], []
+    for per_input in zip(*rows):
+        combos = [b"_X_".join(c) for c in itertools.product(*per_input)]
+        out += combos
+        lengths.append(len(combos))
+    values = EagerTensor(_objects(out), D.string)
+    return RaggedTensor.from_row_lengths(values, _int_tensor(lengths, D.int64), validate=False)
+
+
+def _objects(items):
+    arr = xp.empty(len(items), dtype=object)
+    arr[:] = items
+    return arr

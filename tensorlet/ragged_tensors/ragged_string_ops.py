@@ -73,8 +73,9 @@ def _sparse_or_ragged(rt, result_type):
 
 
 @tf_export("compat.v1.string_split")
-def string_split(source, sep=None, skip_empty=True, delimiter=None, result_type="SparseTensor",
-                 name=None):
+def string_split(
+    source, sep=None, skip_empty=True, delimiter=None, result_type="SparseTensor", name=None
+):
     """TF1 split of a 1-D string tensor: every character of ``sep`` (default ``" "``) is a
     delimiter (an empty ``sep`` splits into bytes); a SparseTensor by default."""
     if sep is not None and delimiter is not None:
@@ -82,14 +83,14 @@ def string_split(source, sep=None, skip_empty=True, delimiter=None, result_type=
     sep = delimiter if sep is None else sep
     sep = " " if sep is None else sep
     x = _string_input(source)
-    rt = _from_sparse_parts(*U.split_v1(array_ops.reshape(x, [-1]) if x.shape.rank == 0 else x,
-                                        sep, skip_empty))
+    rt = _from_sparse_parts(
+        *U.split_v1(array_ops.reshape(x, [-1]) if x.shape.rank == 0 else x, sep, skip_empty)
+    )
     return _sparse_or_ragged(rt, result_type)
 
 
 @tf_export("compat.v1.strings.split")
-def split_v1(input=None, sep=None, maxsplit=-1, result_type="SparseTensor", source=None,
-             name=None):
+def split_v1(input=None, sep=None, maxsplit=-1, result_type="SparseTensor", source=None, name=None):
     """TF1 ``tf.strings.split``: the v2 split of a 1-D tensor as a SparseTensor (default) or
     RaggedTensor."""
     if input is not None and source is not None:

@@ -291,3 +291,16 @@ def test_from_tensor_uniform_and_nested_lengths():
     dt = tf.constant([[[5, 0], [7, 0], [0, 0]], [[0, 0], [3, 0], [0, 0]], [[6, 0], [0, 0], [0, 0]]])
     out = tf.RaggedTensor.from_tensor(dt, lengths=([2, 0, 3], [1, 1, 2, 0, 1]))
     assert out.to_list() == [[[5], [7]], [], [[6, 0], [], [0]]]
+
+
+def test_stack_dynamic_partitions_and_cross():
+    out = tf.ragged.stack_dynamic_partitions(["a", "b", "c", "d"], [1, 0, 1, 1], 3)
+    assert out.to_list() == [[b"b"], [b"a", b"c", b"d"], []]
+    crossed = tf.ragged.cross(
+        [
+            tf.ragged.constant([["a"], ["b", "c"]]),
+            tf.constant([[1], [2]], tf.int64),
+            tf.sparse.SparseTensor([[0, 0], [1, 0]], ["x", "y"], [2, 1]),
+        ]
+    )
+    assert crossed.to_list() == [[b"a_X_1_X_x"], [b"b_X_2_X_y", b"c_X_2_X_y"]]

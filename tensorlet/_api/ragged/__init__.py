@@ -2,8 +2,10 @@
 
 from tensorlet.ragged_tensors.ragged_ops import boolean_mask as boolean_mask
 from tensorlet.ragged_tensors.ragged_factory_ops import constant as constant
+from tensorlet.ragged_tensors.ragged_ops import cross as cross
 from tensorlet.ragged_tensors.ragged_ops import map_flat_values as map_flat_values
 from tensorlet.ragged_tensors.ragged_ops import range as range
 from tensorlet.ragged_tensors.ragged_ops import row_splits_to_segment_ids as row_splits_to_segment_ids
 from tensorlet.ragged_tensors.ragged_ops import segment_ids_to_row_splits as segment_ids_to_row_splits
 from tensorlet.ragged_tensors.ragged_ops import stack as stack
+from tensorlet.ragged_tensors.ragged_ops import stack_dynamic_partitions as stack_dynamic_partitions
