@@ -217,11 +217,16 @@ def ycc_to_rgb(y, cb, cr):
 
 
 class _Bits:
-    """MSB-first bit reader over entropy-coded data (0xFF00 unstuffed, stops at markers)."""
+    """MSB-first bit reader over entropy-coded data (0xFF00 unstuffed, stops at markers).
+
+    Restart markers are not kept in the byte buffer; their positions are, and reading past
+    the next one feeds zeros (as libjpeg does) until ``restart()``.
+    """
 
     def __init__(self, data, pos):
         end = pos
         out = bytearray()
+        marks = []
         n = len(data)
         while end < n:
             b = data[end]
@@ -232,30 +237,29 @@ class _Bits:
                     end += 2
                     continue
                 if nxt is not None and 0xD0 <= nxt <= 0xD7:
-                    out += b"\xff" + bytes([nxt])  # restart markers kept for _restart()
+                    marks.append(len(out))
                     end += 2
                     continue
                 break
             out.append(b)
             end += 1
-        self.truncated = end >= n
         self.buf = bytes(out)
         self.end = end
-        self.pos = 0  # byte position
+        self.marks = marks + [len(out)]
+        self.mark = 0
+        self.pos = 0
         self.acc = 0
         self.nbits = 0
 
     def _fill(self):
+        self.acc &= (1 << self.nbits) - 1
+        stop = self.marks[self.mark]
         while self.nbits <= 24:
-            if self.pos < len(self.buf) and not (
-                self.buf[self.pos] == 0xFF
-                and self.pos + 1 < len(self.buf)
-                and 0xD0 <= self.buf[self.pos + 1] <= 0xD7
-            ):
+            if self.pos < stop:
                 self.acc = (self.acc << 8) | self.buf[self.pos]
                 self.pos += 1
             else:
-                self.acc <<= 8  # past the data: libjpeg feeds zeros
+                self.acc <<= 8  # past the data or at a marker: libjpeg feeds zeros
             self.nbits += 8
 
     def bits(self, n):
@@ -268,31 +272,36 @@ class _Bits:
 
     def restart(self):
         self.acc = self.nbits = 0
-        if self.pos + 1 < len(self.buf) and self.buf[self.pos] == 0xFF:
-            self.pos += 2
+        if self.mark < len(self.marks) - 1:
+            self.pos = self.marks[self.mark]
+            self.mark += 1
 
 
 def _huff_lookup(counts, symbols):
-    """{(length, code): symbol} from a DHT table."""
-    table, code, k = {}, 0, 0
+    """16-bit peek tables (symbol, code length) of a DHT table (0 length: invalid code)."""
+    sym, size = [0] * 65536, [0] * 65536
+    code, k = 0, 0
     for length in range(1, 17):
         for _ in range(counts[length - 1]):
-            table[(length, code)] = symbols[k]
+            lo = code << (16 - length)
+            hi = lo + (1 << (16 - length))
+            sym[lo:hi] = [symbols[k]] * (hi - lo)
+            size[lo:hi] = [length] * (hi - lo)
             k += 1
             code += 1
         code <<= 1
-    maxlen = max([ln for ln, _ in table] or [0])
-    return table, maxlen
+    return sym, size
 
 
 def _decode_symbol(reader, table):
-    code = 0
-    for length in range(1, 17):
-        code = (code << 1) | reader.bits(1)
-        s = table[0].get((length, code))
-        if s is not None:
-            return s
-    raise CodecError("Corrupt JPEG data: bad Huffman code")
+    if reader.nbits < 16:
+        reader._fill()
+    peek = (reader.acc >> (reader.nbits - 16)) & 0xFFFF
+    n = table[1][peek]
+    if not n:
+        raise CodecError("Corrupt JPEG data: bad Huffman code")
+    reader.nbits -= n
+    return table[0][peek]
 
 
 def _extend(v, t):

@@ -124,3 +124,11 @@ def test_bmp_and_gif():
     frames = tf.io.decode_gif(gif).numpy()
     assert frames.shape == (1, 1, 2, 3)
     np.testing.assert_array_equal(frames[0, 0], [[255, 255, 255], [0, 0, 0]])
+
+
+def test_jpeg_round_trip_of_noise_with_stuffed_bytes():
+    # many 0xFF bytes in the entropy data (stuffed as FF 00), some followed by D0-D7 values
+    img = (np.random.default_rng(0).random((64, 64, 3)) * 255).astype(np.uint8)
+    data = tf.io.encode_jpeg(img, quality=95, chroma_downsampling=False)
+    out = tf.io.decode_jpeg(data, dct_method="INTEGER_ACCURATE").numpy().astype(int)
+    assert np.abs(out - img).mean() < 5

@@ -109,11 +109,12 @@ def test_stateless_augmentations_are_deterministic():
 
 def test_stateless_sample_distorted_bounding_box():
     begin, size, bboxes = tf.image.stateless_sample_distorted_bounding_box(
-        [20, 30, 3], bounding_boxes=[[[0.1, 0.2, 0.6, 0.9]]], seed=[1, 2],
-        min_object_covered=0.1)
+        [20, 30, 3], bounding_boxes=[[[0.1, 0.2, 0.6, 0.9]]], seed=[1, 2], min_object_covered=0.1
+    )
     # TF 2.21's values for this seed (Philox words, Rand32() % n draws)
     assert begin.numpy().tolist() == [3, 12, 0] and size.numpy().tolist() == [16, 15, -1]
     np.testing.assert_allclose(bboxes.numpy(), [[[0.15, 0.4, 0.95, 0.9]]], rtol=1e-6)
     with pytest.raises(tf.errors.InvalidArgumentError, match="No bounding boxes"):
         tf.image.stateless_sample_distorted_bounding_box(
-            [20, 30, 3], np.zeros((1, 0, 4), np.float32), seed=[1, 2])
+            [20, 30, 3], np.zeros((1, 0, 4), np.float32), seed=[1, 2]
+        )

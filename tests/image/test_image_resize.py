@@ -148,7 +148,9 @@ def test_v1_gradients_and_area_has_none():
         tf.compat.v1.image.resize_nearest_neighbor,
         tf.compat.v1.image.resize_bicubic,
     ):
-        check_vjp(lambda t, fn=fn: fn(t, [7, 8], align_corners=True), [x], eps=1e-3, rtol=1e-4, atol=1e-4)
+        check_vjp(
+            lambda t, fn=fn: fn(t, [7, 8], align_corners=True), [x], eps=1e-3, rtol=1e-4, atol=1e-4
+        )
     t = tf.constant(X)
     with tf.GradientTape() as tape:
         tape.watch(t)
