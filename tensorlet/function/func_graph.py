@@ -42,7 +42,7 @@ in every enclosing graph's ``variables`` (tapes around a call then know the func
 A sub-graph kernel must set ``stateful=True`` when its sub-graphs hold stateful nodes
 (``g.has_stateful_nodes()``).
 
-``tf.function`` calls ``tensorlet.autograph.to_graph(fn)`` (when that module exists) before
+``tf.function`` calls ``tensorlet.autograph.convert(fn)`` (when that module exists) before
 tracing with ``autograph=True``.
 """
 import contextlib

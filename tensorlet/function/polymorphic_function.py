@@ -422,12 +422,13 @@ def _numbered(base, n):
 
 
 def _autograph_convert(fn):
-    """``tensorlet.autograph.to_graph(fn)`` when AutoGraph is available; else ``fn``."""
+    """``tensorlet.autograph.convert(fn)`` (``to_graph`` as a fallback) when AutoGraph is
+    available; else ``fn``."""
     try:
         from tensorlet import autograph
     except Exception:  # not written yet, or broken mid-edit: trace the function as written
         return fn
-    convert = getattr(autograph, "to_graph", None)
+    convert = getattr(autograph, "convert", None) or getattr(autograph, "to_graph", None)
     if convert is None:
         return fn
     try:
