@@ -378,3 +378,32 @@ def stateless_sample_distorted_bounding_box(
 StatelessSampleDistortedBoundingBox = collections.namedtuple(
     "StatelessSampleDistortedBoundingBox", ["begin", "size", "bboxes"]
 )
+
+
+def _check_jpeg_range(lo, hi):
+    if lo < 0 or hi < 0 or lo > 100 or hi > 100:
+        raise ValueError("jpeg encoding range must be between 0 and 100.")
+    if lo >= hi:
+        raise ValueError("`min_jpeg_quality` must be less than `max_jpeg_quality`.")
+
+
+@tf_export("image.random_jpeg_quality")
+def random_jpeg_quality(image, min_jpeg_quality, max_jpeg_quality, seed=None):
+    """``adjust_jpeg_quality`` at a quality uniform in ``[min, max)``."""
+    from tensorlet.image_ops import codecs
+
+    _check_jpeg_range(min_jpeg_quality, max_jpeg_quality)
+    q = random_ops.random_uniform([], min_jpeg_quality, max_jpeg_quality, seed=seed, dtype=D.int32)
+    return codecs.adjust_jpeg_quality(image, q)
+
+
+@tf_export("image.stateless_random_jpeg_quality")
+def stateless_random_jpeg_quality(image, min_jpeg_quality, max_jpeg_quality, seed):
+    """Deterministic ``random_jpeg_quality``."""
+    from tensorlet.image_ops import codecs
+
+    _check_jpeg_range(min_jpeg_quality, max_jpeg_quality)
+    q = random_ops.stateless_random_uniform(
+        [], seed=seed, minval=min_jpeg_quality, maxval=max_jpeg_quality, dtype=D.int32
+    )
+    return codecs.adjust_jpeg_quality(image, q)

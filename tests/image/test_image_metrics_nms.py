@@ -118,3 +118,12 @@ def test_stateless_sample_distorted_bounding_box():
         tf.image.stateless_sample_distorted_bounding_box(
             [20, 30, 3], np.zeros((1, 0, 4), np.float32), seed=[1, 2]
         )
+
+
+def test_random_jpeg_quality():
+    x = RNG.uniform(0, 1, (8, 8, 3)).astype(np.float32)
+    a = tf.image.stateless_random_jpeg_quality(x, 50, 90, seed=[1, 2]).numpy()
+    np.testing.assert_array_equal(a, tf.image.stateless_random_jpeg_quality(x, 50, 90, [1, 2]))
+    assert tf.image.random_jpeg_quality(x, 50, 90, seed=1).shape == (8, 8, 3)
+    with pytest.raises(ValueError):
+        tf.image.random_jpeg_quality(x, 90, 50)

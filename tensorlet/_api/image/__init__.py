@@ -42,6 +42,7 @@ from tensorlet.image_ops.augment import random_crop as random_crop
 from tensorlet.image_ops.augment import random_flip_left_right as random_flip_left_right
 from tensorlet.image_ops.augment import random_flip_up_down as random_flip_up_down
 from tensorlet.image_ops.augment import random_hue as random_hue
+from tensorlet.image_ops.augment import random_jpeg_quality as random_jpeg_quality
 from tensorlet.image_ops.augment import random_saturation as random_saturation
 from tensorlet.image_ops.resize import resize_images_v2 as resize
 from tensorlet.image_ops.crop_pad import resize_image_with_crop_or_pad as resize_image_with_crop_or_pad
@@ -62,6 +63,7 @@ from tensorlet.image_ops.augment import stateless_random_crop as stateless_rando
 from tensorlet.image_ops.augment import stateless_random_flip_left_right as stateless_random_flip_left_right
 from tensorlet.image_ops.augment import stateless_random_flip_up_down as stateless_random_flip_up_down
 from tensorlet.image_ops.augment import stateless_random_hue as stateless_random_hue
+from tensorlet.image_ops.augment import stateless_random_jpeg_quality as stateless_random_jpeg_quality
 from tensorlet.image_ops.augment import stateless_random_saturation as stateless_random_saturation
 from tensorlet.image_ops.augment import stateless_sample_distorted_bounding_box as stateless_sample_distorted_bounding_box
 from tensorlet.image_ops.metrics import total_variation as total_variation
