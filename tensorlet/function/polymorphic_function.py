@@ -383,8 +383,9 @@ class Function:
             bound._converted = _WeakMethod(self._function_to_trace(), instance)
         return bound
 
-    def __repr__(self):
-        return f"<tensorlet.function.Function object at 0x{id(self):x}>"
+    def __repr__(self):  # TF's class path, as tensorlet's other reprs use
+        return ("<tensorflow.python.eager.polymorphic_function.polymorphic_function.Function "
+                f"object at 0x{id(self):x}>")
 
 
 class _WeakMethod:
