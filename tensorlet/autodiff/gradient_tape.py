@@ -33,6 +33,9 @@ class GradientTape:
         6.0
     """
 
+    def __repr__(self):  # as TF prints it (the module path is TF's)
+        return f"<tensorflow.python.eager.backprop.GradientTape object at {hex(id(self))}>"
+
     def __init__(self, persistent=False, watch_accessed_variables=True):
         self._persistent = persistent
         self._watch_accessed = watch_accessed_variables

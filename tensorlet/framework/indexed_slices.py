@@ -38,6 +38,9 @@ class IndexedSlices:
     def __neg__(self):
         return IndexedSlices(-self._values, self._indices, self._dense_shape)
 
-    def __repr__(self):
-        return (f"IndexedSlices(indices={self._indices!r}, values={self._values!r}, "
-                f"dense_shape={self._dense_shape!r})")
+    def __str__(self):
+        shape = "" if self._dense_shape is None else f", dense_shape={self._dense_shape}"
+        return f"IndexedSlices(indices={self._indices}, values={self._values}{shape})"
+
+    def __repr__(self):  # TF shows the default object repr, with TF's module path
+        return f"<tensorflow.python.framework.indexed_slices.IndexedSlices object at {hex(id(self))}>"
