@@ -4,6 +4,7 @@ Fields keep TF's names, defaults and numbering (text format lists set fields in 
 proto3 style: fields at their default are omitted). Nothing here changes how tensorlet runs:
 sessions accept and keep the configuration.
 """
+
 from tensorlet.framework.export import tf_export
 
 
@@ -52,11 +53,13 @@ class _Message:
 
     def __setattr__(self, name, value):
         if name not in self._names():
-            raise AttributeError(f"Assignment not allowed (no field \"{name}\" in protocol message "
-                                 "object).")
+            raise AttributeError(
+                f'Assignment not allowed (no field "{name}" in protocol message object).'
+            )
         if isinstance(getattr(self, name), (_Message, dict)):
-            raise AttributeError(f"Assignment not allowed to field \"{name}\" in protocol message "
-                                 "object.")
+            raise AttributeError(
+                f'Assignment not allowed to field "{name}" in protocol message object.'
+            )
         object.__setattr__(self, name, value)
 
     def MergeFrom(self, other):
@@ -113,8 +116,10 @@ class _Message:
                 yield f"{indent}}}\n"
             elif isinstance(v, dict):
                 for key, val in v.items():
-                    yield (f"{indent}{name} {{\n{indent}  key: {_scalar(key)}\n"
-                           f"{indent}  value: {_scalar(val)}\n{indent}}}\n")
+                    yield (
+                        f"{indent}{name} {{\n{indent}  key: {_scalar(key)}\n"
+                        f"{indent}  value: {_scalar(val)}\n{indent}}}\n"
+                    )
             elif isinstance(v, list):
                 for item in v:
                     yield f"{indent}{name}: {_scalar(item)}\n"
@@ -141,43 +146,68 @@ class OptimizerOptions(_Message):
     GlobalJitLevel = _Enum(DEFAULT=0, OFF=-1, ON_1=1, ON_2=2)
     DEFAULT, OFF, ON_1, ON_2 = 0, -1, 1, 2
     _ENUMS = {"opt_level": Level, "global_jit_level": GlobalJitLevel}
-    _FIELDS = ((1, "do_common_subexpression_elimination", False), (2, "do_constant_folding", False),
-               (3, "opt_level", 0), (4, "do_function_inlining", False),
-               (5, "global_jit_level", 0), (6, "max_folded_constant_in_bytes", 0),
-               (7, "cpu_global_jit", False))
+    _FIELDS = (
+        (1, "do_common_subexpression_elimination", False),
+        (2, "do_constant_folding", False),
+        (3, "opt_level", 0),
+        (4, "do_function_inlining", False),
+        (5, "global_jit_level", 0),
+        (6, "max_folded_constant_in_bytes", 0),
+        (7, "cpu_global_jit", False),
+    )
 
 
 @tf_export("compat.v1.GPUOptions")
 class GPUOptions(_Message):
     """GPU memory options (``allow_growth``, ``per_process_gpu_memory_fraction``, ...)."""
 
-    _FIELDS = ((1, "per_process_gpu_memory_fraction", 0.0), (2, "allocator_type", ""),
-               (3, "deferred_deletion_bytes", 0), (4, "allow_growth", False),
-               (5, "visible_device_list", ""), (6, "polling_active_delay_usecs", 0),
-               (7, "polling_inactive_delay_msecs", 0), (8, "force_gpu_compatible", False))
+    _FIELDS = (
+        (1, "per_process_gpu_memory_fraction", 0.0),
+        (2, "allocator_type", ""),
+        (3, "deferred_deletion_bytes", 0),
+        (4, "allow_growth", False),
+        (5, "visible_device_list", ""),
+        (6, "polling_active_delay_usecs", 0),
+        (7, "polling_inactive_delay_msecs", 0),
+        (8, "force_gpu_compatible", False),
+    )
 
 
 @tf_export("compat.v1.GraphOptions")
 class GraphOptions(_Message):
     """Graph construction/optimization options."""
 
-    _FIELDS = ((2, "enable_recv_scheduling", False), (3, "optimizer_options", OptimizerOptions),
-               (4, "build_cost_model", 0), (5, "infer_shapes", False),
-               (6, "place_pruned_graph", False), (7, "enable_bfloat16_sendrecv", False),
-               (8, "timeline_step", 0), (9, "build_cost_model_after", 0))
+    _FIELDS = (
+        (2, "enable_recv_scheduling", False),
+        (3, "optimizer_options", OptimizerOptions),
+        (4, "build_cost_model", 0),
+        (5, "infer_shapes", False),
+        (6, "place_pruned_graph", False),
+        (7, "enable_bfloat16_sendrecv", False),
+        (8, "timeline_step", 0),
+        (9, "build_cost_model_after", 0),
+    )
 
 
 @tf_export("compat.v1.ConfigProto")
 class ConfigProto(_Message):
     """Session configuration (accepted and kept; tensorlet runs on one CPU device)."""
 
-    _FIELDS = ((1, "device_count", {}), (2, "intra_op_parallelism_threads", 0),
-               (3, "placement_period", 0), (4, "device_filters", []),
-               (5, "inter_op_parallelism_threads", 0), (6, "gpu_options", GPUOptions),
-               (7, "allow_soft_placement", False), (8, "log_device_placement", False),
-               (9, "use_per_session_threads", False), (10, "graph_options", GraphOptions),
-               (11, "operation_timeout_in_ms", 0), (15, "isolate_session_state", False),
-               (17, "share_cluster_devices_in_session", False))
+    _FIELDS = (
+        (1, "device_count", {}),
+        (2, "intra_op_parallelism_threads", 0),
+        (3, "placement_period", 0),
+        (4, "device_filters", []),
+        (5, "inter_op_parallelism_threads", 0),
+        (6, "gpu_options", GPUOptions),
+        (7, "allow_soft_placement", False),
+        (8, "log_device_placement", False),
+        (9, "use_per_session_threads", False),
+        (10, "graph_options", GraphOptions),
+        (11, "operation_timeout_in_ms", 0),
+        (15, "isolate_session_state", False),
+        (17, "share_cluster_devices_in_session", False),
+    )
 
 
 @tf_export("compat.v1.RunOptions")
@@ -187,9 +217,14 @@ class RunOptions(_Message):
     TraceLevel = _Enum(NO_TRACE=0, SOFTWARE_TRACE=1, HARDWARE_TRACE=2, FULL_TRACE=3)
     NO_TRACE, SOFTWARE_TRACE, HARDWARE_TRACE, FULL_TRACE = 0, 1, 2, 3
     _ENUMS = {"trace_level": TraceLevel}
-    _FIELDS = ((1, "trace_level", 0), (2, "timeout_in_ms", 0), (3, "inter_op_thread_pool", 0),
-               (5, "output_partition_graphs", False), (6, "debug_options", None),
-               (7, "report_tensor_allocations_upon_oom", False))
+    _FIELDS = (
+        (1, "trace_level", 0),
+        (2, "timeout_in_ms", 0),
+        (3, "inter_op_thread_pool", 0),
+        (5, "output_partition_graphs", False),
+        (6, "debug_options", None),
+        (7, "report_tensor_allocations_upon_oom", False),
+    )
 
 
 @tf_export("compat.v1.RunMetadata")
@@ -199,5 +234,11 @@ class RunMetadata(_Message):
     _FIELDS = ((1, "step_stats", None), (2, "cost_graph", None), (3, "partition_graphs", []))
 
 
-__all__ = ["ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions", "RunOptions",
-           "RunMetadata"]
+__all__ = [
+    "ConfigProto",
+    "GPUOptions",
+    "GraphOptions",
+    "OptimizerOptions",
+    "RunMetadata",
+    "RunOptions",
+]

@@ -5,6 +5,7 @@ every op adds a node to it; a ``Session`` then runs the nodes. Variables still h
 from creation (their initial value is computed when they are created), so the initializer ops
 are ``NoOp`` nodes that exist for API compatibility.
 """
+
 from tensorlet.framework import dtypes
 from tensorlet.framework.context import state
 from tensorlet.framework.export import tf_export
@@ -44,8 +45,10 @@ def reset_default_graph():
     """Replaces the global default graph by a new, empty one."""
     global _default_graph
     if state.graph is not None and state.graph is not _default_graph:
-        raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you "
-                             "need a cleared graph, exit the nesting and create a new graph.")
+        raise AssertionError(
+            "Do not use tf.reset_default_graph() to clear nested graphs. If you "
+            "need a cleared graph, exit the nesting and create a new graph."
+        )
     _default_graph = Graph()
     if _eager_disabled:
         state.graph = _default_graph
@@ -83,9 +86,10 @@ def placeholder(dtype, shape=None, name=None):
 
 
 @tf_export("compat.v1.placeholder_with_default")
-def placeholder_with_default(input, shape, name=None):  # noqa: A002 (TF's argument name)
+def placeholder_with_default(input, shape, name=None):
     """``input`` unless fed (a tensor of the graph that ``feed_dict`` may replace)."""
     from tensorlet.ops import array_ops
+
     return array_ops.identity(input, name=name)
 
 
@@ -117,5 +121,11 @@ def tables_initializer(name="init_all_tables"):
     return _noop(name)
 
 
-__all__ = ["get_default_graph", "reset_default_graph", "disable_eager_execution",
-           "enable_eager_execution", "placeholder", "global_variables_initializer"]
+__all__ = [
+    "disable_eager_execution",
+    "enable_eager_execution",
+    "get_default_graph",
+    "global_variables_initializer",
+    "placeholder",
+    "reset_default_graph",
+]

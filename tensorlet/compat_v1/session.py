@@ -5,6 +5,7 @@ names; it runs only the nodes the fetches depend on (fed tensors are not compute
 same generated-code executor as tf.function (one per fetch/feed combination and graph
 version), and returns NumPy values in the fetches' structure (``None`` for operations).
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework import errors, nest
 from tensorlet.framework.export import tf_export
@@ -41,6 +42,7 @@ class Session:
 
     def __init__(self, target="", graph=None, config=None):
         from tensorlet.compat_v1 import graph_mode
+
         self._graph = graph if graph is not None else graph_mode.get_default_graph()
         self._target = target
         self._config = config
@@ -61,6 +63,7 @@ class Session:
 
     def list_devices(self):
         from tensorlet.framework import device
+
         return device.list_logical_devices() if hasattr(device, "list_logical_devices") else []
 
     # ---- context
@@ -92,15 +95,20 @@ class Session:
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         if not self._graph._nodes and not feed_dict:
-            raise RuntimeError("The Session graph is empty. Add operations to the graph before "
-                               "calling run().")
+            raise RuntimeError(
+                "The Session graph is empty. Add operations to the graph before calling run()."
+            )
         flat = [self._element(f) for f in nest.flatten(fetches)]
         feeds, arrays = self._feeds(feed_dict or {})
         tensors = [f for f in flat if isinstance(f, SymbolicTensor)]
         targets = [f for f in flat if isinstance(f, Node)]
         targets += [w for w in (self._last_write(f) for f in flat) if w is not None]
-        key = (tuple(id(t) for t in tensors), tuple(id(n) for n in targets),
-               tuple(id(t) for t in feeds), self._graph._version)
+        key = (
+            tuple(id(t) for t in tensors),
+            tuple(id(n) for n in targets),
+            tuple(id(t) for t in feeds),
+            self._graph._version,
+        )
         ex = self._executors.get(key)
         if ex is None:
             ex = Executor(self._graph, feeds, tensors, targets, all_stateful=False)
@@ -122,20 +130,25 @@ class Session:
 
     def _element(self, fetch):
         if fetch is None:
-            raise TypeError(f"Argument `fetch` = {fetch} has invalid type \"NoneType\". Cannot be "
-                            "None")
+            raise TypeError(
+                f'Argument `fetch` = {fetch} has invalid type "NoneType". Cannot be None'
+            )
         if isinstance(fetch, str):
             return self._graph.as_graph_element(fetch)
         if isinstance(fetch, (SymbolicTensor, Node, EagerTensor)):
             if isinstance(fetch, (SymbolicTensor, Node)) and fetch.graph is not self._graph:
-                raise ValueError(f"Fetch argument {fetch!r} cannot be interpreted as a Tensor. "
-                                 f"({fetch!r} is not an element of this graph.)")
+                raise ValueError(
+                    f"Fetch argument {fetch!r} cannot be interpreted as a Tensor. "
+                    f"({fetch!r} is not an element of this graph.)"
+                )
             return fetch
         if getattr(fetch, "_is_variable", False):
             return fetch
-        raise TypeError(f"Fetch argument {fetch!r} has invalid type {type(fetch)}, must be a "
-                        "string or Tensor. (Can not convert a "
-                        f"{type(fetch).__name__} into a Tensor or Operation.)")
+        raise TypeError(
+            f"Fetch argument {fetch!r} has invalid type {type(fetch)}, must be a "
+            "string or Tensor. (Can not convert a "
+            f"{type(fetch).__name__} into a Tensor or Operation.)"
+        )
 
     def _last_write(self, fetch):
         """For ``v.assign*(...)``'s result (an unread variable): the node that writes ``v``."""
@@ -152,18 +165,22 @@ class Session:
         for key, value in feed_dict.items():
             t = self._graph.as_graph_element(key) if isinstance(key, str) else key
             if not isinstance(t, SymbolicTensor):
-                raise TypeError(f"The value of a feed cannot be a tf.Tensor object. Acceptable "
-                                f"feed values include Python scalars, strings, lists, numpy "
-                                f"ndarrays, or TensorHandles. For reference, the tensor object "
-                                f"was {t} which was passed to the argument `feed_dict` with key "
-                                f"{key}.")
+                raise TypeError(
+                    f"The value of a feed cannot be a tf.Tensor object. Acceptable "
+                    f"feed values include Python scalars, strings, lists, numpy "
+                    f"ndarrays, or TensorHandles. For reference, the tensor object "
+                    f"was {t} which was passed to the argument `feed_dict` with key "
+                    f"{key}."
+                )
             if isinstance(value, EagerTensor):
                 value = value.numpy()
             np_t = t.dtype._np
             arr = xp.asarray(value, dtype=np_t if np_t is not None else object)
             if not t.shape.is_compatible_with(TensorShape(arr.shape)):
-                raise ValueError(f"Cannot feed value of shape {arr.shape} for Tensor {t.name}, "
-                                 f"which has shape {t.shape}")
+                raise ValueError(
+                    f"Cannot feed value of shape {arr.shape} for Tensor {t.name}, "
+                    f"which has shape {t.shape}"
+                )
             feeds.append(t)
             arrays.append(arr)
         return feeds, arrays
@@ -199,9 +216,11 @@ def _numpy(arr):
 def _session_for(session):
     s = session or get_default_session()
     if s is None:
-        raise ValueError("Cannot evaluate tensor using `eval()`: No default session is "
-                         "registered. Use `with sess.as_default()` or pass an explicit session to "
-                         "`eval(session=sess)`")
+        raise ValueError(
+            "Cannot evaluate tensor using `eval()`: No default session is "
+            "registered. Use `with sess.as_default()` or pass an explicit session to "
+            "`eval(session=sess)`"
+        )
     return s
 
 
@@ -215,4 +234,4 @@ def run_operation(op, feed_dict=None, session=None):
     _session_for(session).run(op, feed_dict)
 
 
-__all__ = ["Session", "InteractiveSession", "get_default_session", "eval_tensor", "errors"]
+__all__ = ["InteractiveSession", "Session", "errors", "eval_tensor", "get_default_session"]

@@ -9,17 +9,20 @@ for attributes can read it through ``tensor_util.constant_value`` / ``tf.get_sta
 As in TF, a symbolic tensor cannot be used as a Python ``bool`` nor iterated over
 (``OperatorNotAllowedInGraphError``), and has no ``numpy()``.
 """
+
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor import Tensor
 from tensorlet.framework.tensor_shape import TensorShape, as_shape
 
-_ADVICE = (" You can attempt the following resolutions to the problem: If you are running in Graph "
-           "mode, use Eager execution mode or decorate this function with @tf.function. If you are "
-           "using AutoGraph, you can try decorating this function with @tf.function. If that does "
-           "not work, then you may be using an unsupported feature or your source code may not be "
-           "visible to AutoGraph. See https://github.com/tensorflow/tensorflow/blob/master/tensorflow"
-           "/python/autograph/g3doc/reference/limitations.md#access-to-source-code for more "
-           "information.")
+_ADVICE = (
+    " You can attempt the following resolutions to the problem: If you are running in Graph "
+    "mode, use Eager execution mode or decorate this function with @tf.function. If you are "
+    "using AutoGraph, you can try decorating this function with @tf.function. If that does "
+    "not work, then you may be using an unsupported feature or your source code may not be "
+    "visible to AutoGraph. See https://github.com/tensorflow/tensorflow/blob/master/tensorflow"
+    "/python/autograph/g3doc/reference/limitations.md#access-to-source-code for more "
+    "information."
+)
 
 
 @tf_export("errors.OperatorNotAllowedInGraphError")
@@ -33,7 +36,7 @@ OperatorNotAllowedInGraphError.__module__ = "tensorflow.python.framework.errors_
 class SymbolicTensor(Tensor):
     """Output ``value_index`` of the graph node ``op`` (TF's ``SymbolicTensor``)."""
 
-    __slots__ = ("_shape", "_op", "_value_index", "_const")
+    __slots__ = ("_const", "_op", "_shape", "_value_index")
 
     def __init__(self, op, value_index, dtype, shape, const=None):
         self._op = op
@@ -80,8 +83,9 @@ class SymbolicTensor(Tensor):
         """Refines the static shape (TF's ValueError when incompatible)."""
         shape = as_shape(shape)
         if not self._shape.is_compatible_with(shape):
-            raise ValueError(f"Tensor's shape {self._shape} is not compatible with supplied "
-                             f"shape {shape}.")
+            raise ValueError(
+                f"Tensor's shape {self._shape} is not compatible with supplied shape {shape}."
+            )
         self._shape = self._shape.merge_with(shape)
 
     @property
@@ -113,15 +117,19 @@ class SymbolicTensor(Tensor):
     # ---- what a graph tensor refuses
     def __bool__(self):
         raise OperatorNotAllowedInGraphError(
-            "Using a symbolic `tf.Tensor` as a Python `bool` is not allowed." + _ADVICE)
+            "Using a symbolic `tf.Tensor` as a Python `bool` is not allowed." + _ADVICE
+        )
 
     def __iter__(self):
         raise OperatorNotAllowedInGraphError(
-            "Iterating over a symbolic `tf.Tensor` is not allowed." + _ADVICE)
+            "Iterating over a symbolic `tf.Tensor` is not allowed." + _ADVICE
+        )
 
     def __len__(self):
-        raise TypeError(f"len is not well defined for a symbolic Tensor ({self.name}). Please call "
-                        "`x.shape` rather than `len(x)` for shape information.")
+        raise TypeError(
+            f"len is not well defined for a symbolic Tensor ({self.name}). Please call "
+            "`x.shape` rather than `len(x)` for shape information."
+        )
 
     # A value known while tracing (tensor_util.constant_value) may stand in where Python needs
     # one: integer attrs (axis=tf.rank(x) - 1), shapes (tf.shape(x) of a static shape). TF takes
@@ -129,20 +137,26 @@ class SymbolicTensor(Tensor):
     def __index__(self):
         c = self._const
         if c is None or not self._dtype.is_integer or c.ndim != 0:
-            raise TypeError(f"Only integer scalar tensors can be converted to an index, got "
-                            f"{self!r} (its value is only known when the graph runs)")
+            raise TypeError(
+                f"Only integer scalar tensors can be converted to an index, got "
+                f"{self!r} (its value is only known when the graph runs)"
+            )
         return int(c)
 
     def __int__(self):
         if self._const is None or self._const.ndim != 0:
-            raise TypeError(f"int() of a symbolic tensor whose value is only known when the "
-                            f"graph runs: {self!r}")
+            raise TypeError(
+                f"int() of a symbolic tensor whose value is only known when the "
+                f"graph runs: {self!r}"
+            )
         return int(self._const)
 
     def __float__(self):
         if self._const is None or self._const.ndim != 0:
-            raise TypeError(f"float() of a symbolic tensor whose value is only known when the "
-                            f"graph runs: {self!r}")
+            raise TypeError(
+                f"float() of a symbolic tensor whose value is only known when the "
+                f"graph runs: {self!r}"
+            )
         return float(self._const)
 
     def __array__(self, dtype=None, copy=None):
@@ -151,12 +165,14 @@ class SymbolicTensor(Tensor):
             raise NotImplementedError(
                 f"Cannot convert a symbolic tf.Tensor ({self.name}) to a numpy array. This error "
                 "may indicate that you're trying to pass a Tensor to a NumPy call, which is not "
-                "supported.")
+                "supported."
+            )
         return c if dtype is None else c.astype(dtype, copy=False)
 
     def eval(self, feed_dict=None, session=None):
         """TF1: the value in ``session`` (or the default session)."""
         from tensorlet.compat_v1 import session as session_lib
+
         return session_lib.eval_tensor(self, feed_dict, session)
 
     # ---- printing
@@ -171,4 +187,4 @@ def _shape_str(shape):
     return str(shape)
 
 
-__all__ = ["SymbolicTensor", "OperatorNotAllowedInGraphError"]
+__all__ = ["OperatorNotAllowedInGraphError", "SymbolicTensor"]

@@ -1,4 +1,5 @@
 """``tf.TensorSpec``: the dtype and (possibly partial) shape of a tensor, e.g. a function input."""
+
 from tensorlet.framework import dtypes
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_shape import TensorShape, as_shape
@@ -13,7 +14,7 @@ class TensorSpec:
         TensorSpec(shape=(2, None), dtype=tf.int32, name=None)
     """
 
-    __slots__ = ("_shape", "_dtype", "_name")
+    __slots__ = ("_dtype", "_name", "_shape")
     _is_tensor_spec = True
 
     def __init__(self, shape, dtype=dtypes.float32, name=None):
@@ -50,6 +51,7 @@ class TensorSpec:
     @property
     def value_type(self):
         from tensorlet.framework.tensor import Tensor
+
         return Tensor
 
     def is_compatible_with(self, spec_or_tensor):
@@ -57,12 +59,14 @@ class TensorSpec:
         other = spec_or_tensor
         if not hasattr(other, "dtype") or not hasattr(other, "shape"):
             from tensorlet.framework.tensor_conversion import convert_to_tensor
+
             try:
                 other = convert_to_tensor(other)
             except (TypeError, ValueError):
                 return False
-        return (dtypes.as_dtype(other.dtype) == self._dtype
-                and self._shape.is_compatible_with(other.shape))
+        return dtypes.as_dtype(other.dtype) == self._dtype and self._shape.is_compatible_with(
+            other.shape
+        )
 
     def is_subtype_of(self, other):
         """True when every tensor this spec describes is described by ``other``."""
@@ -90,15 +94,20 @@ class TensorSpec:
         return TensorSpec(TensorShape([batch_size]).concatenate(self._shape), self._dtype)
 
     def __eq__(self, other):
-        return (type(other) is type(self) and self._dtype == other._dtype
-                and self._shape == other._shape and self._name == other._name)
+        return (
+            type(other) is type(self)
+            and self._dtype == other._dtype
+            and self._shape == other._shape
+            and self._name == other._name
+        )
 
     def __ne__(self, other):
         return not self == other
 
     def __hash__(self):
-        return hash((self._dtype, None if self._shape.rank is None else tuple(self._shape),
-                     self._name))
+        return hash(
+            (self._dtype, None if self._shape.rank is None else tuple(self._shape), self._name)
+        )
 
     def __reduce__(self):
         return TensorSpec, (self._shape, self._dtype, self._name)

@@ -4,6 +4,7 @@ Eager tensors know their value; a symbolic tensor knows it when tracing could co
 (``SymbolicTensor._const``: ``Const`` nodes, ``tf.shape`` of a fully-defined shape, stateless ops
 of known inputs); otherwise the answer is ``None``.
 """
+
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.symbolic_tensor import SymbolicTensor
 from tensorlet.framework.tensor import EagerTensor, is_tensor

@@ -11,6 +11,7 @@ accumulators), the backward graph is replayed op by op through ``apply`` instead
 call's inputs as the real tensors, so the recording tape sees what it would see eagerly.
 Several tapes wanting the same call use ``executor.replay`` for the whole call.
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework.context import notify_variable_read, state
 from tensorlet.framework.indexed_slices import IndexedSlices
@@ -20,7 +21,11 @@ from tensorlet.function import executor as executor_lib
 from tensorlet.function import func_graph, graph_ops
 from tensorlet.ops.op_def import OpDef, OpRecord, _record
 
-_PLACEHOLDER, _CONST, _READ = graph_ops.placeholder_op, graph_ops.const_op, graph_ops.read_variable_op
+_PLACEHOLDER, _CONST, _READ = (
+    graph_ops.placeholder_op,
+    graph_ops.const_op,
+    graph_ops.read_variable_op,
+)
 _new = object.__new__
 
 
@@ -46,26 +51,27 @@ class CallGradient:
         self.graph = graph
         nodes = executor_lib.live_nodes(graph, graph.outputs)
         self.reads = [n for n in nodes if n.op is _READ]
-        self.saved = [t for n in nodes if n.op is not _PLACEHOLDER and n.op is not _CONST
-                      for t in n.outputs]
+        self.saved = [
+            t for n in nodes if n.op is not _PLACEHOLDER and n.op is not _CONST for t in n.outputs
+        ]
         self.n_out = len(graph.outputs)
         self.forward = executor_lib.Executor(graph, graph.inputs, list(graph.outputs) + self.saved)
         self._read_index = {id(n.outputs[0]): i for i, n in enumerate(self.reads)}
         self._saved_index = {id(t): i for i, t in enumerate(self.saved)}
         self._backward = None
-        self._grad_slots = None   # per source: index into the backward outputs, or None
+        self._grad_slots = None  # per source: index into the backward outputs, or None
 
     # ---- the call
     def call(self, tensors):
         """Runs the forward and records one op; returns the flat output tensors."""
         res = self.forward(*[t._value for t in tensors])
-        saved = res[self.n_out:]
+        saved = res[self.n_out :]
         reads = []
         for n in self.reads:
             t = _wrap(saved[self._saved_index[id(n.outputs[0])]], n.outputs[0]._dtype)
             notify_variable_read(n.variable, t)
             reads.append(t)
-        outputs = tuple(_wrap(a, t._dtype) for a, t in zip(res[:self.n_out], self.graph.outputs))
+        outputs = tuple(_wrap(a, t._dtype) for a, t in zip(res[: self.n_out], self.graph.outputs))
         _record(call_op, list(tensors) + reads, {"call": self, "saved": saved}, outputs)
         return outputs
 
@@ -138,8 +144,7 @@ class CallGradient:
 
 def _zeros(t):
     np_t = t._dtype._np
-    return _wrap(xp.zeros(xp.shape(t._value), dtype=np_t if np_t is not None else object),
-                 t._dtype)
+    return _wrap(xp.zeros(xp.shape(t._value), dtype=np_t if np_t is not None else object), t._dtype)
 
 
 __all__ = ["CallGradient", "call_op"]

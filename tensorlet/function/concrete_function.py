@@ -14,6 +14,7 @@ Optimizer hook: before the executor is built, ``graph_passes`` (default: the mod
 one (same order, dtypes) to the traced graph's. ``optimized_graph`` and ``executor_source`` show
 the result. The traced graph itself is what gradients and inlining use.
 """
+
 import itertools
 
 from tensorlet.framework import nest
@@ -35,13 +36,13 @@ class ConcreteFunction:
 
     def __init__(self, graph, parameters=None, function_name=None):
         self.graph = graph
-        self._parameters = parameters or []   # [(name, kind, default-or-_EMPTY)] for printing
+        self._parameters = parameters or []  # [(name, kind, default-or-_EMPTY)] for printing
         self._name = f"__inference_{function_name or graph.name}_{next(_uid)}"
-        self.graph_passes = None              # None: GRAPH_PASSES
+        self.graph_passes = None  # None: GRAPH_PASSES
         self._optimized = None
         self._executor = None
         self._variables = tuple(graph.variables.values())
-        self._shapes = None                   # the shape key this trace answers (set by Function)
+        self._shapes = None  # the shape key this trace answers (set by Function)
         outs = graph.outputs
         self._out_dtypes = tuple(t._dtype for t in outs)
         so = graph.structured_outputs
@@ -143,8 +144,9 @@ class ConcreteFunction:
         """Runs the checked interpreter once (learning casts), then compiles the fast entry."""
         run = self._executor or self._build()
         result = self._pack_arrays(run(*[t._value for t in tensors]))
-        self._call_tensors = run.tensor_function(self._out_dtypes,
-                                                 None if self._single else self._pack_tensors)
+        self._call_tensors = run.tensor_function(
+            self._out_dtypes, None if self._single else self._pack_tensors
+        )
         return result
 
     def _tapes_wanting(self, tensors):
@@ -195,8 +197,10 @@ class ConcreteFunction:
         lines.append("  " + type_string(self.graph.structured_outputs))
         lines.append("Captures:")
         caps = [f"  {id(outer)}: {type_string(outer)}" for outer, _ in self.graph.captures]
-        caps += [f"  {id(v)}: TensorSpec(shape=(), dtype=tf.resource, name=None)"
-                 for v in self._variables]
+        caps += [
+            f"  {id(v)}: TensorSpec(shape=(), dtype=tf.resource, name=None)"
+            for v in self._variables
+        ]
         lines.extend(caps or ["  None"])
         if not verbose:
             return self._short_signature()
@@ -230,6 +234,7 @@ def _specs(structure):
             name = x.op.name if x.op.type == "Placeholder" else None
             return TensorSpec(x.shape, x.dtype, name)
         return x
+
     return nest.map_structure(conv, structure)
 
 
@@ -254,8 +259,9 @@ def _bind_to_signature(conc, sig_args, sig_kwargs, args, kwargs):
     """Flat tensors for a direct ConcreteFunction call (TF's structured-call checks)."""
     tensors = []
     if len(args) > len(sig_args):
-        raise TypeError(f"{conc!r} takes {len(sig_args)} positional arguments but {len(args)} "
-                        "were given")
+        raise TypeError(
+            f"{conc!r} takes {len(sig_args)} positional arguments but {len(args)} were given"
+        )
     names = [p[0] for p in conc._parameters]
     full = list(args)
     for i in range(len(args), len(sig_args)):
@@ -265,20 +271,28 @@ def _bind_to_signature(conc, sig_args, sig_kwargs, args, kwargs):
         elif not _has_tensor(sig_args[i]):
             full.append(sig_args[i])
         else:
-            raise TypeError(f"Binding inputs to tf.function failed due to `missing a required "
-                            f"argument: '{name}'`. Received args: {tuple(args)} and kwargs: "
-                            f"{kwargs} for signature: {conc._short_signature()}.")
-    for spec_part, value in list(zip(sig_args, full)) + [(sig_kwargs[k], kwargs.get(k, sig_kwargs[k]))
-                                                         for k in sig_kwargs]:
+            raise TypeError(
+                f"Binding inputs to tf.function failed due to `missing a required "
+                f"argument: '{name}'`. Received args: {tuple(args)} and kwargs: "
+                f"{kwargs} for signature: {conc._short_signature()}."
+            )
+    for spec_part, value in list(zip(sig_args, full)) + [
+        (sig_kwargs[k], kwargs.get(k, sig_kwargs[k])) for k in sig_kwargs
+    ]:
         for spec, leaf in zip(nest.flatten(spec_part), nest.flatten(value)):
             if isinstance(spec, Tensor):
-                t = convert_to_tensor(leaf, dtype=spec.dtype) if not isinstance(leaf, Tensor) else leaf
+                t = (
+                    convert_to_tensor(leaf, dtype=spec.dtype)
+                    if not isinstance(leaf, Tensor)
+                    else leaf
+                )
                 if t.dtype != spec.dtype or not spec.shape.is_compatible_with(t.shape):
                     raise TypeError(
                         f"Binding inputs to tf.function failed due to `Can not cast "
                         f"{TensorSpec(t.shape, t.dtype)!r} to {TensorSpec(spec.shape, spec.dtype)!r}"
                         f"`. Received args: {tuple(args)} and kwargs: {kwargs} for signature: "
-                        f"{conc._short_signature()}.")
+                        f"{conc._short_signature()}."
+                    )
                 tensors.append(t)
     return tensors
 
@@ -287,4 +301,4 @@ def _has_tensor(x):
     return any(isinstance(e, Tensor) for e in nest.flatten(x))
 
 
-__all__ = ["ConcreteFunction", "GRAPH_PASSES", "type_string"]
+__all__ = ["GRAPH_PASSES", "ConcreteFunction", "type_string"]

@@ -19,6 +19,7 @@ its node and raised as TF's error, as ``apply`` does eagerly.
 ``replay(graph, inputs)`` runs a graph node by node through ``apply`` instead: eagerly under
 active gradient tapes (which then record every op) and while tracing (inlining a graph).
 """
+
 import sys
 
 from tensorlet.backend import xp
@@ -28,7 +29,11 @@ from tensorlet.framework.tensor import EagerTensor
 from tensorlet.function import graph_ops
 from tensorlet.ops.op_def import CHECKED, apply, kernel_error
 
-_PLACEHOLDER, _CONST, _READ = graph_ops.placeholder_op, graph_ops.const_op, graph_ops.read_variable_op
+_PLACEHOLDER, _CONST, _READ = (
+    graph_ops.placeholder_op,
+    graph_ops.const_op,
+    graph_ops.read_variable_op,
+)
 
 
 def live_nodes(graph, outputs, targets=(), fed=(), all_stateful=True):
@@ -61,9 +66,9 @@ class Executor:
         self.inputs = list(inputs)
         self.outputs = list(outputs)
         self.nodes = live_nodes(graph, self.outputs, targets, self.inputs, all_stateful)
-        self._casts = None     # ids of nodes whose kernel result needs a cast (after 1st run)
+        self._casts = None  # ids of nodes whose kernel result needs a cast (after 1st run)
         self._fast = None
-        self.source = None     # the generated Python source (after the first call)
+        self.source = None  # the generated Python source (after the first call)
 
     def __call__(self, *arrays):
         fast = self._fast
@@ -106,12 +111,15 @@ class Executor:
             for t, r in zip(n.outputs, res):
                 np_t = t._dtype._np
                 if (type(r) is not xp.ndarray and not isinstance(r, xp.generic)) or (
-                        np_t is not None and r.dtype != np_t):
+                    np_t is not None and r.dtype != np_t
+                ):
                     casts.add(id(n))
                     r = _cast(r, np_t)
                 if check and not t._shape.is_compatible_with(xp.shape(r)):
-                    raise AssertionError(f"{n.name} ({op.name}): static shape {t._shape} but the "
-                                         f"kernel gave {xp.shape(r)}")
+                    raise AssertionError(
+                        f"{n.name} ({op.name}): static shape {t._shape} but the "
+                        f"kernel gave {xp.shape(r)}"
+                    )
                 values.setdefault(id(t), r)
             if n.variable is not None and op is not _READ:
                 n.variable._value = values[id(n.outputs[0])]
@@ -141,8 +149,14 @@ def generate(executor, casts, out_dtypes=None, pack=None):
     """(source, globals) of ``run(*arrays) -> tuple`` and, with ``out_dtypes``, of
     ``call(*tensors) -> result`` (EagerTensors in and out)."""
     names = {}
-    env = {"_cast": _cast, "_OpError": errors.OpError, "_EX": executor, "_new": object.__new__,
-           "_ET": EagerTensor, "_pack": pack}
+    env = {
+        "_cast": _cast,
+        "_OpError": errors.OpError,
+        "_EX": executor,
+        "_new": object.__new__,
+        "_ET": EagerTensor,
+        "_pack": pack,
+    }
     args = []
     for i, t in enumerate(executor.inputs):
         names[id(t)] = f"a{i}"
@@ -201,22 +215,29 @@ def generate(executor, casts, out_dtypes=None, pack=None):
         src += [f"        {b}" for b in body]
         for j, (r, d) in enumerate(zip(rets, out_dtypes)):
             env[f"DT{j}"] = d
-            src += [f"        r{j} = _new(_ET)", f"        r{j}._value = {r}",
-                    f"        r{j}._dtype = DT{j}"]
+            src += [
+                f"        r{j} = _new(_ET)",
+                f"        r{j}._value = {r}",
+                f"        r{j}._dtype = DT{j}",
+            ]
         if pack is None:
             src.append("        return r0" if rets else "        return None")
         else:
-            src.append("        return _pack((" + "".join(f"r{j}, " for j in range(len(rets)))
-                       + "))")
+            src.append(
+                "        return _pack((" + "".join(f"r{j}, " for j in range(len(rets))) + "))"
+            )
         src += _handler(first, "call")
     return "\n".join(src) + "\n", env
 
 
 def _handler(first_body_line, fn):
     """The except clause: maps the failing line (1-based) back to its node."""
-    return ["    except _OpError:", "        raise",
-            "    except Exception as e:",
-            f"        raise _EX._error(e, _LINES, {first_body_line + 1}) from None"]
+    return [
+        "    except _OpError:",
+        "        raise",
+        "    except Exception as e:",
+        f"        raise _EX._error(e, _LINES, {first_body_line + 1}) from None",
+    ]
 
 
 def _cast(r, np_t):
@@ -231,12 +252,18 @@ def _node_error(node, arrays, exc):
 
 def _unfed(node):
     t = node.outputs[0]
-    shape = "" if t.shape.rank is None else " and shape [" + ",".join(
-        "?" if d is None else str(d) for d in t.shape) + "]"
+    shape = (
+        ""
+        if t.shape.rank is None
+        else " and shape [" + ",".join("?" if d is None else str(d) for d in t.shape) + "]"
+    )
     return errors.InvalidArgumentError(
-        None, None, f"You must feed a value for placeholder tensor '{node.name}' with dtype "
-                    f"{_TF_NAMES.get(t.dtype.name, t.dtype.name)}{shape}\n\t [[{{{{node "
-                    f"{node.name}}}}}]]")
+        None,
+        None,
+        f"You must feed a value for placeholder tensor '{node.name}' with dtype "
+        f"{_TF_NAMES.get(t.dtype.name, t.dtype.name)}{shape}\n\t [[{{{{node "
+        f"{node.name}}}}}]]",
+    )
 
 
 _TF_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
@@ -265,6 +292,7 @@ Executor._error = staticmethod(_map_error)
 
 
 # ---------------------------------------------------------------- node-by-node through apply
+
 
 def replay(graph, inputs, outputs=None):
     """Runs ``graph`` on tensors ``inputs`` (for ``graph.inputs``) through ``apply``.
@@ -315,8 +343,9 @@ def dump_graph(graph):
     """One line per node: ``name = Type(inputs) {attrs}`` (Const values abbreviated)."""
     out = []
     for n in graph._nodes:
-        attrs = {k: ("<array %s>" % (xp.shape(v),) if k == "value" else v)
-                 for k, v in n.attrs.items()}
+        attrs = {
+            k: ("<array %s>" % (xp.shape(v),) if k == "value" else v) for k, v in n.attrs.items()
+        }
         outs = ", ".join(f"{t.name}: {t.dtype.name}{t.shape}" for t in n.outputs)
         var = f" var={n.variable.name}" if n.variable is not None else ""
         ins = ", ".join(t.name for t in n.inputs)
@@ -324,4 +353,4 @@ def dump_graph(graph):
     return "\n".join(out)
 
 
-__all__ = ["Executor", "replay", "generate", "live_nodes", "dump_graph"]
+__all__ = ["Executor", "dump_graph", "generate", "live_nodes", "replay"]

@@ -45,6 +45,7 @@ A sub-graph kernel must set ``stateful=True`` when its sub-graphs hold stateful 
 ``tf.function`` calls ``tensorlet.autograph.convert(fn)`` (when that module exists) before
 tracing with ``autograph=True``.
 """
+
 import contextlib
 
 from tensorlet.backend import xp
@@ -71,11 +72,12 @@ class InaccessibleTensorError(ValueError):
 
 # ---------------------------------------------------------------- nodes
 
+
 @tf_export("Operation", "compat.v1.Operation")
 class Operation:
     """One op in a graph (TF's ``tf.Operation``; ``Node`` in this package's docs)."""
 
-    __slots__ = ("op", "name", "inputs", "attrs", "outputs", "graph", "variable", "__weakref__")
+    __slots__ = ("__weakref__", "attrs", "graph", "inputs", "name", "op", "outputs", "variable")
 
     def __init__(self, graph, op, inputs, attrs, name):
         self.graph = graph
@@ -111,6 +113,7 @@ class Operation:
     def run(self, feed_dict=None, session=None):
         """TF1: runs this operation in ``session`` (or the default session)."""
         from tensorlet.compat_v1 import session as session_lib
+
         session_lib.run_operation(self, feed_dict, session)
 
     def __repr__(self):
@@ -122,6 +125,7 @@ Node = Operation
 
 # ---------------------------------------------------------------- graphs
 
+
 @tf_export("Graph", "compat.v1.Graph")
 class Graph:
     """A dataflow graph: nodes in program order, built by ``apply`` while the graph is active."""
@@ -132,15 +136,15 @@ class Graph:
         self._nodes = []
         self._by_name = {}
         self._name_counts = {}
-        self._capture_map = {}   # id(external tensor) -> (external, internal)
-        self.captures = []       # [(external tensor, internal placeholder)]
-        self.inputs = []         # placeholders (arguments, then captures)
+        self._capture_map = {}  # id(external tensor) -> (external, internal)
+        self.captures = []  # [(external tensor, internal placeholder)]
+        self.inputs = []  # placeholders (arguments, then captures)
         self.outputs = []
-        self.variables = {}      # id -> Variable read or written by this graph or its sub-graphs
+        self.variables = {}  # id -> Variable read or written by this graph or its sub-graphs
         self.collections = {}
         self.seed = None
         self._version = 0
-        self._examples = {}      # id(placeholder) -> example value while tracing
+        self._examples = {}  # id(placeholder) -> example value while tracing
 
     # ---- naming / lookup
     def unique_name(self, base, mark_as_used=True):
@@ -167,8 +171,9 @@ class Graph:
     def get_tensor_by_name(self, name):
         op_name, _, index = name.rpartition(":")
         if not op_name:
-            raise ValueError(f"The name '{name}' looks like an (invalid) Operation name, not a "
-                             "Tensor.")
+            raise ValueError(
+                f"The name '{name}' looks like an (invalid) Operation name, not a Tensor."
+            )
         return self.get_operation_by_name(op_name).outputs[int(index)]
 
     def as_graph_element(self, obj):
@@ -212,8 +217,10 @@ class Graph:
     # ---- building
     def add_op(self, op, inputs, attrs, name=None):
         """``apply`` while this graph is active: infers outputs, adds a node, records on tapes."""
-        inputs = [t if type(t) is SymbolicTensor and t._op.graph is self else self.capture(t)
-                  for t in inputs]
+        inputs = [
+            t if type(t) is SymbolicTensor and t._op.graph is self else self.capture(t)
+            for t in inputs
+        ]
         try:
             out_dtypes = op.dtype_rule(op, inputs, attrs)
         except errors.InvalidArgumentError as e:  # graph construction: TF's TypeError
@@ -233,8 +240,9 @@ class Graph:
     def add_node(self, op, inputs, attrs, out_dtypes, out_shapes, name=None):
         """Appends a node without running rules (for graph passes); returns it."""
         node = Node(self, op, inputs, attrs, self.unique_name(name or op.name))
-        node.outputs = tuple(SymbolicTensor(node, i, d, s)
-                             for i, (d, s) in enumerate(zip(out_dtypes, out_shapes)))
+        node.outputs = tuple(
+            SymbolicTensor(node, i, d, s) for i, (d, s) in enumerate(zip(out_dtypes, out_shapes))
+        )
         self._nodes.append(node)
         self._by_name[node.name] = node
         self._version += 1
@@ -244,16 +252,23 @@ class Graph:
         """A graph input of ``dtype``/``shape`` (appended to ``graph.inputs``)."""
         dtype = dtypes.as_dtype(dtype)
         shape = as_shape(shape)
-        node = self.add_node(graph_ops.placeholder_op, [], {"dtype": dtype, "shape": shape},
-                             (dtype,), (shape,), name)
+        node = self.add_node(
+            graph_ops.placeholder_op, [], {"dtype": dtype, "shape": shape}, (dtype,), (shape,), name
+        )
         self.inputs.append(node.outputs[0])
         return node.outputs[0]
 
     def constant(self, value, dtype=None, name="Const"):
         """A ``Const`` node holding the backend array ``value``."""
         dtype = dtypes.from_numpy(value.dtype) if dtype is None else dtype
-        node = self.add_node(graph_ops.const_op, [], {"value": value, "dtype": dtype}, (dtype,),
-                             (TensorShape._from_tuple(xp.shape(value)),), name)
+        node = self.add_node(
+            graph_ops.const_op,
+            [],
+            {"value": value, "dtype": dtype},
+            (dtype,),
+            (TensorShape._from_tuple(xp.shape(value)),),
+            name,
+        )
         out = node.outputs[0]
         out._const = value
         return out
@@ -283,7 +298,8 @@ class Graph:
         if outer is None or not outer.is_ancestor_of(tensor._op.graph):
             raise InaccessibleTensorError(
                 f"{tensor!r} is out of scope and cannot be used here. Use return values, explicit "
-                "Python locals or TensorFlow collections to access it.")
+                "Python locals or TensorFlow collections to access it."
+            )
         if tensor._const is not None:
             return self.constant(tensor._const, tensor._dtype)
         if tensor._op.graph is not outer:
@@ -295,9 +311,14 @@ class Graph:
     # ---- variables (called by tf.Variable while this graph is active)
     def read_variable(self, var):
         """A ``ReadVariableOp`` node: the variable's value when the node runs."""
-        node = self.add_node(graph_ops.read_variable_op, [],
-                             {"dtype": var.dtype, "shape": var.shape}, (var.dtype,),
-                             (var.shape,), "ReadVariableOp")
+        node = self.add_node(
+            graph_ops.read_variable_op,
+            [],
+            {"dtype": var.dtype, "shape": var.shape},
+            (var.dtype,),
+            (var.shape,),
+            "ReadVariableOp",
+        )
         node.variable = var
         self._note_variable(var)
         out = node.outputs[0]
@@ -308,7 +329,12 @@ class Graph:
     def write_variable(self, var, new):
         """Makes the state op that produced ``new`` write its output into ``var`` at run time."""
         node = new._op if type(new) is SymbolicTensor and new._op.graph is self else None
-        if node is None or not node.op.stateful or node.variable is not None or len(node.outputs) != 1:
+        if (
+            node is None
+            or not node.op.stateful
+            or node.variable is not None
+            or len(node.outputs) != 1
+        ):
             new = self.add_op(state_ops.assign_variable_op, [self.read_variable(var), new], {})
             node = new._op
         node.variable = var
@@ -335,14 +361,17 @@ class Graph:
         for n in self._nodes:
             c = Operation(g, n.op, [m[id(t)] for t in n.inputs], dict(n.attrs), n.name)
             c.variable = n.variable
-            c.outputs = tuple(SymbolicTensor(c, i, t._dtype, t._shape, t._const)
-                              for i, t in enumerate(n.outputs))
+            c.outputs = tuple(
+                SymbolicTensor(c, i, t._dtype, t._shape, t._const) for i, t in enumerate(n.outputs)
+            )
             for t, ct in zip(n.outputs, c.outputs):
                 m[id(t)] = ct
             g._nodes.append(c)
             g._by_name[c.name] = c
+
         def mapped(x):
             return m.get(id(x), x) if isinstance(x, SymbolicTensor) else x
+
         g.inputs = [m[id(t)] for t in self.inputs]
         g.outputs = [m[id(t)] for t in self.outputs]
         g.captures = [(outer, m[id(t)]) for outer, t in self.captures]
@@ -351,8 +380,9 @@ class Graph:
         if getattr(self, "structured_outputs", None) is not None:
             g.structured_outputs = nest.map_structure(mapped, self.structured_outputs)
         if getattr(self, "structured_input_signature", None) is not None:
-            g.structured_input_signature = nest.map_structure(mapped,
-                                                              self.structured_input_signature)
+            g.structured_input_signature = nest.map_structure(
+                mapped, self.structured_input_signature
+            )
         return g
 
     def set_operations(self, nodes):
@@ -371,7 +401,8 @@ class Graph:
         self.outputs = [new if t is old else t for t in self.outputs]
         if getattr(self, "structured_outputs", None) is not None:
             self.structured_outputs = nest.map_structure(
-                lambda x: new if x is old else x, self.structured_outputs)
+                lambda x: new if x is old else x, self.structured_outputs
+            )
         self._version += 1
 
     # ---- running
@@ -380,6 +411,7 @@ class Graph:
         fn = getattr(self, "_as_function", None)
         if fn is None:
             from tensorlet.function import executor
+
             fn = self._as_function = executor.Executor(self, self.inputs, self.outputs)
         return fn
 
@@ -387,6 +419,7 @@ class Graph:
     def dump(self):
         """A text listing of the nodes (``name = Type(inputs) {attrs}``)."""
         from tensorlet.function.executor import dump_graph
+
         return dump_graph(self)
 
     def __repr__(self):
@@ -410,26 +443,30 @@ class FuncGraph(Graph):
 def _construction_message(e, op, inputs, name, with_shapes):
     msg = str(e)
     suffix = f" [Op:{op.name}]"
-    if msg.endswith(suffix):
-        msg = msg[:-len(suffix)]
+    msg = msg.removesuffix(suffix)
     if not with_shapes:
         return msg
     node = name or op.name
     ins = ", ".join(t.name for t in inputs)
-    shapes = ", ".join("<unknown>" if t.shape.rank is None else
-                       "[" + ",".join("?" if d is None else str(d) for d in t.shape) + "]"
-                       for t in inputs)
+    shapes = ", ".join(
+        "<unknown>"
+        if t.shape.rank is None
+        else "[" + ",".join("?" if d is None else str(d) for d in t.shape) + "]"
+        for t in inputs
+    )
     return f"{msg} for '{{{{node {node}}}}} = {op.name}({ins})' with input shapes: {shapes}."
 
 
 # ---------------------------------------------------------------- trace-time constants
 
+
 def _fold(node):
     """Sets ``_const`` on the outputs of a stateless node whose value is known at trace time."""
     op, inputs = node.op, node.inputs
     if op.name in _SHAPE_ONLY:
-        if not all(t._shape.is_fully_defined() and t._shape.num_elements() <= _FOLD_LIMIT
-                   for t in inputs):
+        if not all(
+            t._shape.is_fully_defined() and t._shape.num_elements() <= _FOLD_LIMIT for t in inputs
+        ):
             return
         arrays = [_dummy(t) for t in inputs]
     else:
@@ -480,9 +517,11 @@ def evaluate(tensor):
         if id(n) in needed:
             continue
         if n.op is graph_ops.placeholder_op and id(n.outputs[0]) not in examples:
-            raise ValueError(f"{tensor!r} depends on a function input: its value is not known "
-                             "while tracing (create variables from values known outside the "
-                             "function).")
+            raise ValueError(
+                f"{tensor!r} depends on a function input: its value is not known "
+                "while tracing (create variables from values known outside the "
+                "function)."
+            )
         needed.add(id(n))
         if n.op.name in _SHAPE_ONLY and all(t._shape.is_fully_defined() for t in n.inputs):
             continue
@@ -522,6 +561,7 @@ SymbolicTensor._value = property(_symbolic_value)
 
 # ---------------------------------------------------------------- tracing
 
+
 @contextlib.contextmanager
 def tracing(graph):
     """Makes ``graph`` the graph ops go to; tapes from outside the trace are hidden."""
@@ -537,6 +577,7 @@ def _peek_variable_uid():
     """The next variable number (variables.py numbers variables with an itertools.count, whose
     repr is ``count(N)``): comparing it before and after a trace tells if variables were made."""
     from tensorlet.framework import variables
+
     return int(repr(variables._uid)[6:-1])
 
 
@@ -561,8 +602,13 @@ def placeholders_for(graph, structure, names=None, examples=None):
         if _is_tensor_leaf(leaf):
             if type(leaf) is xp.ndarray:
                 leaf = convert_to_tensor(leaf)
-            name = (names[i] if names is not None and names[i] else
-                    getattr(leaf, "name", None) if _is_spec(leaf) else None) or "Placeholder"
+            name = (
+                names[i]
+                if names is not None and names[i]
+                else getattr(leaf, "name", None)
+                if _is_spec(leaf)
+                else None
+            ) or "Placeholder"
             ph = graph.placeholder(leaf.dtype, leaf.shape, name=name)
             if examples:
                 ex = examples.pop(0)
@@ -574,20 +620,30 @@ def placeholders_for(graph, structure, names=None, examples=None):
     return nest.pack_sequence_as(structure, out)
 
 
-def trace(python_function, args=(), kwargs=None, name=None, outer_graph=None, arg_names=None,
-          allow_variable_creation=True, graph=None, examples=None):
+def trace(
+    python_function,
+    args=(),
+    kwargs=None,
+    name=None,
+    outer_graph=None,
+    arg_names=None,
+    allow_variable_creation=True,
+    graph=None,
+    examples=None,
+):
     """Traces ``python_function(*args, **kwargs)`` into a new ``FuncGraph`` (see module doc).
 
     ``outer_graph`` defaults to the graph being traced now (``None`` when eager).
     """
     kwargs = kwargs or {}
     if graph is None:
-        graph = FuncGraph(name or getattr(python_function, "__name__", "func"),
-                          state.graph if outer_graph is None else outer_graph)
+        graph = FuncGraph(
+            name or getattr(python_function, "__name__", "func"),
+            state.graph if outer_graph is None else outer_graph,
+        )
     with tracing(graph):
         graph._examples = {}
-        p_args, p_kwargs = placeholders_for(graph, (tuple(args), dict(kwargs)), arg_names,
-                                            examples)
+        p_args, p_kwargs = placeholders_for(graph, (tuple(args), dict(kwargs)), arg_names, examples)
         uid = _peek_variable_uid()
         result = python_function(*p_args, **p_kwargs)
         created = _peek_variable_uid() - uid
@@ -596,7 +652,8 @@ def trace(python_function, args=(), kwargs=None, name=None, outer_graph=None, ar
                 "tf.function only supports singleton tf.Variables created on the first call. Make "
                 "sure the tf.Variable is only created once or created outside tf.function. See "
                 "https://www.tensorflow.org/guide/function#creating_tfvariables for more "
-                "information.")
+                "information."
+            )
         graph.created_variables = created
         graph.structured_input_signature = (p_args, p_kwargs)
         set_outputs(graph, result)
@@ -623,14 +680,25 @@ def set_outputs(graph, result):
                         "To be compatible with tf.function, Python functions must return zero or "
                         "more Tensors or ExtensionTypes or None values; in compilation of "
                         f"{graph.name}, found return value of type {type(leaf).__name__}, which is "
-                        "not a Tensor or ExtensionType.") from None
+                        "not a Tensor or ExtensionType."
+                    ) from None
             leaf = graph.capture(leaf)
             outputs.append(leaf)
         out.append(leaf)
     graph.outputs = outputs
-    graph.structured_outputs = (nest.pack_sequence_as(result, out) if nest.is_nested(result)
-                                else out[0])
+    graph.structured_outputs = (
+        nest.pack_sequence_as(result, out) if nest.is_nested(result) else out[0]
+    )
 
 
-__all__ = ["Graph", "FuncGraph", "Node", "trace", "tracing", "evaluate", "set_outputs",
-           "placeholders_for", "InaccessibleTensorError"]
+__all__ = [
+    "FuncGraph",
+    "Graph",
+    "InaccessibleTensorError",
+    "Node",
+    "evaluate",
+    "placeholders_for",
+    "set_outputs",
+    "trace",
+    "tracing",
+]

@@ -5,6 +5,7 @@ the ``value`` attr (an ndarray, so graph passes must key it by identity); ``Read
 reads ``node.variable`` at run time (stateful, program order); ``PrintV2`` is ``tf.print`` inside
 a graph: a stateful node with no outputs that formats its tensor inputs every call.
 """
+
 from tensorlet.framework import dtypes
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.ops.op_def import defop
@@ -24,8 +25,9 @@ def _no_kernel(**attrs):
     raise RuntimeError("a Placeholder has no kernel: feed it (graph input)")
 
 
-placeholder_op = defop("Placeholder", _no_kernel, dtype_rule=_attr_dtype, shape_rule=_attr_shape,
-                       stateful=True)
+placeholder_op = defop(
+    "Placeholder", _no_kernel, dtype_rule=_attr_dtype, shape_rule=_attr_shape, stateful=True
+)
 
 
 def _const(value, dtype):
@@ -43,16 +45,18 @@ def _read_variable(**attrs):
     raise RuntimeError("ReadVariableOp runs through node.variable (executor/replay)")
 
 
-read_variable_op = defop("ReadVariableOp", _read_variable, dtype_rule=_attr_dtype,
-                         shape_rule=_attr_shape, stateful=True)
+read_variable_op = defop(
+    "ReadVariableOp", _read_variable, dtype_rule=_attr_dtype, shape_rule=_attr_shape, stateful=True
+)
 
 
 # ---------------------------------------------------------------- tf.print in graphs
 
+
 class PrintTemplate:
     """The non-tensor part of a ``tf.print`` call (hashable by identity: an attr)."""
 
-    __slots__ = ("structure", "kwargs")
+    __slots__ = ("kwargs", "structure")
 
     def __init__(self, structure, kwargs):
         self.structure = structure  # the inputs with tensors replaced by _TENSOR markers
@@ -82,8 +86,14 @@ def _no_outputs(op, inputs, attrs):
     return ()
 
 
-print_v2_op = defop("PrintV2", _print_v2, dtype_rule=_no_outputs, shape_rule=_no_outputs,
-                    stateful=True, num_outputs=0)
+print_v2_op = defop(
+    "PrintV2",
+    _print_v2,
+    dtype_rule=_no_outputs,
+    shape_rule=_no_outputs,
+    stateful=True,
+    num_outputs=0,
+)
 
 
 def print_v2(inputs, kwargs):
@@ -97,9 +107,10 @@ def print_v2(inputs, kwargs):
     tensors = [x.value() if getattr(x, "_is_variable", False) else x for x in tensors]
     structure = nest.pack_sequence_as(
         list(inputs),
-        [_TENSOR if isinstance(x, Tensor) or getattr(x, "_is_variable", False) else x
-         for x in flat])
+        [
+            _TENSOR if isinstance(x, Tensor) or getattr(x, "_is_variable", False) else x
+            for x in flat
+        ],
+    )
     template = PrintTemplate(structure, kwargs)
-    apply(print_v2_op, *tensors, template=template,
-          input_dtypes=tuple(t.dtype for t in tensors))
-    return None
+    apply(print_v2_op, *tensors, template=template, input_dtypes=tuple(t.dtype for t in tensors))

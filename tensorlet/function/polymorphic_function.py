@@ -13,6 +13,7 @@ shape, Python values by value) and runs the cached trace, tracing on a miss:
 * calls made while another function is traced are keyed by that graph too and inlined into it;
 * TF's retracing warning is logged on the 5th and 6th trace among the last calls.
 """
+
 import functools
 import inspect
 import logging
@@ -44,7 +45,8 @@ class _CallCounter:
         self.call_count += 1
         self.calls_per_tracing.append(1)
         while self.calls_per_tracing and (
-                self.call_count - self.calls_per_tracing[0] > _MAX_CALL_HISTORY):
+            self.call_count - self.calls_per_tracing[0] > _MAX_CALL_HISTORY
+        ):
             self.call_count -= self.calls_per_tracing.pop(0)
         if len(self.calls_per_tracing) >= _WARN_THRESHOLD and self.warnings < _MAX_WARNINGS:
             self.warnings += 1
@@ -57,7 +59,8 @@ class _CallCounter:
                 "For (2), @tf.function has reduce_retracing=True option that can avoid unnecessary "
                 "retracing. For (3), please refer to https://www.tensorflow.org/guide/"
                 "function#controlling_retracing and https://www.tensorflow.org/api_docs/python/"
-                "tf/function for  more details.")
+                "tf/function for  more details."
+            )
 
     def called_without_tracing(self):
         if not self.calls_per_tracing:
@@ -102,19 +105,31 @@ def _parameters(fn):
 class Function:
     """A callable that traces ``python_function`` into graphs (TF's ``PolymorphicFunction``)."""
 
-    def __init__(self, python_function, name=None, input_signature=None, autograph=True,
-                 jit_compile=None, reduce_retracing=False, experimental_attributes=None):
+    def __init__(
+        self,
+        python_function,
+        name=None,
+        input_signature=None,
+        autograph=True,
+        jit_compile=None,
+        reduce_retracing=False,
+        experimental_attributes=None,
+    ):
         self._python_function = python_function
         self._name = name or getattr(python_function, "__name__", "function")
         if input_signature is not None:
             if not isinstance(input_signature, (list, tuple)):
-                raise TypeError("input_signature must be either a tuple or a list, got "
-                                f"{type(input_signature)}.")
+                raise TypeError(
+                    "input_signature must be either a tuple or a list, got "
+                    f"{type(input_signature)}."
+                )
             for spec in nest.flatten(list(input_signature)):
                 if not getattr(spec, "_is_tensor_spec", False):
-                    raise TypeError("input_signature must be a possibly nested sequence of "
-                                    f"TensorSpec objects, got invalid args {spec!r} with type "
-                                    f"{type(spec)}.")
+                    raise TypeError(
+                        "input_signature must be a possibly nested sequence of "
+                        f"TensorSpec objects, got invalid args {spec!r} with type "
+                        f"{type(spec)}."
+                    )
             input_signature = tuple(input_signature)
         self._input_signature = input_signature
         self._autograph = autograph
@@ -123,13 +138,13 @@ class Function:
         self._experimental_attributes = experimental_attributes
         self._sig, self._params = _parameters(python_function)
         self._simple_arity = self._simple_positional_count()
-        self._cache = {}           # (structure, shapes) -> ConcreteFunction
-        self._fast_cache = {}      # (dtype index, shape, ...) of all-EagerTensor calls -> same
-        self._by_structure = {}    # structure -> [ConcreteFunction] (shape-generalizing lookup)
+        self._cache = {}  # (structure, shapes) -> ConcreteFunction
+        self._fast_cache = {}  # (dtype index, shape, ...) of all-EagerTensor calls -> same
+        self._by_structure = {}  # structure -> [ConcreteFunction] (shape-generalizing lookup)
         self._tracing_count = 0
         self._traced_once = False
         self._converted = None
-        self._bound = {}           # id(instance) -> bound Function (methods)
+        self._bound = {}  # id(instance) -> bound Function (methods)
         self._counter = _counter_for(python_function)
         functools.update_wrapper(self, python_function, updated=())
 
@@ -162,8 +177,9 @@ class Function:
     # ---- calling
     def __call__(self, *args, **kwargs):
         st = state
-        if not kwargs and not (st.tapes or st.graph is not None or st.run_functions_eagerly
-                               or st.check_infer):
+        if not kwargs and not (
+            st.tapes or st.graph is not None or st.run_functions_eagerly or st.check_infer
+        ):
             key = []  # the fast path: eager tensors only, nothing recording, no graph
             for a in args:
                 if type(a) is not EagerTensor:
@@ -211,8 +227,10 @@ class Function:
         try:
             bound = self._sig.bind(*args, **kwargs)
         except TypeError as e:
-            raise TypeError(f"Binding inputs to tf.function failed due to `{e}`. Received args: "
-                            f"{args} and kwargs: {kwargs} for signature: {self._sig}.") from None
+            raise TypeError(
+                f"Binding inputs to tf.function failed due to `{e}`. Received args: "
+                f"{args} and kwargs: {kwargs} for signature: {self._sig}."
+            ) from None
         bound.apply_defaults()
         return bound.args, bound.kwargs
 
@@ -251,14 +269,27 @@ class Function:
         fn = self._function_to_trace()
         first = not self._traced_once
         self._traced_once = True
-        graph = func_graph.trace(fn, spec_args, spec_kwargs, name=self._name, arg_names=names,
-                                 allow_variable_creation=first, examples=examples)
+        graph = func_graph.trace(
+            fn,
+            spec_args,
+            spec_kwargs,
+            name=self._name,
+            arg_names=names,
+            allow_variable_creation=first,
+            examples=examples,
+        )
         self._tracing_count += 1
         if first and graph.created_variables:
             # TF traces again: a function must create its variables only on the first call
-            graph = func_graph.trace(fn, spec_args, spec_kwargs, name=self._name,
-                                     arg_names=names, allow_variable_creation=False,
-                                     examples=examples)
+            graph = func_graph.trace(
+                fn,
+                spec_args,
+                spec_kwargs,
+                name=self._name,
+                arg_names=names,
+                allow_variable_creation=False,
+                examples=examples,
+            )
             self._tracing_count += 1
         return ConcreteFunction(graph, self._params, self._name)
 
@@ -279,13 +310,15 @@ class Function:
         values = list(args)
         if kwargs:
             pnames = [p[0] for p in self._params]
-            for name in pnames[len(values):len(sig)]:
+            for name in pnames[len(values) : len(sig)]:
                 if name in kwargs:
                     values.append(kwargs.pop(name))
         if len(values) > len(sig) or kwargs:
-            raise TypeError(f"Binding inputs to tf.function failed due to `too many positional "
-                            f"arguments`. Received args: {args} and kwargs: {kwargs} for "
-                            f"signature: {self._signature_string()}.")
+            raise TypeError(
+                f"Binding inputs to tf.function failed due to `too many positional "
+                f"arguments`. Received args: {args} and kwargs: {kwargs} for "
+                f"signature: {self._signature_string()}."
+            )
         tensors = []
         for spec_part, value in zip(sig, values):
             specs = nest.flatten(spec_part)
@@ -297,12 +330,13 @@ class Function:
                         f"Binding inputs to tf.function failed due to `Can not cast "
                         f"{TensorSpec(t.shape, t.dtype)!r} to "
                         f"{TensorSpec(spec.shape, spec.dtype)!r}`. Received args: {args} and "
-                        f"kwargs: {kwargs} for signature: {self._signature_string()}.")
+                        f"kwargs: {kwargs} for signature: {self._signature_string()}."
+                    )
                 tensors.append(t)
         key = ("signature", state.graph)
         conc = self._cache.get(key)
         if conc is None:
-            spec_args = list(sig) + list(values[len(sig):])
+            spec_args = list(sig) + list(values[len(sig) :])
             shapes = tuple(s.shape._dims for s in nest.flatten(list(sig)))
             conc = self._trace(tuple(spec_args), {}, shapes, tensors)
             conc._shapes = shapes
@@ -314,8 +348,12 @@ class Function:
 
     def _signature_string(self):
         names = [p[0] for p in self._params]
-        parts = [f"{n}: {TensorSpec(s.shape, s.dtype)!r}" if getattr(s, "_is_tensor_spec", False)
-                 else f"{n}: {s!r}" for n, s in zip(names, self._input_signature)]
+        parts = [
+            f"{n}: {TensorSpec(s.shape, s.dtype)!r}"
+            if getattr(s, "_is_tensor_spec", False)
+            else f"{n}: {s!r}"
+            for n, s in zip(names, self._input_signature)
+        ]
         return "(" + ", ".join(parts) + ")"
 
     # ---- concrete functions
@@ -376,16 +414,23 @@ class Function:
             method = _WeakMethod(fn, instance)
         except TypeError:  # not weakly referenceable: a plain bound method
             method = fn.__get__(instance, owner)
-        bound = Function(method, name=self._name, input_signature=self._input_signature,
-                         autograph=self._autograph, jit_compile=self._jit_compile,
-                         reduce_retracing=self._reduce_retracing)
+        bound = Function(
+            method,
+            name=self._name,
+            input_signature=self._input_signature,
+            autograph=self._autograph,
+            jit_compile=self._jit_compile,
+            reduce_retracing=self._reduce_retracing,
+        )
         if isinstance(method, _WeakMethod) and self._autograph:
             bound._converted = _WeakMethod(self._function_to_trace(), instance)
         return bound
 
     def __repr__(self):  # TF's class path, as tensorlet's other reprs use
-        return ("<tensorflow.python.eager.polymorphic_function.polymorphic_function.Function "
-                f"object at 0x{id(self):x}>")
+        return (
+            "<tensorflow.python.eager.polymorphic_function.polymorphic_function.Function "
+            f"object at 0x{id(self):x}>"
+        )
 
 
 class _WeakMethod:
@@ -439,11 +484,19 @@ def _autograph_convert(fn):
 
 
 @tf_export("function")
-def function(func=None, input_signature=None, autograph=True, jit_compile=None,
-             reduce_retracing=False, experimental_implements=None,
-             experimental_autograph_options=None, experimental_attributes=None,
-             experimental_relax_shapes=None, experimental_compile=None,
-             experimental_follow_type_hints=None):
+def function(
+    func=None,
+    input_signature=None,
+    autograph=True,
+    jit_compile=None,
+    reduce_retracing=False,
+    experimental_implements=None,
+    experimental_autograph_options=None,
+    experimental_attributes=None,
+    experimental_relax_shapes=None,
+    experimental_compile=None,
+    experimental_follow_type_hints=None,
+):
     """Compiles a function into a callable graph (decorator or call).
 
     Example:
@@ -459,12 +512,17 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
         jit_compile = experimental_compile
 
     def decorate(f):
-        fn = Function(f, input_signature=input_signature, autograph=autograph,
-                      jit_compile=jit_compile, reduce_retracing=reduce_retracing,
-                      experimental_attributes=experimental_attributes)
+        fn = Function(
+            f,
+            input_signature=input_signature,
+            autograph=autograph,
+            jit_compile=jit_compile,
+            reduce_retracing=reduce_retracing,
+            experimental_attributes=experimental_attributes,
+        )
         return fn
 
     return decorate if func is None else decorate(func)
 
 
-__all__ = ["Function", "function", "EagerTensor"]
+__all__ = ["EagerTensor", "Function", "function"]

@@ -10,6 +10,7 @@ A call's arguments give ``(structure, shapes)``:
 Tensor leaves (tensors, NumPy arrays, TensorSpecs) are collected, in the order the trace makes
 its placeholders (``nest.flatten`` order: dicts by sorted key).
 """
+
 from tensorlet.backend import xp
 from tensorlet.framework.symbolic_tensor import SymbolicTensor
 from tensorlet.framework.tensor import EagerTensor, Tensor
@@ -115,6 +116,7 @@ def flatten_tensors(structure):
 
 # ---------------------------------------------------------------- shape relations
 
+
 def shapes_subtype(shapes, general):
     """True when each shape in ``shapes`` is described by the one in ``general``."""
     for s, g in zip(shapes, general):
@@ -161,4 +163,4 @@ def to_specs(structure, shapes, names=None):
     return conv(structure)
 
 
-__all__ = ["make_key", "flatten_tensors", "shapes_subtype", "common_shapes", "to_specs"]
+__all__ = ["common_shapes", "flatten_tensors", "make_key", "shapes_subtype", "to_specs"]

@@ -1,4 +1,5 @@
 """tf.compat.v1 graphs and sessions on the tf.function IR."""
+
 import numpy as np
 import pytest
 
@@ -21,8 +22,10 @@ def test_config_proto_like_the_seed():
     config.gpu_options.allow_growth = True
     session = v1.Session(config=config)
     assert type(session).__name__ == "Session"
-    assert (config.gpu_options.allow_growth,
-            config.graph_options.optimizer_options.global_jit_level) == (True, 1)
+    assert (
+        config.gpu_options.allow_growth,
+        config.graph_options.optimizer_options.global_jit_level,
+    ) == (True, 1)
     session.close()
     c = v1.ConfigProto(allow_soft_placement=True, gpu_options=v1.GPUOptions(allow_growth=True))
     assert str(c) == "gpu_options {\n  allow_growth: true\n}\nallow_soft_placement: true\n"
@@ -53,8 +56,10 @@ def test_session_run_with_feeds():
             assert both["a"].tolist() == [[3.0]] and both["b"][0].tolist() == [[1.0, 1.0]]
             s = sess.run(tf.reduce_sum(y), {x: [[1, 2]]})
             assert isinstance(s, np.float32) and s == 5.0
-            with pytest.raises(tf.errors.InvalidArgumentError,
-                               match="You must feed a value for placeholder tensor 'x'"):
+            with pytest.raises(
+                tf.errors.InvalidArgumentError,
+                match="You must feed a value for placeholder tensor 'x'",
+            ):
                 sess.run(y)
             with pytest.raises(ValueError, match="Cannot feed value of shape"):
                 sess.run(y, {x: [1, 2]})

@@ -1,4 +1,5 @@
 """The graph IR and the generated-code executor: same results as eager, casts, errors, pruning."""
+
 import numpy as np
 import pytest
 
@@ -120,12 +121,12 @@ def test_subgraph_capture_and_as_function():
     assert len(inner.inputs) == 2
     run = inner.as_function()
     np.testing.assert_array_equal(
-        run(np.ones(2, np.float32), np.full(2, 2.0, np.float32))[0], [3.0, 3.0])
+        run(np.ones(2, np.float32), np.full(2, 2.0, np.float32))[0], [3.0, 3.0]
+    )
     # a tensor of an unrelated graph cannot be used
     other = func_graph.FuncGraph("other")
-    with func_graph.tracing(other):
-        with pytest.raises(ValueError, match="out of scope"):
-            a + 1.0
+    with func_graph.tracing(other), pytest.raises(ValueError, match="out of scope"):
+        a + 1.0
 
 
 def test_passes_edit_a_copy_of_the_traced_graph():

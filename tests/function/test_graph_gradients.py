@@ -1,4 +1,5 @@
 """Gradients through graphs: a tape around a tf.function call and a tape inside one."""
+
 import numpy as np
 import pytest
 
@@ -55,8 +56,12 @@ def test_tape_inside_a_function():
     rx, ry = _ref_grad(body, xv, yv)
     np.testing.assert_allclose(gx.numpy(), rx, rtol=1e-12)
     np.testing.assert_allclose(gy.numpy(), ry, rtol=1e-12)
-    types = {op.type for op in grads.get_concrete_function(
-        tf.constant(xv), tf.constant(yv)).graph.get_operations()}
+    types = {
+        op.type
+        for op in grads.get_concrete_function(
+            tf.constant(xv), tf.constant(yv)
+        ).graph.get_operations()
+    }
     assert "Cos" in types  # the backward pass is in the graph
 
 

@@ -3,6 +3,7 @@
 Two ways through the graph: the tape inside the function (the backward pass is traced into the
 graph) and the tape around the call (one tape record, its backward pass traced on first use).
 """
+
 import os
 import sys
 
@@ -12,7 +13,7 @@ import pytest
 import tensorlet as tf
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "autodiff"))
-from op_table import CASES  # noqa: E402
+from op_table import CASES
 
 # rows whose public function cannot be traced yet (the reason is in another module)
 KNOWN = {
@@ -26,8 +27,11 @@ KNOWN = {
 
 
 def _float_leaves(out):
-    return [o for o in tf.nest.flatten(out)
-            if hasattr(o, "dtype") and (o.dtype.is_floating or o.dtype.is_complex)]
+    return [
+        o
+        for o in tf.nest.flatten(out)
+        if hasattr(o, "dtype") and (o.dtype.is_floating or o.dtype.is_complex)
+    ]
 
 
 def _outputs_and_grads(case, tensors):
@@ -52,8 +56,14 @@ KNOWN_AROUND = KNOWN  # the tape around the call traces the backward pass too
 
 
 def _params(known):
-    return [pytest.param(c, id=c.name, marks=[pytest.mark.xfail(reason=known[c.name], strict=True)]
-                         if c.name in known else []) for c in CASES]
+    return [
+        pytest.param(
+            c,
+            id=c.name,
+            marks=[pytest.mark.xfail(reason=known[c.name], strict=True)] if c.name in known else [],
+        )
+        for c in CASES
+    ]
 
 
 def _tensors(case):
@@ -65,8 +75,9 @@ def test_tape_inside_function(case):
     tf.random.set_seed(3)
     want_out, want_g = _outputs_and_grads(case, _tensors(case))
     tf.random.set_seed(3)
-    got_out, got_g = tf.function(lambda *ts: _outputs_and_grads(case, list(ts)),
-                                 autograph=False)(*_tensors(case))
+    got_out, got_g = tf.function(lambda *ts: _outputs_and_grads(case, list(ts)), autograph=False)(
+        *_tensors(case)
+    )
     _compare(want_out + list(want_g), got_out + list(got_g))
 
 

@@ -1,4 +1,5 @@
 """tf.function: trace counts under TF's caching rules, side effects, variables, signatures."""
+
 import functools
 import logging
 
@@ -18,6 +19,7 @@ def mode(request):
 
 def counting(fn=None, **kwargs):
     """A tf.function whose Python body appends to ``.traces`` each time it is traced."""
+
     def wrap(f):
         traces = []
 
@@ -29,10 +31,12 @@ def counting(fn=None, **kwargs):
         tff = tf.function(body, **kwargs)
         tff.traces = traces
         return tff
+
     return wrap if fn is None else wrap(fn)
 
 
 # ---------------------------------------------------------------- the cache key
+
 
 def test_seed_example(mode):
     @tf.function
@@ -45,13 +49,16 @@ def test_seed_example(mode):
     assert compute_function.experimental_get_tracing_count() == 1
 
 
-@pytest.mark.parametrize("calls, expected", [
-    ([(1,), (1.0,), (True,)], 1),              # Python literals by value: 1 == 1.0 == True
-    ([(1,), (2,)], 2),
-    ([([1, 2],), ((1, 2),)], 2),               # a list and a tuple differ
-    ([("a",), ("a",), ("b",)], 2),
-    ([(None,), (None,)], 1),
-])
+@pytest.mark.parametrize(
+    "calls, expected",
+    [
+        ([(1,), (1.0,), (True,)], 1),  # Python literals by value: 1 == 1.0 == True
+        ([(1,), (2,)], 2),
+        ([([1, 2],), ((1, 2),)], 2),  # a list and a tuple differ
+        ([("a",), ("a",), ("b",)], 2),
+        ([(None,), (None,)], 1),
+    ],
+)
 def test_python_values_key_by_value(calls, expected):
     @counting
     def f(x):
@@ -146,6 +153,7 @@ def test_retracing_warning(caplog):
 
 # ---------------------------------------------------------------- Python side effects
 
+
 def test_side_effects_only_while_tracing(capfd, mode):
     log = []
 
@@ -237,6 +245,7 @@ def test_runtime_kernel_errors_are_invalid_argument(mode):
 
 # ---------------------------------------------------------------- variables
 
+
 def test_variables_created_on_first_trace_only():
     class M(tf.Module):
         def __init__(self):
@@ -293,12 +302,13 @@ def test_captured_eager_tensor_and_stateful_ops_not_folded(mode):
     def f():
         return c * 2.0, tf.random.uniform([2])
 
-    (a1, r1), (a2, r2) = f(), f()
+    (a1, r1), (_, r2) = f(), f()
     np.testing.assert_array_equal(a1.numpy(), [2.0, 4.0])
     assert not np.array_equal(r1.numpy(), r2.numpy())  # a random op runs every call
 
 
 # ---------------------------------------------------------------- signatures and outputs
+
 
 def test_input_signature():
     @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
@@ -347,8 +357,7 @@ def test_concrete_function():
         return x * y
 
     c = f.get_concrete_function(tf.TensorSpec([None], tf.int32))
-    assert c.structured_input_signature == (
-        (tf.TensorSpec([None], tf.int32, name="x"), 2), {})
+    assert c.structured_input_signature == ((tf.TensorSpec([None], tf.int32, name="x"), 2), {})
     assert [t.name for t in c.inputs] == ["x:0"]
     assert len(c.outputs) == 1 and c.outputs[0].dtype == tf.int32
     assert c.pretty_printed_signature() == (
@@ -358,9 +367,12 @@ def test_concrete_function():
         "Output Type:\n"
         "  TensorSpec(shape=(None,), dtype=tf.int32, name=None)\n"
         "Captures:\n"
-        "  None")
-    assert repr(c).startswith("<ConcreteFunction (x: TensorSpec(shape=(None,), dtype=tf.int32, "
-                              "name=None), y: Literal[2]) -> TensorSpec(")
+        "  None"
+    )
+    assert repr(c).startswith(
+        "<ConcreteFunction (x: TensorSpec(shape=(None,), dtype=tf.int32, "
+        "name=None), y: Literal[2]) -> TensorSpec("
+    )
     np.testing.assert_array_equal(c(tf.constant([1, 2])).numpy(), [2, 4])
     with pytest.raises(TypeError, match="Can not cast"):
         c(tf.constant([1.0]))
@@ -402,8 +414,10 @@ def test_nested_functions(mode):
     np.testing.assert_array_equal(outer(tf.constant([1.0, 2.0])).numpy(), [3.0, 5.0])
     np.testing.assert_array_equal(outer(tf.constant([2.0, 2.0])).numpy(), [5.0, 5.0])
     assert inner.experimental_get_tracing_count() == 1
-    types = [op.type for op in outer.get_concrete_function(tf.constant([1.0, 2.0]))
-             .graph.get_operations()]
+    types = [
+        op.type
+        for op in outer.get_concrete_function(tf.constant([1.0, 2.0])).graph.get_operations()
+    ]
     assert types.count("Mul") == 1  # inlined
 
 
@@ -438,7 +452,8 @@ def test_tensor_spec():
     s = tf.TensorSpec([2], name=None)
     assert repr(s) == "TensorSpec(shape=(2,), dtype=tf.float32, name=None)"
     assert repr(tf.TensorSpec(None, tf.int32, "a")) == (
-        "TensorSpec(shape=<unknown>, dtype=tf.int32, name='a')")
+        "TensorSpec(shape=<unknown>, dtype=tf.int32, name='a')"
+    )
     assert s.is_compatible_with(tf.constant([1.0, 2.0]))
     assert not s.is_compatible_with(tf.constant([1, 2]))
     assert tf.TensorSpec([None]).is_compatible_with(tf.TensorSpec([5]))
