@@ -415,6 +415,10 @@ class Graph:
             fn = self._as_function = executor.Executor(self, self.inputs, self.outputs)
         return fn
 
+    def as_graph_def(self, from_version=None, add_shapes=False):
+        """A ``GraphDef``-like record: ``.node`` = [NodeDef(name, op, input, attr)]."""
+        return GraphDef([NodeDef(n) for n in self._nodes])
+
     # ---- printing
     def dump(self):
         """A text listing of the nodes (``name = Type(inputs) {attrs}``)."""
@@ -424,6 +428,34 @@ class Graph:
 
     def __repr__(self):
         return f"{type(self).__name__}(name={self.name}, id={id(self)})"
+
+
+class NodeDef:
+    """TF's ``NodeDef`` fields of one node: ``name``, ``op``, ``input`` (tensor names, ``:0``
+    dropped as TF does), ``attr`` and ``device``."""
+
+    def __init__(self, node):
+        self.name = node.name
+        self.op = node.op.name
+        self.input = [t._op.name if t._value_index == 0 else t.name for t in node.inputs]
+        self.attr = dict(node.attrs)
+        self.device = ""
+
+    def __repr__(self):
+        ins = "".join(f'\ninput: "{i}"' for i in self.input)
+        return f'name: "{self.name}"\nop: "{self.op}"{ins}'
+
+
+class GraphDef:
+    """TF's ``GraphDef``: the list of ``NodeDef`` (``graph.as_graph_def().node``)."""
+
+    def __init__(self, nodes):
+        self.node = nodes
+
+    def __str__(self):
+        return "".join("node {\n  " + repr(n).replace("\n", "\n  ") + "\n}\n" for n in self.node)
+
+    __repr__ = __str__
 
 
 class FuncGraph(Graph):

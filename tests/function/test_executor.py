@@ -149,3 +149,15 @@ def test_passes_edit_a_copy_of_the_traced_graph():
         tape.watch(x)
         y = c(x)
     np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [2.0, 2.0])
+
+
+def test_as_graph_def():
+    g = func_graph.trace(lambda x: x * 2.0 + x, (tf.TensorSpec([2]),))
+    gd = g.as_graph_def()
+    assert [(n.name, n.op, n.input) for n in gd.node] == [
+        ("Placeholder", "Placeholder", []),
+        ("Const", "Const", []),
+        ("Mul", "Mul", ["Placeholder", "Const"]),
+        ("AddV2", "AddV2", ["Mul", "Placeholder"]),
+    ]
+    assert 'node {\n  name: "Mul"\n  op: "Mul"\n  input: "Placeholder"\n' in str(gd)
