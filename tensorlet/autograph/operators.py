@@ -406,10 +406,9 @@ def _tf_while_stmt(test, body, get_state, set_state, symbol_names, opts):
         aug_init_vars = tuple(init_vars)
     final = _cf().while_loop_v1(aug_test, aug_body, aug_init_vars, **loop_opts)
     if require_one_iteration:
-        from tensorlet.ops import debugging_ops
-        if not isinstance(final[0], Tensor) or isinstance(final[0], EagerTensor):
-            debugging_ops.Assert(final[0], [_zero_iterations_msg(symbol_names, nulls,
-                                                                 orig_init_vars)])
+        from tensorlet.ops import control_flow_v2
+        control_flow_v2.runtime_assert(final[0], _zero_iterations_msg(symbol_names, nulls,
+                                                                      orig_init_vars))
         final = final[1:]
     set_state(final)
 

@@ -49,12 +49,44 @@ class _Objects:
         return f"<{len(self.items)} objects>"
 
 
-# ---------------------------------------------------------------- helpers for tracing code
+# ---------------------------------------------------------------- branch and body graphs
+
+_GRAPH_CLASS = None
+
+
+def _graph_class():
+    """``FuncGraph`` whose captures reach tensors of any enclosing graph (a branch nested in a
+    loop body nested in a function captures through every level, as TF's control-flow graphs)."""
+    global _GRAPH_CLASS
+    if _GRAPH_CLASS is None:
+        fg = _fg()
+
+        class ControlFlowGraph(fg.FuncGraph):
+            def _capture_symbolic(self, tensor):
+                outer = self.outer_graph
+                if outer is None or not tensor._op.graph.is_ancestor_of(outer):
+                    raise fg.InaccessibleTensorError(
+                        f"{tensor!r} is out of scope and cannot be used here. Use return values, "
+                        "explicit Python locals or TensorFlow collections to access it.")
+                if tensor._const is not None:
+                    return self.constant(tensor._const, tensor._dtype)
+                if tensor._op.graph is not outer:
+                    tensor = outer.capture(tensor)
+                internal = self.placeholder(tensor._dtype, tensor._shape, name=tensor._op.name)
+                self.captures.append((tensor, internal))
+                return internal
+
+        _GRAPH_CLASS = ControlFlowGraph
+    return _GRAPH_CLASS
+
+
+def _trace(fn, args=(), name="graph"):
+    return _fg().trace(fn, args, name=name, graph=_graph_class()(name, state.graph))
+
 
 def scratch_graph():
     """A throwaway graph to trace into (TF's ``FuncGraph('tmp')``): ops go there, not here."""
-    fg = _fg()
-    return fg.tracing(fg.FuncGraph("tmp", state.graph))
+    return _fg().tracing(_graph_class()("tmp", state.graph))
 
 
 def placeholder(dtype, shape):
@@ -218,13 +250,31 @@ def _dense(g):
 
 
 def _identity(t):
-    from tensorlet.ops import array_ops
-    return array_ops.identity(t)
+    """``t`` as a tensor of the graph being built (a capture), to watch on a nested tape."""
+    g = state.graph
+    return t if g is None else g.capture(t)
 
 
 def _zeros_like(t):
+    if t.dtype == D.variant:  # a TensorList gradient: the empty list stands for zeros
+        from tensorlet.ops import list_ops
+        return list_ops.zero_list()
     from tensorlet.ops import array_ops
     return array_ops.zeros_like(t)
+
+
+def _add(a, b):
+    if a.dtype == D.variant:
+        from tensorlet.ops import list_ops
+        return list_ops.add_lists(a, b)
+    return a + b
+
+
+def _gradient(tape, targets, sources, ups):
+    """``tape.gradient`` with zeros (of the right kind) for unconnected sources, dense."""
+    grads = tape.gradient(targets, sources, output_gradients=ups)
+    return [_zeros_like(s.value() if getattr(type(s), "_is_variable", False) else s)
+            if g is None else _dense(g) for g, s in zip(grads, sources)]
 
 
 def _tape(**kw):
@@ -257,9 +307,8 @@ def _branch_grads(op, dys, select):
                 for v in variables:
                     tape.watch(v)
                 outs = _pure_replay(graph, [local[i] for i in idx])
-            grads = tape.gradient([outs[j] for j in sel], [local[i] for i in diff] + list(variables),
-                                  output_gradients=ups, unconnected_gradients="zero")
-            return [_dense(g) for g in grads]
+            return _gradient(tape, [outs[j] for j in sel],
+                             [local[i] for i in diff] + list(variables), ups)
 
         return fn
 
@@ -325,8 +374,7 @@ def _while_grad_eager(op, attrs, vals0, caps, variables, dv, dc, ups):
         while bool(_pure_replay(attrs["cond_graph"], vals + cc)[0].numpy()):
             vals = _pure_replay(attrs["body_graph"], vals + bc)
     sources = [local_vals[i] for i in dv] + [local_caps[i] for i in dc] + variables
-    grads = [_dense(g) for g in tape.gradient([vals[j] for j in dv], sources, output_gradients=ups,
-                                              unconnected_gradients="zero")]
+    grads = _gradient(tape, [vals[j] for j in dv], sources, ups)
     return grads[:len(dv)], grads[len(dv):len(dv) + len(dc)], grads[len(dv) + len(dc):]
 
 
@@ -372,12 +420,10 @@ def _while_grad_graph(op, attrs, vals0, caps, variables, dv, dc, ups):
                 tape.watch(v)
             new = _pure_replay(body_graph, local + [lcaps[i] for i in attrs["body_idx"]])
         srcs = [local[i] for i in dv] + [lcaps[i] for i in dc] + variables
-        grads = [_dense(g) for g in tape.gradient([new[i] for i in dv], srcs,
-                                                  output_gradients=list(gv),
-                                                  unconnected_gradients="zero")]
+        grads = _gradient(tape, [new[i] for i in dv], srcs, list(gv))
         nv, nc = len(dv), len(dc)
-        gc = [a + b for a, b in zip(gc, grads[nv:nv + nc])]
-        gw = [a + b for a, b in zip(gw, grads[nv + nc:])]
+        gc = [_add(a, b) for a, b in zip(gc, grads[nv:nv + nc])]
+        gw = [_add(a, b) for a, b in zip(gw, grads[nv + nc:])]
         return j, grads[:nv], gc, gw
 
     _, g_vals, g_caps, g_vars = control_flow_ops.while_loop(
@@ -400,6 +446,26 @@ case_op = _defop("Case", _case_forward, _case_shapes, _case_grad, True)
 stateless_case_op = _defop("StatelessCase", _case_forward, _case_shapes, _case_grad, False)
 while_op = _defop("While", _while_forward, _while_shapes, _while_grad, True)
 stateless_while_op = _defop("StatelessWhile", _while_forward, _while_shapes, _while_grad, False)
+
+def _assert_forward(condition, message):
+    if not condition:
+        raise errors.op_error(errors.InvalidArgumentError, "Assert",
+                              f"assertion failed: [{message}]")
+    return ()
+
+
+# A run-time check inside graphs (AutoGraph's "loop must iterate at least once").
+control_flow_assert_op = defop("ControlFlowAssert", _assert_forward,
+                               dtype_rule=lambda op, inputs, attrs: (),
+                               shape_rule=lambda op, inputs, attrs: (), stateful=True,
+                               num_outputs=0)
+
+
+def runtime_assert(condition, message):
+    """Raises InvalidArgumentError(``assertion failed: [message]``) when the graph runs and
+    ``condition`` is false."""
+    apply(control_flow_assert_op, condition, message=message)
+
 
 # opdef -> fn(input tensors, attrs) -> output tensors, running the sub-graphs op by op
 EAGER_CALLS = {if_op: _if_eager, stateless_if_op: _if_eager, case_op: _case_eager,
@@ -491,7 +557,7 @@ def _build_branches(ops, head, graphs, op_type):
 
 
 def _trace_branch(fn, name):
-    return _fg().trace(fn, name=name)
+    return _trace(fn, name=name)
 
 
 def cond_v2(pred, true_fn, false_fn, name=None):
@@ -585,9 +651,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, maximum_iterations=
         return [i + 1, limit] + [x.flow if _is_tensor_array(x) else x
                                  for x in nest.flatten(outputs)]
 
-    fg = _fg()
-    cond_graph = fg.trace(wrapped_cond, sig, name="while_cond")
-    body_graph = fg.trace(wrapped_body, sig, name="while_body")
+    cond_graph = _trace(wrapped_cond, sig, name="while_cond")
+    body_graph = _trace(wrapped_body, sig, name="while_body")
     for t, spec, inp in zip(body_graph.outputs[2:], specs, flat):
         if not _is_subshape(t.shape, spec.shape):
             raise ValueError(

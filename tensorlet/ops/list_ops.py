@@ -432,6 +432,12 @@ concat_like_op = defop("TensorListConcatLike", _concat_like, dtype_rule=_like_dt
                        shape_rule=_like_shape(1))
 
 
+def zero_list():
+    """The zero gradient of a TensorList: an empty list (absent items are zeros)."""
+    from tensorlet.framework.tensor import EagerTensor
+    return EagerTensor(_box(TList([], None, None)), D.variant)
+
+
 def add_lists(a, b):
     """The sum of two TensorList gradients (element-wise; absent items are zeros)."""
     return apply(add_lists_op, a, b)
