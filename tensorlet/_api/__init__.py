@@ -277,7 +277,7 @@ _SUBMODULES = {
     'train': train,
     'version': version,
 }
-_LAZY = {}
+_LAZY = {'keras': 'tensorlet.keras'}
 
 
 def __getattr__(name):  # heavy namespaces (tf.keras) load on first use

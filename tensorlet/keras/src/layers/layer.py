@@ -1,0 +1,633 @@
+"""``keras.Layer``: the base class of layers and models.
+
+A layer stores its configuration in ``__init__``, creates its weights in ``build(input_shape)``
+(called on the first ``__call__``) and computes in ``call``. State is found by walking the
+layer's attributes (variables, sub-layers, seed generators and metrics, also inside lists,
+tuples and dicts), so ``weights`` / ``trainable_weights`` follow Keras' order: the layer's own
+variables (trainable first), then each sub-layer's, depth first.
+
+Calling a layer on KerasTensors (``keras.Input``) builds it and returns the output specs, which
+is how Sequential and functional models are assembled.
+"""
+import functools
+import inspect
+import math
+
+from tensorlet.framework import nest
+from tensorlet.framework.export import keras_export
+from tensorlet.framework.tensor import Tensor
+from tensorlet.keras.src import backend, dtype_policies, initializers
+from tensorlet.keras.src.backend import global_state
+from tensorlet.keras.src.backend.keras_tensor import KerasTensor
+from tensorlet.keras.src.layers.input_spec import assert_input_compatibility
+from tensorlet.keras.src.ops.node import Node
+from tensorlet.keras.src.ops.operation import Operation, default
+from tensorlet.keras.src.random.seed_generator import SeedGenerator
+
+_NOT_STATE = frozenset(("_inbound_nodes", "_outbound_nodes", "_build_shapes_dict", "_input_spec",
+                        "_dtype_policy", "_auto_config", "_call_info", "_losses", "name"))
+
+
+@keras_export("keras.Layer", "keras.layers.Layer")
+class Layer(Operation):
+    """Base class of all layers: config in ``__init__``, weights in ``build``, math in ``call``.
+
+    Args:
+        trainable: whether the layer's variables are updated by training (default True).
+        dtype: the dtype policy: a name (``'float32'``, ``'mixed_float16'``) or a DTypePolicy.
+        autocast: whether float inputs are cast to the compute dtype (default True).
+        name: the layer name (default: the snake-cased class name, made unique).
+
+    Example:
+        >>> class Linear(keras.layers.Layer):
+        ...     def __init__(self, units=2, **kwargs):
+        ...         super().__init__(**kwargs)
+        ...         self.units = units
+        ...     def build(self, input_shape):
+        ...         self.w = self.add_weight(shape=(input_shape[-1], self.units))
+        ...     def call(self, x):
+        ...         return tf.matmul(x, self.w)
+        >>> Linear()(tf.ones((1, 3))).shape
+        TensorShape([1, 2])
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_keras_build_wrapper", False):
+            cls.build = _wrap_build(build)
+
+    def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, autocast=True,
+                 name=None, **kwargs):
+        self._own_variables = []  # add_weight() results, in creation order
+        Operation.__init__(self, name=name)
+        input_dim = kwargs.pop("input_dim", None)
+        input_shape = kwargs.pop("input_shape", None)
+        batch_size = kwargs.pop("batch_size", None)
+        batch_input_shape = kwargs.pop("batch_input_shape", None)
+        if kwargs:
+            raise ValueError("Unrecognized keyword arguments passed to "
+                             f"{self.__class__.__name__}: {kwargs}")
+        if input_dim is not None:
+            input_shape = (input_dim,)
+        if batch_input_shape is not None:
+            input_shape, batch_size = tuple(batch_input_shape)[1:], batch_input_shape[0]
+        if input_shape is not None:
+            self._input_shape_arg = tuple(input_shape)
+            self._batch_size_arg = batch_size
+        self.built = False
+        self._trainable = bool(trainable)
+        self._dtype_policy = dtype_policies.get(dtype)
+        self.autocast = autocast
+        self.activity_regularizer = _get_optional("regularizers", activity_regularizer)
+        self._input_spec = None
+        self._called = False
+        self._losses = []
+        self._build_shapes_dict = None
+        self.supports_masking = False
+        self._call_info = _call_info(type(self))
+
+    # ---------------------------------------------------------------- building
+    @default
+    def build(self, input_shape):
+        """Creates the weights; the default (a stateless layer) only marks it built."""
+        self.built = True
+
+    build._keras_build_wrapper = True
+
+    def _build_at_init(self):
+        """Marks a layer without ``build`` as built right away, as Keras does."""
+        if getattr(type(self).build, "_is_default", False):
+            self.built = True
+
+    def build_from_config(self, config):
+        """Builds from ``get_build_config()`` output (used when loading)."""
+        if config:
+            if "input_shape" in config:
+                self.build(config["input_shape"])
+            elif "shapes_dict" in config:
+                self.build(**config["shapes_dict"])
+            self.built = True
+
+    def get_build_config(self):
+        if self._build_shapes_dict is None:
+            return None
+        if len(self._build_shapes_dict) == 1:
+            return {"input_shape": tuple(self._build_shapes_dict.values())[0]}
+        return {"shapes_dict": self._build_shapes_dict}
+
+    def _maybe_build(self, args):
+        if self.built:
+            return
+        first = args[0] if args else None
+        shape = nest.map_structure(_shape_tuple, first) if first is not None else None
+        self.build(shape)
+        self.built = True
+
+    # ---------------------------------------------------------------- weights
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
+                   regularizer=None, constraint=None, aggregation="none",
+                   overwrite_with_gradient=False, name=None):
+        """Creates a weight variable of this layer (path ``'<layer name>/<name>'``).
+
+        Args:
+            shape: the shape (default ``()``).
+            initializer: an initializer or its name (default ``'glorot_uniform'`` for floats,
+                ``'zeros'`` otherwise).
+            dtype: the dtype (default: the layer's variable dtype).
+            trainable: whether training updates it.
+            regularizer, constraint: optional regularizer / constraint objects or names.
+            name: the variable name.
+        """
+        shape = () if shape is None else shape
+        dtype = backend.standardize_dtype(dtype) if dtype is not None else self.variable_dtype
+        if initializer is None:
+            initializer = "glorot_uniform" if "float" in dtype else "zeros"
+        initializer = initializers.get(initializer)
+        with backend.name_scope(self.name, caller=self):
+            variable = backend.Variable(initializer=initializer, shape=shape, dtype=dtype,
+                                        trainable=trainable, autocast=autocast,
+                                        aggregation=aggregation, name=name)
+        variable.regularizer = _get_optional("regularizers", regularizer)
+        variable.constraint = _get_optional("constraints", constraint)
+        variable.overwrite_with_gradient = overwrite_with_gradient
+        self._own_variables.append(variable)
+        return variable
+
+    def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True,
+                     regularizer=None, constraint=None, name=None):
+        """An alias of ``add_weight`` (shape and initializer required)."""
+        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype,
+                               trainable=trainable, autocast=autocast, regularizer=regularizer,
+                               constraint=constraint, name=name)
+
+    def _tracked(self):
+        """(variables, layers, seed generators, metrics) held by this layer's attributes."""
+        found = ([], [], [], [])
+        seen = set()
+        for key, value in self.__dict__.items():
+            if key not in _NOT_STATE:
+                _collect(value, found, seen, self)
+        return found
+
+    def _flatten_layers(self, include_self=True, recursive=True):
+        out, seen, stack = [], set(), [self]
+        while stack:
+            layer = stack.pop(0)
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            if layer is not self or include_self:
+                out.append(layer)
+            if recursive or layer is self:
+                children = layer._tracked()[1]
+                stack = [c for c in children if id(c) not in seen] + stack
+        return out
+
+    @property
+    def _layers(self):
+        return self._tracked()[1]
+
+    def _own_weights(self):
+        variables = self._tracked()[0]
+        return [v for v in variables if v.trainable] + [v for v in variables if not v.trainable]
+
+    @property
+    def weights(self):
+        """All weights, own first (trainable, then non-trainable), then sub-layers'."""
+        return _unique(w for layer in self._flatten_layers() for w in layer._own_weights())
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        return [v for v in self.weights if v.trainable]
+
+    @property
+    def non_trainable_weights(self):
+        if not self.trainable:
+            return self.weights
+        return [v for v in self.weights if not v.trainable]
+
+    @property
+    def variables(self):
+        """All state: the weights plus seed-generator states and metric variables."""
+        out = []
+        for layer in self._flatten_layers():
+            variables, _, seed_generators, metrics = layer._tracked()
+            out.extend(v for v in variables if v.trainable)
+            out.extend(v for v in variables if not v.trainable)
+            out.extend(sg.state for sg in seed_generators)
+            for m in metrics:
+                out.extend(m.variables)
+        return _unique(out)
+
+    @property
+    def trainable_variables(self):
+        if not self.trainable:
+            return []
+        return [v for v in self.variables if v.trainable]
+
+    @property
+    def non_trainable_variables(self):
+        if not self.trainable:
+            return self.variables
+        return [v for v in self.variables if not v.trainable]
+
+    @property
+    def metrics(self):
+        return _unique(m for layer in self._flatten_layers() for m in layer._tracked()[3])
+
+    @property
+    def metrics_variables(self):
+        return [v for m in self.metrics for v in m.variables]
+
+    def get_weights(self):
+        """The values of ``weights`` as NumPy arrays."""
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights):
+        """Sets ``weights`` from a list of arrays (same order and shapes as ``get_weights``)."""
+        layer_weights = self.weights
+        if len(layer_weights) != len(weights):
+            raise ValueError(f"You called `set_weights(weights)` on layer '{self.name}' with a "
+                             f"weight list of length {len(weights)}, but the layer was expecting "
+                             f"{len(layer_weights)} weights.")
+        for variable, value in zip(layer_weights, weights):
+            value_shape = tuple(getattr(value, "shape", ()))
+            if hasattr(value_shape, "as_list"):
+                value_shape = tuple(value.shape.as_list())
+            if variable.shape != tuple(value_shape):
+                raise ValueError(f"Layer {self.name} weight shape {variable.shape} is not "
+                                 "compatible with provided weight shape "
+                                 f"{tuple(value_shape)}.")
+            variable.assign(value)
+
+    def count_params(self):
+        """The number of scalars in the weights (the layer must be built)."""
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but the "
+                             "layer isn't built. You can build it manually via: "
+                             "`layer.build(input_shape)`.")
+        return int(sum(math.prod(v.shape) for v in self.weights))
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        value = bool(value)
+        self._trainable = value
+        for v in self._own_weights():
+            v.trainable = value
+        for layer in self._layers:
+            layer.trainable = value
+
+    # ---------------------------------------------------------------- losses
+    def add_loss(self, loss):
+        """Adds a loss tensor (collected by ``layer.losses``)."""
+        for x in nest.flatten(loss):
+            self._losses.append(x)
+
+    @property
+    def losses(self):
+        """Added losses plus the weight regularization losses, of this layer and sub-layers."""
+        out = []
+        for layer in self._flatten_layers():
+            out.extend(layer._losses)
+            for v in layer._own_weights():
+                if v.regularizer is not None:
+                    out.append(v.regularizer(v))
+        return out
+
+    def _clear_losses(self):
+        for layer in self._flatten_layers():
+            layer._losses = []
+
+    # ---------------------------------------------------------------- dtypes
+    @property
+    def dtype_policy(self):
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value):
+        self._dtype_policy = dtype_policies.get(value)
+
+    @property
+    def dtype(self):
+        """The variable dtype (``'float32'``)."""
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def compute_dtype(self):
+        return self._dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self):
+        return self._dtype_policy.variable_dtype
+
+    @property
+    def input_dtype(self):
+        return self._dtype_policy.compute_dtype
+
+    @property
+    def path(self):
+        return getattr(self, "_path", None) or self.name
+
+    # ---------------------------------------------------------------- input spec
+    @property
+    def input_spec(self):
+        return self._input_spec
+
+    @input_spec.setter
+    def input_spec(self, value):
+        self._input_spec = value
+
+    # ---------------------------------------------------------------- calling
+    def __call__(self, *args, **kwargs):
+        if "_own_variables" not in self.__dict__:
+            raise RuntimeError(f"In layer '{self.__class__.__name__}', you forgot to call "
+                               "`super().__init__()` as the first statement in the `__init__()` "
+                               "method. Go add it!")
+        args = tuple(nest.map_structure(self._convert_input, a) for a in args)
+        if backend.any_symbolic_tensors(args, kwargs):
+            return self._symbolic_call(args, kwargs)
+        kwargs, training = self._resolve_training(args, kwargs)
+        if args:
+            assert_input_compatibility(self._input_spec, args[0], self.name)
+        context = _CallContext.enter(training)
+        try:
+            with backend.name_scope(self.name, caller=self):
+                self._maybe_build(args)
+                outputs = self.call(*args, **kwargs)
+            if self.activity_regularizer is not None:
+                for out in nest.flatten(outputs):
+                    self.add_loss(self.activity_regularizer(out))
+        finally:
+            _CallContext.exit(context)
+        self._called = True
+        return outputs
+
+    def _convert_input(self, x):
+        if isinstance(x, KerasTensor) or x is None:
+            return x
+        if isinstance(x, Tensor) or hasattr(x, "__array__") and not isinstance(x, (str, bytes)):
+            if getattr(x, "_is_keras_variable", False):
+                return x
+            if not isinstance(x, Tensor):
+                try:
+                    x = backend.convert_to_tensor(x)
+                except (TypeError, ValueError):
+                    return x
+            if self.autocast and x.dtype.is_floating and x.dtype.name != self.input_dtype:
+                x = backend.cast(x, self.input_dtype)
+        return x
+
+    def _resolve_training(self, args, kwargs):
+        """``training``: explicit argument > enclosing layer's call > call signature default.
+
+        Returns the call's kwargs (``training`` only passed when ``call`` accepts it) and the
+        value nested layer calls see."""
+        info = self._call_info
+        training = kwargs.get("training")
+        if training is None and info.training_index is not None and len(args) > info.training_index:
+            return kwargs, args[info.training_index]
+        if training is None:
+            training = _CallContext.training()
+            if training is None:
+                training = info.training_default
+        if info.has_training:
+            if training is not None and kwargs.get("training") is None:
+                kwargs = dict(kwargs, training=training)
+        elif "training" in kwargs and not info.has_kwargs:
+            kwargs = {k: v for k, v in kwargs.items() if k != "training"}
+        return kwargs, training
+
+    def _symbolic_call(self, args, kwargs):
+        with backend.name_scope(self.name, caller=self):
+            self._maybe_build(args)
+        if args:
+            assert_input_compatibility(self._input_spec, args[0], self.name)
+        kwargs, _ = self._resolve_training(args, kwargs)
+        outputs = self.compute_output_spec(*args, **kwargs)
+        Node(operation=self, call_args=args, call_kwargs=kwargs, outputs=outputs)
+        self._called = True
+        return outputs
+
+    def call(self, *args, **kwargs):
+        raise NotImplementedError(f"Layer {self.__class__.__name__} does not have a `call()` "
+                                  "method implemented.")
+
+    def compute_output_spec(self, *args, **kwargs):
+        """Output KerasTensors for KerasTensor inputs (via ``compute_output_shape`` if the layer
+        defines it, else by running ``call`` on small concrete inputs)."""
+        if getattr(type(self).compute_output_shape, "_is_default", False):
+            def run(*a, **k):
+                with backend.name_scope(self.name, caller=self):
+                    return self.call(*a, **k)
+
+            return backend.compute_output_spec(run, *args, **kwargs)
+        shape = nest.map_structure(_shape_tuple, args[0]) if not _is_shape(args[0]) else args[0]
+        return _specs(self.compute_output_shape(shape), self.compute_dtype)
+
+    @default
+    def compute_output_shape(self, *args, **kwargs):
+        """The output shape for an input shape (default: found by running ``call``)."""
+        specs = tuple(_specs(a, self.input_dtype) for a in args)
+        out = self.compute_output_spec(*specs, **kwargs)
+        return nest.map_structure(lambda t: t.shape, out)
+
+    def compute_mask(self, inputs, previous_mask):
+        return previous_mask if self.supports_masking else None
+
+    # ---------------------------------------------------------------- config
+    @default
+    def get_config(self):
+        """``{"name", "trainable", "dtype"}``; subclasses add their constructor arguments."""
+        base = Operation.get_config(self) if _uses_default_config(self) else {"name": self.name}
+        config = {"trainable": self.trainable,
+                  "dtype": dtype_policies.serialize(self._dtype_policy)}
+        return {**base, **config}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = dtype_policies.deserialize(config["dtype"])
+        try:
+            return cls(**config)
+        except Exception as e:
+            raise TypeError(f"Error when deserializing class '{cls.__name__}' using config="
+                            f"{config}.\n\nException encountered: {e}") from e
+
+    def save_own_variables(self, store):
+        for i, v in enumerate(self._own_weights()):
+            store[f"{i}"] = v.numpy()
+
+    def load_own_variables(self, store):
+        own = self._own_weights()
+        if len(store.keys()) != len(own):
+            raise ValueError(f"Layer '{self.name}' expected {len(own)} variables, but received "
+                             f"{len(store.keys())} variables during loading. Expected: "
+                             f"{[v.name for v in own]}")
+        for i, v in enumerate(own):
+            v.assign(store[f"{i}"])
+
+    def __repr__(self):
+        return f"<{self.__class__.__name__} name={self.name}, built={self.built}>"
+
+    __str__ = __repr__
+
+
+# ------------------------------------------------------------------------- helpers
+def _wrap_build(build):
+    @functools.wraps(build)
+    def build_wrapper(self, *args, **kwargs):
+        with backend.name_scope(self.name, caller=self):
+            self._path = backend.current_path()
+            build(self, *args, **kwargs)
+        if self._build_shapes_dict is None:
+            try:
+                bound = inspect.signature(build).bind(self, *args, **kwargs).arguments
+                bound.pop(next(iter(bound)))
+                self._build_shapes_dict = dict(bound)
+            except TypeError:
+                self._build_shapes_dict = {}
+        self.built = True
+
+    build_wrapper._keras_build_wrapper = True
+    build_wrapper._is_default = False
+    return build_wrapper
+
+
+def _uses_default_config(layer):
+    for klass in type(layer).__mro__:
+        fn = klass.__dict__.get("get_config")
+        if fn is not None:
+            return getattr(fn, "_is_default", False)
+    return True
+
+
+def _collect(value, found, seen, owner):
+    if id(value) in seen:
+        return
+    if isinstance(value, Layer):
+        if value is not owner:
+            seen.add(id(value))
+            found[1].append(value)
+    elif getattr(value, "_is_keras_variable", False):
+        seen.add(id(value))
+        found[0].append(value)
+    elif isinstance(value, SeedGenerator):
+        seen.add(id(value))
+        found[2].append(value)
+    elif getattr(value, "_is_keras_metric", False):
+        seen.add(id(value))
+        found[3].append(value)
+    elif isinstance(value, (list, tuple)):
+        seen.add(id(value))
+        for v in value:
+            _collect(v, found, seen, owner)
+    elif isinstance(value, dict):
+        seen.add(id(value))
+        for v in value.values():
+            _collect(v, found, seen, owner)
+
+
+def _unique(items):
+    seen, out = set(), []
+    for x in items:
+        if id(x) not in seen:
+            seen.add(id(x))
+            out.append(x)
+    return out
+
+
+def _shape_tuple(x):
+    shape = getattr(x, "shape", None)
+    if shape is None:
+        return None
+    if hasattr(shape, "as_list"):
+        return tuple(shape.as_list()) if shape.rank is not None else None
+    return tuple(shape)
+
+
+def _is_shape(s):
+    return isinstance(s, (tuple, list)) and all(d is None or isinstance(d, int) for d in s)
+
+
+def _specs(shapes, dtype):
+    """KerasTensors for a shape or a nested structure of shapes."""
+    if shapes is None or _is_shape(shapes):
+        return KerasTensor(shapes, dtype=dtype) if shapes is not None else None
+    if isinstance(shapes, dict):
+        return {k: _specs(v, dtype) for k, v in shapes.items()}
+    return type(shapes)(_specs(s, dtype) for s in shapes)
+
+
+def _get_optional(kind, identifier):
+    """A regularizer / constraint from an identifier (their modules may not exist yet)."""
+    if identifier is None or callable(identifier):
+        return identifier
+    import importlib
+
+    try:
+        module = importlib.import_module(f"tensorlet.keras.src.{kind}")
+    except ImportError:
+        raise ValueError(f"Could not interpret {kind[:-1]} identifier: {identifier} "
+                         f"(keras.{kind} is not available in tensorlet yet)") from None
+    return module.get(identifier)
+
+
+class _CallInfo:
+    __slots__ = ("has_training", "training_index", "training_default", "has_mask", "has_kwargs")
+
+
+def _call_info(cls):
+    """What ``cls.call`` accepts (cached per class): ``training`` / ``mask`` arguments."""
+    info = cls.__dict__.get("_call_info_cache")
+    if info is not None:
+        return info
+    info = _CallInfo()
+    try:
+        params = list(inspect.signature(cls.call).parameters.values())[1:]
+    except (TypeError, ValueError):
+        params = []
+    names = [p.name for p in params]
+    info.has_training = "training" in names
+    info.has_mask = "mask" in names
+    info.has_kwargs = any(p.kind == p.VAR_KEYWORD for p in params)
+    info.training_index = None
+    info.training_default = None
+    if info.has_training:
+        p = params[names.index("training")]
+        if p.kind == p.POSITIONAL_OR_KEYWORD:
+            info.training_index = names.index("training")
+        if p.default is not p.empty:
+            info.training_default = p.default
+    type.__setattr__(cls, "_call_info_cache", info)
+    return info
+
+
+class _CallContext:
+    """The ``training`` value of the outermost layer call, seen by nested layer calls."""
+
+    @staticmethod
+    def enter(training):
+        stack = global_state.get_global_attribute("call_context_stack", [], set_to_default=True)
+        outer = stack[-1] if stack else None
+        if training is None and outer is not None:
+            training = outer
+        stack.append(training)
+        return len(stack)
+
+    @staticmethod
+    def exit(depth):
+        stack = global_state.get_global_attribute("call_context_stack", [], set_to_default=True)
+        del stack[depth - 1:]
+
+    @staticmethod
+    def training():
+        stack = global_state.get_global_attribute("call_context_stack")
+        return stack[-1] if stack else None

@@ -1,0 +1,1 @@
+"""``keras.Model`` and ``keras.Sequential``."""

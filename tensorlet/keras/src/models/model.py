@@ -1,0 +1,66 @@
+"""``keras.Model``: a Layer that groups layers, with ``summary()`` and the model utilities.
+
+``keras.Model(inputs, outputs)`` builds a functional model (``functional.Functional``);
+subclassing ``keras.Model`` and defining ``call`` gives a subclassed model.
+"""
+from tensorlet.framework.export import keras_export
+from tensorlet.keras.src.layers.layer import Layer
+from tensorlet.keras.src.utils import summary_utils
+
+
+@keras_export("keras.Model", "keras.models.Model")
+class Model(Layer):
+    """A group of layers with training and inference features.
+
+    Example:
+        >>> inputs = keras.Input((3,))
+        >>> outputs = keras.layers.Dense(2)(inputs)
+        >>> model = keras.Model(inputs, outputs)
+        >>> model(tf.ones((1, 3))).shape
+        TensorShape([1, 2])
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from tensorlet.keras.src.models.functional import Functional
+
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    def __init__(self, *args, **kwargs):
+        trainable = kwargs.pop("trainable", True)
+        name = kwargs.pop("name", None)
+        dtype = kwargs.pop("dtype", None)
+        super().__init__(trainable=trainable, name=name, dtype=dtype, **kwargs)
+        self.compiled = False
+        self.optimizer = None
+
+    @property
+    def layers(self):
+        """The model's direct sub-layers (no InputLayer), in tracking order."""
+        return list(self._layers)
+
+    def get_layer(self, name=None, index=None):
+        """A sub-layer by ``name`` or ``index``."""
+        if index is not None and name is not None:
+            raise ValueError("Provide only a layer name or a layer index. Received: "
+                             f"index={index}, name={name}.")
+        if index is not None:
+            if len(self.layers) <= index:
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model only "
+                                 f"has {len(self.layers)} layers.")
+            return self.layers[index]
+        if name is not None:
+            for layer in self.layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(f"No such layer: {name}. Existing layers are: "
+                             f"{list(layer.name for layer in self.layers)}.")
+        raise ValueError("Provide either a layer name or layer index at `get_layer`.")
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Prints a table of the layers (name, output shape, parameter count) and totals."""
+        summary_utils.print_summary(self, line_length=line_length, positions=positions,
+                                    print_fn=print_fn, expand_nested=expand_nested,
+                                    show_trainable=show_trainable, layer_range=layer_range)

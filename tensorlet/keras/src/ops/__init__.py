@@ -1,0 +1,1 @@
+"""Keras operations: the symbolic-call machinery (``Operation``, ``Node``)."""

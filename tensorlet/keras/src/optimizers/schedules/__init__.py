@@ -1,0 +1,1 @@
+"""``keras.optimizers.schedules``: learning rates as functions of the step."""

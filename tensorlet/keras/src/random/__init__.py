@@ -1,0 +1,1 @@
+"""``keras.random``: seeded random draws and ``SeedGenerator``."""

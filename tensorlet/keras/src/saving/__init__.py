@@ -1,0 +1,1 @@
+"""Keras object (de)serialization: configs, registered names."""
