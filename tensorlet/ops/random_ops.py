@@ -547,7 +547,9 @@ def _dropout(x, rate, noise_shape, uniform_sampler, dummy_rng_step):
         rate_arr = xp.asarray(rate).astype(_np(x.dtype))
         factor, divide = convert_to_tensor(xp.asarray(1 - rate_arr, _np(x.dtype))), True
     noise = uniform_sampler(shape=_noise_shape(x, noise_shape), dtype=x.dtype)
-    keep = convert_to_tensor(xp.asarray(noise) >= rate_arr)
+    from tensorlet.ops import comparison_ops  # an op, not NumPy: the mask must trace in graphs
+
+    keep = comparison_ops.greater_equal(noise, convert_to_tensor(rate_arr))
     return apply(dropout_select_op, x, keep, factor, divide=divide)
 
 

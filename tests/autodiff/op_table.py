@@ -552,10 +552,41 @@ def _sparse_cases():
     ]
 
 
+def _signal_cases():
+    """FFT ops: complex results are checked through their real and imaginary parts."""
+    def parts(f):
+        return lambda x, **kw: tf.stack([tf.math.real(f(x, **kw)), tf.math.imag(f(x, **kw))])
+
+    def complex_in(f):
+        return lambda a, b, **kw: f(_c(a, b), **kw)
+
+    def fft_case(name, fn, *shape):
+        op = name.split(".")[1].upper()
+        return OpCase(name, complex_in(parts(fn)), (A(*shape), A(*shape)), ops=(op,))
+
+    sig = tf.signal
+    return [
+        fft_case("signal.fft", sig.fft, 2, 5), fft_case("signal.ifft", sig.ifft, 2, 5),
+        fft_case("signal.fft2d", sig.fft2d, 2, 3, 4), fft_case("signal.ifft2d", sig.ifft2d, 3, 4),
+        fft_case("signal.fft3d", sig.fft3d, 2, 2, 3),
+        fft_case("signal.ifft3d", sig.ifft3d, 2, 2, 3),
+        OpCase("signal.rfft", parts(sig.rfft), (A(2, 6),), ops=("RFFT",)),
+        OpCase("signal.rfft/odd_crop", parts(sig.rfft), (A(2, 7),), {"fft_length": [5]},
+               ops=("RFFT",)),
+        OpCase("signal.irfft", complex_in(sig.irfft), (A(2, 4), A(2, 4)), ops=("IRFFT",)),
+        OpCase("signal.irfft/odd", complex_in(sig.irfft), (A(2, 4), A(2, 4)),
+               {"fft_length": [7]}, ops=("IRFFT",)),
+        OpCase("signal.rfft2d", parts(sig.rfft2d), (A(2, 3, 4),), ops=("RFFT2D",)),
+        OpCase("signal.irfft2d", complex_in(sig.irfft2d), (A(3, 3), A(3, 3)),
+               {"fft_length": [3, 5]}, ops=("IRFFT2D",)),
+    ]
+
+
 IMAGE_CASES = _image_cases()
 SPARSE_CASES = _sparse_cases()
+SIGNAL_CASES = _signal_cases()
 
 CASES = (UNARY_CASES + BINARY_CASES + MATH_CASES + REDUCTION_CASES + ARRAY_CASES + GATHER_CASES
          + SEGMENT_CASES + LINALG_CASES + NN_CASES + CONV_CASES + POOL_CASES + IMAGE_CASES
-         + SPARSE_CASES)
+         + SPARSE_CASES + SIGNAL_CASES)
 # fmt: on

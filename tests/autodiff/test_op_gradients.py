@@ -48,6 +48,12 @@ NO_GRADIENT = {  # TF registers no gradient: differentiating through them raises
     "AdjustContrastv2": "TF has no AdjustContrastv2 gradient",
     "AdjustHue": "TF has no AdjustHue gradient",
     "AdjustSaturation": "TF has no AdjustSaturation gradient",
+    "RFFT3D": "TF registers no RFFT3D gradient",
+    "IRFFT3D": "TF registers no IRFFT3D gradient",
+    "FFTND": "TF registers no FFTND gradient",
+    "IFFTND": "TF registers no IFFTND gradient",
+    "RFFTND": "TF registers no RFFTND gradient",
+    "IRFFTND": "TF registers no IRFFTND gradient",
 }
 EXCLUDED = {**NOT_DIFFERENTIABLE, **NO_GRADIENT}
 
@@ -161,6 +167,13 @@ _NO_GRADIENT_CALLS = {
     "AdjustContrastv2": lambda x: tf.image.adjust_contrast(tf.reshape(x, [1, 1, 3]), 1.5),
     "AdjustHue": lambda x: tf.image.adjust_hue(tf.reshape(x, [1, 1, 3]) / 3.0, 0.2),
     "AdjustSaturation": lambda x: tf.image.adjust_saturation(tf.reshape(x, [1, 1, 3]) / 3.0, 1.5),
+    "RFFT3D": lambda x: tf.math.real(tf.signal.rfft3d(tf.reshape(x, [1, 1, 3]))),
+    "IRFFT3D": lambda x: tf.signal.irfft3d(
+        tf.complex(tf.reshape(x, [1, 1, 3]), tf.zeros([1, 1, 3], tf.float64))),
+    "FFTND": lambda x: tf.math.real(tf.signal.fftnd(tf.complex(x, x))),
+    "IFFTND": lambda x: tf.math.real(tf.signal.ifftnd(tf.complex(x, x))),
+    "RFFTND": lambda x: tf.math.real(tf.signal.rfftnd(x)),
+    "IRFFTND": lambda x: tf.signal.irfftnd(tf.complex(x, x)),
 }
 
 _SECOND_DERIVATIVE = {
