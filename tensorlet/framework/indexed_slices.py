@@ -26,14 +26,16 @@ class IndexedSlices:
     @property
     def shape(self):
         from tensorlet.framework.tensor_shape import TensorShape
+        from tensorlet.framework.tensor_util import constant_value_as_shape
         if self._dense_shape is None:
             return TensorShape([None] + self._values.shape.as_list()[1:])
-        return TensorShape([int(d) for d in self._dense_shape.numpy()])
+        return constant_value_as_shape(self._dense_shape)  # also inside tf.function
 
     def __tf_tensor__(self, dtype=None, name=None):
+        """Densifies (summing repeated indices); the row count may be symbolic."""
         from tensorlet.ops import segment_ops
-        n = int(self._dense_shape.numpy()[0]) if self._dense_shape is not None else None
-        return segment_ops.unsorted_segment_sum(self._values, self._indices, n)
+        rows = self._dense_shape[0] if self._dense_shape is not None else None
+        return segment_ops.unsorted_segment_sum(self._values, self._indices, rows)
 
     def __neg__(self):
         return IndexedSlices(-self._values, self._indices, self._dense_shape)

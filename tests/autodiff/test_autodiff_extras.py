@@ -68,3 +68,20 @@ def test_max_pool_second_order_routes_through_first_maximum():
             dx = inner.gradient(y, x, output_gradients=dy)
         g = outer.gradient(dx, dy, output_gradients=tf.constant(w))
         np.testing.assert_allclose(g.numpy(), expected)
+
+
+def test_gather_gradient_is_indexed_slices_and_densifies_inside_tf_function():
+    emb = tf.Variable(tf.ones([5, 2]))
+
+    @tf.function
+    def dense_grad(ids):
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(tf.gather(emb, ids) * 2.0)
+        return tf.convert_to_tensor(tape.gradient(y, emb))
+
+    np.testing.assert_allclose(dense_grad(tf.constant([0, 3, 3])).numpy(),
+                               [[2, 2], [0, 0], [0, 0], [4, 4], [0, 0]])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.gather(emb, [1, 1]))
+    g = tape.gradient(y, emb)
+    assert isinstance(g, tf.IndexedSlices) and g.shape == [5, 2]
