@@ -47,6 +47,11 @@ def py_value(v):
     if isinstance(v, Tensor):
         if hasattr(v, "_value"):
             return v._value.tolist()
+        from tensorlet.framework.tensor_util import constant_value
+
+        known = constant_value(v)  # a symbolic tensor whose value tracing could compute
+        if known is not None:
+            return known.tolist()
         raise TypeError(
             f"{v!r}: a value known only when the function runs cannot be used here "
             "(tensorlet needs it while tracing)"

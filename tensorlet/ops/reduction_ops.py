@@ -438,9 +438,10 @@ def _axes(axis):
     """A Python ``axis`` attr: None, an int, or a tuple of ints (from lists, arrays, tensors)."""
     if axis is None or type(axis) is int:
         return axis
-    if hasattr(axis, "numpy"):
-        axis = axis.numpy()
-    if isinstance(axis, (list, tuple)) or getattr(axis, "ndim", 0) > 0:
+    from tensorlet.ops.array_ops import py_value  # tensors: eager or known while tracing
+
+    axis = py_value(axis)
+    if isinstance(axis, (list, tuple)):
         return tuple(int(a) for a in axis)
     return int(axis)
 

@@ -243,9 +243,10 @@ def _sort_or_argsort(values, axis, direction, return_argsort):
             f"Argument `direction` should be one of {', '.join(_DIRECTIONS)}. "
             f"Received: direction={direction}"
         )
-    if hasattr(axis, "numpy"):
-        axis = axis.numpy()
-    if getattr(axis, "ndim", 0) != 0 or axis is None:
+    from tensorlet.ops.array_ops import py_value  # tensors: eager or known while tracing
+
+    axis = py_value(axis)
+    if isinstance(axis, (list, tuple)) or axis is None:
         raise ValueError(f"Argument `axis` must be a constant scalar. Received: axis={axis}.")
     x = convert_to_tensor(values)
     if direction == "DESCENDING":
