@@ -26,6 +26,7 @@ from tensorlet.keras import losses as losses
 from tensorlet.keras import metrics as metrics
 from tensorlet.keras import mixed_precision as mixed_precision
 from tensorlet.keras import models as models
+from tensorlet.keras import ops as ops
 from tensorlet.keras import optimizers as optimizers
 from tensorlet.keras import random as random
 from tensorlet.keras import saving as saving

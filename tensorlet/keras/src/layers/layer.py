@@ -12,6 +12,7 @@ is how Sequential and functional models are assembled.
 import functools
 import inspect
 import math
+import warnings
 
 from tensorlet.framework import nest
 from tensorlet.framework.export import keras_export
@@ -73,6 +74,9 @@ class Layer(Operation):
         if batch_input_shape is not None:
             input_shape, batch_size = tuple(batch_input_shape)[1:], batch_input_shape[0]
         if input_shape is not None:
+            warnings.warn("Do not pass an `input_shape`/`input_dim` argument to a layer. When "
+                          "using Sequential models, prefer using an `Input(shape)` object as the "
+                          "first layer in the model instead.", stacklevel=2)
             self._input_shape_arg = tuple(input_shape)
             self._batch_size_arg = batch_size
         self.built = False

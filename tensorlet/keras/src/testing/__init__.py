@@ -1,0 +1,1 @@
+"""Test helpers for Keras layers (Keras' ``keras.src.testing``)."""
