@@ -148,3 +148,28 @@ def test_add_loss_and_losses():
     layer = WithLoss()
     layer(tf.ones((2,)))
     assert [float(v) for v in layer.losses] == [2.0]
+
+
+def test_state_cache_follows_list_mutations():
+    class Stack(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.blocks = []
+
+        def call(self, x):
+            for b in self.blocks:
+                x = b(x)
+            return x
+
+    shared = keras.layers.Dense(2)
+    shared.build((None, 2))
+    stack = Stack()
+    assert stack.weights == []
+    stack.blocks.append(shared)  # an existing layer: no creation happens here
+    assert [w.path for w in stack.weights] == ["dense/kernel", "dense/bias"]
+    stack.blocks.pop()
+    assert stack.weights == []
+    stack.extra = {"b": shared}
+    assert len(stack.weights) == 2
+    del stack.extra["b"]
+    assert stack.weights == []

@@ -11,6 +11,7 @@ from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.backend import core
 from tensorlet.keras.src.backend.dtypes import DTypeName, standardize_dtype
 from tensorlet.keras.src.backend.name_scope import current_path
+from tensorlet.keras.src.utils import tracking
 from tensorlet.keras.src.utils.naming import auto_name
 
 _AGGREGATIONS = (None, "none", "mean", "sum", "only_first_replica")
@@ -102,6 +103,7 @@ class Variable:
             backing._keras_owner = self
         self._value = backing
         self._ndim = len(self._shape)
+        tracking.bump()
 
     def _validate_shape(self, shape):
         shape = core.standardize_shape(shape)
@@ -193,15 +195,15 @@ class Variable:
                              "in `variable.assign(value)` must match. variable.shape="
                              f"{self._shape}, Received: value.shape={tuple(value.shape.as_list())}."
                              f" Target variable: {self}")
-        self._value.assign(value)
+        self._value.assign(value, read_value=False)
         return value
 
     def assign_add(self, value):
-        self._value.assign_add(core.convert_to_tensor(value, dtype=self._dtype))
+        self._value.assign_add(core.convert_to_tensor(value, dtype=self._dtype), read_value=False)
         return self._value._raw()
 
     def assign_sub(self, value):
-        self._value.assign_sub(core.convert_to_tensor(value, dtype=self._dtype))
+        self._value.assign_sub(core.convert_to_tensor(value, dtype=self._dtype), read_value=False)
         return self._value._raw()
 
     # ---- Python protocols

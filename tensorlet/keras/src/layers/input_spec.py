@@ -59,6 +59,11 @@ def assert_input_compatibility(input_spec, inputs, layer_name):
     """Raises ValueError (Keras' messages) when ``inputs`` do not satisfy ``input_spec``."""
     if not input_spec:
         return
+    if isinstance(input_spec, InputSpec) and hasattr(inputs, "shape"):  # the common case
+        shape = _shape_of(inputs)
+        if shape is not None:
+            _check(input_spec, shape, 0, layer_name)
+        return
     input_spec = nest.flatten(input_spec)
     flat = nest.flatten(inputs) if not isinstance(inputs, dict) else list(inputs.values())
     if len(flat) != len(input_spec):

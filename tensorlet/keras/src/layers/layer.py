@@ -24,9 +24,11 @@ from tensorlet.keras.src.layers.input_spec import assert_input_compatibility
 from tensorlet.keras.src.ops.node import Node
 from tensorlet.keras.src.ops.operation import Operation, default
 from tensorlet.keras.src.random.seed_generator import SeedGenerator
+from tensorlet.keras.src.utils import tracking
 
 _NOT_STATE = frozenset(("_inbound_nodes", "_outbound_nodes", "_build_shapes_dict", "_input_spec",
-                        "_dtype_policy", "_auto_config", "_call_info", "_losses", "name"))
+                        "_dtype_policy", "_auto_config", "_call_info", "_losses", "name",
+                        "_tracked_cache", "_keras_history", "_called", "built"))
 
 
 @keras_export("keras.Layer", "keras.layers.Layer")
@@ -60,6 +62,8 @@ class Layer(Operation):
 
     def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, autocast=True,
                  name=None, **kwargs):
+        tracking.bump()
+        self._tracked_cache = None
         self._own_variables = []  # add_weight() results, in creation order
         Operation.__init__(self, name=name)
         input_dim = kwargs.pop("input_dim", None)
@@ -156,6 +160,7 @@ class Layer(Operation):
         variable.constraint = _get_optional("constraints", constraint)
         variable.overwrite_with_gradient = overwrite_with_gradient
         self._own_variables.append(variable)
+        tracking.bump()
         return variable
 
     def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True,
@@ -165,13 +170,23 @@ class Layer(Operation):
                                trainable=trainable, autocast=autocast, regularizer=regularizer,
                                constraint=constraint, name=name)
 
+    def __setattr__(self, name, value):
+        if name not in _NOT_STATE and (_trackable(value) or _trackable(self.__dict__.get(name))):
+            value = tracking.wrap(value)
+            tracking.bump()
+        object.__setattr__(self, name, value)
+
     def _tracked(self):
         """(variables, layers, seed generators, metrics) held by this layer's attributes."""
+        cache = self.__dict__.get("_tracked_cache")
+        if cache is not None and cache[0] == tracking.generation[0]:
+            return cache[1]
         found = ([], [], [], [])
         seen = set()
         for key, value in self.__dict__.items():
             if key not in _NOT_STATE:
                 _collect(value, found, seen, self)
+        self.__dict__["_tracked_cache"] = (tracking.generation[0], found)
         return found
 
     def _flatten_layers(self, include_self=True, recursive=True):
@@ -354,8 +369,9 @@ class Layer(Operation):
             raise RuntimeError(f"In layer '{self.__class__.__name__}', you forgot to call "
                                "`super().__init__()` as the first statement in the `__init__()` "
                                "method. Go add it!")
-        args = tuple(nest.map_structure(self._convert_input, a) for a in args)
-        if backend.any_symbolic_tensors(args, kwargs):
+        args = tuple(self._convert_input(a) if not isinstance(a, (list, tuple, dict))
+                     else nest.map_structure(self._convert_input, a) for a in args)
+        if _any_keras_tensor(args, kwargs):
             return self._symbolic_call(args, kwargs)
         kwargs, training = self._resolve_training(args, kwargs)
         if args:
@@ -370,20 +386,22 @@ class Layer(Operation):
                     self.add_loss(self.activity_regularizer(out))
         finally:
             _CallContext.exit(context)
-        self._called = True
+        if not self._called:
+            self._called = True
         return outputs
 
     def _convert_input(self, x):
+        if isinstance(x, Tensor):
+            if self.autocast and x.dtype.is_floating and x.dtype.name != self.input_dtype:
+                x = backend.cast(x, self.input_dtype)
+            return x
         if isinstance(x, KerasTensor) or x is None:
             return x
-        if isinstance(x, Tensor) or hasattr(x, "__array__") and not isinstance(x, (str, bytes)):
-            if getattr(x, "_is_keras_variable", False):
+        if hasattr(x, "__array__") and not getattr(x, "_is_keras_variable", False):
+            try:  # NumPy arrays (and tf.Variables) become tensors, as in Keras
+                x = backend.convert_to_tensor(x)
+            except (TypeError, ValueError):
                 return x
-            if not isinstance(x, Tensor):
-                try:
-                    x = backend.convert_to_tensor(x)
-                except (TypeError, ValueError):
-                    return x
             if self.autocast and x.dtype.is_floating and x.dtype.name != self.input_dtype:
                 x = backend.cast(x, self.input_dtype)
         return x
@@ -537,6 +555,20 @@ def _collect(value, found, seen, owner):
         seen.add(id(value))
         for v in value.values():
             _collect(v, found, seen, owner)
+
+
+def _any_keras_tensor(args, kwargs):
+    for a in args:
+        if isinstance(a, KerasTensor):
+            return True
+        if isinstance(a, (list, tuple, dict)) and backend.any_symbolic_tensors((a,)):
+            return True
+    return bool(kwargs) and backend.any_symbolic_tensors((), kwargs)
+
+
+def _trackable(value):
+    return isinstance(value, (Layer, SeedGenerator, list, tuple, dict)) or getattr(
+        value, "_is_keras_variable", False) or getattr(value, "_is_keras_metric", False)
 
 
 def _unique(items):
