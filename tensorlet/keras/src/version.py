@@ -1,4 +1,5 @@
 """The Keras version tensorlet implements (the one its reference fixtures were recorded with)."""
+
 from tensorlet.framework.export import keras_export
 
 __version__ = "3.15.1"

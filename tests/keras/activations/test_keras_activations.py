@@ -1,4 +1,5 @@
 """keras.activations against NumPy references (the TF-backend formulas)."""
+
 import math
 
 import numpy as np
@@ -22,8 +23,10 @@ def _softplus(x):
 
 REFERENCES = [
     (A.relu, lambda x: np.maximum(x, 0)),
-    (lambda x: A.relu(x, negative_slope=0.1, max_value=5.0, threshold=0.5),
-     lambda x: np.where(x > 0.5, np.minimum(x, 5.0), 0) - 0.1 * np.maximum(-x + 0.5, 0)),
+    (
+        lambda x: A.relu(x, negative_slope=0.1, max_value=5.0, threshold=0.5),
+        lambda x: np.where(x > 0.5, np.minimum(x, 5.0), 0) - 0.1 * np.maximum(-x + 0.5, 0),
+    ),
     (lambda x: A.relu(x, max_value=6.0), lambda x: np.clip(x, 0, 6)),
     (A.leaky_relu, lambda x: np.where(x >= 0, x, 0.2 * x)),
     (A.relu6, lambda x: np.clip(x, 0, 6)),
@@ -53,17 +56,23 @@ REFERENCES = [
 
 @pytest.mark.parametrize("fn,ref", REFERENCES)
 def test_elementwise(fn, ref):
-    np.testing.assert_allclose(np.asarray(fn(tf.constant(X))), ref(X.astype(np.float64)),
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(fn(tf.constant(X))), ref(X.astype(np.float64)), rtol=1e-5, atol=1e-6
+    )
 
 
 def test_softmax_family():
     x = X.reshape(2, 4)
     e = np.exp(x - x.max(-1, keepdims=True))
-    np.testing.assert_allclose(A.softmax(tf.constant(x)).numpy(), e / e.sum(-1, keepdims=True),
-                               rtol=1e-6)
-    np.testing.assert_allclose(A.log_softmax(tf.constant(x)).numpy(),
-                               np.log(e / e.sum(-1, keepdims=True)), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        A.softmax(tf.constant(x)).numpy(), e / e.sum(-1, keepdims=True), rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        A.log_softmax(tf.constant(x)).numpy(),
+        np.log(e / e.sum(-1, keepdims=True)),
+        rtol=1e-5,
+        atol=1e-6,
+    )
     glu = A.glu(tf.constant(x)).numpy()
     np.testing.assert_allclose(glu, x[:, :2] * _sigmoid(x[:, 2:]), rtol=1e-6)
     # one-element support: the projection on the simplex

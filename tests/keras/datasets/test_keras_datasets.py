@@ -1,4 +1,5 @@
 """keras.datasets read Keras' cache files (no downloads)."""
+
 import gzip
 import json
 import os
@@ -26,8 +27,13 @@ def test_missing_file_says_where_to_put_it(cache):
 
 def test_mnist(cache):
     x = np.arange(2 * 28 * 28, dtype=np.uint8).reshape(2, 28, 28)
-    np.savez(cache / "mnist.npz", x_train=x, y_train=np.array([1, 2], np.uint8), x_test=x[:1],
-             y_test=np.array([3], np.uint8))
+    np.savez(
+        cache / "mnist.npz",
+        x_train=x,
+        y_train=np.array([1, 2], np.uint8),
+        x_test=x[:1],
+        y_test=np.array([3], np.uint8),
+    )
     (xt, yt), (xs, ys) = keras.datasets.mnist.load_data()
     np.testing.assert_array_equal(xt, x)
     assert yt.tolist() == [1, 2] and xs.shape == (1, 28, 28) and ys.tolist() == [3]
@@ -54,7 +60,7 @@ def test_cifar10(cache):
         data[:, 0] = 7
         with open(d / name, "wb") as f:
             pickle.dump({b"data": data, b"labels": [1] * n}, f)
-    (xt, yt), (xs, ys) = keras.datasets.cifar10.load_data()
+    (xt, yt), (xs, _ys) = keras.datasets.cifar10.load_data()
     assert xt.shape == (50000, 32, 32, 3) and yt.shape == (50000, 1) and xs.shape[0] == 10000
     assert xt[0, 0, 0, 0] == 7 and yt[0, 0] == 1
 
@@ -62,7 +68,7 @@ def test_cifar10(cache):
 def test_boston_housing(cache):
     x = np.arange(10 * 13, dtype=np.float64).reshape(10, 13)
     np.savez(cache / "boston_housing.npz", x=x, y=np.arange(10.0))
-    (xt, yt), (xs, ys) = keras.datasets.boston_housing.load_data()
+    (xt, yt), (xs, _ys) = keras.datasets.boston_housing.load_data()
     assert xt.shape == (8, 13) and xs.shape == (2, 13)
     perm = np.arange(10)
     np.random.RandomState(113).shuffle(perm)
@@ -72,9 +78,10 @@ def test_boston_housing(cache):
 def test_imdb(cache):
     x = np.empty(2, dtype=object)
     x[0], x[1] = [1, 2, 3], [4, 50]
-    np.savez(cache / "imdb.npz", x_train=x, y_train=np.array([0, 1]), x_test=x,
-             y_test=np.array([1, 0]))
-    (xt, yt), _ = keras.datasets.imdb.load_data(num_words=10)
+    np.savez(
+        cache / "imdb.npz", x_train=x, y_train=np.array([0, 1]), x_test=x, y_test=np.array([1, 0])
+    )
+    (xt, _yt), _ = keras.datasets.imdb.load_data(num_words=10)
     assert sorted(len(s) for s in xt) == [3, 4] and all(s[0] == 1 for s in xt)
     assert all(w < 10 for s in xt for w in s)
     (cache / "imdb_word_index.json").write_text(json.dumps({"the": 1}))

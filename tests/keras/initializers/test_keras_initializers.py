@@ -1,4 +1,5 @@
 """Keras initializers: values from stateless TF draws, fans, configs and lookups."""
+
 import math
 import random as python_random
 
@@ -12,32 +13,67 @@ K = keras.initializers
 
 # (initializer, shape, reference: stateless draw for seed [1, 0])
 CASES = [
-    (K.RandomNormal(mean=1.0, stddev=2.0, seed=1), (3, 4),
-     lambda s: tf.random.stateless_normal(s, [1, 0], mean=1.0, stddev=2.0)),
-    (K.RandomUniform(minval=-2.0, maxval=5.0, seed=1), (2, 2),
-     lambda s: tf.random.stateless_uniform(s, [1, 0], minval=-2.0, maxval=5.0)),
-    (K.TruncatedNormal(seed=1), (3, 4),
-     lambda s: tf.random.stateless_truncated_normal(s, [1, 0], stddev=0.05)),
-    (K.GlorotUniform(seed=1), (3, 4),
-     lambda s: tf.random.stateless_uniform(s, [1, 0], minval=-math.sqrt(6 / 7),
-                                           maxval=math.sqrt(6 / 7))),
-    (K.GlorotNormal(seed=1), (3, 4),
-     lambda s: tf.random.stateless_truncated_normal(
-         s, [1, 0], stddev=math.sqrt(2 / 7) / 0.87962566103423978)),
-    (K.HeNormal(seed=1), (3, 4),
-     lambda s: tf.random.stateless_truncated_normal(
-         s, [1, 0], stddev=math.sqrt(2 / 3) / 0.87962566103423978)),
-    (K.HeUniform(seed=1), (3, 4),
-     lambda s: tf.random.stateless_uniform(s, [1, 0], minval=-math.sqrt(2.0),
-                                           maxval=math.sqrt(2.0))),
-    (K.LecunUniform(seed=1), (3, 4),
-     lambda s: tf.random.stateless_uniform(s, [1, 0], minval=-1.0, maxval=1.0)),
-    (K.VarianceScaling(mode="fan_out", distribution="untruncated_normal", seed=1), (3, 4),
-     lambda s: tf.random.stateless_normal(s, [1, 0], stddev=0.5)),
+    (
+        K.RandomNormal(mean=1.0, stddev=2.0, seed=1),
+        (3, 4),
+        lambda s: tf.random.stateless_normal(s, [1, 0], mean=1.0, stddev=2.0),
+    ),
+    (
+        K.RandomUniform(minval=-2.0, maxval=5.0, seed=1),
+        (2, 2),
+        lambda s: tf.random.stateless_uniform(s, [1, 0], minval=-2.0, maxval=5.0),
+    ),
+    (
+        K.TruncatedNormal(seed=1),
+        (3, 4),
+        lambda s: tf.random.stateless_truncated_normal(s, [1, 0], stddev=0.05),
+    ),
+    (
+        K.GlorotUniform(seed=1),
+        (3, 4),
+        lambda s: tf.random.stateless_uniform(
+            s, [1, 0], minval=-math.sqrt(6 / 7), maxval=math.sqrt(6 / 7)
+        ),
+    ),
+    (
+        K.GlorotNormal(seed=1),
+        (3, 4),
+        lambda s: tf.random.stateless_truncated_normal(
+            s, [1, 0], stddev=math.sqrt(2 / 7) / 0.87962566103423978
+        ),
+    ),
+    (
+        K.HeNormal(seed=1),
+        (3, 4),
+        lambda s: tf.random.stateless_truncated_normal(
+            s, [1, 0], stddev=math.sqrt(2 / 3) / 0.87962566103423978
+        ),
+    ),
+    (
+        K.HeUniform(seed=1),
+        (3, 4),
+        lambda s: tf.random.stateless_uniform(
+            s, [1, 0], minval=-math.sqrt(2.0), maxval=math.sqrt(2.0)
+        ),
+    ),
+    (
+        K.LecunUniform(seed=1),
+        (3, 4),
+        lambda s: tf.random.stateless_uniform(s, [1, 0], minval=-1.0, maxval=1.0),
+    ),
+    (
+        K.VarianceScaling(mode="fan_out", distribution="untruncated_normal", seed=1),
+        (3, 4),
+        lambda s: tf.random.stateless_normal(s, [1, 0], stddev=0.5),
+    ),
     # conv kernel: fan_in = 3*3*2, fan_out = 3*3*4
-    (K.GlorotUniform(seed=1), (3, 3, 2, 4),
-     lambda s: tf.random.stateless_uniform(s, [1, 0], minval=-math.sqrt(6 / 54),
-                                           maxval=math.sqrt(6 / 54))),
+    (
+        K.GlorotUniform(seed=1),
+        (3, 3, 2, 4),
+        lambda s: tf.random.stateless_uniform(
+            s, [1, 0], minval=-math.sqrt(6 / 54), maxval=math.sqrt(6 / 54)
+        ),
+    ),
 ]
 
 
@@ -75,8 +111,9 @@ def test_constant_initializers():
     np.testing.assert_array_equal(K.Constant(3.0)((2,)).numpy(), [3.0, 3.0])
     np.testing.assert_array_equal(K.Zeros()((2,)).numpy(), [0.0, 0.0])
     np.testing.assert_array_equal(K.Ones()((2,), dtype="int32").numpy(), [1, 1])
-    np.testing.assert_array_equal(K.Identity(gain=2.0)((2, 3)).numpy(),
-                                  [[2.0, 0.0, 0.0], [0.0, 2.0, 0.0]])
+    np.testing.assert_array_equal(
+        K.Identity(gain=2.0)((2, 3)).numpy(), [[2.0, 0.0, 0.0], [0.0, 2.0, 0.0]]
+    )
     with pytest.raises(ValueError, match="2D matrices"):
         K.Identity()((2, 2, 2))
 
@@ -87,9 +124,12 @@ def test_get_serialize_deserialize():
     assert isinstance(K.get("uniform"), K.RandomUniform)
     assert K.get(None) is None
     config = K.serialize(K.GlorotUniform(seed=3))
-    assert config == {"module": "keras.initializers", "class_name": "GlorotUniform",
-                      "config": {"seed": 3, "input_axes": None, "output_axes": None},
-                      "registered_name": None}
+    assert config == {
+        "module": "keras.initializers",
+        "class_name": "GlorotUniform",
+        "config": {"seed": 3, "input_axes": None, "output_axes": None},
+        "registered_name": None,
+    }
     revived = K.deserialize(config)
     assert isinstance(revived, K.GlorotUniform) and revived.seed == 3
     assert K.get(K.serialize(K.Constant(2.0))).value == 2.0
@@ -104,4 +144,5 @@ def test_variance_scaling_validation_and_repr():
         K.VarianceScaling(mode="fan")
     assert K.VarianceScaling(distribution="normal").distribution == "truncated_normal"
     assert repr(K.GlorotUniform(seed=1)).startswith(
-        "<keras.src.initializers.random_initializers.GlorotUniform object at 0x")
+        "<keras.src.initializers.random_initializers.GlorotUniform object at 0x"
+    )

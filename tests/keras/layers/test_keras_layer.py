@@ -1,4 +1,5 @@
 """keras.Layer: building, weight tracking and order, training flag, config, errors."""
+
 import numpy as np
 import pytest
 
@@ -54,8 +55,13 @@ def test_nested_layers_in_lists_are_tracked_depth_first():
     block = Block()
     block(tf.ones((1, 4)))
     assert [w.path for w in block.weights] == [
-        "block/linear/w", "block/linear/b", "block/linear/steps",
-        "block/linear_1/w", "block/linear_1/b", "block/linear_1/steps"]
+        "block/linear/w",
+        "block/linear/b",
+        "block/linear/steps",
+        "block/linear_1/w",
+        "block/linear_1/b",
+        "block/linear_1/steps",
+    ]
     assert len(block.trainable_variables) == 4
     # the seed generator state is a variable but not a weight
     assert len(block.variables) == len(block.weights) + 1

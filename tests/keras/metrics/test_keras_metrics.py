@@ -1,4 +1,5 @@
 """keras.metrics: Accuracy and Mean."""
+
 import numpy as np
 import pytest
 

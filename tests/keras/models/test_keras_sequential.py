@@ -1,4 +1,5 @@
 """keras.Sequential, keras.Model (functional) and model.summary()."""
+
 import numpy as np
 import pytest
 
@@ -17,7 +18,8 @@ SUMMARY = (
     "└─────────────────────────────────┴────────────────────────┴───────────────┘\n"
     " Total params: 23 (92.00 B)\n"
     " Trainable params: 23 (92.00 B)\n"
-    " Non-trainable params: 0 (0.00 B)\n")
+    " Non-trainable params: 0 (0.00 B)\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +29,9 @@ def _fresh_names():
 
 def test_summary_text_matches_keras(monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")  # Keras: min(88, terminal width - 4) columns
-    m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.Dense(2)],
-                         name="seq")
+    m = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(3), keras.layers.Dense(2)], name="seq"
+    )
     lines = []
     m.summary(print_fn=lambda s, line_break=None: lines.append(s))
     assert lines == [SUMMARY]
@@ -58,8 +61,7 @@ def test_build_on_first_call():
     out = m(x)
     assert out.shape == (5, 1) and m.built and len(m.trainable_variables) == 4
     w0, b0, w1, b1 = m.get_weights()
-    np.testing.assert_allclose(out.numpy(), np.maximum(x.numpy() @ w0 + b0, 0) @ w1 + b1,
-                               rtol=1e-5)
+    np.testing.assert_allclose(out.numpy(), np.maximum(x.numpy() @ w0 + b0, 0) @ w1 + b1, rtol=1e-5)
 
 
 def test_input_shape_argument_adds_an_input_layer():

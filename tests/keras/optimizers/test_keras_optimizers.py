@@ -1,4 +1,5 @@
 """keras.optimizers Adam / SGD against NumPy references, slots, configs and schedules."""
+
 import math
 
 import numpy as np
@@ -25,7 +26,7 @@ def _adam_ref(lr=0.001, b1=0.9, b2=0.999, eps=1e-7, amsgrad=False):
         m = m + (g - m) * (1 - b1)
         v = v + (g * g - v) * (1 - b2)
         vhat = np.maximum(vhat, v)
-        alpha = lr * math.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        alpha = lr * math.sqrt(1 - b2**t) / (1 - b1**t)
         w = w - m * alpha / (np.sqrt(vhat if amsgrad else v) + eps)
     return w
 
@@ -41,19 +42,38 @@ def _sgd_ref(lr=0.01, momentum=0.0, nesterov=False):
     return w
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"learning_rate": 0.01, "beta_1": 0.8, "epsilon": 1e-3},
-                                    {"learning_rate": 0.01, "amsgrad": True}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"learning_rate": 0.01, "beta_1": 0.8, "epsilon": 1e-3},
+        {"learning_rate": 0.01, "amsgrad": True},
+    ],
+)
 def test_adam(kwargs):
-    ref = _adam_ref(lr=kwargs.get("learning_rate", 0.001), b1=kwargs.get("beta_1", 0.9),
-                    eps=kwargs.get("epsilon", 1e-7), amsgrad=kwargs.get("amsgrad", False))
+    ref = _adam_ref(
+        lr=kwargs.get("learning_rate", 0.001),
+        b1=kwargs.get("beta_1", 0.9),
+        eps=kwargs.get("epsilon", 1e-7),
+        amsgrad=kwargs.get("amsgrad", False),
+    )
     np.testing.assert_allclose(_run(keras.optimizers.Adam(**kwargs)), ref, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"learning_rate": 0.1, "momentum": 0.9},
-                                    {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"learning_rate": 0.1, "momentum": 0.9},
+        {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True},
+    ],
+)
 def test_sgd(kwargs):
-    ref = _sgd_ref(lr=kwargs.get("learning_rate", 0.01), momentum=kwargs.get("momentum", 0.0),
-                   nesterov=kwargs.get("nesterov", False))
+    ref = _sgd_ref(
+        lr=kwargs.get("learning_rate", 0.01),
+        momentum=kwargs.get("momentum", 0.0),
+        nesterov=kwargs.get("nesterov", False),
+    )
     np.testing.assert_allclose(_run(keras.optimizers.SGD(**kwargs)), ref, rtol=1e-5, atol=1e-6)
 
 
@@ -89,8 +109,13 @@ def test_slots_paths_and_iterations():
     w, b = keras.Variable(W0, name="w"), keras.Variable(np.zeros(3, np.float32), name="b")
     opt.apply_gradients([(tf.constant(GRADS[0]), w), (tf.ones(3), b)])
     assert [v.path for v in opt.variables] == [
-        "adam/iteration", "adam/learning_rate", "adam/w_momentum", "adam/w_velocity",
-        "adam/b_momentum", "adam/b_velocity"]
+        "adam/iteration",
+        "adam/learning_rate",
+        "adam/w_momentum",
+        "adam/w_velocity",
+        "adam/b_momentum",
+        "adam/b_velocity",
+    ]
     assert int(opt.iterations) == 1 and opt.iterations.dtype == "int64"
     assert repr(opt).startswith("<keras.src.optimizers.adam.Adam object at 0x")
     with pytest.raises(ValueError, match="Unknown variable"):
@@ -118,18 +143,24 @@ def test_tf_variables_and_none_gradients():
 
 
 SCHEDULES = [
-    (keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5),
-     lambda s: 0.1 * 0.5 ** (s / 10)),
-    (keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5, staircase=True),
-     lambda s: 0.1 * 0.5 ** (s // 10)),
-    (keras.optimizers.schedules.PiecewiseConstantDecay([10, 20], [1.0, 0.5, 0.1]),
-     lambda s: 1.0 if s <= 10 else 0.5 if s <= 20 else 0.1),
-    (keras.optimizers.schedules.PolynomialDecay(0.1, 100, end_learning_rate=0.01),
-     lambda s: (0.1 - 0.01) * (1 - min(s, 100) / 100) + 0.01),
-    (keras.optimizers.schedules.InverseTimeDecay(0.1, 10, 0.5),
-     lambda s: 0.1 / (1 + 0.5 * s / 10)),
-    (keras.optimizers.schedules.CosineDecay(0.1, 100, alpha=0.1),
-     lambda s: 0.1 * (0.9 * 0.5 * (1 + math.cos(math.pi * min(s, 100) / 100)) + 0.1)),
+    (keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5), lambda s: 0.1 * 0.5 ** (s / 10)),
+    (
+        keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5, staircase=True),
+        lambda s: 0.1 * 0.5 ** (s // 10),
+    ),
+    (
+        keras.optimizers.schedules.PiecewiseConstantDecay([10, 20], [1.0, 0.5, 0.1]),
+        lambda s: 1.0 if s <= 10 else 0.5 if s <= 20 else 0.1,
+    ),
+    (
+        keras.optimizers.schedules.PolynomialDecay(0.1, 100, end_learning_rate=0.01),
+        lambda s: (0.1 - 0.01) * (1 - min(s, 100) / 100) + 0.01,
+    ),
+    (keras.optimizers.schedules.InverseTimeDecay(0.1, 10, 0.5), lambda s: 0.1 / (1 + 0.5 * s / 10)),
+    (
+        keras.optimizers.schedules.CosineDecay(0.1, 100, alpha=0.1),
+        lambda s: 0.1 * (0.9 * 0.5 * (1 + math.cos(math.pi * min(s, 100) / 100)) + 0.1),
+    ),
 ]
 
 

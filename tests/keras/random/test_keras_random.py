@@ -1,4 +1,5 @@
 """keras.random: int seeds are stateless [s, 0] seeds, SeedGenerator and the global generator."""
+
 import random as python_random
 
 import numpy as np
@@ -24,10 +25,12 @@ def test_int_seed_is_a_stateless_seed(seed):
 def test_uniform_truncated_randint_categorical_gamma():
     u = keras.random.uniform((4,), minval=-1.0, maxval=1.0, seed=3)
     np.testing.assert_array_equal(
-        u.numpy(), tf.random.stateless_uniform((4,), [3, 0], minval=-1.0, maxval=1.0).numpy())
+        u.numpy(), tf.random.stateless_uniform((4,), [3, 0], minval=-1.0, maxval=1.0).numpy()
+    )
     t = keras.random.truncated_normal((5,), stddev=2.0, seed=3)
     np.testing.assert_array_equal(
-        t.numpy(), tf.random.stateless_truncated_normal((5,), [3, 0], stddev=2.0).numpy())
+        t.numpy(), tf.random.stateless_truncated_normal((5,), [3, 0], stddev=2.0).numpy()
+    )
     r = keras.random.randint((6,), 0, 10, seed=3)
     assert r.dtype == tf.int32 and r.numpy().min() >= 0 and r.numpy().max() < 10
     c = keras.random.categorical(tf.math.log([[0.2, 0.8]]), 6, seed=3)
@@ -45,9 +48,10 @@ def test_shuffle_is_the_argsort_of_uniform_keys():
     got = keras.random.shuffle(tf.range(8), seed=42).numpy()
     np.testing.assert_array_equal(got, np.argsort(keys))
     m = tf.reshape(tf.range(8), (2, 4))
-    np.testing.assert_array_equal(keras.random.shuffle(m, axis=1, seed=42).numpy(),
-                                  m.numpy()[:, np.argsort(tf.random.stateless_uniform(
-                                      (4,), [42, 0]).numpy())])
+    np.testing.assert_array_equal(
+        keras.random.shuffle(m, axis=1, seed=42).numpy(),
+        m.numpy()[:, np.argsort(tf.random.stateless_uniform((4,), [42, 0]).numpy())],
+    )
 
 
 def test_dropout_keeps_scaled_values():
@@ -73,8 +77,9 @@ def test_global_generator_after_set_random_seed():
     keras.utils.set_random_seed(1)
     first_seed = python_random.Random(1).randint(1, int(1e9))
     a = keras.random.normal((2,))
-    np.testing.assert_array_equal(a.numpy(), tf.random.stateless_normal(
-        (2,), [first_seed, 0]).numpy())
+    np.testing.assert_array_equal(
+        a.numpy(), tf.random.stateless_normal((2,), [first_seed, 0]).numpy()
+    )
     state = keras.src.random.seed_generator.global_seed_generator().state.numpy().tolist()
     assert state == [(first_seed + 1) * 5387 % 933199, 5387]
     keras.utils.set_random_seed(1)

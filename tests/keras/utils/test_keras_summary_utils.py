@@ -1,4 +1,5 @@
 """The rich-style table of model.summary()."""
+
 from tensorlet.keras.src.utils import summary_utils
 
 
@@ -7,8 +8,9 @@ def test_ratio_reduce_like_rich():
 
 
 def test_render_table_wraps_and_aligns():
-    lines = summary_utils.render_table(["A", "B"], [["a long cell value", "7"]], [8, 4],
-                                       ["left", "right"], 18)
+    lines = summary_utils.render_table(
+        ["A", "B"], [["a long cell value", "7"]], [8, 4], ["left", "right"], 18
+    )
     assert lines[0] == "┏━━━━━━━━━━┳━━━━━┓"
     assert lines[1] == "┃ A        ┃   B ┃"
     assert lines[3] == "│ a long   │   7 │"

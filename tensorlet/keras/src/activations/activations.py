@@ -1,8 +1,17 @@
 """``keras.activations``: elementwise activation functions, as Keras' TF backend computes them."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
-from tensorlet.ops import (array_creation_ops, array_ops, clip_ops, math_ops, nn_ops,
-                           reduction_ops, sort_ops, unary_math_ops)
+from tensorlet.ops import (
+    array_creation_ops,
+    array_ops,
+    clip_ops,
+    math_ops,
+    nn_ops,
+    reduction_ops,
+    sort_ops,
+    unary_math_ops,
+)
 
 
 def _t(x):
@@ -92,16 +101,20 @@ def soft_shrink(x, threshold=0.5):
     """``x - threshold`` above ``threshold``, ``x + threshold`` below ``-threshold``, else 0."""
     x = _t(x)
     zeros = array_creation_ops.zeros_like(x)
-    return array_ops.where(x > threshold, x - threshold,
-                           array_ops.where(x < -threshold, x + threshold, zeros))
+    return array_ops.where(
+        x > threshold, x - threshold, array_ops.where(x < -threshold, x + threshold, zeros)
+    )
 
 
 @keras_export("keras.activations.sparse_plus")
 def sparse_plus(x):
     """0 for ``x <= -1``, ``(x + 1)**2 / 4`` for ``-1 < x < 1``, ``x`` for ``x >= 1``."""
     x = _t(x)
-    return array_ops.where(x <= -1, array_creation_ops.zeros_like(x),
-                           array_ops.where(x < 1, (1 / 4) * math_ops.pow(x + 1, 2), x))
+    return array_ops.where(
+        x <= -1,
+        array_creation_ops.zeros_like(x),
+        array_ops.where(x < 1, (1 / 4) * math_ops.pow(x + 1, 2), x),
+    )
 
 
 @keras_export("keras.activations.silu", "keras.activations.swish")
@@ -128,8 +141,7 @@ def gelu(x, approximate=False):
 def celu(x, alpha=1.0):
     """``max(x, 0) + alpha * expm1(min(x, 0) / alpha)``."""
     x = _t(x)
-    return (math_ops.maximum(x, 0.0)
-            + alpha * unary_math_ops.expm1(math_ops.minimum(x, 0.0) / alpha))
+    return math_ops.maximum(x, 0.0) + alpha * unary_math_ops.expm1(math_ops.minimum(x, 0.0) / alpha)
 
 
 @keras_export("keras.activations.glu")
@@ -137,8 +149,10 @@ def glu(x, axis=-1):
     """Gated linear unit: split ``x`` in halves ``a, b`` along ``axis``; ``a * sigmoid(b)``."""
     x = _t(x)
     if x.shape[axis] is not None and x.shape[axis] % 2 != 0:
-        raise ValueError("axis size must be divisible by 2. Received: "
-                         f"x.shape={tuple(x.shape.as_list())} with axis={axis}")
+        raise ValueError(
+            "axis size must be divisible by 2. Received: "
+            f"x.shape={tuple(x.shape.as_list())} with axis={axis}"
+        )
     x1, x2 = array_ops.split(x, 2, axis=axis)
     return x1 * unary_math_ops.sigmoid(x2)
 
@@ -234,8 +248,9 @@ def sparsemax(x, axis=-1):
     r_shape[axis] = -1
     r = array_ops.reshape(r, r_shape)
     support = logits_sorted - (logits_cumsum - 1) / r > 0
-    logits_cumsum_safe = array_ops.where(support, logits_cumsum, array_creation_ops.zeros_like(
-        logits_cumsum))
+    logits_cumsum_safe = array_ops.where(
+        support, logits_cumsum, array_creation_ops.zeros_like(logits_cumsum)
+    )
     k = reduction_ops.reduce_sum(math_ops.cast(support, logits.dtype), axis=axis, keepdims=True)
     # Keras 3.15 sums the cumulative sums over the support (not the k-th one): kept for parity
     tau = (reduction_ops.reduce_sum(logits_cumsum_safe, axis=axis, keepdims=True) - 1) / k

@@ -1,4 +1,5 @@
 """Global Keras settings: float type, fuzz factor, image data format, backend name."""
+
 from tensorlet.framework.export import keras_export
 
 _FLOATX = "float32"
@@ -48,8 +49,10 @@ def set_image_data_format(data_format):
     global _IMAGE_DATA_FORMAT
     data_format = str(data_format).lower()
     if data_format not in ("channels_first", "channels_last"):
-        raise ValueError("The `data_format` argument must be one of {'channels_first', "
-                         f"'channels_last'}}. Received: data_format={data_format}")
+        raise ValueError(
+            "The `data_format` argument must be one of {'channels_first', "
+            f"'channels_last'}}. Received: data_format={data_format}"
+        )
     _IMAGE_DATA_FORMAT = data_format
 
 
@@ -59,8 +62,10 @@ def standardize_data_format(data_format):
         return image_data_format()
     data_format = str(data_format).lower()
     if data_format not in ("channels_first", "channels_last"):
-        raise ValueError("The `data_format` argument must be one of {'channels_first', "
-                         f"'channels_last'}}. Received: data_format={data_format}")
+        raise ValueError(
+            "The `data_format` argument must be one of {'channels_first', "
+            f"'channels_last'}}. Received: data_format={data_format}"
+        )
     return data_format
 
 

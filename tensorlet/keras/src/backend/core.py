@@ -1,4 +1,5 @@
 """Backend helpers shared by variables, layers and ops: conversions and the init scope."""
+
 import contextlib
 
 from tensorlet.framework import dtypes as tf_dtypes
@@ -70,12 +71,15 @@ def standardize_shape(shape):
             out.append(None)
             continue
         if isinstance(e, bool) or not isinstance(e, int) and not hasattr(e, "__index__"):
-            raise ValueError(f"Cannot convert '{shape}' to a shape. Found invalid entry '{e}' "
-                             f"of type '{type(e)}'. ")
+            raise ValueError(
+                f"Cannot convert '{shape}' to a shape. Found invalid entry '{e}' "
+                f"of type '{type(e)}'. "
+            )
         e = int(e)
         if e < 0:
-            raise ValueError(f"Cannot convert '{shape}' to a shape. Negative dimensions are "
-                             "not allowed.")
+            raise ValueError(
+                f"Cannot convert '{shape}' to a shape. Negative dimensions are not allowed."
+            )
         out.append(e)
     return tuple(out)
 

@@ -1,17 +1,39 @@
 """Keras dtype names: every dtype is a string (``'float32'``); Python types map as Keras' TF backend."""
+
 from tensorlet.framework import dtypes as tf_dtypes
 from tensorlet.keras.src.backend import config
 
 ALLOWED_DTYPES = (
-    "float16", "float32", "float64", "uint8", "uint16", "uint32", "uint64", "int8", "int16",
-    "int32", "int64", "bfloat16", "bool", "string", "float8_e4m3fn", "float8_e5m2",
-    "complex64", "complex128",
+    "float16",
+    "float32",
+    "float64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "bfloat16",
+    "bool",
+    "string",
+    "float8_e4m3fn",
+    "float8_e5m2",
+    "complex64",
+    "complex128",
 )
 FLOAT_TYPES = ("bfloat16", "float16", "float32", "float64")
 INT_TYPES = ("uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64")
 # TF backend: Python int is int64 ("int" resolves to int64, as for the optimizer's iterations)
-PYTHON_DTYPES_MAP = {bool: "bool", int: "int64", float: "float32", str: "string",
-                     "int": "int64", complex: "complex128"}
+PYTHON_DTYPES_MAP = {
+    bool: "bool",
+    int: "int64",
+    float: "float32",
+    str: "string",
+    "int": "int64",
+    complex: "complex128",
+}
 
 
 def standardize_dtype(dtype):

@@ -3,6 +3,7 @@
 Everything lives in one dict so that ``keras.backend.clear_session()`` can reset it at once,
 as Keras 3 does (auto-generated names restart at ``dense``, ``keras_tensor``...).
 """
+
 import gc
 
 from tensorlet.framework.export import keras_export

@@ -4,6 +4,7 @@
 without real data (``compute_output_spec``). Arithmetic operators give new KerasTensors with
 Keras' shape/dtype/sparseness rules. Converting one to a TF tensor is an error, as in Keras.
 """
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.backend import core
 from tensorlet.keras.src.backend.dtypes import result_type, standardize_dtype
@@ -16,7 +17,8 @@ _TF_FN_ERROR = (
     "namespaces `keras.layers` and `keras.ops`). You are likely doing something like:\n\n```\n"
     "x = Input(...)\n...\ntf_fn(x)  # Invalid.\n```\n\nWhat you should do instead is wrap "
     "`tf_fn` in a layer:\n\n```\nclass MyLayer(Layer):\n    def call(self, x):\n        return "
-    "tf_fn(x)\n\nx = MyLayer()(x)\n```\n")
+    "tf_fn(x)\n\nx = MyLayer()(x)\n```\n"
+)
 
 
 @keras_export("keras.KerasTensor")
@@ -28,8 +30,16 @@ class KerasTensor:
         <KerasTensor shape=(None, 3), dtype=float32, sparse=False, ragged=False, name=keras_tensor>
     """
 
-    def __init__(self, shape, dtype="float32", sparse=False, ragged=False, record_history=True,
-                 name=None, **kwargs):
+    def __init__(
+        self,
+        shape,
+        dtype="float32",
+        sparse=False,
+        ragged=False,
+        record_history=True,
+        name=None,
+        **kwargs,
+    ):
         self._shape = core.standardize_shape(shape)
         self._dtype = standardize_dtype(dtype)
         self._sparse = bool(sparse)
@@ -50,8 +60,10 @@ class KerasTensor:
         return run_op(lambda x: _tf_reshape(x, newshape), self)
 
     def __repr__(self):
-        return (f"<KerasTensor shape={self._shape}, dtype={self._dtype}, sparse={self._sparse}, "
-                f"ragged={self._ragged}, name={self.name}>")
+        return (
+            f"<KerasTensor shape={self._shape}, dtype={self._dtype}, sparse={self._sparse}, "
+            f"ragged={self._ragged}, name={self.name}>"
+        )
 
     __str__ = __repr__
 
@@ -122,9 +134,11 @@ def broadcast_shapes(a, b):
         elif x is None:
             out.append(y)
         else:
-            raise ValueError(f"Cannot broadcast shape, the failure dim has value {x}, which "
-                             f"cannot be broadcasted to {y}. Input shapes are: {tuple(a)} and "
-                             f"{tuple(b)}.")
+            raise ValueError(
+                f"Cannot broadcast shape, the failure dim has value {x}, which "
+                f"cannot be broadcasted to {y}. Input shapes are: {tuple(a)} and "
+                f"{tuple(b)}."
+            )
     return tuple(out)
 
 
@@ -166,8 +180,15 @@ def _install(name, fn, reflected=False):
         setattr(KerasTensor, name, lambda self, other: fn(self, other))
 
 
-for _n, _f in (("add", _add), ("sub", _add), ("mul", _mul), ("truediv", _div),
-               ("floordiv", _pow), ("mod", _pow), ("pow", _pow)):
+for _n, _f in (
+    ("add", _add),
+    ("sub", _add),
+    ("mul", _mul),
+    ("truediv", _div),
+    ("floordiv", _pow),
+    ("mod", _pow),
+    ("pow", _pow),
+):
     _install(f"__{_n}__", _f)
     _install(f"__r{_n}__", _f, reflected=True)
 

@@ -5,6 +5,7 @@ a layer's ``build`` called from its own ``__call__`` does not make ``'dense/dens
 As in Keras' TensorFlow backend, a Keras scope also opens a ``tf.name_scope`` (tf.Variable
 names read ``'dense/kernel:0'``).
 """
+
 from tensorlet.framework import module as tf_module
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.backend import global_state
@@ -23,8 +24,10 @@ class name_scope:
 
     def __init__(self, name, caller=None, deduplicate=True, override_parent=None):
         if not isinstance(name, str) or "/" in name:
-            raise ValueError("Argument `name` must be a string and cannot contain character "
-                             f"`/`. Received: name={name}")
+            raise ValueError(
+                "Argument `name` must be a string and cannot contain character "
+                f"`/`. Received: name={name}"
+            )
         self.name = name
         self.caller = caller
         self.deduplicate = deduplicate
@@ -34,7 +37,12 @@ class name_scope:
 
     def __enter__(self):
         stack = _stack()
-        if self.deduplicate and self.caller is not None and stack and stack[-1].caller is self.caller:
+        if (
+            self.deduplicate
+            and self.caller is not None
+            and stack
+            and stack[-1].caller is self.caller
+        ):
             return self
         stack.append(self)
         self._pushed = True

@@ -5,6 +5,7 @@ differ between the runs are unknown. The runs are eager and invisible to gradien
 Keras NumPy/JAX backends do the same with 83 and 89). When ``tf.function`` tracing gives
 symbolic tensors, tracing can replace this.
 """
+
 from tensorlet.framework import nest
 from tensorlet.framework.tensor import Tensor
 from tensorlet.keras.src.backend import core

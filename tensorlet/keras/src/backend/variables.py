@@ -5,6 +5,7 @@ every TF op, ``tf.function`` and ``tf.GradientTape`` sees an ordinary variable. 
 backing variable are also reported to gradient tapes as reads of the Keras variable, so
 ``tape.gradient(loss, layer.trainable_variables)`` works with Keras variables as sources.
 """
+
 from tensorlet.framework import variables as tf_variables
 from tensorlet.framework.context import notify_variable_read, state
 from tensorlet.framework.export import keras_export
@@ -57,17 +58,29 @@ class Variable:
         array([3., 4.], dtype=float32)
     """
 
-    _is_variable = True        # tapes, tf.Module and tensorlet ops treat it as a variable
+    _is_variable = True  # tapes, tf.Module and tensorlet ops treat it as a variable
     _is_tensor_like = True
     _is_keras_variable = True
     __array_priority__ = 100
 
-    def __init__(self, initializer, shape=None, dtype=None, trainable=True, autocast=True,
-                 aggregation="none", synchronization="auto", name=None, **kwargs):
+    def __init__(
+        self,
+        initializer,
+        shape=None,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        aggregation="none",
+        synchronization="auto",
+        name=None,
+        **kwargs,
+    ):
         name = name or auto_name(self.__class__.__name__)
         if not isinstance(name, str) or "/" in name:
-            raise ValueError("Argument `name` must be a string and cannot contain character "
-                             f"`/`. Received: name={name}")
+            raise ValueError(
+                "Argument `name` must be a string and cannot contain character "
+                f"`/`. Received: name={name}"
+            )
         _check_choice("aggregation", aggregation, _AGGREGATIONS)
         _check_choice("synchronization", synchronization, _SYNCHRONIZATIONS)
         self._name = name
@@ -87,9 +100,11 @@ class Variable:
         with core.init_scope():
             if callable(initializer):
                 if shape is None:
-                    raise ValueError("When creating a Variable from an initializer, the `shape` "
-                                     f"argument should be specified. Received: initializer="
-                                     f"{initializer} and shape={shape}")
+                    raise ValueError(
+                        "When creating a Variable from an initializer, the `shape` "
+                        f"argument should be specified. Received: initializer="
+                        f"{initializer} and shape={shape}"
+                    )
                 self._shape = self._validate_shape(shape)
                 dtype = standardize_dtype(dtype)
                 value = core.convert_to_tensor(initializer(self._shape, dtype=dtype), dtype)
@@ -98,8 +113,9 @@ class Variable:
                 dtype = value.dtype.name
                 self._shape = self._validate_shape(tuple(value.shape.as_list()))
             self._dtype = DTypeName(standardize_dtype(dtype))
-            backing = _BackingVariable(value, trainable=self._trainable, name=name,
-                                       dtype=value.dtype)
+            backing = _BackingVariable(
+                value, trainable=self._trainable, name=name, dtype=value.dtype
+            )
             backing._keras_owner = self
         self._value = backing
         self._ndim = len(self._shape)
@@ -108,9 +124,11 @@ class Variable:
     def _validate_shape(self, shape):
         shape = core.standardize_shape(shape)
         if None in shape:
-            raise ValueError("Shapes used to initialize variables must be fully-defined (no "
-                             f"`None` dimensions). Received: shape={shape} for variable "
-                             f"path='{self.path}'")
+            raise ValueError(
+                "Shapes used to initialize variables must be fully-defined (no "
+                f"`None` dimensions). Received: shape={shape} for variable "
+                f"path='{self.path}'"
+            )
         return shape
 
     # ---- attributes
@@ -147,9 +165,11 @@ class Variable:
     @constraint.setter
     def constraint(self, value):
         if value is not None and not callable(value):
-            raise ValueError("Invalid value for attribute `constraint`. Expected an instance of "
-                             f"`keras.constraints.Constraint`, or `None`. Received: "
-                             f"constraint={value}")
+            raise ValueError(
+                "Invalid value for attribute `constraint`. Expected an instance of "
+                f"`keras.constraints.Constraint`, or `None`. Received: "
+                f"constraint={value}"
+            )
         self._constraint = value
 
     @property
@@ -159,9 +179,11 @@ class Variable:
     @regularizer.setter
     def regularizer(self, value):
         if value is not None and not callable(value):
-            raise ValueError("Invalid value for attribute `regularizer`. Expected an instance of "
-                             f"`keras.regularizers.Regularizer`, or `None`. Received: "
-                             f"regularizer={value}")
+            raise ValueError(
+                "Invalid value for attribute `regularizer`. Expected an instance of "
+                f"`keras.regularizers.Regularizer`, or `None`. Received: "
+                f"regularizer={value}"
+            )
         self._regularizer = value
 
     @property
@@ -191,10 +213,12 @@ class Variable:
         """Sets the value (cast to the variable's dtype; the shape must match)."""
         value = core.convert_to_tensor(value, dtype=self._dtype)
         if not _shape_equal(value.shape.as_list(), self._shape):
-            raise ValueError("The shape of the target variable and the shape of the target value "
-                             "in `variable.assign(value)` must match. variable.shape="
-                             f"{self._shape}, Received: value.shape={tuple(value.shape.as_list())}."
-                             f" Target variable: {self}")
+            raise ValueError(
+                "The shape of the target variable and the shape of the target value "
+                "in `variable.assign(value)` must match. variable.shape="
+                f"{self._shape}, Received: value.shape={tuple(value.shape.as_list())}."
+                f" Target variable: {self}"
+            )
         self._value.assign(value, read_value=False)
         return value
 
@@ -209,8 +233,9 @@ class Variable:
     # ---- Python protocols
     def __repr__(self):
         value = self._value.numpy()
-        return (f"<Variable path={self._path}, shape={self._shape}, dtype={self._dtype}, "
-                f"value={value}>")
+        return (
+            f"<Variable path={self._path}, shape={self._shape}, dtype={self._dtype}, value={value}>"
+        )
 
     __str__ = __repr__
     __hash__ = object.__hash__
@@ -234,10 +259,36 @@ class Variable:
 
 
 _OPERATORS = (
-    "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
-    "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__", "__rpow__",
-    "__matmul__", "__rmatmul__", "__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__",
-    "__and__", "__rand__", "__or__", "__ror__", "__xor__", "__rxor__", "__neg__", "__abs__",
+    "__add__",
+    "__radd__",
+    "__sub__",
+    "__rsub__",
+    "__mul__",
+    "__rmul__",
+    "__truediv__",
+    "__rtruediv__",
+    "__floordiv__",
+    "__rfloordiv__",
+    "__mod__",
+    "__rmod__",
+    "__pow__",
+    "__rpow__",
+    "__matmul__",
+    "__rmatmul__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__eq__",
+    "__ne__",
+    "__and__",
+    "__rand__",
+    "__or__",
+    "__ror__",
+    "__xor__",
+    "__rxor__",
+    "__neg__",
+    "__abs__",
     "__invert__",
 )
 
@@ -258,8 +309,9 @@ Variable.__hash__ = object.__hash__  # __eq__ above is elementwise, as in Keras
 def _check_choice(arg, value, allowed):
     if value not in allowed:
         quoted = ", ".join("`None`" if a is None else f"`'{a}'`" for a in allowed)
-        raise ValueError(f"Invalid value for argument `{arg}`. Expected one of {quoted}. "
-                         f"Received: {arg}={value}")
+        raise ValueError(
+            f"Invalid value for argument `{arg}`. Expected one of {quoted}. Received: {arg}={value}"
+        )
 
 
 def _shape_equal(a, b):

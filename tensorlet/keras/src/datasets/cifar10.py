@@ -1,4 +1,5 @@
 """``keras.datasets.cifar10``: 60,000 32x32 colour images in 10 classes."""
+
 import os
 import pickle
 
@@ -28,8 +29,9 @@ def _batches_dir():
             return p
     for tarball in ("cifar-10-batches-py-target", "cifar-10-python.tar.gz"):
         if os.path.isfile(os.path.join(base, tarball)):
-            return os.path.join(get_file(tarball, origin=ORIGIN, extract=True),
-                                "cifar-10-batches-py")
+            return os.path.join(
+                get_file(tarball, origin=ORIGIN, extract=True), "cifar-10-batches-py"
+            )
     get_file("cifar-10-batches-py-target", origin=ORIGIN)  # raises, saying where to put it
     return None
 
@@ -43,8 +45,8 @@ def load_data():
     y_train = xp.empty((50000,), dtype="uint8")
     for i in range(1, 6):
         data, labels = load_batch(os.path.join(path, f"data_batch_{i}"))
-        x_train[(i - 1) * 10000:i * 10000] = data
-        y_train[(i - 1) * 10000:i * 10000] = labels
+        x_train[(i - 1) * 10000 : i * 10000] = data
+        y_train[(i - 1) * 10000 : i * 10000] = labels
     x_test, y_test = load_batch(os.path.join(path, "test_batch"))
     y_train = xp.reshape(y_train, (len(y_train), 1))
     y_test = xp.reshape(xp.asarray(y_test, dtype="uint8"), (len(y_test), 1))

@@ -1,4 +1,5 @@
 """``keras.datasets.fashion_mnist``: 70,000 28x28 grayscale clothing images, 10 classes."""
+
 import gzip
 import os
 
@@ -7,8 +8,12 @@ from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.utils.file_utils import get_file
 
 BASE = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
-FILES = ("train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
-         "t10k-images-idx3-ubyte.gz")
+FILES = (
+    "train-labels-idx1-ubyte.gz",
+    "train-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+)
 
 
 @keras_export("keras.datasets.fashion_mnist.load_data")

@@ -1,4 +1,5 @@
 """``keras.datasets.imdb``: 50,000 movie reviews as word-index sequences, binary sentiment."""
+
 import json
 
 from tensorlet.backend import xp
@@ -18,8 +19,17 @@ def _remove_long_seq(maxlen, seq, label):
 
 
 @keras_export("keras.datasets.imdb.load_data")
-def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113, start_char=1,
-              oov_char=2, index_from=3, **kwargs):
+def load_data(
+    path="imdb.npz",
+    num_words=None,
+    skip_top=0,
+    maxlen=None,
+    seed=113,
+    start_char=1,
+    oov_char=2,
+    index_from=3,
+    **kwargs,
+):
     """``(x_train, y_train), (x_test, y_test)``: lists of word indices (object arrays).
 
     Indices are shifted by ``index_from``; each review starts with ``start_char``; words beyond
@@ -28,7 +38,7 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
     if "nb_words" in kwargs:
         num_words = kwargs.pop("nb_words")
     if kwargs:
-        raise TypeError(f"Unrecognized keyword arguments: {str(kwargs)}.")
+        raise TypeError(f"Unrecognized keyword arguments: {kwargs!s}.")
     path = get_file(fname=path, origin=BASE + "imdb.npz")
     with xp.load(path, allow_pickle=True) as f:
         x_train, labels_train = f["x_train"], f["y_train"]
@@ -52,8 +62,10 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
         x_train, labels_train = _remove_long_seq(maxlen, x_train, labels_train)
         x_test, labels_test = _remove_long_seq(maxlen, x_test, labels_test)
         if not x_train or not x_test:
-            raise ValueError("After filtering for sequences shorter than maxlen="
-                             f"{str(maxlen)}, no sequence was kept. Increase maxlen.")
+            raise ValueError(
+                "After filtering for sequences shorter than maxlen="
+                f"{maxlen!s}, no sequence was kept. Increase maxlen."
+            )
     xs = x_train + x_test
     labels = xp.concatenate([labels_train, labels_test])
     if not num_words:
@@ -71,7 +83,10 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
 @keras_export("keras.datasets.imdb.get_word_index")
 def get_word_index(path="imdb_word_index.json"):
     """The ``{word: index}`` dict of the dataset (index before the ``index_from`` shift)."""
-    path = get_file(fname=path, origin=BASE + "imdb_word_index.json",
-                    file_hash="bfafd718b763782e994055a2d397834f")
+    path = get_file(
+        fname=path,
+        origin=BASE + "imdb_word_index.json",
+        file_hash="bfafd718b763782e994055a2d397834f",
+    )
     with open(path) as f:
         return json.load(f)

@@ -1,4 +1,5 @@
 """``keras.datasets.mnist``: 70,000 28x28 grayscale digits (uint8), labels 0-9."""
+
 from tensorlet.backend import xp
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.utils.file_utils import get_file

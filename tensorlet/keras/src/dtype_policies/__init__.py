@@ -1,4 +1,5 @@
 """``keras.dtype_policies``: the compute/variable dtypes of layers."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.dtype_policies.dtype_policy import DTypePolicy, dtype_policy
 from tensorlet.keras.src.saving import serialization_lib
@@ -12,7 +13,8 @@ def serialize(policy):
 @keras_export("keras.dtype_policies.deserialize")
 def deserialize(config, custom_objects=None):
     return serialization_lib.deserialize_keras_object(
-        config, module_objects={"DTypePolicy": DTypePolicy}, custom_objects=custom_objects)
+        config, module_objects={"DTypePolicy": DTypePolicy}, custom_objects=custom_objects
+    )
 
 
 @keras_export("keras.dtype_policies.get")
@@ -29,5 +31,7 @@ def get(identifier):
     name = getattr(identifier, "name", None)
     if isinstance(name, str):
         return DTypePolicy(name)
-    raise ValueError(f"Cannot interpret `dtype` argument. Expected a string or an instance of "
-                     f"DTypePolicy. Received: dtype={identifier}")
+    raise ValueError(
+        f"Cannot interpret `dtype` argument. Expected a string or an instance of "
+        f"DTypePolicy. Received: dtype={identifier}"
+    )

@@ -1,4 +1,5 @@
 """``keras.DTypePolicy``: a layer's compute dtype and variable dtype (``'mixed_float16'``...)."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.backend import global_state
@@ -6,8 +7,12 @@ from tensorlet.keras.src.backend import global_state
 _MIXED = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 
 
-@keras_export("keras.DTypePolicy", "keras.dtype_policies.DTypePolicy",
-              "keras.mixed_precision.DTypePolicy", "keras.mixed_precision.Policy")
+@keras_export(
+    "keras.DTypePolicy",
+    "keras.dtype_policies.DTypePolicy",
+    "keras.mixed_precision.DTypePolicy",
+    "keras.mixed_precision.Policy",
+)
 class DTypePolicy:
     """The dtypes a layer computes in and stores its variables in.
 
@@ -20,8 +25,10 @@ class DTypePolicy:
         if name is None:
             name = backend.floatx()
         if not isinstance(name, str):
-            raise TypeError(f"'name' must be a string, such as 'mixed_float16'. Received: "
-                            f"name={name} (of type {type(name)})")
+            raise TypeError(
+                f"'name' must be a string, such as 'mixed_float16'. Received: "
+                f"name={name} (of type {type(name)})"
+            )
         self._name = name
         if name in _MIXED:
             self._compute_dtype, self._variable_dtype = _MIXED[name], "float32"
@@ -29,9 +36,11 @@ class DTypePolicy:
             try:
                 dtype = backend.standardize_dtype(name)
             except ValueError:
-                raise ValueError(f"Cannot convert '{name}' to a mixed precision DTypePolicy. "
-                                 "Valid policies include 'mixed_float16', 'mixed_bfloat16', and "
-                                 "the name of any float dtype such as 'float32'.") from None
+                raise ValueError(
+                    f"Cannot convert '{name}' to a mixed precision DTypePolicy. "
+                    "Valid policies include 'mixed_float16', 'mixed_bfloat16', and "
+                    "the name of any float dtype such as 'float32'."
+                ) from None
             self._compute_dtype = self._variable_dtype = dtype
 
     name = property(lambda self: self._name)
@@ -56,8 +65,11 @@ class DTypePolicy:
         return hash(self._name)
 
 
-@keras_export("keras.config.set_dtype_policy", "keras.mixed_precision.set_dtype_policy",
-              "keras.mixed_precision.set_global_policy")
+@keras_export(
+    "keras.config.set_dtype_policy",
+    "keras.mixed_precision.set_dtype_policy",
+    "keras.mixed_precision.set_global_policy",
+)
 def set_dtype_policy(policy):
     """Sets the default dtype policy of new layers (a DTypePolicy or its name)."""
     if not isinstance(policy, DTypePolicy):
@@ -65,8 +77,11 @@ def set_dtype_policy(policy):
     global_state.set_global_attribute("dtype_policy", policy)
 
 
-@keras_export("keras.config.dtype_policy", "keras.mixed_precision.dtype_policy",
-              "keras.mixed_precision.global_policy")
+@keras_export(
+    "keras.config.dtype_policy",
+    "keras.mixed_precision.dtype_policy",
+    "keras.mixed_precision.global_policy",
+)
 def dtype_policy():
     """The default dtype policy of new layers."""
     policy = global_state.get_global_attribute("dtype_policy")

@@ -1,23 +1,56 @@
 """``keras.initializers``: ``get`` / ``serialize`` / ``deserialize`` and the name table."""
+
 import inspect
 
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.initializers.constant_initializers import Constant, Identity, Ones, Zeros
 from tensorlet.keras.src.initializers.initializer import Initializer
 from tensorlet.keras.src.initializers.random_initializers import (
-    GlorotNormal, GlorotUniform, HeNormal, HeUniform, LecunNormal, LecunUniform, Orthogonal,
-    RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling)
+    GlorotNormal,
+    GlorotUniform,
+    HeNormal,
+    HeUniform,
+    LecunNormal,
+    LecunUniform,
+    Orthogonal,
+    RandomNormal,
+    RandomUniform,
+    TruncatedNormal,
+    VarianceScaling,
+)
 from tensorlet.keras.src.saving import serialization_lib
 from tensorlet.keras.src.utils.naming import to_snake_case
 
-ALL_OBJECTS = (Initializer, Constant, Identity, Ones, Zeros, GlorotNormal, GlorotUniform,
-               HeNormal, HeUniform, LecunNormal, LecunUniform, Orthogonal, RandomNormal,
-               RandomUniform, TruncatedNormal, VarianceScaling)
+ALL_OBJECTS = (
+    Initializer,
+    Constant,
+    Identity,
+    Ones,
+    Zeros,
+    GlorotNormal,
+    GlorotUniform,
+    HeNormal,
+    HeUniform,
+    LecunNormal,
+    LecunUniform,
+    Orthogonal,
+    RandomNormal,
+    RandomUniform,
+    TruncatedNormal,
+    VarianceScaling,
+)
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in ALL_OBJECTS}
 ALL_OBJECTS_DICT.update({to_snake_case(cls.__name__): cls for cls in ALL_OBJECTS})
-ALL_OBJECTS_DICT.update({"IdentityInitializer": Identity, "normal": RandomNormal, "one": Ones,
-                         "OrthogonalInitializer": Orthogonal, "uniform": RandomUniform,
-                         "zero": Zeros})
+ALL_OBJECTS_DICT.update(
+    {
+        "IdentityInitializer": Identity,
+        "normal": RandomNormal,
+        "one": Ones,
+        "OrthogonalInitializer": Orthogonal,
+        "uniform": RandomUniform,
+        "zero": Zeros,
+    }
+)
 
 
 @keras_export("keras.initializers.serialize")
@@ -29,8 +62,9 @@ def serialize(initializer):
 @keras_export("keras.initializers.deserialize")
 def deserialize(config, custom_objects=None):
     """The initializer described by ``config``."""
-    return serialization_lib.deserialize_keras_object(config, module_objects=ALL_OBJECTS_DICT,
-                                                      custom_objects=custom_objects)
+    return serialization_lib.deserialize_keras_object(
+        config, module_objects=ALL_OBJECTS_DICT, custom_objects=custom_objects
+    )
 
 
 @keras_export("keras.initializers.get")

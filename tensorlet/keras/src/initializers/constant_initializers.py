@@ -1,4 +1,5 @@
 """Constant initializers: ``Constant``, ``Zeros``, ``Ones``, ``Identity``."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.initializers.initializer import Initializer
@@ -47,8 +48,11 @@ class Ones(Initializer):
         return array_creation_ops.ones(shape, dtype=backend.standardize_dtype(dtype))
 
 
-@keras_export("keras.initializers.Identity", "keras.initializers.identity",
-              "keras.initializers.IdentityInitializer")
+@keras_export(
+    "keras.initializers.Identity",
+    "keras.initializers.identity",
+    "keras.initializers.IdentityInitializer",
+)
 class Identity(Initializer):
     """``gain * I`` for a 2-D shape.
 
@@ -61,8 +65,10 @@ class Identity(Initializer):
 
     def __call__(self, shape, dtype=None):
         if len(shape) != 2:
-            raise ValueError("Identity matrix initializer can only be used for 2D matrices. "
-                             f"Received: shape={shape} of rank {len(shape)}.")
+            raise ValueError(
+                "Identity matrix initializer can only be used for 2D matrices. "
+                f"Received: shape={shape} of rank {len(shape)}."
+            )
         dtype = backend.standardize_dtype(dtype)
         return self.gain * linalg_ops.eye(shape[0], shape[1], dtype=dtype)
 

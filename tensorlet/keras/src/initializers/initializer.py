@@ -1,4 +1,5 @@
 """``keras.initializers.Initializer``: the base class, ``initializer(shape, dtype) -> tensor``."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.utils.naming import keras_object_repr
 

@@ -4,7 +4,9 @@ An int seed ``s`` draws with the stateless seed ``[s, 0]``; an unseeded initiali
 seed from Python's ``random`` when it is constructed (``keras.utils.set_random_seed`` makes that
 reproducible); a ``SeedGenerator`` seed gives new values on each call.
 """
+
 import math
+from typing import ClassVar
 
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.initializers.initializer import Initializer
@@ -24,8 +26,10 @@ class RandomInitializer(Initializer):
         elif isinstance(seed, dict):
             seed = serialization_lib.deserialize_keras_object(seed)
         elif not isinstance(seed, (int, SeedGenerator)):
-            raise ValueError("`seed` argument should be an instance of "
-                             f"`keras.random.SeedGenerator()` or an integer. Received: seed={seed}")
+            raise ValueError(
+                "`seed` argument should be an instance of "
+                f"`keras.random.SeedGenerator()` or an integer. Received: seed={seed}"
+            )
         self.seed = seed
 
     def get_config(self):
@@ -58,8 +62,9 @@ class TruncatedNormal(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape, dtype=None):
-        return random.truncated_normal(shape, mean=self.mean, stddev=self.stddev, seed=self.seed,
-                                       dtype=dtype)
+        return random.truncated_normal(
+            shape, mean=self.mean, stddev=self.stddev, seed=self.seed, dtype=dtype
+        )
 
     def get_config(self):
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
@@ -75,8 +80,9 @@ class RandomUniform(RandomInitializer):
         super().__init__(seed=seed)
 
     def __call__(self, shape, dtype=None):
-        return random.uniform(shape, minval=self.minval, maxval=self.maxval, seed=self.seed,
-                              dtype=dtype)
+        return random.uniform(
+            shape, minval=self.minval, maxval=self.maxval, seed=self.seed, dtype=dtype
+        )
 
     def get_config(self):
         return {**super().get_config(), "minval": self.minval, "maxval": self.maxval}
@@ -99,8 +105,15 @@ class VarianceScaling(RandomInitializer):
             last two axes, times the receptive field for convolution kernels).
     """
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
-                 input_axes=None, output_axes=None):
+    def __init__(
+        self,
+        scale=1.0,
+        mode="fan_in",
+        distribution="truncated_normal",
+        seed=None,
+        input_axes=None,
+        output_axes=None,
+    ):
         if scale <= 0.0:
             raise ValueError(f"Argument `scale` must be positive float. Received: scale={scale}")
         allowed_modes = {"fan_in", "fan_out", "fan_avg"}
@@ -111,8 +124,9 @@ class VarianceScaling(RandomInitializer):
             distribution = "truncated_normal"
         allowed = {"uniform", "truncated_normal", "untruncated_normal"}
         if distribution not in allowed:
-            raise ValueError(f"Invalid `distribution` argument: {distribution}.Please use one of "
-                             f"{allowed}")
+            raise ValueError(
+                f"Invalid `distribution` argument: {distribution}.Please use one of {allowed}"
+            )
         self.scale = scale
         self.mode = mode
         self.distribution = distribution
@@ -131,32 +145,43 @@ class VarianceScaling(RandomInitializer):
             scale /= max(1.0, (fan_in + fan_out) / 2.0)
         if self.distribution == "truncated_normal":
             stddev = math.sqrt(scale) / 0.87962566103423978
-            return random.truncated_normal(shape, mean=0.0, stddev=stddev, dtype=dtype,
-                                           seed=self.seed)
+            return random.truncated_normal(
+                shape, mean=0.0, stddev=stddev, dtype=dtype, seed=self.seed
+            )
         if self.distribution == "untruncated_normal":
-            return random.normal(shape, mean=0.0, stddev=math.sqrt(scale), dtype=dtype,
-                                 seed=self.seed)
+            return random.normal(
+                shape, mean=0.0, stddev=math.sqrt(scale), dtype=dtype, seed=self.seed
+            )
         limit = math.sqrt(3.0 * scale)
         return random.uniform(shape, minval=-limit, maxval=limit, dtype=dtype, seed=self.seed)
 
     def get_config(self):
-        return {**super().get_config(), "scale": self.scale, "mode": self.mode,
-                "distribution": self.distribution, "input_axes": self.input_axes,
-                "output_axes": self.output_axes}
+        return {
+            **super().get_config(),
+            "scale": self.scale,
+            "mode": self.mode,
+            "distribution": self.distribution,
+            "input_axes": self.input_axes,
+            "output_axes": self.output_axes,
+        }
 
 
 class _FixedVarianceScaling(VarianceScaling):
     """A VarianceScaling whose scale/mode/distribution are fixed by the subclass."""
 
-    _SETTINGS = {}
+    _SETTINGS: ClassVar[dict] = {}
 
     def __init__(self, seed=None, input_axes=None, output_axes=None):
-        super().__init__(seed=seed, input_axes=input_axes, output_axes=output_axes,
-                         **self._SETTINGS)
+        super().__init__(
+            seed=seed, input_axes=input_axes, output_axes=output_axes, **self._SETTINGS
+        )
 
     def get_config(self):
-        return {"seed": serialization_lib.serialize_keras_object(self._init_seed),
-                "input_axes": self.input_axes, "output_axes": self.output_axes}
+        return {
+            "seed": serialization_lib.serialize_keras_object(self._init_seed),
+            "input_axes": self.input_axes,
+            "output_axes": self.output_axes,
+        }
 
 
 @keras_export("keras.initializers.GlorotUniform", "keras.initializers.glorot_uniform")
@@ -168,42 +193,46 @@ class GlorotUniform(_FixedVarianceScaling):
         TensorShape([3, 4])
     """
 
-    _SETTINGS = {"scale": 1.0, "mode": "fan_avg", "distribution": "uniform"}
+    _SETTINGS: ClassVar[dict] = {"scale": 1.0, "mode": "fan_avg", "distribution": "uniform"}
 
 
 @keras_export("keras.initializers.GlorotNormal", "keras.initializers.glorot_normal")
 class GlorotNormal(_FixedVarianceScaling):
     """Truncated normal with ``stddev = sqrt(2 / (fan_in + fan_out))`` (Glorot 2010)."""
 
-    _SETTINGS = {"scale": 1.0, "mode": "fan_avg", "distribution": "truncated_normal"}
+    _SETTINGS: ClassVar[dict] = {
+        "scale": 1.0,
+        "mode": "fan_avg",
+        "distribution": "truncated_normal",
+    }
 
 
 @keras_export("keras.initializers.LecunNormal", "keras.initializers.lecun_normal")
 class LecunNormal(_FixedVarianceScaling):
     """Truncated normal with ``stddev = sqrt(1 / fan_in)`` (Klambauer 2017)."""
 
-    _SETTINGS = {"scale": 1.0, "mode": "fan_in", "distribution": "truncated_normal"}
+    _SETTINGS: ClassVar[dict] = {"scale": 1.0, "mode": "fan_in", "distribution": "truncated_normal"}
 
 
 @keras_export("keras.initializers.LecunUniform", "keras.initializers.lecun_uniform")
 class LecunUniform(_FixedVarianceScaling):
     """Uniform in ``[-limit, limit]``, ``limit = sqrt(3 / fan_in)``."""
 
-    _SETTINGS = {"scale": 1.0, "mode": "fan_in", "distribution": "uniform"}
+    _SETTINGS: ClassVar[dict] = {"scale": 1.0, "mode": "fan_in", "distribution": "uniform"}
 
 
 @keras_export("keras.initializers.HeNormal", "keras.initializers.he_normal")
 class HeNormal(_FixedVarianceScaling):
     """Truncated normal with ``stddev = sqrt(2 / fan_in)`` (He 2015)."""
 
-    _SETTINGS = {"scale": 2.0, "mode": "fan_in", "distribution": "truncated_normal"}
+    _SETTINGS: ClassVar[dict] = {"scale": 2.0, "mode": "fan_in", "distribution": "truncated_normal"}
 
 
 @keras_export("keras.initializers.HeUniform", "keras.initializers.he_uniform")
 class HeUniform(_FixedVarianceScaling):
     """Uniform in ``[-limit, limit]``, ``limit = sqrt(6 / fan_in)`` (He 2015)."""
 
-    _SETTINGS = {"scale": 2.0, "mode": "fan_in", "distribution": "uniform"}
+    _SETTINGS: ClassVar[dict] = {"scale": 2.0, "mode": "fan_in", "distribution": "uniform"}
 
 
 def compute_fans(shape, input_axes=None, output_axes=None):
@@ -223,8 +252,11 @@ def compute_fans(shape, input_axes=None, output_axes=None):
     return int(shape[-2] * receptive_field_size), int(shape[-1] * receptive_field_size)
 
 
-@keras_export("keras.initializers.Orthogonal", "keras.initializers.orthogonal",
-              "keras.initializers.OrthogonalInitializer")
+@keras_export(
+    "keras.initializers.Orthogonal",
+    "keras.initializers.orthogonal",
+    "keras.initializers.OrthogonalInitializer",
+)
 class Orthogonal(RandomInitializer):
     """An orthogonal matrix: Q of the QR decomposition of a normal matrix, with signs fixed so
     that ``R`` has a positive diagonal (Saxe 2014). Shapes of rank > 2 are flattened to
@@ -241,8 +273,10 @@ class Orthogonal(RandomInitializer):
 
     def __call__(self, shape, dtype=None):
         if len(shape) < 2:
-            raise ValueError("The tensor to initialize must be at least two-dimensional. "
-                             f"Received: shape={shape} of rank {len(shape)}.")
+            raise ValueError(
+                "The tensor to initialize must be at least two-dimensional. "
+                f"Received: shape={shape} of rank {len(shape)}."
+            )
         num_rows = math.prod(shape[:-1])
         num_cols = shape[-1]
         flat_shape = (max(num_cols, num_rows), min(num_cols, num_rows))

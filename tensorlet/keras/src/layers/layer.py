@@ -9,6 +9,7 @@ variables (trainable first), then each sub-layer's, depth first.
 Calling a layer on KerasTensors (``keras.Input``) builds it and returns the output specs, which
 is how Sequential and functional models are assembled.
 """
+
 import functools
 import inspect
 import math
@@ -18,17 +19,38 @@ from tensorlet.framework import nest
 from tensorlet.framework.export import keras_export
 from tensorlet.framework.tensor import Tensor
 from tensorlet.keras.src import backend, dtype_policies, initializers
-from tensorlet.keras.src.backend import global_state
 from tensorlet.keras.src.backend.keras_tensor import KerasTensor
+from tensorlet.keras.src.layers.call_context import CallContext, call_info
 from tensorlet.keras.src.layers.input_spec import assert_input_compatibility
+from tensorlet.keras.src.layers.layer_utils import (
+    any_keras_tensor,
+    get_optional,
+    is_shape,
+    shape_tuple,
+    specs,
+)
+from tensorlet.keras.src.layers.state_tracking import collect, trackable, unique
 from tensorlet.keras.src.ops.node import Node
 from tensorlet.keras.src.ops.operation import Operation, default
-from tensorlet.keras.src.random.seed_generator import SeedGenerator
 from tensorlet.keras.src.utils import tracking
 
-_NOT_STATE = frozenset(("_inbound_nodes", "_outbound_nodes", "_build_shapes_dict", "_input_spec",
-                        "_dtype_policy", "_auto_config", "_call_info", "_losses", "name",
-                        "_tracked_cache", "_keras_history", "_called", "built"))
+_NOT_STATE = frozenset(
+    (
+        "_inbound_nodes",
+        "_outbound_nodes",
+        "_build_shapes_dict",
+        "_input_spec",
+        "_dtype_policy",
+        "_auto_config",
+        "_call_info",
+        "_losses",
+        "name",
+        "_tracked_cache",
+        "_keras_history",
+        "_called",
+        "built",
+    )
+)
 
 
 @keras_export("keras.Layer", "keras.layers.Layer")
@@ -54,14 +76,24 @@ class Layer(Operation):
         TensorShape([1, 2])
     """
 
+    _is_keras_layer = True  # how state_tracking recognises sub-layers
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         build = cls.__dict__.get("build")
         if build is not None and not getattr(build, "_keras_build_wrapper", False):
             cls.build = _wrap_build(build)
 
-    def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, autocast=True,
-                 name=None, **kwargs):
+    def __init__(
+        self,
+        *,
+        activity_regularizer=None,
+        trainable=True,
+        dtype=None,
+        autocast=True,
+        name=None,
+        **kwargs,
+    ):
         tracking.bump()
         self._tracked_cache = None
         self._own_variables = []  # add_weight() results, in creation order
@@ -71,29 +103,33 @@ class Layer(Operation):
         batch_size = kwargs.pop("batch_size", None)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
         if kwargs:
-            raise ValueError("Unrecognized keyword arguments passed to "
-                             f"{self.__class__.__name__}: {kwargs}")
+            raise ValueError(
+                f"Unrecognized keyword arguments passed to {self.__class__.__name__}: {kwargs}"
+            )
         if input_dim is not None:
             input_shape = (input_dim,)
         if batch_input_shape is not None:
             input_shape, batch_size = tuple(batch_input_shape)[1:], batch_input_shape[0]
         if input_shape is not None:
-            warnings.warn("Do not pass an `input_shape`/`input_dim` argument to a layer. When "
-                          "using Sequential models, prefer using an `Input(shape)` object as the "
-                          "first layer in the model instead.", stacklevel=2)
+            warnings.warn(
+                "Do not pass an `input_shape`/`input_dim` argument to a layer. When "
+                "using Sequential models, prefer using an `Input(shape)` object as the "
+                "first layer in the model instead.",
+                stacklevel=2,
+            )
             self._input_shape_arg = tuple(input_shape)
             self._batch_size_arg = batch_size
         self.built = False
         self._trainable = bool(trainable)
         self._dtype_policy = dtype_policies.get(dtype)
         self.autocast = autocast
-        self.activity_regularizer = _get_optional("regularizers", activity_regularizer)
+        self.activity_regularizer = get_optional("regularizers", activity_regularizer)
         self._input_spec = None
         self._called = False
         self._losses = []
         self._build_shapes_dict = None
         self.supports_masking = False
-        self._call_info = _call_info(type(self))
+        self._call_info = call_info(type(self))
 
     # ---------------------------------------------------------------- building
     @default
@@ -121,21 +157,31 @@ class Layer(Operation):
         if self._build_shapes_dict is None:
             return None
         if len(self._build_shapes_dict) == 1:
-            return {"input_shape": tuple(self._build_shapes_dict.values())[0]}
+            return {"input_shape": next(iter(self._build_shapes_dict.values()))}
         return {"shapes_dict": self._build_shapes_dict}
 
     def _maybe_build(self, args):
         if self.built:
             return
         first = args[0] if args else None
-        shape = nest.map_structure(_shape_tuple, first) if first is not None else None
+        shape = nest.map_structure(shape_tuple, first) if first is not None else None
         self.build(shape)
         self.built = True
 
     # ---------------------------------------------------------------- weights
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
-                   regularizer=None, constraint=None, aggregation="none",
-                   overwrite_with_gradient=False, name=None):
+    def add_weight(
+        self,
+        shape=None,
+        initializer=None,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        regularizer=None,
+        constraint=None,
+        aggregation="none",
+        overwrite_with_gradient=False,
+        name=None,
+    ):
         """Creates a weight variable of this layer (path ``'<layer name>/<name>'``).
 
         Args:
@@ -153,25 +199,47 @@ class Layer(Operation):
             initializer = "glorot_uniform" if "float" in dtype else "zeros"
         initializer = initializers.get(initializer)
         with backend.name_scope(self.name, caller=self):
-            variable = backend.Variable(initializer=initializer, shape=shape, dtype=dtype,
-                                        trainable=trainable, autocast=autocast,
-                                        aggregation=aggregation, name=name)
-        variable.regularizer = _get_optional("regularizers", regularizer)
-        variable.constraint = _get_optional("constraints", constraint)
+            variable = backend.Variable(
+                initializer=initializer,
+                shape=shape,
+                dtype=dtype,
+                trainable=trainable,
+                autocast=autocast,
+                aggregation=aggregation,
+                name=name,
+            )
+        variable.regularizer = get_optional("regularizers", regularizer)
+        variable.constraint = get_optional("constraints", constraint)
         variable.overwrite_with_gradient = overwrite_with_gradient
         self._own_variables.append(variable)
         tracking.bump()
         return variable
 
-    def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True,
-                     regularizer=None, constraint=None, name=None):
+    def add_variable(
+        self,
+        shape,
+        initializer,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        regularizer=None,
+        constraint=None,
+        name=None,
+    ):
         """An alias of ``add_weight`` (shape and initializer required)."""
-        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype,
-                               trainable=trainable, autocast=autocast, regularizer=regularizer,
-                               constraint=constraint, name=name)
+        return self.add_weight(
+            shape=shape,
+            initializer=initializer,
+            dtype=dtype,
+            trainable=trainable,
+            autocast=autocast,
+            regularizer=regularizer,
+            constraint=constraint,
+            name=name,
+        )
 
     def __setattr__(self, name, value):
-        if name not in _NOT_STATE and (_trackable(value) or _trackable(self.__dict__.get(name))):
+        if name not in _NOT_STATE and (trackable(value) or trackable(self.__dict__.get(name))):
             value = tracking.wrap(value)
             tracking.bump()
         object.__setattr__(self, name, value)
@@ -185,7 +253,7 @@ class Layer(Operation):
         seen = set()
         for key, value in self.__dict__.items():
             if key not in _NOT_STATE:
-                _collect(value, found, seen, self)
+                collect(value, found, seen, self)
         self.__dict__["_tracked_cache"] = (tracking.generation[0], found)
         return found
 
@@ -214,7 +282,7 @@ class Layer(Operation):
     @property
     def weights(self):
         """All weights, own first (trainable, then non-trainable), then sub-layers'."""
-        return _unique(w for layer in self._flatten_layers() for w in layer._own_weights())
+        return unique(w for layer in self._flatten_layers() for w in layer._own_weights())
 
     @property
     def trainable_weights(self):
@@ -239,7 +307,7 @@ class Layer(Operation):
             out.extend(sg.state for sg in seed_generators)
             for m in metrics:
                 out.extend(m.variables)
-        return _unique(out)
+        return unique(out)
 
     @property
     def trainable_variables(self):
@@ -255,7 +323,7 @@ class Layer(Operation):
 
     @property
     def metrics(self):
-        return _unique(m for layer in self._flatten_layers() for m in layer._tracked()[3])
+        return unique(m for layer in self._flatten_layers() for m in layer._tracked()[3])
 
     @property
     def metrics_variables(self):
@@ -269,25 +337,31 @@ class Layer(Operation):
         """Sets ``weights`` from a list of arrays (same order and shapes as ``get_weights``)."""
         layer_weights = self.weights
         if len(layer_weights) != len(weights):
-            raise ValueError(f"You called `set_weights(weights)` on layer '{self.name}' with a "
-                             f"weight list of length {len(weights)}, but the layer was expecting "
-                             f"{len(layer_weights)} weights.")
+            raise ValueError(
+                f"You called `set_weights(weights)` on layer '{self.name}' with a "
+                f"weight list of length {len(weights)}, but the layer was expecting "
+                f"{len(layer_weights)} weights."
+            )
         for variable, value in zip(layer_weights, weights):
             value_shape = tuple(getattr(value, "shape", ()))
             if hasattr(value_shape, "as_list"):
                 value_shape = tuple(value.shape.as_list())
             if variable.shape != tuple(value_shape):
-                raise ValueError(f"Layer {self.name} weight shape {variable.shape} is not "
-                                 "compatible with provided weight shape "
-                                 f"{tuple(value_shape)}.")
+                raise ValueError(
+                    f"Layer {self.name} weight shape {variable.shape} is not "
+                    "compatible with provided weight shape "
+                    f"{tuple(value_shape)}."
+                )
             variable.assign(value)
 
     def count_params(self):
         """The number of scalars in the weights (the layer must be built)."""
         if not self.built:
-            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but the "
-                             "layer isn't built. You can build it manually via: "
-                             "`layer.build(input_shape)`.")
+            raise ValueError(
+                f"You tried to call `count_params` on layer '{self.name}', but the "
+                "layer isn't built. You can build it manually via: "
+                "`layer.build(input_shape)`."
+            )
         return int(sum(math.prod(v.shape) for v in self.weights))
 
     @property
@@ -366,17 +440,23 @@ class Layer(Operation):
     # ---------------------------------------------------------------- calling
     def __call__(self, *args, **kwargs):
         if "_own_variables" not in self.__dict__:
-            raise RuntimeError(f"In layer '{self.__class__.__name__}', you forgot to call "
-                               "`super().__init__()` as the first statement in the `__init__()` "
-                               "method. Go add it!")
-        args = tuple(self._convert_input(a) if not isinstance(a, (list, tuple, dict))
-                     else nest.map_structure(self._convert_input, a) for a in args)
-        if _any_keras_tensor(args, kwargs):
+            raise RuntimeError(
+                f"In layer '{self.__class__.__name__}', you forgot to call "
+                "`super().__init__()` as the first statement in the `__init__()` "
+                "method. Go add it!"
+            )
+        args = tuple(
+            self._convert_input(a)
+            if not isinstance(a, (list, tuple, dict))
+            else nest.map_structure(self._convert_input, a)
+            for a in args
+        )
+        if any_keras_tensor(args, kwargs):
             return self._symbolic_call(args, kwargs)
         kwargs, training = self._resolve_training(args, kwargs)
         if args:
             assert_input_compatibility(self._input_spec, args[0], self.name)
-        context = _CallContext.enter(training)
+        context = CallContext.enter(training)
         try:
             with backend.name_scope(self.name, caller=self):
                 self._maybe_build(args)
@@ -385,7 +465,7 @@ class Layer(Operation):
                 for out in nest.flatten(outputs):
                     self.add_loss(self.activity_regularizer(out))
         finally:
-            _CallContext.exit(context)
+            CallContext.exit(context)
         if not self._called:
             self._called = True
         return outputs
@@ -416,7 +496,7 @@ class Layer(Operation):
         if training is None and info.training_index is not None and len(args) > info.training_index:
             return kwargs, args[info.training_index]
         if training is None:
-            training = _CallContext.training()
+            training = CallContext.training()
             if training is None:
                 training = info.training_default
         if info.has_training:
@@ -438,26 +518,28 @@ class Layer(Operation):
         return outputs
 
     def call(self, *args, **kwargs):
-        raise NotImplementedError(f"Layer {self.__class__.__name__} does not have a `call()` "
-                                  "method implemented.")
+        raise NotImplementedError(
+            f"Layer {self.__class__.__name__} does not have a `call()` method implemented."
+        )
 
     def compute_output_spec(self, *args, **kwargs):
         """Output KerasTensors for KerasTensor inputs (via ``compute_output_shape`` if the layer
         defines it, else by running ``call`` on small concrete inputs)."""
         if getattr(type(self).compute_output_shape, "_is_default", False):
+
             def run(*a, **k):
                 with backend.name_scope(self.name, caller=self):
                     return self.call(*a, **k)
 
             return backend.compute_output_spec(run, *args, **kwargs)
-        shape = nest.map_structure(_shape_tuple, args[0]) if not _is_shape(args[0]) else args[0]
-        return _specs(self.compute_output_shape(shape), self.compute_dtype)
+        shape = nest.map_structure(shape_tuple, args[0]) if not is_shape(args[0]) else args[0]
+        return specs(self.compute_output_shape(shape), self.compute_dtype)
 
     @default
     def compute_output_shape(self, *args, **kwargs):
         """The output shape for an input shape (default: found by running ``call``)."""
-        specs = tuple(_specs(a, self.input_dtype) for a in args)
-        out = self.compute_output_spec(*specs, **kwargs)
+        inputs = tuple(specs(a, self.input_dtype) for a in args)
+        out = self.compute_output_spec(*inputs, **kwargs)
         return nest.map_structure(lambda t: t.shape, out)
 
     def compute_mask(self, inputs, previous_mask):
@@ -468,8 +550,10 @@ class Layer(Operation):
     def get_config(self):
         """``{"name", "trainable", "dtype"}``; subclasses add their constructor arguments."""
         base = Operation.get_config(self) if _uses_default_config(self) else {"name": self.name}
-        config = {"trainable": self.trainable,
-                  "dtype": dtype_policies.serialize(self._dtype_policy)}
+        config = {
+            "trainable": self.trainable,
+            "dtype": dtype_policies.serialize(self._dtype_policy),
+        }
         return {**base, **config}
 
     @classmethod
@@ -480,8 +564,10 @@ class Layer(Operation):
         try:
             return cls(**config)
         except Exception as e:
-            raise TypeError(f"Error when deserializing class '{cls.__name__}' using config="
-                            f"{config}.\n\nException encountered: {e}") from e
+            raise TypeError(
+                f"Error when deserializing class '{cls.__name__}' using config="
+                f"{config}.\n\nException encountered: {e}"
+            ) from e
 
     def save_own_variables(self, store):
         for i, v in enumerate(self._own_weights()):
@@ -490,9 +576,11 @@ class Layer(Operation):
     def load_own_variables(self, store):
         own = self._own_weights()
         if len(store.keys()) != len(own):
-            raise ValueError(f"Layer '{self.name}' expected {len(own)} variables, but received "
-                             f"{len(store.keys())} variables during loading. Expected: "
-                             f"{[v.name for v in own]}")
+            raise ValueError(
+                f"Layer '{self.name}' expected {len(own)} variables, but received "
+                f"{len(store.keys())} variables during loading. Expected: "
+                f"{[v.name for v in own]}"
+            )
         for i, v in enumerate(own):
             v.assign(store[f"{i}"])
 
@@ -529,141 +617,3 @@ def _uses_default_config(layer):
         if fn is not None:
             return getattr(fn, "_is_default", False)
     return True
-
-
-def _collect(value, found, seen, owner):
-    if id(value) in seen:
-        return
-    if isinstance(value, Layer):
-        if value is not owner:
-            seen.add(id(value))
-            found[1].append(value)
-    elif getattr(value, "_is_keras_variable", False):
-        seen.add(id(value))
-        found[0].append(value)
-    elif isinstance(value, SeedGenerator):
-        seen.add(id(value))
-        found[2].append(value)
-    elif getattr(value, "_is_keras_metric", False):
-        seen.add(id(value))
-        found[3].append(value)
-    elif isinstance(value, (list, tuple)):
-        seen.add(id(value))
-        for v in value:
-            _collect(v, found, seen, owner)
-    elif isinstance(value, dict):
-        seen.add(id(value))
-        for v in value.values():
-            _collect(v, found, seen, owner)
-
-
-def _any_keras_tensor(args, kwargs):
-    for a in args:
-        if isinstance(a, KerasTensor):
-            return True
-        if isinstance(a, (list, tuple, dict)) and backend.any_symbolic_tensors((a,)):
-            return True
-    return bool(kwargs) and backend.any_symbolic_tensors((), kwargs)
-
-
-def _trackable(value):
-    return isinstance(value, (Layer, SeedGenerator, list, tuple, dict)) or getattr(
-        value, "_is_keras_variable", False) or getattr(value, "_is_keras_metric", False)
-
-
-def _unique(items):
-    seen, out = set(), []
-    for x in items:
-        if id(x) not in seen:
-            seen.add(id(x))
-            out.append(x)
-    return out
-
-
-def _shape_tuple(x):
-    shape = getattr(x, "shape", None)
-    if shape is None:
-        return None
-    if hasattr(shape, "as_list"):
-        return tuple(shape.as_list()) if shape.rank is not None else None
-    return tuple(shape)
-
-
-def _is_shape(s):
-    return isinstance(s, (tuple, list)) and all(d is None or isinstance(d, int) for d in s)
-
-
-def _specs(shapes, dtype):
-    """KerasTensors for a shape or a nested structure of shapes."""
-    if shapes is None or _is_shape(shapes):
-        return KerasTensor(shapes, dtype=dtype) if shapes is not None else None
-    if isinstance(shapes, dict):
-        return {k: _specs(v, dtype) for k, v in shapes.items()}
-    return type(shapes)(_specs(s, dtype) for s in shapes)
-
-
-def _get_optional(kind, identifier):
-    """A regularizer / constraint from an identifier (their modules may not exist yet)."""
-    if identifier is None or callable(identifier):
-        return identifier
-    import importlib
-
-    try:
-        module = importlib.import_module(f"tensorlet.keras.src.{kind}")
-    except ImportError:
-        raise ValueError(f"Could not interpret {kind[:-1]} identifier: {identifier} "
-                         f"(keras.{kind} is not available in tensorlet yet)") from None
-    return module.get(identifier)
-
-
-class _CallInfo:
-    __slots__ = ("has_training", "training_index", "training_default", "has_mask", "has_kwargs")
-
-
-def _call_info(cls):
-    """What ``cls.call`` accepts (cached per class): ``training`` / ``mask`` arguments."""
-    info = cls.__dict__.get("_call_info_cache")
-    if info is not None:
-        return info
-    info = _CallInfo()
-    try:
-        params = list(inspect.signature(cls.call).parameters.values())[1:]
-    except (TypeError, ValueError):
-        params = []
-    names = [p.name for p in params]
-    info.has_training = "training" in names
-    info.has_mask = "mask" in names
-    info.has_kwargs = any(p.kind == p.VAR_KEYWORD for p in params)
-    info.training_index = None
-    info.training_default = None
-    if info.has_training:
-        p = params[names.index("training")]
-        if p.kind == p.POSITIONAL_OR_KEYWORD:
-            info.training_index = names.index("training")
-        if p.default is not p.empty:
-            info.training_default = p.default
-    type.__setattr__(cls, "_call_info_cache", info)
-    return info
-
-
-class _CallContext:
-    """The ``training`` value of the outermost layer call, seen by nested layer calls."""
-
-    @staticmethod
-    def enter(training):
-        stack = global_state.get_global_attribute("call_context_stack", [], set_to_default=True)
-        outer = stack[-1] if stack else None
-        if training is None and outer is not None:
-            training = outer
-        stack.append(training)
-        return len(stack)
-
-    @staticmethod
-    def exit(depth):
-        stack = global_state.get_global_attribute("call_context_stack", [], set_to_default=True)
-        del stack[depth - 1:]
-
-    @staticmethod
-    def training():
-        stack = global_state.get_global_attribute("call_context_stack")
-        return stack[-1] if stack else None

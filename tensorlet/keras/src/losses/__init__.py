@@ -1,8 +1,12 @@
 """``keras.losses``: ``get`` / ``serialize`` / ``deserialize`` and the name table."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.losses.loss import Loss
-from tensorlet.keras.src.losses.losses import (LossFunctionWrapper, MeanSquaredError,
-                                               mean_squared_error)
+from tensorlet.keras.src.losses.losses import (
+    LossFunctionWrapper,
+    MeanSquaredError,
+    mean_squared_error,
+)
 from tensorlet.keras.src.saving import serialization_lib
 
 ALL_OBJECTS = {Loss, LossFunctionWrapper, MeanSquaredError, mean_squared_error}
@@ -17,8 +21,9 @@ def serialize(loss):
 
 @keras_export("keras.losses.deserialize")
 def deserialize(name, custom_objects=None):
-    return serialization_lib.deserialize_keras_object(name, module_objects=ALL_OBJECTS_DICT,
-                                                      custom_objects=custom_objects)
+    return serialization_lib.deserialize_keras_object(
+        name, module_objects=ALL_OBJECTS_DICT, custom_objects=custom_objects
+    )
 
 
 @keras_export("keras.losses.get")

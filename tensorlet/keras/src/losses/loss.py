@@ -1,8 +1,9 @@
 """``keras.losses.Loss``: the base class, reductions and sample weighting."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend, dtype_policies
 from tensorlet.keras.src.utils.naming import auto_name
-from tensorlet.ops import (array_ops, cast_ops, math_ops, reduction_ops)
+from tensorlet.ops import array_ops, cast_ops, math_ops, reduction_ops
 
 _REDUCTIONS = ("sum_over_batch_size", "sum", None, "none", "mean", "mean_with_sample_weight")
 
@@ -33,8 +34,9 @@ class Loss:
         y_pred = backend.convert_to_tensor(y_pred, dtype=self.dtype)
         y_true = backend.convert_to_tensor(y_true, dtype=self.dtype)
         losses = self.call(y_true, y_pred)
-        return reduce_weighted_values(losses, sample_weight=sample_weight,
-                                      reduction=self.reduction, dtype=self.dtype)
+        return reduce_weighted_values(
+            losses, sample_weight=sample_weight, reduction=self.reduction, dtype=self.dtype
+        )
 
     def call(self, y_true, y_pred):
         raise NotImplementedError
@@ -54,8 +56,10 @@ class Loss:
 
 def standardize_reduction(reduction):
     if reduction not in _REDUCTIONS:
-        raise ValueError(f"Invalid value for argument `reduction`. Expected one of "
-                         f"{_REDUCTIONS}. Received: reduction={reduction}")
+        raise ValueError(
+            f"Invalid value for argument `reduction`. Expected one of "
+            f"{_REDUCTIONS}. Received: reduction={reduction}"
+        )
     return reduction
 
 
@@ -78,8 +82,12 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
 
 
 def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
-    if reduction is None or reduction == "none" or values.shape.rank == 0 or \
-            tuple(values.shape.as_list()) == (0,):
+    if (
+        reduction is None
+        or reduction == "none"
+        or values.shape.rank == 0
+        or tuple(values.shape.as_list()) == (0,)
+    ):
         return values
     loss = reduction_ops.reduce_sum(values)
     if reduction in ("sum_over_batch_size", "mean", "mean_with_sample_weight"):
@@ -88,13 +96,15 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
         else:
             divisor = cast_ops.cast(
                 reduction_ops.reduce_prod(cast_ops.cast(array_ops.shape(values), "int32")),
-                loss.dtype)
+                loss.dtype,
+            )
         loss = math_ops.divide_no_nan(loss, divisor)
     return loss
 
 
-def reduce_weighted_values(values, sample_weight=None, mask=None,
-                           reduction="sum_over_batch_size", dtype=None):
+def reduce_weighted_values(
+    values, sample_weight=None, mask=None, reduction="sum_over_batch_size", dtype=None
+):
     """Applies ``sample_weight`` (and ``mask``) to per-sample losses, then ``reduction``."""
     reduction = standardize_reduction(reduction)
     values = backend.convert_to_tensor(values, dtype=dtype)

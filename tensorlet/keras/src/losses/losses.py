@@ -1,4 +1,5 @@
 """Built-in losses: functions (per-sample values) and their ``Loss`` classes."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.losses.loss import Loss, squeeze_or_expand_to_same_rank
@@ -59,8 +60,14 @@ class MeanSquaredError(LossFunctionWrapper):
         return Loss.from_config.__func__(cls, config)
 
 
-@keras_export("keras.losses.mean_squared_error", "keras.metrics.mean_squared_error",
-              "keras.losses.mse", "keras.losses.MSE", "keras.metrics.mse", "keras.metrics.MSE")
+@keras_export(
+    "keras.losses.mean_squared_error",
+    "keras.metrics.mean_squared_error",
+    "keras.losses.mse",
+    "keras.losses.MSE",
+    "keras.metrics.mse",
+    "keras.metrics.MSE",
+)
 def mean_squared_error(y_true, y_pred):
     """``mean(square(y_true - y_pred), axis=-1)``: one loss per sample (no reduction).
 

@@ -1,4 +1,5 @@
 """``keras.metrics``: ``get`` / ``serialize`` / ``deserialize`` and the name table."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.metrics.accuracy_metrics import Accuracy, accuracy
 from tensorlet.keras.src.metrics.metric import Metric
@@ -17,8 +18,9 @@ def serialize(metric):
 
 @keras_export("keras.metrics.deserialize")
 def deserialize(config, custom_objects=None):
-    return serialization_lib.deserialize_keras_object(config, module_objects=ALL_OBJECTS_DICT,
-                                                      custom_objects=custom_objects)
+    return serialization_lib.deserialize_keras_object(
+        config, module_objects=ALL_OBJECTS_DICT, custom_objects=custom_objects
+    )
 
 
 @keras_export("keras.metrics.get")

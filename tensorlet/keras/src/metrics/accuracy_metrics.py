@@ -1,4 +1,5 @@
 """Accuracy metrics."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.losses.loss import squeeze_or_expand_to_same_rank

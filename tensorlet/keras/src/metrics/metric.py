@@ -1,4 +1,5 @@
 """``keras.metrics.Metric``: stateful metrics (``update_state`` / ``result`` / ``reset_state``)."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend, dtype_policies, initializers
 from tensorlet.keras.src.utils.naming import auto_name
@@ -41,9 +42,15 @@ class Metric:
     def add_variable(self, shape, initializer, dtype=None, aggregation="sum", name=None):
         """A non-trainable state variable (path ``'<metric name>/<name>'``)."""
         with backend.name_scope(self.name.replace("/", ">"), caller=self):
-            variable = backend.Variable(initializer=initializers.get(initializer), shape=shape,
-                                        dtype=dtype, trainable=False, aggregation=aggregation,
-                                        synchronization="on_read", name=name)
+            variable = backend.Variable(
+                initializer=initializers.get(initializer),
+                shape=shape,
+                dtype=dtype,
+                trainable=False,
+                aggregation=aggregation,
+                synchronization="on_read",
+                name=name,
+            )
         self._variables.append(variable)
         return variable
 

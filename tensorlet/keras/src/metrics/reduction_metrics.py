@@ -1,4 +1,5 @@
 """Averaging metrics: ``Mean`` and ``MeanMetricWrapper`` (the mean of a per-sample function)."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.losses.loss import squeeze_or_expand_to_same_rank
@@ -38,14 +39,17 @@ class Mean(Metric):
 
     def __init__(self, name="mean", dtype=None):
         super().__init__(name=name, dtype=dtype)
-        self.total = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype,
-                                       name="total")
-        self.count = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype,
-                                       name="count")
+        self.total = self.add_variable(
+            shape=(), initializer="zeros", dtype=self.dtype, name="total"
+        )
+        self.count = self.add_variable(
+            shape=(), initializer="zeros", dtype=self.dtype, name="count"
+        )
 
     def update_state(self, values, sample_weight=None):
         values, sample_weight = reduce_to_samplewise_values(
-            values, sample_weight, reduce_fn=reduction_ops.reduce_mean, dtype=self.dtype)
+            values, sample_weight, reduce_fn=reduction_ops.reduce_mean, dtype=self.dtype
+        )
         self.total.assign_add(reduction_ops.reduce_sum(values))
         if sample_weight is not None:
             num_samples = reduction_ops.reduce_sum(sample_weight)
@@ -56,8 +60,9 @@ class Mean(Metric):
         self.count.assign_add(cast_ops.cast(num_samples, self.dtype))
 
     def result(self):
-        return math_ops.divide_no_nan(self.total._read(),
-                                      cast_ops.cast(self.count._read(), self.dtype))
+        return math_ops.divide_no_nan(
+            self.total._read(), cast_ops.cast(self.count._read(), self.dtype)
+        )
 
 
 @keras_export("keras.metrics.MeanMetricWrapper")

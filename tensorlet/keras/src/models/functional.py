@@ -4,6 +4,7 @@
 ``_keras_history`` to the inputs, keeps the nodes in execution order, and replays them on real
 tensors in ``call``.
 """
+
 from tensorlet.framework import nest
 from tensorlet.keras.src.backend.keras_tensor import KerasTensor
 from tensorlet.keras.src.layers.core.input_layer import InputLayer
@@ -18,8 +19,10 @@ class Functional(Model):
         flat_inputs, flat_outputs = nest.flatten(inputs), nest.flatten(outputs)
         for x in flat_inputs + flat_outputs:
             if not isinstance(x, KerasTensor):
-                raise ValueError("All `inputs` and `outputs` values must be KerasTensors. "
-                                 f"Received: inputs={inputs}, outputs={outputs}")
+                raise ValueError(  # noqa: TRY004 (Keras' class)
+                    "All `inputs` and `outputs` values must be KerasTensors. "
+                    f"Received: inputs={inputs}, outputs={outputs}"
+                )
         self._inputs_struct = inputs
         self._outputs_struct = outputs
         self._nodes = _nodes_in_order(flat_inputs, flat_outputs)
@@ -53,22 +56,24 @@ class Functional(Model):
     def call(self, inputs, training=None, mask=None):
         flat_in = nest.flatten(inputs)
         if len(flat_in) != len(self.inputs):
-            raise ValueError(f"Functional model '{self.name}' expects {len(self.inputs)} "
-                             f"input(s), but it received {len(flat_in)} input tensors.")
+            raise ValueError(
+                f"Functional model '{self.name}' expects {len(self.inputs)} "
+                f"input(s), but it received {len(flat_in)} input tensors."
+            )
         values = {id(kt): x for kt, x in zip(self.inputs, flat_in)}
         for node in self._nodes:
             if isinstance(node.operation, InputLayer):
                 continue
             args, kwargs = nest.map_structure(
-                lambda x: values[id(x)] if isinstance(x, KerasTensor) else x, node.arguments)
+                lambda x: values[id(x)] if isinstance(x, KerasTensor) else x, node.arguments
+            )
             info = getattr(node.operation, "_call_info", None)
             if info is not None and info.has_training and training is not None:
                 kwargs = dict(kwargs, training=training)
             outputs = node.operation(*args, **kwargs)
             for kt, out in zip(node.output_tensors, nest.flatten(outputs)):
                 values[id(kt)] = out
-        return nest.pack_sequence_as(self._outputs_struct,
-                                     [values[id(kt)] for kt in self.outputs])
+        return nest.pack_sequence_as(self._outputs_struct, [values[id(kt)] for kt in self.outputs])
 
 
 def _nodes_in_order(inputs, outputs):
@@ -79,8 +84,10 @@ def _nodes_in_order(inputs, outputs):
     def visit(tensor, path):
         history = tensor._keras_history
         if history is None:
-            raise ValueError(f"Output tensors of a Functional model must be the output of a "
-                             f"Keras layer. Received: {tensor}")
+            raise ValueError(
+                f"Output tensors of a Functional model must be the output of a "
+                f"Keras layer. Received: {tensor}"
+            )
         node = history.operation._inbound_nodes[history.node_index]
         if id(node) in done:
             return

@@ -3,6 +3,7 @@
 ``keras.Model(inputs, outputs)`` builds a functional model (``functional.Functional``);
 subclassing ``keras.Model`` and defining ``call`` gives a subclassed model.
 """
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.layers.layer import Layer
 from tensorlet.keras.src.utils import summary_utils
@@ -43,24 +44,42 @@ class Model(Layer):
     def get_layer(self, name=None, index=None):
         """A sub-layer by ``name`` or ``index``."""
         if index is not None and name is not None:
-            raise ValueError("Provide only a layer name or a layer index. Received: "
-                             f"index={index}, name={name}.")
+            raise ValueError(
+                f"Provide only a layer name or a layer index. Received: index={index}, name={name}."
+            )
         if index is not None:
             if len(self.layers) <= index:
-                raise ValueError(f"Was asked to retrieve layer at index {index} but model only "
-                                 f"has {len(self.layers)} layers.")
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only "
+                    f"has {len(self.layers)} layers."
+                )
             return self.layers[index]
         if name is not None:
             for layer in self.layers:
                 if layer.name == name:
                     return layer
-            raise ValueError(f"No such layer: {name}. Existing layers are: "
-                             f"{list(layer.name for layer in self.layers)}.")
+            raise ValueError(
+                f"No such layer: {name}. Existing layers are: "
+                f"{[layer.name for layer in self.layers]}."
+            )
         raise ValueError("Provide either a layer name or layer index at `get_layer`.")
 
-    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                show_trainable=False, layer_range=None):
+    def summary(
+        self,
+        line_length=None,
+        positions=None,
+        print_fn=None,
+        expand_nested=False,
+        show_trainable=False,
+        layer_range=None,
+    ):
         """Prints a table of the layers (name, output shape, parameter count) and totals."""
-        summary_utils.print_summary(self, line_length=line_length, positions=positions,
-                                    print_fn=print_fn, expand_nested=expand_nested,
-                                    show_trainable=show_trainable, layer_range=layer_range)
+        summary_utils.print_summary(
+            self,
+            line_length=line_length,
+            positions=positions,
+            print_fn=print_fn,
+            expand_nested=expand_nested,
+            show_trainable=show_trainable,
+            layer_range=layer_range,
+        )

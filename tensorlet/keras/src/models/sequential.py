@@ -1,4 +1,5 @@
 """``keras.Sequential``: a plain stack of layers, each with one input and one output."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.layers.core.input_layer import InputLayer
@@ -43,23 +44,36 @@ class Sequential(Model):
     def add(self, layer, rebuild=True):
         """Appends a layer (or the InputLayer of a ``keras.Input`` tensor)."""
         if not self._layers_list and getattr(layer, "_input_shape_arg", None) is not None:
-            self.add(InputLayer(shape=layer._input_shape_arg,
-                                batch_size=getattr(layer, "_batch_size_arg", None)), rebuild=False)
+            self.add(
+                InputLayer(
+                    shape=layer._input_shape_arg, batch_size=getattr(layer, "_batch_size_arg", None)
+                ),
+                rebuild=False,
+            )
         history = getattr(layer, "_keras_history", None)
         if history is not None and isinstance(history[0], InputLayer):
             layer = history[0]
         if not isinstance(layer, Layer):
-            raise ValueError("Only instances of `keras.Layer` can be added to a Sequential model. "
-                             f"Received: {layer} (of type {type(layer)})")
+            raise ValueError(  # noqa: TRY004 (Keras' class)
+                "Only instances of `keras.Layer` can be added to a Sequential model. "
+                f"Received: {layer} (of type {type(layer)})"
+            )
         if any(existing.name == layer.name for existing in self._layers_list):
-            raise ValueError("All layers added to a Sequential model should have unique names. "
-                             f"Name '{layer.name}' is already the name of a layer in this model. "
-                             "Update the `name` argument to pass a unique name.")
-        if (isinstance(layer, InputLayer) and self._layers_list
-                and isinstance(self._layers_list[0], InputLayer)):
-            raise ValueError(f"Sequential model '{self.name}' has already been configured to use "
-                             f"input shape {self._layers_list[0].batch_shape}. You cannot add a "
-                             "different Input layer to it.")
+            raise ValueError(
+                "All layers added to a Sequential model should have unique names. "
+                f"Name '{layer.name}' is already the name of a layer in this model. "
+                "Update the `name` argument to pass a unique name."
+            )
+        if (
+            isinstance(layer, InputLayer)
+            and self._layers_list
+            and isinstance(self._layers_list[0], InputLayer)
+        ):
+            raise ValueError(
+                f"Sequential model '{self.name}' has already been configured to use "
+                f"input shape {self._layers_list[0].batch_shape}. You cannot add a "
+                "different Input layer to it."
+            )
         self._layers_list.append(layer)
         if rebuild:
             self._maybe_rebuild()
@@ -79,8 +93,11 @@ class Sequential(Model):
     def _maybe_rebuild(self):
         self.built = False
         self._symbolic_outputs = None
-        if self._layers_list and isinstance(self._layers_list[0], InputLayer) \
-                and len(self._layers_list) > 1:
+        if (
+            self._layers_list
+            and isinstance(self._layers_list[0], InputLayer)
+            and len(self._layers_list) > 1
+        ):
             self.build(self._layers_list[0].batch_shape)
 
     def build(self, input_shape=None):
@@ -89,17 +106,22 @@ class Sequential(Model):
         except (ValueError, TypeError):
             return  # not a single input tensor: build on call instead
         if not self._layers_list:
-            raise ValueError(f"Sequential model {self.name} cannot be built because it has no "
-                             "layers. Call `model.add(layer)`.")
+            raise ValueError(
+                f"Sequential model {self.name} cannot be built because it has no "
+                "layers. Call `model.add(layer)`."
+            )
         first = self._layers_list[0]
         if isinstance(first, InputLayer):
             if first.batch_shape != input_shape:
-                raise ValueError(f"Sequential model '{self.name}' has already been configured to "
-                                 f"use input shape {first.batch_shape}. You cannot build it with "
-                                 f"input_shape {input_shape}")
+                raise ValueError(
+                    f"Sequential model '{self.name}' has already been configured to "
+                    f"use input shape {first.batch_shape}. You cannot build it with "
+                    f"input_shape {input_shape}"
+                )
         else:
-            self._layers_list.insert(0, InputLayer(batch_shape=input_shape,
-                                                   dtype=first.compute_dtype))
+            self._layers_list.insert(
+                0, InputLayer(batch_shape=input_shape, dtype=first.compute_dtype)
+            )
         x = self._layers_list[0].output
         for layer in self._layers_list[1:]:
             try:
@@ -125,8 +147,11 @@ class Sequential(Model):
 
     def compute_output_spec(self, inputs, training=None, mask=None):
         for layer in self._layers:
-            inputs = layer.compute_output_spec(inputs, training=training) \
-                if layer._call_info.has_training else layer.compute_output_spec(inputs)
+            inputs = (
+                layer.compute_output_spec(inputs, training=training)
+                if layer._call_info.has_training
+                else layer.compute_output_spec(inputs)
+            )
         return inputs
 
     @property
@@ -158,11 +183,15 @@ class Sequential(Model):
         return self.outputs[0]
 
     def get_config(self):
-        layer_configs = [serialization_lib.serialize_keras_object(layer)
-                         for layer in self._layers_list]
-        config = {"name": self.name, "trainable": self.trainable,
-                  "dtype": serialization_lib.serialize_keras_object(self.dtype_policy),
-                  "layers": layer_configs}
+        layer_configs = [
+            serialization_lib.serialize_keras_object(layer) for layer in self._layers_list
+        ]
+        config = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": serialization_lib.serialize_keras_object(self.dtype_policy),
+            "layers": layer_configs,
+        }
         if self._symbolic_outputs is not None:
             config["build_input_shape"] = self._layers_list[0].batch_shape
         return config
@@ -171,8 +200,9 @@ class Sequential(Model):
     def from_config(cls, config, custom_objects=None):
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for layer_config in config["layers"]:
-            layer = serialization_lib.deserialize_keras_object(layer_config,
-                                                               custom_objects=custom_objects)
+            layer = serialization_lib.deserialize_keras_object(
+                layer_config, custom_objects=custom_objects
+            )
             model.add(layer, rebuild=False)
         model._maybe_rebuild()
         if not model.built and config.get("build_input_shape"):

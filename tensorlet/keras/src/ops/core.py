@@ -1,4 +1,5 @@
 """``keras.ops`` core functions (the first few; the full ``keras.ops`` API is a later slice)."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 

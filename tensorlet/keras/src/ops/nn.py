@@ -1,4 +1,5 @@
 """``keras.ops`` neural-network functions (the first few; the rest is a later slice)."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.ops import array_creation_ops
@@ -10,5 +11,6 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     if sparse:
         raise NotImplementedError("sparse one_hot is not supported by tensorlet yet")
     dtype = backend.standardize_dtype(dtype)
-    return array_creation_ops.one_hot(backend.convert_to_tensor(x), num_classes, axis=axis,
-                                      dtype=dtype)
+    return array_creation_ops.one_hot(
+        backend.convert_to_tensor(x), num_classes, axis=axis, dtype=dtype
+    )

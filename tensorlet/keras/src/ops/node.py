@@ -1,4 +1,5 @@
 """``Node``: one call of an operation on KerasTensors (the edges of a functional graph)."""
+
 import collections
 
 from tensorlet.framework import nest

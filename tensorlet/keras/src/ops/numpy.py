@@ -1,4 +1,5 @@
 """``keras.ops`` NumPy-style functions (the first few; the rest is a later slice)."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.ops import array_ops

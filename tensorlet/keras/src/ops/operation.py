@@ -3,6 +3,7 @@
 Constructor arguments made of plain values are remembered (``_auto_config``) so that
 ``get_config()`` works for subclasses that do not define it, as in Keras 3.
 """
+
 import inspect
 
 from tensorlet.framework import nest
@@ -29,8 +30,10 @@ class Operation:
         if name is None:
             name = auto_name(self.__class__.__name__)
         if not isinstance(name, str) or "/" in name:
-            raise ValueError("Argument `name` must be a string and cannot contain character `/`. "
-                             f"Received: name={name} (of type {type(name)})")
+            raise ValueError(
+                "Argument `name` must be a string and cannot contain character `/`. "
+                f"Received: name={name} (of type {type(name)})"
+            )
         self.name = name
         self._inbound_nodes = []
         self._outbound_nodes = []
@@ -62,7 +65,8 @@ class Operation:
             raise NotImplementedError(
                 f"Object {self.__class__.__name__} was created by passing non-serializable "
                 "argument values in `__init__()`, and therefore the object must override "
-                "`get_config()` in order to be serializable. Please implement `get_config()`.")
+                "`get_config()` in order to be serializable. Please implement `get_config()`."
+            )
         config.update(auto)
         return config
 
@@ -73,8 +77,9 @@ class Operation:
     # ---- graph connectivity
     def _get_node_attribute(self, attr, what):
         if not self._inbound_nodes:
-            raise AttributeError(f"The layer {self.name} has never been called and thus has no "
-                                 f"defined {what}.")
+            raise AttributeError(
+                f"The layer {self.name} has never been called and thus has no defined {what}."
+            )
         values = getattr(self._inbound_nodes[0], attr)
         return values[0] if len(values) == 1 else values
 
@@ -98,8 +103,11 @@ def _inherits_default(obj):
 
 def _auto_config(cls, args, kwargs):
     try:
-        names = [p.name for p in inspect.signature(cls.__init__).parameters.values()
-                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][1:]
+        names = [
+            p.name
+            for p in inspect.signature(cls.__init__).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ][1:]
     except (TypeError, ValueError):
         return None
     config = dict(kwargs)

@@ -1,4 +1,5 @@
 """``keras.optimizers``: ``get`` / ``serialize`` / ``deserialize`` and the name table."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.optimizers.adam import Adam
 from tensorlet.keras.src.optimizers.optimizer import Optimizer
@@ -18,8 +19,9 @@ def serialize(optimizer):
 def deserialize(config, custom_objects=None):
     if isinstance(config, dict) and config.get("class_name", "").lower() in ALL_OBJECTS_DICT:
         config = dict(config, class_name=config["class_name"].lower())
-    return serialization_lib.deserialize_keras_object(config, module_objects=ALL_OBJECTS_DICT,
-                                                      custom_objects=custom_objects)
+    return serialization_lib.deserialize_keras_object(
+        config, module_objects=ALL_OBJECTS_DICT, custom_objects=custom_objects
+    )
 
 
 @keras_export("keras.optimizers.get")

@@ -6,6 +6,7 @@ schedule evaluated at ``iterations`` before the step), and per-variable slots cr
 step: unscale by ``loss_scale_factor``, clip, apply weight decay, ``update_step`` per variable,
 update EMA averages, then ``iterations += 1``.
 """
+
 import re
 import warnings
 
@@ -15,8 +16,16 @@ from tensorlet.keras.src import backend, initializers
 from tensorlet.keras.src.optimizers.schedules import learning_rate_schedule
 from tensorlet.keras.src.saving import serialization_lib
 from tensorlet.keras.src.utils.naming import auto_name, keras_object_repr
-from tensorlet.ops import (array_creation_ops, array_ops, clip_ops, comparison_ops,
-                           control_flow_ops, math_ops, reduction_ops, unary_math_ops)
+from tensorlet.ops import (
+    array_creation_ops,
+    array_ops,
+    clip_ops,
+    comparison_ops,
+    control_flow_ops,
+    math_ops,
+    reduction_ops,
+    unary_math_ops,
+)
 
 
 @keras_export("keras.optimizers.Optimizer", "keras.Optimizer")
@@ -33,10 +42,21 @@ class Optimizer:
         name: the name (default: the snake-cased class name, made unique).
     """
 
-    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
-                 ema_overwrite_frequency=None, loss_scale_factor=None,
-                 gradient_accumulation_steps=None, name=None, **kwargs):
+    def __init__(
+        self,
+        learning_rate,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        use_ema=False,
+        ema_momentum=0.99,
+        ema_overwrite_frequency=None,
+        loss_scale_factor=None,
+        gradient_accumulation_steps=None,
+        name=None,
+        **kwargs,
+    ):
         if kwargs.pop("decay", None) is not None:
             warnings.warn("Argument `decay` is no longer supported and will be ignored.")
         if kwargs:
@@ -49,8 +69,15 @@ class Optimizer:
         self.use_ema = use_ema
         self.loss_scale_factor = loss_scale_factor
         self.gradient_accumulation_steps = gradient_accumulation_steps
-        _validate(gradient_accumulation_steps, use_ema, ema_momentum, ema_overwrite_frequency,
-                  clipnorm, clipvalue, global_clipnorm)
+        _validate(
+            gradient_accumulation_steps,
+            use_ema,
+            ema_momentum,
+            ema_overwrite_frequency,
+            clipnorm,
+            clipvalue,
+            global_clipnorm,
+        )
         self.ema_momentum = ema_momentum
         self.ema_overwrite_frequency = ema_overwrite_frequency
         self.built = False
@@ -58,22 +85,30 @@ class Optimizer:
         self._trainable_variables = []
         self._trainable_variables_indices = {}
         with backend.name_scope(self.name, caller=self):
-            self._iterations = backend.Variable(0, name="iteration", dtype="int", trainable=False,
-                                                aggregation="only_first_replica")
+            self._iterations = backend.Variable(
+                0, name="iteration", dtype="int", trainable=False, aggregation="only_first_replica"
+            )
         self._variables.append(self._iterations)
         if isinstance(learning_rate, learning_rate_schedule.LearningRateSchedule) or callable(
-                learning_rate):
+            learning_rate
+        ):
             self._learning_rate = learning_rate
         else:
             if not isinstance(learning_rate, float):
-                raise ValueError("Argument `learning_rate` should be float, or an instance of "
-                                 "LearningRateSchedule, or a callable (that takes in the current "
-                                 "iteration value and returns the corresponding learning rate "
-                                 f"value). Received instead: learning_rate={learning_rate}")
+                raise ValueError(  # noqa: TRY004 (Keras' class)
+                    "Argument `learning_rate` should be float, or an instance of "
+                    "LearningRateSchedule, or a callable (that takes in the current "
+                    "iteration value and returns the corresponding learning rate "
+                    f"value). Received instead: learning_rate={learning_rate}"
+                )
             with backend.name_scope(self.name, caller=self):
                 self._learning_rate = backend.Variable(
-                    learning_rate, name="learning_rate", dtype=backend.floatx(), trainable=False,
-                    aggregation="only_first_replica")
+                    learning_rate,
+                    name="learning_rate",
+                    dtype=backend.floatx(),
+                    trainable=False,
+                    aggregation="only_first_replica",
+                )
             self._variables.append(self._learning_rate)
 
     # ---------------------------------------------------------------- state
@@ -97,10 +132,12 @@ class Optimizer:
             self._trainable_variables_indices[self._var_key(variable)] = i
             if self.use_ema:
                 self._model_variables_moving_average.append(
-                    self.add_variable_from_reference(variable, name="average"))
+                    self.add_variable_from_reference(variable, name="average")
+                )
             if self.gradient_accumulation_steps:
                 self._accumulated_gradients.append(
-                    self.add_variable_from_reference(variable, name="gradient_accumulator"))
+                    self.add_variable_from_reference(variable, name="gradient_accumulator")
+                )
         self._trainable_variables = variables[:]
         self.built = True
 
@@ -114,8 +151,14 @@ class Optimizer:
         """A non-trainable slot variable under this optimizer's name scope."""
         initializer = initializers.get(initializer)
         with backend.name_scope(self.name, caller=self):
-            variable = backend.Variable(initializer=initializer, shape=shape, dtype=dtype,
-                                        trainable=False, aggregation=aggregation, name=name)
+            variable = backend.Variable(
+                initializer=initializer,
+                shape=shape,
+                dtype=dtype,
+                trainable=False,
+                aggregation=aggregation,
+                name=name,
+            )
         self._variables.append(variable)
         return variable
 
@@ -125,12 +168,15 @@ class Optimizer:
         if hasattr(reference_variable, "path"):
             name = reference_variable.path.replace("/", "_") + "_" + name
         else:
-            name = (str(reference_variable.name).replace("/", "_").replace(":", "_") + "_" + name)
-        return self.add_variable(shape=tuple(reference_variable.shape.as_list())
-                                 if hasattr(reference_variable.shape, "as_list")
-                                 else reference_variable.shape,
-                                 initializer=initializer, dtype=_dtype_name(reference_variable),
-                                 name=name)
+            name = str(reference_variable.name).replace("/", "_").replace(":", "_") + "_" + name
+        return self.add_variable(
+            shape=tuple(reference_variable.shape.as_list())
+            if hasattr(reference_variable.shape, "as_list")
+            else reference_variable.shape,
+            initializer=initializer,
+            dtype=_dtype_name(reference_variable),
+            name=name,
+        )
 
     def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
         """Slots for every variable: one list per name (slots of one variable are adjacent)."""
@@ -140,17 +186,22 @@ class Optimizer:
         for variable in trainable_variables:
             overwrite = getattr(variable, "overwrite_with_gradient", False)
             for i, (n, init) in enumerate(zip(names, inits)):
-                out[i].append(None if overwrite else
-                              self.add_variable_from_reference(variable, name=n, initializer=init))
+                out[i].append(
+                    None
+                    if overwrite
+                    else self.add_variable_from_reference(variable, name=n, initializer=init)
+                )
         return out[0] if isinstance(name, str) else out
 
     def _check_variables_are_known(self, variables):
         for v in variables:
             if self._var_key(v) not in self._trainable_variables_indices:
-                raise ValueError(f"Unknown variable: {v}. This optimizer can only be called for "
-                                 "the variables it was originally built with. When working with "
-                                 "a new set of variables, you should recreate a new optimizer "
-                                 "instance.")
+                raise ValueError(
+                    f"Unknown variable: {v}. This optimizer can only be called for "
+                    "the variables it was originally built with. When working with "
+                    "a new set of variables, you should recreate a new optimizer "
+                    "instance."
+                )
 
     # ---------------------------------------------------------------- variable updates
     def assign(self, variable, value):
@@ -187,14 +238,18 @@ class Optimizer:
             return
         if trainable_variables is None:
             if not self.built:
-                raise ValueError("When passing `grads` without `variables`, the optimizer must "
-                                 "already be built on a list of variables. Call "
-                                 "`optimizer.build(trainable_variables)` first. ")
+                raise ValueError(
+                    "When passing `grads` without `variables`, the optimizer must "
+                    "already be built on a list of variables. Call "
+                    "`optimizer.build(trainable_variables)` first. "
+                )
             if len(grads) != len(self._trainable_variables_indices):
-                raise ValueError("When passing `grads` as a list of gradient tensors, the "
-                                 "gradients must match `optimizer.variables` one-to-on. Received "
-                                 f"a list of {len(grads)} gradients, but the optimizer is "
-                                 f"tracking {len(self._trainable_variables)} trainable variables.")
+                raise ValueError(
+                    "When passing `grads` as a list of gradient tensors, the "
+                    "gradients must match `optimizer.variables` one-to-on. Received "
+                    f"a list of {len(grads)} gradients, but the optimizer is "
+                    f"tracking {len(self._trainable_variables)} trainable variables."
+                )
             trainable_variables = self._trainable_variables
         else:
             trainable_variables = list(trainable_variables)
@@ -205,7 +260,8 @@ class Optimizer:
             self._check_variables_are_known(trainable_variables)
         with backend.name_scope(self.name, caller=self):
             grads, trainable_variables = self._overwrite_variables_directly_with_gradients(
-                grads, trainable_variables)
+                grads, trainable_variables
+            )
             grads, trainable_variables = self._filter_empty_gradients(grads, trainable_variables)
             if not grads:
                 return
@@ -227,19 +283,23 @@ class Optimizer:
             self._update_model_variables_moving_average(self._trainable_variables)
             if self.ema_overwrite_frequency:
                 should = comparison_ops.equal(
-                    math_ops.floormod(self.iterations + 1, self.ema_overwrite_frequency), 0)
+                    math_ops.floormod(self.iterations + 1, self.ema_overwrite_frequency), 0
+                )
                 control_flow_ops.cond(
                     should,
                     lambda: self._overwrite_model_variables_with_average_value(
-                        self._trainable_variables),
-                    lambda: None)
+                        self._trainable_variables
+                    ),
+                    lambda: None,
+                )
         self._iterations.assign_add(1)
 
     def _apply_accumulated(self, grads, trainable_variables):
         steps = self.gradient_accumulation_steps
         is_update_step = comparison_ops.equal(math_ops.floormod(self._iterations + 1, steps), 0)
-        acc_grads = [self._accumulated_gradients[self._get_variable_index(v)]
-                     for v in trainable_variables]
+        acc_grads = [
+            self._accumulated_gradients[self._get_variable_index(v)] for v in trainable_variables
+        ]
 
         def update():
             new_grads = [(g + acc) / steps for g, acc in zip(grads, acc_grads)]
@@ -280,15 +340,16 @@ class Optimizer:
         if not grads:
             raise ValueError("No gradients provided for any variable.")
         if missing:
-            warnings.warn(f"Gradients do not exist for variables {list(reversed(missing))} when "
-                          "minimizing the loss. If using `model.compile()`, did you forget to "
-                          "provide a `loss` argument?")
+            warnings.warn(
+                f"Gradients do not exist for variables {list(reversed(missing))} when "
+                "minimizing the loss. If using `model.compile()`, did you forget to "
+                "provide a `loss` argument?"
+            )
         return [_dense(g) for g in grads], variables
 
     def _clip_gradients(self, grads):
         if self.clipnorm and self.clipnorm > 0:
-            return [clip_ops.clip_by_norm(g, self.clipnorm) if g is not None else g
-                    for g in grads]
+            return [clip_ops.clip_by_norm(g, self.clipnorm) if g is not None else g for g in grads]
         if self.global_clipnorm and self.global_clipnorm > 0:
             return clip_by_global_norm(grads, self.global_clipnorm)
         if self.clipvalue and self.clipvalue > 0:
@@ -300,11 +361,13 @@ class Optimizer:
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Variables (or names matching any of ``var_names``) that weight decay skips."""
         if self.built:
-            raise ValueError("`exclude_from_weight_decay()` can only be configued before the "
-                             "optimizer is built.")
+            raise ValueError(
+                "`exclude_from_weight_decay()` can only be configued before the optimizer is built."
+            )
         self._exclude_from_weight_decay = {self._var_key(v) for v in var_list or ()}
-        self._exclude_from_weight_decay_pattern = (re.compile("|".join(set(var_names)))
-                                                   if var_names else None)
+        self._exclude_from_weight_decay_pattern = (
+            re.compile("|".join(set(var_names))) if var_names else None
+        )
 
     def _use_weight_decay(self, variable):
         if self._var_key(variable) in getattr(self, "_exclude_from_weight_decay", ()):
@@ -345,24 +408,28 @@ class Optimizer:
     @learning_rate.setter
     def learning_rate(self, learning_rate):
         if isinstance(learning_rate, learning_rate_schedule.LearningRateSchedule) or callable(
-                learning_rate):
+            learning_rate
+        ):
             if getattr(self._learning_rate, "_is_keras_variable", False):
                 self._variables.remove(self._learning_rate)
             self._learning_rate = learning_rate
         elif isinstance(self._learning_rate, learning_rate_schedule.LearningRateSchedule):
-            raise TypeError("This optimizer was created with a `LearningRateSchedule` object as "
-                            "its `learning_rate` constructor argument, hence its learning rate "
-                            "is not settable. If you need the learning rate to be settable, you "
-                            "should instantiate the optimizer with a float `learning_rate` "
-                            "argument.")
+            raise TypeError(
+                "This optimizer was created with a `LearningRateSchedule` object as "
+                "its `learning_rate` constructor argument, hence its learning rate "
+                "is not settable. If you need the learning rate to be settable, you "
+                "should instantiate the optimizer with a float `learning_rate` "
+                "argument."
+            )
         else:
             self._learning_rate.assign(learning_rate)
 
     def _get_current_learning_rate(self):
         if isinstance(self._learning_rate, learning_rate_schedule.LearningRateSchedule):
             return self._learning_rate(self._iterations)
-        if callable(self._learning_rate) and not getattr(self._learning_rate,
-                                                         "_is_keras_variable", False):
+        if callable(self._learning_rate) and not getattr(
+            self._learning_rate, "_is_keras_variable", False
+        ):
             return self._learning_rate()
         return self._learning_rate
 
@@ -375,9 +442,11 @@ class Optimizer:
     # ---------------------------------------------------------------- config / weights
     def set_weights(self, weights):
         if not self.built:
-            raise ValueError("You are calling `set_weights()` on an optimizer that has not yet "
-                             "been built. Please call `optimizer.build(trainable_variables)` to "
-                             "create the optimizer weights before calling `set_weights()`.")
+            raise ValueError(
+                "You are calling `set_weights()` on an optimizer that has not yet "
+                "been built. Please call `optimizer.build(trainable_variables)` to "
+                "create the optimizer weights before calling `set_weights()`."
+            )
         for variable, weight in zip(self._variables, weights):
             variable.assign(weight)
 
@@ -410,30 +479,46 @@ class Optimizer:
         config = dict(config)
         if isinstance(config.get("learning_rate"), dict):
             config["learning_rate"] = serialization_lib.deserialize_keras_object(
-                config["learning_rate"], custom_objects=custom_objects)
+                config["learning_rate"], custom_objects=custom_objects
+            )
         return cls(**config)
 
     def __repr__(self):
         return keras_object_repr(self)
 
 
-def _validate(accumulation, use_ema, ema_momentum, ema_overwrite_frequency, clipnorm, clipvalue,
-              global_clipnorm):
+def _validate(
+    accumulation,
+    use_ema,
+    ema_momentum,
+    ema_overwrite_frequency,
+    clipnorm,
+    clipvalue,
+    global_clipnorm,
+):
     if accumulation and not accumulation >= 2:
-        raise ValueError("`gradient_accumulation_steps` must be an integer >= 2. Received: "
-                         f"gradient_accumulation_steps={accumulation}")
+        raise ValueError(
+            "`gradient_accumulation_steps` must be an integer >= 2. Received: "
+            f"gradient_accumulation_steps={accumulation}"
+        )
     if use_ema:
         if ema_momentum > 1 or ema_momentum < 0:
-            raise ValueError(f"`ema_momentum` must be in the range [0, 1]. Received: "
-                             f"ema_momentum={ema_momentum}")
-        if ema_overwrite_frequency and (not isinstance(ema_overwrite_frequency, int)
-                                        or ema_overwrite_frequency < 1):
-            raise ValueError("`ema_overwrite_frequency` must be an integer >= 1 or None. "
-                             f"Received: ema_overwrite_frequency={ema_overwrite_frequency}")
+            raise ValueError(
+                f"`ema_momentum` must be in the range [0, 1]. Received: ema_momentum={ema_momentum}"
+            )
+        if ema_overwrite_frequency and (
+            not isinstance(ema_overwrite_frequency, int) or ema_overwrite_frequency < 1
+        ):
+            raise ValueError(
+                "`ema_overwrite_frequency` must be an integer >= 1 or None. "
+                f"Received: ema_overwrite_frequency={ema_overwrite_frequency}"
+            )
     if sum(a is not None for a in (clipnorm, clipvalue, global_clipnorm)) > 1:
-        raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
-                         f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
-                         f"global_clipnorm={global_clipnorm}")
+        raise ValueError(
+            "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
+            f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
+            f"global_clipnorm={global_clipnorm}"
+        )
 
 
 def _dtype_name(variable):
@@ -455,8 +540,9 @@ def _dense(g):
 
 
 def global_norm(value_list):
-    squared = [reduction_ops.reduce_sum(unary_math_ops.square(v)) for v in value_list
-               if v is not None]
+    squared = [
+        reduction_ops.reduce_sum(unary_math_ops.square(v)) for v in value_list if v is not None
+    ]
     return unary_math_ops.sqrt(reduction_ops.reduce_sum(array_ops.stack(squared)))
 
 

@@ -4,6 +4,7 @@ An int seed ``s`` means the stateless seed ``[s, 0]``; a SeedGenerator returns i
 then adds ``[0, 1]``; unseeded ``keras.random.*`` calls use a global generator whose state
 moves as ``(state + 1) * 5387 % 933199`` (Keras 3).
 """
+
 import random as python_random
 
 from tensorlet.framework.export import keras_export
@@ -41,21 +42,28 @@ class SeedGenerator:
         if seed is None:
             seed = make_default_seed()
         if not isinstance(seed, int):
-            raise ValueError(f"Argument `seed` must be an integer. Received: seed={seed}")
+            raise ValueError(f"Argument `seed` must be an integer. Received: seed={seed}")  # noqa: TRY004 (Keras' class)
 
         def seed_initializer(shape, dtype=None):
             return backend.convert_to_tensor([seed, 0], dtype=dtype)
 
         with backend.name_scope(self.name, caller=self):
-            self.state = backend.Variable(seed_initializer, shape=(2,), dtype=RANDOM_SEED_DTYPE,
-                                          trainable=False, name="seed_generator_state")
+            self.state = backend.Variable(
+                seed_initializer,
+                shape=(2,),
+                dtype=RANDOM_SEED_DTYPE,
+                trainable=False,
+                name="seed_generator_state",
+            )
 
     def next(self, ordered=True):
         """The current state (a tensor), then advances it."""
         seed_state = self.state
         new_seed_value = seed_state.value * 1
         if ordered:
-            self.state.assign(seed_state + backend.convert_to_tensor([0, 1], dtype=seed_state.dtype))
+            self.state.assign(
+                seed_state + backend.convert_to_tensor([0, 1], dtype=seed_state.dtype)
+            )
         else:
             # a sequence of near-unique numbers below ~1M
             self.state.assign((seed_state + 1) * 5387 % 933199)
@@ -90,5 +98,7 @@ def draw_seed(seed):
         return backend.convert_to_tensor([seed, 0], dtype=RANDOM_SEED_DTYPE)
     if seed is None:
         return global_seed_generator().next(ordered=False)
-    raise ValueError("Argument `seed` must be either an integer or an instance of "
-                     f"`SeedGenerator`. Received: seed={seed} (of type {type(seed)})")
+    raise ValueError(
+        "Argument `seed` must be either an integer or an instance of "
+        f"`SeedGenerator`. Received: seed={seed} (of type {type(seed)})"
+    )

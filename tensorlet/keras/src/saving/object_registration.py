@@ -1,4 +1,5 @@
 """Custom-object registry: ``register_keras_serializable`` and ``custom_object_scope``."""
+
 import inspect
 
 from tensorlet.framework.export import keras_export
@@ -8,8 +9,12 @@ GLOBAL_CUSTOM_NAMES = {}
 _SCOPE_STACK = []
 
 
-@keras_export("keras.saving.custom_object_scope", "keras.utils.custom_object_scope",
-              "keras.utils.CustomObjectScope", "keras.saving.CustomObjectScope")
+@keras_export(
+    "keras.saving.custom_object_scope",
+    "keras.utils.custom_object_scope",
+    "keras.utils.CustomObjectScope",
+    "keras.saving.CustomObjectScope",
+)
 class CustomObjectScope:
     """Within this scope, deserialization also finds the given ``{name: object}`` entries."""
 
@@ -30,8 +35,7 @@ def get_custom_objects():
     return GLOBAL_CUSTOM_OBJECTS
 
 
-@keras_export("keras.saving.register_keras_serializable",
-              "keras.utils.register_keras_serializable")
+@keras_export("keras.saving.register_keras_serializable", "keras.utils.register_keras_serializable")
 def register_keras_serializable(package="Custom", name=None):
     """Registers a class or function under ``'package>name'`` for deserialization."""
 

@@ -3,6 +3,7 @@
 Built-in classes are named by their first public Keras name (``keras.initializers.GlorotUniform``
 -> module ``'keras.initializers'``), found in the ``keras_export`` registry.
 """
+
 import inspect
 
 from tensorlet.framework import export
@@ -10,8 +11,8 @@ from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.saving import object_registration
 
 PLAIN_TYPES = (str, int, float, bool)
-_PUBLIC_NAMES = {}   # id(object) -> its first keras.* name
-_INDEXED = [0]       # how many registry entries _PUBLIC_NAMES covers
+_PUBLIC_NAMES = {}  # id(object) -> its first keras.* name
+_INDEXED = [0]  # how many registry entries _PUBLIC_NAMES covers
 
 
 def public_name(obj):
@@ -40,42 +41,65 @@ def serialize_keras_object(obj):
         return _serialize_function(obj)
     if inspect.isclass(obj):
         name = public_name(obj)
-        return {"module": name.rpartition(".")[0] if name else obj.__module__,
-                "class_name": "__class__", "config": obj.__name__,
-                "registered_name": object_registration.get_registered_name(obj)}
+        return {
+            "module": name.rpartition(".")[0] if name else obj.__module__,
+            "class_name": "__class__",
+            "config": obj.__name__,
+            "registered_name": object_registration.get_registered_name(obj),
+        }
     if hasattr(obj, "get_config"):
         return _serialize_object(obj)
     if hasattr(obj, "numpy") and hasattr(obj, "dtype"):  # tensors
-        return {"class_name": "__tensor__",
-                "config": {"value": obj.numpy().tolist(), "dtype": obj.dtype.name}}
-    raise TypeError(f"Cannot serialize object {obj} of type {type(obj)}. To be serializable, a "
-                    "class must implement the `get_config()` method.")
+        return {
+            "class_name": "__tensor__",
+            "config": {"value": obj.numpy().tolist(), "dtype": obj.dtype.name},
+        }
+    raise TypeError(
+        f"Cannot serialize object {obj} of type {type(obj)}. To be serializable, a "
+        "class must implement the `get_config()` method."
+    )
 
 
 def _serialize_function(fn):
     name = public_name(fn)
     if name is not None:
-        return {"module": name.rpartition(".")[0], "class_name": "function",
-                "config": name.rpartition(".")[2], "registered_name": name.rpartition(".")[2]}
+        return {
+            "module": name.rpartition(".")[0],
+            "class_name": "function",
+            "config": name.rpartition(".")[2],
+            "registered_name": name.rpartition(".")[2],
+        }
     registered = object_registration.get_registered_name(fn)
-    return {"module": fn.__module__, "class_name": "function", "config": registered,
-            "registered_name": registered}
+    return {
+        "module": fn.__module__,
+        "class_name": "function",
+        "config": registered,
+        "registered_name": registered,
+    }
 
 
 def _serialize_object(obj):
     config = obj.get_config()
     if not isinstance(config, dict):
-        raise TypeError(f"The `get_config()` method of {obj} should return a dict. It returned: "
-                        f"{config}")
+        raise TypeError(
+            f"The `get_config()` method of {obj} should return a dict. It returned: {config}"
+        )
     config = serialize_keras_object(config)
     name = public_name(obj.__class__)
     if name is not None:
-        out = {"module": name.rpartition(".")[0], "class_name": name.rpartition(".")[2],
-               "config": config, "registered_name": None}
+        out = {
+            "module": name.rpartition(".")[0],
+            "class_name": name.rpartition(".")[2],
+            "config": config,
+            "registered_name": None,
+        }
     else:
-        out = {"module": obj.__class__.__module__, "class_name": obj.__class__.__name__,
-               "config": config,
-               "registered_name": object_registration.get_registered_name(obj.__class__)}
+        out = {
+            "module": obj.__class__.__module__,
+            "class_name": obj.__class__.__name__,
+            "config": config,
+            "registered_name": object_registration.get_registered_name(obj.__class__),
+        }
     build_config = getattr(obj, "get_build_config", lambda: None)()
     if build_config is not None:
         out["build_config"] = serialize_keras_object(build_config)
@@ -96,7 +120,9 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     if not isinstance(config, dict):
         raise TypeError(f"Could not parse config: {config}")
     if "class_name" not in config or "config" not in config:
-        return {k: deserialize_keras_object(v, custom_objects, safe_mode) for k, v in config.items()}
+        return {
+            k: deserialize_keras_object(v, custom_objects, safe_mode) for k, v in config.items()
+        }
     class_name, inner = config["class_name"], config["config"]
     if class_name == "__bytes__":
         return inner["value"].encode("utf-8")
@@ -105,10 +131,20 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
 
         return convert_to_tensor(inner["value"], dtype=inner["dtype"])
     if class_name == "function":
-        return retrieve(config.get("registered_name") or inner, config.get("module"),
-                        custom_objects, module_objects, inner)
-    cls = retrieve(config.get("registered_name") or class_name, config.get("module"),
-                   custom_objects, module_objects, class_name)
+        return retrieve(
+            config.get("registered_name") or inner,
+            config.get("module"),
+            custom_objects,
+            module_objects,
+            inner,
+        )
+    cls = retrieve(
+        config.get("registered_name") or class_name,
+        config.get("module"),
+        custom_objects,
+        module_objects,
+        class_name,
+    )
     if class_name == "__class__":
         return cls
     if hasattr(cls, "from_config"):
@@ -116,7 +152,11 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     else:
         instance = cls(**(inner or {}))
     build_config = config.get("build_config")
-    if build_config and hasattr(instance, "build_from_config") and not getattr(instance, "built", 1):
+    if (
+        build_config
+        and hasattr(instance, "build_from_config")
+        and not getattr(instance, "built", 1)
+    ):
         instance.build_from_config(build_config)
     return instance
 
@@ -136,6 +176,8 @@ def retrieve(registered_name, module, custom_objects=None, module_objects=None, 
     for public, obj in export.OBJECTS.items():  # a built-in under another namespace
         if public.startswith("keras.") and public.rpartition(".")[2] == class_name:
             return obj
-    raise TypeError(f"Could not locate class '{class_name}'. Make sure custom classes are "
-                    "decorated with `@keras.saving.register_keras_serializable()`. Full object "
-                    f"config: {{'module': {module!r}, 'class_name': {class_name!r}}}")
+    raise TypeError(
+        f"Could not locate class '{class_name}'. Make sure custom classes are "
+        "decorated with `@keras.saving.register_keras_serializable()`. Full object "
+        f"config: {{'module': {module!r}, 'class_name': {class_name!r}}}"
+    )

@@ -4,21 +4,32 @@ Checks: build and weight counts; eager call and output shape; symbolic call on `
 ``get_config`` -> ``from_config`` -> ``get_config`` equal as JSON; deserialization by the
 registered name; the same output inside ``tf.function``; one SGD step that lowers a loss.
 """
+
 import json
 
+from tensorlet.autodiff.gradient_tape import GradientTape
 from tensorlet.backend import xp
 from tensorlet.function import polymorphic_function
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.layers.core.input_layer import Input
 from tensorlet.keras.src.saving import serialization_lib
 from tensorlet.ops import array_creation_ops, random_ops, reduction_ops, unary_math_ops
-from tensorlet.autodiff.gradient_tape import GradientTape
 
 
-def run_layer_test(layer_cls, init_kwargs, input_shape, expected_output_shape=None,
-                   expected_num_trainable_weights=None, expected_num_non_trainable_weights=None,
-                   expected_num_seed_generators=None, input_dtype="float32", call_kwargs=None,
-                   run_training_check=True, supports_symbolic=True, input_data=None):
+def run_layer_test(
+    layer_cls,
+    init_kwargs,
+    input_shape,
+    expected_output_shape=None,
+    expected_num_trainable_weights=None,
+    expected_num_non_trainable_weights=None,
+    expected_num_seed_generators=None,
+    input_dtype="float32",
+    call_kwargs=None,
+    run_training_check=True,
+    supports_symbolic=True,
+    input_data=None,
+):
     """Runs the standard layer checks; raises AssertionError on the first difference."""
     call_kwargs = call_kwargs or {}
     layer = layer_cls(**init_kwargs)
@@ -27,16 +38,22 @@ def run_layer_test(layer_cls, init_kwargs, input_shape, expected_output_shape=No
     out = layer(x, **call_kwargs)
     if expected_output_shape is not None:
         got = tuple(out.shape.as_list())
-        assert got == tuple(expected_output_shape), f"output shape {got}, expected " \
-                                                     f"{expected_output_shape}"
-    _check_counts(layer, expected_num_trainable_weights, expected_num_non_trainable_weights,
-                  expected_num_seed_generators)
+        assert got == tuple(expected_output_shape), (
+            f"output shape {got}, expected {expected_output_shape}"
+        )
+    _check_counts(
+        layer,
+        expected_num_trainable_weights,
+        expected_num_non_trainable_weights,
+        expected_num_seed_generators,
+    )
     _check_config_round_trip(layer, layer_cls)
     if supports_symbolic:
         symbolic = layer_cls(**init_kwargs)
         spec = symbolic(Input(batch_shape=tuple(input_shape), dtype=input_dtype), **call_kwargs)
         want = tuple(out.shape.as_list())
         assert tuple(spec.shape) == want, f"symbolic output shape {spec.shape}, eager {want}"
+
     def forward(t):
         return layer(t, **call_kwargs)
 
@@ -56,11 +73,13 @@ def _input(shape, dtype):
 
 def _check_counts(layer, n_trainable, n_non_trainable, n_seed):
     if n_trainable is not None:
-        assert len(layer.trainable_weights) == n_trainable, \
+        assert len(layer.trainable_weights) == n_trainable, (
             f"{len(layer.trainable_weights)} trainable weights, expected {n_trainable}"
+        )
     if n_non_trainable is not None:
-        assert len(layer.non_trainable_weights) == n_non_trainable, \
+        assert len(layer.non_trainable_weights) == n_non_trainable, (
             f"{len(layer.non_trainable_weights)} non-trainable weights, expected {n_non_trainable}"
+        )
     if n_seed is not None:
         found = len(layer._tracked()[2])
         assert found == n_seed, f"{found} seed generators, expected {n_seed}"
@@ -70,11 +89,11 @@ def _check_config_round_trip(layer, layer_cls):
     config = layer.get_config()
     as_json = json.dumps(serialization_lib.serialize_keras_object(config), sort_keys=True)
     clone = layer_cls.from_config(config)
-    again = json.dumps(serialization_lib.serialize_keras_object(clone.get_config()),
-                       sort_keys=True)
+    again = json.dumps(serialization_lib.serialize_keras_object(clone.get_config()), sort_keys=True)
     assert _strip_name(as_json) == _strip_name(again), f"{as_json}\n!=\n{again}"
     revived = serialization_lib.deserialize_keras_object(
-        serialization_lib.serialize_keras_object(layer))
+        serialization_lib.serialize_keras_object(layer)
+    )
     assert type(revived) is layer_cls
 
 

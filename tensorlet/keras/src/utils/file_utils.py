@@ -4,6 +4,7 @@ tensorlet never downloads. A file Keras would fetch must already be in the cache
 file name Keras uses (``~/.keras/datasets/mnist.npz``); otherwise the error says where to put it.
 ``KERAS_HOME`` moves the cache as in Keras.
 """
+
 import os
 import tarfile
 import zipfile
@@ -18,9 +19,19 @@ def keras_home():
 
 
 @keras_export("keras.utils.get_file")
-def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None,
-             cache_subdir="datasets", hash_algorithm="auto", extract=False, archive_format="auto",
-             cache_dir=None, force_download=False):
+def get_file(
+    fname=None,
+    origin=None,
+    untar=False,
+    md5_hash=None,
+    file_hash=None,
+    cache_subdir="datasets",
+    hash_algorithm="auto",
+    extract=False,
+    archive_format="auto",
+    cache_dir=None,
+    force_download=False,
+):
     """The local path of ``fname`` in the Keras cache (extracted when ``extract``).
 
     Raises:
@@ -41,7 +52,8 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
     if not os.path.exists(fpath):
         raise FileNotFoundError(
             f"tensorlet does not download files: {fname!r} (Keras fetches it from {origin}) is "
-            f"not in the Keras cache. Put it at {fpath} (or set KERAS_HOME).")
+            f"not in the Keras cache. Put it at {fpath} (or set KERAS_HOME)."
+        )
     if extract and os.path.isfile(fpath):
         _extract(fpath, extracted)
         return extracted
@@ -69,4 +81,5 @@ def cached_path(*candidates, origin=None):
     raise FileNotFoundError(
         f"tensorlet does not download datasets: none of {list(candidates)} is in the Keras cache "
         f"{base} (Keras fetches it from {origin}). Put the file at "
-        f"{os.path.join(base, candidates[0])} (or set KERAS_HOME).")
+        f"{os.path.join(base, candidates[0])} (or set KERAS_HOME)."
+    )

@@ -1,4 +1,5 @@
 """Auto-generated names: ``Dense`` -> ``dense``, ``dense_1``, ... (reset by ``clear_session``)."""
+
 import collections
 import re
 
@@ -15,8 +16,9 @@ def to_snake_case(name):
 
 def uniquify(name):
     """``name`` the first time, then ``name_1``, ``name_2``..."""
-    uids = global_state.get_global_attribute("object_name_uids", collections.defaultdict(int),
-                                             set_to_default=True)
+    uids = global_state.get_global_attribute(
+        "object_name_uids", collections.defaultdict(int), set_to_default=True
+    )
     unique = f"{name}_{uids[name]}" if name in uids else name
     uids[name] += 1
     return unique
@@ -28,8 +30,9 @@ def auto_name(prefix):
 
 def get_uid(prefix=""):
     """A per-prefix counter starting at 1 (``keras.backend.get_uid``)."""
-    uids = global_state.get_global_attribute("object_name_uids_int", collections.defaultdict(int),
-                                             set_to_default=True)
+    uids = global_state.get_global_attribute(
+        "object_name_uids_int", collections.defaultdict(int), set_to_default=True
+    )
     uids[prefix] += 1
     return uids[prefix]
 
@@ -39,5 +42,5 @@ def keras_object_repr(obj):
     (``<keras.src.optimizers.adam.Adam object at 0x...>``)."""
     module = type(obj).__module__
     if module.startswith("tensorlet.keras.src."):
-        module = module[len("tensorlet."):]
+        module = module[len("tensorlet.") :]
     return f"<{module}.{type(obj).__qualname__} object at {hex(id(obj))}>"

@@ -1,4 +1,5 @@
 """``keras.utils.set_random_seed``: one call seeds Python, NumPy, TF and Keras' global generator."""
+
 import random
 
 from tensorlet.backend import xp
@@ -21,8 +22,10 @@ def set_random_seed(seed):
         seed: an integer.
     """
     if not isinstance(seed, int):
-        raise ValueError("Expected `seed` argument to be an integer. "
-                         f"Received: seed={seed} (of type {type(seed)})")
+        raise ValueError(  # noqa: TRY004 (Keras' class)
+            "Expected `seed` argument to be an integer. "
+            f"Received: seed={seed} (of type {type(seed)})"
+        )
     global_state.set_global_attribute(GLOBAL_RANDOM_SEED, seed)
     # the global SeedGenerator restarts from the re-seeded Python generator on its next use
     global_state.set_global_attribute("global_seed_generator", None)

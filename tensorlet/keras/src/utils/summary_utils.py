@@ -1,5 +1,6 @@
 """``model.summary()``: Keras 3's table, drawn as ``rich`` draws it (box characters, column
 widths from the terminal width), without depending on ``rich``."""
+
 import math
 import shutil
 
@@ -50,8 +51,15 @@ def _is_shape(s):
     return isinstance(s, tuple) and all(d is None or isinstance(d, int) for d in s)
 
 
-def print_summary(model, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                  show_trainable=False, layer_range=None):
+def print_summary(
+    model,
+    line_length=None,
+    positions=None,
+    print_fn=None,
+    expand_nested=False,
+    show_trainable=False,
+    layer_range=None,
+):
     """Prints (or passes to ``print_fn``) the summary table of a Sequential-like model."""
     header = ["Layer (type)", "Output Shape", "Param #"]
     alignment = ["left", "left", "right"]
@@ -86,16 +94,21 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
     n_mem = weight_memory_size(model.non_trainable_weights)
     optimizer = getattr(model, "optimizer", None)
     opt_count = opt_mem = 0
-    opt_built = bool(getattr(model, "compiled", False) and optimizer is not None
-                     and getattr(optimizer, "built", False))
+    opt_built = bool(
+        getattr(model, "compiled", False)
+        and optimizer is not None
+        and getattr(optimizer, "built", False)
+    )
     if opt_built:
         opt_count = count_params(optimizer.variables)
         opt_mem = weight_memory_size(optimizer.variables)
 
     lines = [f'Model: "{model.name}"']
     lines += render_table(header, rows, widths, alignment, line_length)
-    lines.append(f" Total params: {trainable + non_trainable + opt_count:,} "
-                 f"({readable_memory_size(t_mem + n_mem + opt_mem)})")
+    lines.append(
+        f" Total params: {trainable + non_trainable + opt_count:,} "
+        f"({readable_memory_size(t_mem + n_mem + opt_mem)})"
+    )
     lines.append(f" Trainable params: {trainable:,} ({readable_memory_size(t_mem)})")
     lines.append(f" Non-trainable params: {non_trainable:,} ({readable_memory_size(n_mem)})")
     if opt_built:
@@ -132,13 +145,16 @@ def _layer_range(layers, layer_range):
     if layer_range is None:
         return 0, len(layers)
     if len(layer_range) != 2:
-        raise ValueError("layer_range must be a list or tuple of length 2. Received: "
-                         f"layer_range = {layer_range} of length {len(layer_range)}")
+        raise ValueError(
+            "layer_range must be a list or tuple of length 2. Received: "
+            f"layer_range = {layer_range} of length {len(layer_range)}"
+        )
     lower = [i for i, layer in enumerate(layers) if re.match(layer_range[0], layer.name)]
     upper = [i for i, layer in enumerate(layers) if re.match(layer_range[1], layer.name)]
     if not lower or not upper:
-        raise ValueError("Passed layer_names do not match the layer names in the model. "
-                         f"Received: {layer_range}")
+        raise ValueError(
+            f"Passed layer_names do not match the layer names in the model. Received: {layer_range}"
+        )
     if min(lower) > max(upper):
         return min(upper), max(lower) + 1
     return min(lower), max(upper) + 1

@@ -1,4 +1,5 @@
 """keras.layers.Conv2D."""
+
 import numpy as np
 import pytest
 
@@ -8,16 +9,32 @@ from tensorlet.keras.src.testing.layer_test import run_layer_test
 keras = tf.keras
 
 
-@pytest.mark.parametrize("kwargs,input_shape,output_shape", [
-    ({"filters": 3, "kernel_size": (3, 2), "activation": "relu"}, (2, 6, 5, 2), (2, 4, 4, 3)),
-    ({"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"}, (2, 7, 7, 2), (2, 4, 4, 3)),
-    ({"filters": 2, "kernel_size": 3, "dilation_rate": 2, "padding": "same"}, (1, 7, 7, 1),
-     (1, 7, 7, 2)),
-    ({"filters": 4, "kernel_size": 3, "groups": 2}, (1, 5, 5, 4), (1, 3, 3, 4)),
-])
+@pytest.mark.parametrize(
+    "kwargs,input_shape,output_shape",
+    [
+        ({"filters": 3, "kernel_size": (3, 2), "activation": "relu"}, (2, 6, 5, 2), (2, 4, 4, 3)),
+        (
+            {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"},
+            (2, 7, 7, 2),
+            (2, 4, 4, 3),
+        ),
+        (
+            {"filters": 2, "kernel_size": 3, "dilation_rate": 2, "padding": "same"},
+            (1, 7, 7, 1),
+            (1, 7, 7, 2),
+        ),
+        ({"filters": 4, "kernel_size": 3, "groups": 2}, (1, 5, 5, 4), (1, 3, 3, 4)),
+    ],
+)
 def test_layer(kwargs, input_shape, output_shape):
-    run_layer_test(keras.layers.Conv2D, kwargs, input_shape, output_shape,
-                   expected_num_trainable_weights=2, expected_num_non_trainable_weights=0)
+    run_layer_test(
+        keras.layers.Conv2D,
+        kwargs,
+        input_shape,
+        output_shape,
+        expected_num_trainable_weights=2,
+        expected_num_non_trainable_weights=0,
+    )
 
 
 def test_values_match_tf_nn_conv2d():

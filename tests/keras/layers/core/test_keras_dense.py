@@ -1,4 +1,5 @@
 """keras.layers.Dense."""
+
 import numpy as np
 import pytest
 
@@ -13,20 +14,32 @@ def _fresh_names():
     keras.backend.clear_session()
 
 
-@pytest.mark.parametrize("kwargs,input_shape,output_shape,n_weights", [
-    ({"units": 3}, (2, 4), (2, 3), 2),
-    ({"units": 2, "activation": "relu", "use_bias": False}, (2, 4), (2, 2), 1),
-    ({"units": 2, "activation": "tanh"}, (2, 3, 4), (2, 3, 2), 2),
-])
+@pytest.mark.parametrize(
+    "kwargs,input_shape,output_shape,n_weights",
+    [
+        ({"units": 3}, (2, 4), (2, 3), 2),
+        ({"units": 2, "activation": "relu", "use_bias": False}, (2, 4), (2, 2), 1),
+        ({"units": 2, "activation": "tanh"}, (2, 3, 4), (2, 3, 2), 2),
+    ],
+)
 def test_layer(kwargs, input_shape, output_shape, n_weights):
-    run_layer_test(keras.layers.Dense, kwargs, input_shape, output_shape,
-                   expected_num_trainable_weights=n_weights, expected_num_non_trainable_weights=0)
+    run_layer_test(
+        keras.layers.Dense,
+        kwargs,
+        input_shape,
+        output_shape,
+        expected_num_trainable_weights=n_weights,
+        expected_num_non_trainable_weights=0,
+    )
 
 
 def test_values():
-    layer = keras.layers.Dense(3, activation="relu",
-                               kernel_initializer=keras.initializers.GlorotUniform(seed=7),
-                               bias_initializer=keras.initializers.Constant(0.5))
+    layer = keras.layers.Dense(
+        3,
+        activation="relu",
+        kernel_initializer=keras.initializers.GlorotUniform(seed=7),
+        bias_initializer=keras.initializers.Constant(0.5),
+    )
     x = np.random.default_rng(0).standard_normal((4, 2)).astype(np.float32)
     out = layer(x).numpy()
     kernel = keras.initializers.GlorotUniform(seed=7)((2, 3)).numpy()
@@ -41,7 +54,9 @@ def test_weights_and_repr():
     assert repr(layer) == "<Dense name=dense, built=True>"
     assert layer.kernel.path == "dense/kernel" and layer.bias.path == "dense/bias"
     assert layer.kernel.shape == (3, 2) and layer.count_params() == 8
-    assert repr(layer.bias) == "<Variable path=dense/bias, shape=(2,), dtype=float32, value=[0. 0.]>"
+    assert (
+        repr(layer.bias) == "<Variable path=dense/bias, shape=(2,), dtype=float32, value=[0. 0.]>"
+    )
 
 
 def test_int_inputs_are_computed_in_float():
@@ -51,10 +66,21 @@ def test_int_inputs_are_computed_in_float():
 
 def test_config():
     config = keras.layers.Dense(3).get_config()
-    assert list(config) == ["name", "trainable", "dtype", "units", "activation", "use_bias",
-                            "kernel_initializer", "bias_initializer", "kernel_regularizer",
-                            "bias_regularizer", "kernel_constraint", "bias_constraint",
-                            "quantization_config"]
+    assert list(config) == [
+        "name",
+        "trainable",
+        "dtype",
+        "units",
+        "activation",
+        "use_bias",
+        "kernel_initializer",
+        "bias_initializer",
+        "kernel_regularizer",
+        "bias_regularizer",
+        "kernel_constraint",
+        "bias_constraint",
+        "quantization_config",
+    ]
     assert config["activation"] == "linear"
     assert config["kernel_initializer"]["class_name"] == "GlorotUniform"
 

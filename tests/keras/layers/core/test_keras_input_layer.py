@@ -1,4 +1,5 @@
 """keras.Input / keras.layers.InputLayer."""
+
 import pytest
 
 import tensorlet as tf
@@ -9,8 +10,10 @@ keras = tf.keras
 def test_input():
     keras.backend.clear_session()
     x = keras.Input((3,))
-    assert str(x) == ("<KerasTensor shape=(None, 3), dtype=float32, sparse=False, ragged=False, "
-                      "name=keras_tensor>")
+    assert str(x) == (
+        "<KerasTensor shape=(None, 3), dtype=float32, sparse=False, ragged=False, "
+        "name=keras_tensor>"
+    )
     layer = x._keras_history.operation
     assert isinstance(layer, keras.layers.InputLayer) and layer.name == "input_layer"
     assert layer.batch_shape == (None, 3) and layer.built

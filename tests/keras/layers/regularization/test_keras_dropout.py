@@ -1,4 +1,5 @@
 """keras.layers.Dropout."""
+
 import numpy as np
 import pytest
 
@@ -9,9 +10,15 @@ keras = tf.keras
 
 
 def test_layer():
-    run_layer_test(keras.layers.Dropout, {"rate": 0.5, "seed": 1}, (2, 4), (2, 4),
-                   expected_num_trainable_weights=0, expected_num_non_trainable_weights=0,
-                   expected_num_seed_generators=1)
+    run_layer_test(
+        keras.layers.Dropout,
+        {"rate": 0.5, "seed": 1},
+        (2, 4),
+        (2, 4),
+        expected_num_trainable_weights=0,
+        expected_num_non_trainable_weights=0,
+        expected_num_seed_generators=1,
+    )
 
 
 def test_training_uses_the_seed_generator():
@@ -30,5 +37,7 @@ def test_rate_zero_and_errors():
     np.testing.assert_array_equal(layer(tf.ones((2,)), training=True).numpy(), [1.0, 1.0])
     with pytest.raises(ValueError, match="between 0 and 1"):
         keras.layers.Dropout(1.5)
-    assert keras.layers.Dropout(0.3, noise_shape=(None, 1), seed=2).get_config()["noise_shape"] \
-        == (None, 1)
+    assert keras.layers.Dropout(0.3, noise_shape=(None, 1), seed=2).get_config()["noise_shape"] == (
+        None,
+        1,
+    )

@@ -1,7 +1,9 @@
 """``BaseConv``: the N-D convolution layer behind Conv1D/Conv2D/Conv3D."""
+
 from tensorlet.keras.src import activations, backend, initializers
 from tensorlet.keras.src.layers.input_spec import InputSpec
-from tensorlet.keras.src.layers.layer import Layer, _get_optional
+from tensorlet.keras.src.layers.layer import Layer
+from tensorlet.keras.src.layers.layer_utils import get_optional
 from tensorlet.keras.src.saving import serialization_lib
 from tensorlet.ops import array_ops, conv_ops, math_ops
 
@@ -20,7 +22,7 @@ def standardize_tuple(value, n, name, allow_zero=False):
             raise ValueError(error_msg)
         for v in value_tuple:
             if not isinstance(v, int):
-                raise ValueError(f"{error_msg}including element {v} of type {type(v)}")
+                raise ValueError(f"{error_msg}including element {v} of type {type(v)}")  # noqa: TRY004 (Keras' class)
     if allow_zero:
         bad = [v for v in value_tuple if v < 0]
         req = ">= 0"
@@ -28,8 +30,9 @@ def standardize_tuple(value, n, name, allow_zero=False):
         bad = [v for v in value_tuple if v <= 0]
         req = "> 0"
     if bad:
-        raise ValueError(f"{error_msg}, including values {set(bad)} that do not satisfy "
-                         f"`value {req}`")
+        raise ValueError(
+            f"{error_msg}, including values {set(bad)} that do not satisfy `value {req}`"
+        )
     return value_tuple
 
 
@@ -39,8 +42,9 @@ def standardize_padding(value, allow_causal=False):
     padding = str(value).lower()
     allowed = {"valid", "same", "causal"} if allow_causal else {"valid", "same"}
     if padding not in allowed:
-        raise ValueError(f"The `padding` argument must be a list/tuple or one of {allowed}. "
-                         f"Received: {padding}")
+        raise ValueError(
+            f"The `padding` argument must be a list/tuple or one of {allowed}. Received: {padding}"
+        )
     return padding
 
 
@@ -57,12 +61,29 @@ class BaseConv(Layer):
     """N-D convolution: ``activation(conv(inputs, kernel) + bias)``; kernel
     ``kernel_size + (in_channels // groups, filters)``."""
 
-    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None,
-                 dilation_rate=1, groups=1, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
-                 **kwargs):
+    def __init__(
+        self,
+        rank,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+        groups=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        lora_rank=None,
+        lora_alpha=None,
+        **kwargs,
+    ):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.rank = rank
         self.filters = filters
@@ -76,10 +97,10 @@ class BaseConv(Layer):
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = _get_optional("regularizers", kernel_regularizer)
-        self.bias_regularizer = _get_optional("regularizers", bias_regularizer)
-        self.kernel_constraint = _get_optional("constraints", kernel_constraint)
-        self.bias_constraint = _get_optional("constraints", bias_constraint)
+        self.kernel_regularizer = get_optional("regularizers", kernel_regularizer)
+        self.bias_regularizer = get_optional("regularizers", bias_regularizer)
+        self.kernel_constraint = get_optional("constraints", kernel_constraint)
+        self.bias_constraint = get_optional("constraints", bias_constraint)
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.input_spec = InputSpec(min_ndim=rank + 2)
@@ -87,18 +108,25 @@ class BaseConv(Layer):
 
     def _validate(self):
         if self.filters is not None and self.filters <= 0:
-            raise ValueError("Invalid value for argument `filters`. Expected a strictly positive "
-                             f"value. Received filters={self.filters}.")
+            raise ValueError(
+                "Invalid value for argument `filters`. Expected a strictly positive "
+                f"value. Received filters={self.filters}."
+            )
         if self.groups <= 0:
-            raise ValueError("The number of groups must be a positive integer. Received: "
-                             f"groups={self.groups}.")
+            raise ValueError(
+                f"The number of groups must be a positive integer. Received: groups={self.groups}."
+            )
         if self.filters is not None and self.filters % self.groups != 0:
-            raise ValueError("The number of filters must be evenly divisible by the number of "
-                             f"groups. Received: groups={self.groups}, filters={self.filters}.")
+            raise ValueError(
+                "The number of filters must be evenly divisible by the number of "
+                f"groups. Received: groups={self.groups}, filters={self.filters}."
+            )
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError("`strides > 1` not supported in conjunction with `dilation_rate > 1`."
-                             f" Received: strides={self.strides} and dilation_rate="
-                             f"{self.dilation_rate}")
+            raise ValueError(
+                "`strides > 1` not supported in conjunction with `dilation_rate > 1`."
+                f" Received: strides={self.strides} and dilation_rate="
+                f"{self.dilation_rate}"
+            )
 
     def _channel_axis(self):
         return -1 if self.data_format == "channels_last" else 1
@@ -108,20 +136,28 @@ class BaseConv(Layer):
         input_channel = input_shape[axis]
         self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={axis: input_channel})
         if input_channel % self.groups != 0:
-            raise ValueError("The number of input channels must be evenly divisible by the number "
-                             f"of groups. Received groups={self.groups}, but the input has "
-                             f"{input_channel} channels (full input shape is {input_shape}).")
+            raise ValueError(
+                "The number of input channels must be evenly divisible by the number "
+                f"of groups. Received groups={self.groups}, but the input has "
+                f"{input_channel} channels (full input shape is {input_shape})."
+            )
         kernel_shape = self.kernel_size + (input_channel // self.groups, self.filters)
         self.compute_output_shape(input_shape)
-        self._kernel = self.add_weight(name="kernel", shape=kernel_shape,
-                                       initializer=self.kernel_initializer,
-                                       regularizer=self.kernel_regularizer,
-                                       constraint=self.kernel_constraint)
+        self._kernel = self.add_weight(
+            name="kernel",
+            shape=kernel_shape,
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
         if self.use_bias:
-            self.bias = self.add_weight(name="bias", shape=(self.filters,),
-                                        initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+            self.bias = self.add_weight(
+                name="bias",
+                shape=(self.filters,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
         else:
             self.bias = None
         self.built = True
@@ -136,15 +172,29 @@ class BaseConv(Layer):
             fmt = {1: "NCW", 2: "NCHW", 3: "NCDHW"}[self.rank]
         padding = self.padding.upper()
         if self.groups == 1:
-            return conv_ops.convolution(inputs, kernel, strides=list(self.strides), padding=padding,
-                                        data_format=fmt, dilations=list(self.dilation_rate))
+            return conv_ops.convolution(
+                inputs,
+                kernel,
+                strides=list(self.strides),
+                padding=padding,
+                data_format=fmt,
+                dilations=list(self.dilation_rate),
+            )
         # TF runs grouped convolutions through XLA on CPU: one convolution per group here
         axis = self._channel_axis()
         xs = array_ops.split(inputs, self.groups, axis=axis)
         ks = array_ops.split(kernel, self.groups, axis=-1)
-        outs = [conv_ops.convolution(x, k, strides=list(self.strides), padding=padding,
-                                     data_format=fmt, dilations=list(self.dilation_rate))
-                for x, k in zip(xs, ks)]
+        outs = [
+            conv_ops.convolution(
+                x,
+                k,
+                strides=list(self.strides),
+                padding=padding,
+                data_format=fmt,
+                dilations=list(self.dilation_rate),
+            )
+            for x, k in zip(xs, ks)
+        ]
         return array_ops.concat(outs, axis=axis)
 
     def call(self, inputs):
@@ -164,17 +214,21 @@ class BaseConv(Layer):
         input_shape = tuple(input_shape)
         spatial = input_shape[1:-1] if self.data_format == "channels_last" else input_shape[2:]
         if len(spatial) != self.rank:
-            raise ValueError(f"Input shape {input_shape} has the wrong rank for a "
-                             f"{self.rank}D convolution.")
+            raise ValueError(
+                f"Input shape {input_shape} has the wrong rank for a {self.rank}D convolution."
+            )
         out = []
         for i, size in enumerate(spatial):
-            length = conv_output_length(size, self.kernel_size[i], self.padding, self.strides[i],
-                                        self.dilation_rate[i])
+            length = conv_output_length(
+                size, self.kernel_size[i], self.padding, self.strides[i], self.dilation_rate[i]
+            )
             if length is not None and length <= 0:
-                raise ValueError("Computed output size would be negative. Received "
-                                 f"`inputs shape={input_shape}`, `kernel shape="
-                                 f"{self.kernel_size + (input_shape[self._channel_axis()], self.filters)}`"
-                                 f", `dilation_rate={self.dilation_rate}`.")
+                raise ValueError(
+                    "Computed output size would be negative. Received "
+                    f"`inputs shape={input_shape}`, `kernel shape="
+                    f"{self.kernel_size + (input_shape[self._channel_axis()], self.filters)}`"
+                    f", `dilation_rate={self.dilation_rate}`."
+                )
             out.append(length)
         if self.data_format == "channels_last":
             return (input_shape[0],) + tuple(out) + (self.filters,)
@@ -196,7 +250,8 @@ class BaseConv(Layer):
             "kernel_regularizer": serialization_lib.serialize_keras_object(self.kernel_regularizer),
             "bias_regularizer": serialization_lib.serialize_keras_object(self.bias_regularizer),
             "activity_regularizer": serialization_lib.serialize_keras_object(
-                self.activity_regularizer),
+                self.activity_regularizer
+            ),
             "kernel_constraint": serialization_lib.serialize_keras_object(self.kernel_constraint),
             "bias_constraint": serialization_lib.serialize_keras_object(self.bias_constraint),
         }

@@ -1,8 +1,10 @@
 """``keras.layers.Dense``: ``activation(inputs @ kernel + bias)``."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import activations, backend, initializers
 from tensorlet.keras.src.layers.input_spec import InputSpec
-from tensorlet.keras.src.layers.layer import Layer, _get_optional
+from tensorlet.keras.src.layers.layer import Layer
+from tensorlet.keras.src.layers.layer_utils import get_optional
 from tensorlet.keras.src.saving import serialization_lib
 from tensorlet.ops import linalg_ops, math_ops
 
@@ -36,23 +38,38 @@ class Dense(Layer):
         ['dense/kernel', 'dense/bias']
     """
 
-    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-                 lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs):
+    def __init__(
+        self,
+        units,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        lora_rank=None,
+        lora_alpha=None,
+        quantization_config=None,
+        **kwargs,
+    ):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-            raise ValueError("Received an invalid value for `units`, expected a positive "
-                             f"integer. Received: units={units}")
+            raise ValueError(
+                "Received an invalid value for `units`, expected a positive "
+                f"integer. Received: units={units}"
+            )
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = _get_optional("regularizers", kernel_regularizer)
-        self.bias_regularizer = _get_optional("regularizers", bias_regularizer)
-        self.kernel_constraint = _get_optional("constraints", kernel_constraint)
-        self.bias_constraint = _get_optional("constraints", bias_constraint)
+        self.kernel_regularizer = get_optional("regularizers", kernel_regularizer)
+        self.bias_regularizer = get_optional("regularizers", bias_regularizer)
+        self.kernel_constraint = get_optional("constraints", kernel_constraint)
+        self.bias_constraint = get_optional("constraints", bias_constraint)
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.quantization_config = quantization_config
@@ -61,15 +78,21 @@ class Dense(Layer):
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
-        self._kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
-                                       initializer=self.kernel_initializer,
-                                       regularizer=self.kernel_regularizer,
-                                       constraint=self.kernel_constraint)
+        self._kernel = self.add_weight(
+            name="kernel",
+            shape=(input_dim, self.units),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
         if self.use_bias:
-            self.bias = self.add_weight(name="bias", shape=(self.units,),
-                                        initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+            self.bias = self.add_weight(
+                name="bias",
+                shape=(self.units,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
         else:
             self.bias = None
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})

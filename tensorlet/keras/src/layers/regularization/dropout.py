@@ -1,4 +1,5 @@
 """``keras.layers.Dropout``: zeroes inputs at ``rate`` while training, scaling the rest up."""
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.layers.layer import Layer
 from tensorlet.keras.src.random import random
@@ -29,8 +30,10 @@ class Dropout(Layer):
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         if not 0 <= rate <= 1:
-            raise ValueError(f"Invalid value received for argument `rate`. Expected a float "
-                             f"value between 0 and 1. Received: rate={rate}")
+            raise ValueError(
+                f"Invalid value received for argument `rate`. Expected a float "
+                f"value between 0 and 1. Received: rate={rate}"
+            )
         self.rate = rate
         self.seed = seed
         self.noise_shape = noise_shape
@@ -41,8 +44,9 @@ class Dropout(Layer):
 
     def call(self, inputs, training=False):
         if training and self.rate > 0:
-            return random.dropout(inputs, self.rate, noise_shape=self.noise_shape,
-                                  seed=self.seed_generator)
+            return random.dropout(
+                inputs, self.rate, noise_shape=self.noise_shape, seed=self.seed_generator
+            )
         return inputs
 
     def compute_output_shape(self, input_shape):

@@ -1,12 +1,12 @@
 """Learning-rate schedules: ``schedule(step) -> learning rate`` (Keras 3 formulas, float32)."""
+
 import math
 
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.saving import serialization_lib
-from tensorlet.ops import (array_ops, comparison_ops, control_flow_ops, math_ops,
-                           unary_math_ops)
 from tensorlet.keras.src.utils.naming import keras_object_repr
+from tensorlet.ops import array_ops, comparison_ops, control_flow_ops, math_ops, unary_math_ops
 
 
 def _cast(x, dtype):
@@ -18,12 +18,16 @@ class LearningRateSchedule:
     """Base class: subclasses implement ``__call__(step)`` and ``get_config()``."""
 
     def __call__(self, step):
-        raise NotImplementedError(f"Learning rate schedule '{self.__class__.__name__}' must "
-                                  "override `__call__(self, step)`.")
+        raise NotImplementedError(
+            f"Learning rate schedule '{self.__class__.__name__}' must "
+            "override `__call__(self, step)`."
+        )
 
     def get_config(self):
-        raise NotImplementedError(f"Learning rate schedule '{self.__class__.__name__}' must "
-                                  "override `get_config()` in order to be serializable.")
+        raise NotImplementedError(
+            f"Learning rate schedule '{self.__class__.__name__}' must "
+            "override `get_config()` in order to be serializable."
+        )
 
     @classmethod
     def from_config(cls, config):
@@ -37,11 +41,18 @@ class LearningRateSchedule:
 class ExponentialDecay(LearningRateSchedule):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (floored if staircase)."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="ExponentialDecay"):
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        decay_rate,
+        staircase=False,
+        name="ExponentialDecay",
+    ):
         if decay_steps <= 0:
-            raise ValueError("Argument `decay_steps` must be > 0. Received: "
-                             f"decay_steps={decay_steps}")
+            raise ValueError(
+                f"Argument `decay_steps` must be > 0. Received: decay_steps={decay_steps}"
+            )
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
@@ -57,9 +68,13 @@ class ExponentialDecay(LearningRateSchedule):
         return math_ops.multiply(lr, math_ops.pow(_cast(self.decay_rate, dtype), p))
 
     def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
 
 
 @keras_export("keras.optimizers.schedules.PiecewiseConstantDecay")
@@ -69,9 +84,11 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     def __init__(self, boundaries, values, name="PiecewiseConstant"):
         if len(boundaries) != len(values) - 1:
-            raise ValueError("The length of boundaries should be 1 less than the length of "
-                             f"values. Received: boundaries={boundaries} of length "
-                             f"{len(boundaries)}, and values={values} of length {len(values)}.")
+            raise ValueError(
+                "The length of boundaries should be 1 less than the length of "
+                f"values. Received: boundaries={boundaries} of length "
+                f"{len(boundaries)}, and values={values} of length {len(values)}."
+            )
         self.boundaries = boundaries
         self.values = values
         self.name = name
@@ -96,11 +113,19 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 class PolynomialDecay(LearningRateSchedule):
     """``(initial - end) * (1 - step / decay_steps) ** power + end``."""
 
-    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0,
-                 cycle=False, name="PolynomialDecay"):
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        end_learning_rate=0.0001,
+        power=1.0,
+        cycle=False,
+        name="PolynomialDecay",
+    ):
         if decay_steps <= 0:
-            raise ValueError("Argument `decay_steps` must be > 0. Received: "
-                             f"decay_steps={decay_steps}")
+            raise ValueError(
+                f"Argument `decay_steps` must be > 0. Received: decay_steps={decay_steps}"
+            )
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.end_learning_rate = end_learning_rate
@@ -116,8 +141,11 @@ class PolynomialDecay(LearningRateSchedule):
         step = _cast(step, dtype)
         decay_steps = _cast(self.decay_steps, dtype)
         if self.cycle:
-            multiplier = array_ops.where(comparison_ops.equal(step, 0), _cast(1.0, dtype),
-                                         unary_math_ops.ceil(step / self.decay_steps))
+            multiplier = array_ops.where(
+                comparison_ops.equal(step, 0),
+                _cast(1.0, dtype),
+                unary_math_ops.ceil(step / self.decay_steps),
+            )
             decay_steps = math_ops.multiply(decay_steps, multiplier)
         else:
             step = math_ops.minimum(step, decay_steps)
@@ -125,17 +153,28 @@ class PolynomialDecay(LearningRateSchedule):
         return math_ops.add(math_ops.multiply(lr - end, math_ops.pow(1 - p, power)), end)
 
     def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "end_learning_rate": self.end_learning_rate,
-                "power": self.power, "cycle": self.cycle, "name": self.name}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "end_learning_rate": self.end_learning_rate,
+            "power": self.power,
+            "cycle": self.cycle,
+            "name": self.name,
+        }
 
 
 @keras_export("keras.optimizers.schedules.InverseTimeDecay")
 class InverseTimeDecay(LearningRateSchedule):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="InverseTimeDecay"):
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        decay_rate,
+        staircase=False,
+        name="InverseTimeDecay",
+    ):
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
@@ -152,9 +191,13 @@ class InverseTimeDecay(LearningRateSchedule):
         return math_ops.divide(lr, denom)
 
     def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
 
 
 @keras_export("keras.optimizers.schedules.CosineDecay")
@@ -162,11 +205,19 @@ class CosineDecay(LearningRateSchedule):
     """Cosine decay (Loshchilov & Hutter 2017) from ``initial_learning_rate`` (or, after a
     linear warmup of ``warmup_steps``, from ``warmup_target``) to ``alpha`` times it."""
 
-    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay",
-                 warmup_target=None, warmup_steps=0):
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        alpha=0.0,
+        name="CosineDecay",
+        warmup_target=None,
+        warmup_steps=0,
+    ):
         if decay_steps <= 0:
-            raise ValueError("Argument `decay_steps` must be > 0. Received: "
-                             f"decay_steps={decay_steps}")
+            raise ValueError(
+                f"Argument `decay_steps` must be > 0. Received: decay_steps={decay_steps}"
+            )
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.alpha = alpha
@@ -194,23 +245,38 @@ class CosineDecay(LearningRateSchedule):
         return control_flow_ops.cond(
             step < warmup_steps,
             lambda: (target - lr) * (step / warmup_steps) + lr,
-            lambda: self._decay(step - warmup_steps, decay_steps, target, dtype))
+            lambda: self._decay(step - warmup_steps, decay_steps, target, dtype),
+        )
 
     def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "alpha": self.alpha, "name": self.name,
-                "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "alpha": self.alpha,
+            "name": self.name,
+            "warmup_target": self.warmup_target,
+            "warmup_steps": self.warmup_steps,
+        }
 
 
 @keras_export("keras.optimizers.schedules.CosineDecayRestarts")
 class CosineDecayRestarts(LearningRateSchedule):
     """Cosine decay with warm restarts (SGDR): periods grow by ``t_mul``, peaks by ``m_mul``."""
 
-    def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0,
-                 name="SGDRDecay"):
+    def __init__(
+        self,
+        initial_learning_rate,
+        first_decay_steps,
+        t_mul=2.0,
+        m_mul=1.0,
+        alpha=0.0,
+        name="SGDRDecay",
+    ):
         if first_decay_steps <= 0:
-            raise ValueError("Argument `first_decay_steps` must be > 0. Received: "
-                             f"first_decay_steps={first_decay_steps}")
+            raise ValueError(
+                "Argument `first_decay_steps` must be > 0. Received: "
+                f"first_decay_steps={first_decay_steps}"
+            )
         self.initial_learning_rate = initial_learning_rate
         self.first_decay_steps = first_decay_steps
         self._t_mul = t_mul
@@ -231,7 +297,8 @@ class CosineDecayRestarts(LearningRateSchedule):
             if geometric:
                 i_restart = unary_math_ops.floor(
                     unary_math_ops.log(_cast(1.0 - fraction * (1.0 - t_mul), dtype))
-                    / unary_math_ops.log(t_mul))
+                    / unary_math_ops.log(t_mul)
+                )
                 sum_r = math_ops.divide(1.0 - math_ops.pow(t_mul, i_restart), 1.0 - t_mul)
                 fraction = math_ops.divide(fraction - sum_r, math_ops.pow(t_mul, i_restart))
             else:
@@ -240,17 +307,24 @@ class CosineDecayRestarts(LearningRateSchedule):
             return i_restart, fraction
 
         i_restart, fraction = control_flow_ops.cond(
-            comparison_ops.equal(t_mul, 1.0), lambda: compute_step(fraction, False),
-            lambda: compute_step(fraction, True))
+            comparison_ops.equal(t_mul, 1.0),
+            lambda: compute_step(fraction, False),
+            lambda: compute_step(fraction, True),
+        )
         m_fac = math_ops.pow(m_mul, i_restart)
         cosine_decayed = 0.5 * m_fac * (1.0 + unary_math_ops.cos(_cast(math.pi, dtype) * fraction))
         decayed = (1 - alpha) * cosine_decayed + alpha
         return math_ops.multiply(lr, decayed)
 
     def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "first_decay_steps": self.first_decay_steps, "t_mul": self._t_mul,
-                "m_mul": self._m_mul, "alpha": self.alpha, "name": self.name}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "first_decay_steps": self.first_decay_steps,
+            "t_mul": self._t_mul,
+            "m_mul": self._m_mul,
+            "alpha": self.alpha,
+            "name": self.name,
+        }
 
 
 @keras_export("keras.optimizers.schedules.serialize")
@@ -261,5 +335,7 @@ def serialize(learning_rate_schedule):
 @keras_export("keras.optimizers.schedules.deserialize")
 def deserialize(config, custom_objects=None):
     return serialization_lib.deserialize_keras_object(
-        config, module_objects={c.__name__: c for c in LearningRateSchedule.__subclasses__()},
-        custom_objects=custom_objects)
+        config,
+        module_objects={c.__name__: c for c in LearningRateSchedule.__subclasses__()},
+        custom_objects=custom_objects,
+    )
