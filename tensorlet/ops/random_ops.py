@@ -6,6 +6,7 @@ and the eager kernel cache that makes repeated calls with the same ``(seed, seed
 continue one stream (TF caches eager kernels by attributes, shapes are inputs).
 ``tf.random.Generator`` lives in ``stateful_random_ops.py`` and reuses the stateless ops here.
 """
+import collections
 import enum
 import numbers
 import random as _pyrandom
@@ -362,10 +363,13 @@ def stateless_shuffle(value, seed, alg="auto_select", name=None):
     return apply(stateless_shuffle_op, convert_to_tensor(value), key, counter, alg, name=name)
 
 
+_KeyCounter = collections.namedtuple("StatelessRandomGetKeyCounter", ["key", "counter"])
+
+
 @tf_export("raw_ops.StatelessRandomGetKeyCounter")
 def stateless_random_get_key_counter(seed, name=None):
-    """The raw op: ``(key uint64[1], counter uint64[2])`` for a seed."""
-    return apply(get_key_counter_op, convert_to_tensor(seed), name=name)
+    """The raw op: ``(key uint64[1], counter uint64[2])`` for a seed (a namedtuple, as TF)."""
+    return _KeyCounter(*apply(get_key_counter_op, convert_to_tensor(seed), name=name))
 
 
 # ------------------------------------------------------------- stateful ops
