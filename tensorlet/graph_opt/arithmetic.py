@@ -91,31 +91,31 @@ def _with(pattern, name):
     return pattern
 
 
+TRANSPOSE_2 = Pat("Transpose", _with(Pat("Transpose", X), "inner"), name="y")
+
+# fmt: off
 RULES = [
-    # pattern                                                 condition          result
-    (Pat("Mul", X, ONE), _keeps, "x"),  # x * 1
-    (Pat("Mul", ONE, X), _keeps, "x"),  # 1 * x
-    (Pat("RealDiv", X, ONE), _keeps, "x"),  # x / 1
-    (Pat(ADD, X, NEG_ZERO), _keeps, "x"),  # x + -0.0
-    (Pat(ADD, NEG_ZERO, X), _keeps, "x"),  # -0.0 + x
-    (Pat(ADD, X, INT_ZERO), _keeps, "x"),  # i + 0
-    (Pat(ADD, INT_ZERO, X), _keeps, "x"),  # 0 + i
-    (Pat("Sub", X, POS_ZERO), _keeps, "x"),  # x - +0.0
-    (Pat("Neg", Pat("Neg", X)), None, "x"),  # --x
-    (Pat("LogicalNot", Pat("LogicalNot", X)), None, "x"),  # !!x
-    (Pat(IDENTITIES, X), None, "x"),  # identity
-    (Pat("AddN", X), None, "x"),  # AddN([x])
-    (Pat("Cast", X), None, "x"),  # same dtype
-    (Pat("Reshape", X, name="y"), _same_known_shape, "x"),  # no-op
-    (Pat("BroadcastTo", X, name="y"), _same_known_shape, "x"),  # no-op
-    (Pat("Reshape", Pat("Reshape", X), name="y"), None, _reshape_once),  # 2 -> 1
-    (Pat("Transpose", X, name="y"), _identity_perm, "x"),  # no-op
-    (
-        Pat("Transpose", _with(Pat("Transpose", X), "inner"), name="y"),
-        None,
-        _compose_transposes,
-    ),  # 2->1
+    # pattern                                       condition          result
+    (Pat("Mul", X, ONE),                            _keeps,            "x"),  # x * 1
+    (Pat("Mul", ONE, X),                            _keeps,            "x"),  # 1 * x
+    (Pat("RealDiv", X, ONE),                        _keeps,            "x"),  # x / 1
+    (Pat(ADD, X, NEG_ZERO),                         _keeps,            "x"),  # x + -0.0
+    (Pat(ADD, NEG_ZERO, X),                         _keeps,            "x"),  # -0.0 + x
+    (Pat(ADD, X, INT_ZERO),                         _keeps,            "x"),  # i + 0
+    (Pat(ADD, INT_ZERO, X),                         _keeps,            "x"),  # 0 + i
+    (Pat("Sub", X, POS_ZERO),                       _keeps,            "x"),  # x - +0.0
+    (Pat("Neg", Pat("Neg", X)),                     None,              "x"),  # --x
+    (Pat("LogicalNot", Pat("LogicalNot", X)),       None,              "x"),  # !!x
+    (Pat(IDENTITIES, X),                            None,              "x"),  # identity(x)
+    (Pat("AddN", X),                                None,              "x"),  # AddN([x])
+    (Pat("Cast", X),                                None,              "x"),  # to x's dtype
+    (Pat("Reshape", X, name="y"),                   _same_known_shape, "x"),  # to x's shape
+    (Pat("BroadcastTo", X, name="y"),               _same_known_shape, "x"),  # to x's shape
+    (Pat("Reshape", Pat("Reshape", X), name="y"),   None,    _reshape_once),  # 2 -> 1
+    (Pat("Transpose", X, name="y"),                 _identity_perm,    "x"),  # by 0..n-1
+    (TRANSPOSE_2,                                   None, _compose_transposes),  # 2 -> 1 or 0
 ]
+# fmt: on
 # (a Cast whose output dtype differs from x's is never replaced: the engine checks dtypes)
 
 

@@ -138,7 +138,7 @@ def _compile(fused):
         lines.append(f"    s{j} = u{j}({', '.join(names)}){comment}")
     lines.append(f"    return s{len(fused.steps) - 1}")
     source = "\n".join(lines) + "\n"
-    exec(compile(source, f"<{NAME}>", "exec"), env)
+    exec(compile(source, f"<{NAME}>", "exec"), env)  # noqa: S102 (our own generated code)
     return source, env["kernel"]
 
 
@@ -146,7 +146,7 @@ def _fits(fused, buf, refs):
     shape = _shape_of(fused, buf)
     if shape.rank is None or shape.rank < 1:
         return False
-    return all(R.cannot_enlarge(shape, _shape_of(fused, r)) for r in refs)
+    return all(r == buf or R.cannot_enlarge(shape, _shape_of(fused, r)) for r in refs)
 
 
 class _Spec:

@@ -176,9 +176,10 @@ def _first_match(graph, t, rules):
         if not pattern.match(t, b) or (condition is not None and not condition(b)):
             continue
         new = b[result] if isinstance(result, str) else result(graph, b)
-        if new is not None and new is not t and new._dtype == t._dtype:
-            if new._shape.is_compatible_with(t._shape):
-                return new
+        if new is None or new is t or new._dtype != t._dtype:
+            continue
+        if new._shape.is_compatible_with(t._shape):
+            return new
     return None
 
 
