@@ -13,10 +13,13 @@ Every rule gives bit-for-bit what the original node computes, for every input va
   use the traced graph), ``Cast`` to the same dtype, ``Reshape``/``BroadcastTo`` to the same fully
   known shape, ``Reshape`` of a ``Reshape`` whose input shape is fully known (so the inner one
   cannot fail), ``Transpose`` by the identity and ``Transpose`` of ``Transpose`` (one transpose
-  by the composed permutation, or none).
+  by the composed permutation, or none);
+* a graph output computed by an arithmetic op (``x * 1`` returned) is only replaced by a fresh
+  elementwise result: the caller must not receive its own input's or a variable's buffer.
 """
 
 from tensorlet.graph_opt import rewrite as R
+from tensorlet.graph_opt.elementwise import is_fusable
 from tensorlet.graph_opt.rewrite import Pat, all_equal, const, var
 
 X = var("x")
@@ -119,9 +122,22 @@ RULES = [
 # (a Cast whose output dtype differs from x's is never replaced: the engine checks dtypes)
 
 
+# ops whose result already is (a view of) their input: replacing them returns the same buffer
+ALIASING = (*IDENTITIES, "Reshape", "BroadcastTo", "Transpose", "Cast", "AddN")
+
+
+def _own_buffer(node, new, outputs):
+    """A graph output computed by an arithmetic op keeps a buffer of its own: replaced only
+    by a fresh elementwise result, never by an input, a constant or a variable's value (the
+    caller could write into it through ``.numpy()``)."""
+    if id(node.outputs[0]) not in outputs or node.op.name in ALIASING:
+        return True
+    return is_fusable(new._op)
+
+
 def simplify(graph):
     """Applies ``RULES`` to ``graph`` (edited in place); returns it."""
-    return R.rewrite(graph, RULES)
+    return R.rewrite(graph, RULES, _own_buffer)
 
 
 __all__ = ["RULES", "simplify"]

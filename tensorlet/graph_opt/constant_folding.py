@@ -6,7 +6,9 @@ to the node's dtypes) or tracing already knew every output's value (``SymbolicTe
 ``tf.shape`` of a fully-defined shape and what is computed from it). Never folded: stateful
 nodes (random ops, variable reads and updates, ``PrintV2``), Placeholders, nodes whose forward
 raises (the error stays a run-time error, as in TF), and nodes whose outputs are not fully
-defined or would take more than ``MAX_BYTES`` (a huge ``tf.zeros`` stays a computation).
+defined or would take more than ``MAX_BYTES`` (a huge ``tf.zeros`` stays a computation), and
+nodes whose outputs the function returns (each call returns a new array, as before: a shared
+``Const`` array could be changed through ``.numpy()`` by the caller). Their inputs still fold.
 
 A single-output node is turned into a ``Const`` in place (it keeps its name and output tensor,
 as grappler's folded nodes do); multi-output nodes get one new ``Const`` per output. Folded
@@ -25,9 +27,11 @@ MAX_BYTES = 1 << 20  # largest folded value (TF's grappler uses 10 MB; our graph
 def fold_constants(graph, max_bytes=MAX_BYTES):
     """Folds every foldable node of ``graph`` (edited in place); returns ``graph``."""
     subst, out = {}, []
+    outs = R.output_ids(graph)
     for node in graph.get_operations():
         R.resolve_inputs(node, subst)
-        values = _values(node, max_bytes)
+        returned = any(id(t) in outs for t in node.outputs)
+        values = None if returned else _values(node, max_bytes)
         if values is None:
             out.append(node)
         elif len(values) == 1:

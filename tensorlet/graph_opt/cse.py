@@ -6,7 +6,9 @@ Stateful nodes (random ops, variable reads and writes, ``PrintV2``, Placeholders
 merged: each one runs. Attribute values compare by type and value (``1`` is not ``True``,
 ``0.0`` is not ``-0.0``); arrays (``Const`` values) by dtype, shape and bytes (so ``-0.0``,
 NaN payloads and ``0.0`` stay apart), large ones by identity only. Unhashable attributes
-make a node unique. Nodes visit in program order, so replacements are already resolved when a
+make a node unique. A node whose output the function returns is never dropped (two returned
+tensors sharing one array could be changed together through ``.numpy()``); it may still
+replace later duplicates. Nodes visit in program order, so replacements are already resolved when a
 later node is keyed, and ``x*y + x*y`` becomes one ``Mul`` feeding an ``AddV2`` twice.
 """
 
@@ -19,12 +21,13 @@ MAX_CONST_BYTES = 1 << 16  # larger constants are only merged when they are the 
 def eliminate_common_subexpressions(graph):
     """Merges duplicate nodes of ``graph`` (edited in place); returns ``graph``."""
     seen, subst, out = {}, {}, []
+    outs = R.output_ids(graph)
     for node in graph.get_operations():
         R.resolve_inputs(node, subst)
         key = _key(node)
         if key is not None:
             first = seen.setdefault(key, node)
-            if first is not node:
+            if first is not node and not any(id(t) in outs for t in node.outputs):
                 for a, b in zip(node.outputs, first.outputs):
                     subst[id(a)] = b
                 continue  # dropped: every use now reads `first`

@@ -148,8 +148,13 @@ def all_equal(value, negative_zero=None):
 # ---------------------------------------------------------------- the engine
 
 
-def rewrite(graph, rules):
-    """Applies the first matching rule of ``rules`` to every node (see the module doc)."""
+def rewrite(graph, rules, guard=None):
+    """Applies the first matching rule of ``rules`` to every node (see the module doc).
+
+    ``guard(node, new, output_ids) -> bool`` may veto a replacement (``output_ids``: the ids
+    of the graph's output tensors).
+    """
+    outs = output_ids(graph)
     by_op = {}
     for rule in rules:
         for name in rule[0].ops:
@@ -161,7 +166,7 @@ def rewrite(graph, rules):
         candidates = by_op.get(node.op.name)
         if candidates and not node.op.stateful and len(node.outputs) == 1:
             new = _first_match(graph, node.outputs[0], candidates)
-            if new is not None:
+            if new is not None and (guard is None or guard(node, new, outs)):
                 subst[id(node.outputs[0])] = new
                 added = graph.get_operations()[created_from:]
                 out.extend(added)  # nodes a result function made: their inputs precede `node`

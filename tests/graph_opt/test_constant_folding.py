@@ -106,3 +106,13 @@ def test_multi_output_nodes_fold_to_one_const_per_output():
     g = fold(c)
     assert "Split" not in types(g)
     assert_same(run(g, np.ones(2, np.float32))[0], np.array([4.0, 6.0], np.float32))
+
+
+def test_returned_values_are_computed_each_call():
+    c = trace(lambda x: (tf.shape(x) * 2, x + tf.shape(x)[0] * 2), tf.TensorSpec([3], tf.int32))
+    g = fold(c)
+    assert g.outputs[0].op.type == "Mul"  # the returned node stays; its inputs folded
+    assert "Shape" not in types(g)
+    first, second = run(g, np.ones(3, np.int32))[0], run(g, np.ones(3, np.int32))[0]
+    assert first is not second
+    assert_same(first, np.array([6], np.int32))

@@ -65,3 +65,11 @@ def test_stateful_nodes_never_merge():
     assert [t for t in types(g) if t in ("ReadVariableOp", "AssignAddVariableOp")] == [
         t for t in types(c.graph) if t in ("ReadVariableOp", "AssignAddVariableOp")
     ]
+
+
+def test_returned_duplicates_keep_their_own_arrays():
+    c = trace(lambda x: (x * 2.0, x * 2.0, (x * 2.0) + 1.0), S3)
+    g = dedup(c)
+    assert count(g, "Mul") == 2  # the third merges into the first
+    a, b, _ = run(g, np.ones(3, np.float32))
+    assert a is not b
