@@ -33,6 +33,13 @@ def _is_none_or_undef(value):
     return value is None or isinstance(value, (Undefined, UndefinedReturnValue))
 
 
+def _as_not_allowed(cls):
+    """A tensor (even a constant) used as a Python loop condition while tracing: TF's tensors
+    are symbolic there, so the loop cannot stay a Python loop."""
+    return (cls if isinstance(cls, type) else TypeError)(
+        "Using a symbolic `tf.Tensor` as a Python `bool` is not allowed.")
+
+
 def _operator_not_allowed():
     try:
         from tensorlet.framework.symbolic_tensor import OperatorNotAllowedInGraphError
@@ -337,6 +344,8 @@ def _py_while_stmt(test, body):
     def guarded_test():
         result = test()
         try:
+            if isinstance(result, Tensor) and not _executing_eagerly():
+                raise _as_not_allowed(not_allowed)
             return bool(result)
         except not_allowed as e:
             raise NotImplementedError(
@@ -537,6 +546,8 @@ def _py_for_stmt(iter_, extra_test, body):
     def guarded_extra_test():
         result = extra_test()
         try:
+            if isinstance(result, Tensor) and not _executing_eagerly():
+                raise _as_not_allowed(not_allowed)
             return bool(result)
         except not_allowed as e:
             raise NotImplementedError(

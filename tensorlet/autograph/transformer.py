@@ -22,6 +22,27 @@ class ConversionError(Exception):
     """AutoGraph could not convert a function (it then runs unconverted)."""
 
 
+class UnsupportedLanguageElementError(ConversionError, NotImplementedError):
+    """A construct AutoGraph does not convert (TF's: loop ``else`` clauses, mangled names)."""
+
+
+class _UnsupportedChecker(ast.NodeVisitor):
+    def visit_Attribute(self, node):
+        if node.attr.startswith("__") and not node.attr.endswith("__"):
+            raise UnsupportedLanguageElementError("mangled names are not yet supported")
+        self.generic_visit(node)
+
+    def visit_For(self, node):
+        if node.orelse:
+            raise UnsupportedLanguageElementError("for/else statement not yet supported")
+        self.generic_visit(node)
+
+    def visit_While(self, node):
+        if node.orelse:
+            raise UnsupportedLanguageElementError("while/else statement not yet supported")
+        self.generic_visit(node)
+
+
 def _ag(attr):
     return ast.Attribute(value=name("ag__"), attr=attr, ctx=ast.Load())
 
@@ -66,6 +87,7 @@ class ExprConverter(ast.NodeTransformer):
     def __init__(self, fscope, convert_asserts):
         self.fscope = fscope
         self.convert_asserts = convert_asserts
+        self.deleted = set()
 
     def visit_FunctionDef(self, node):  # nested functions are converted on their own
         return node
@@ -86,6 +108,9 @@ class ExprConverter(ast.NodeTransformer):
             return node
         if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "ag__":
             return node
+        if (isinstance(f, ast.Attribute) and f.attr == "set_loop_options") or (
+                isinstance(f, ast.Name) and f.id == "set_loop_options"):
+            return node  # a loop directive, read by the control flow conversion
         args = ast.Tuple(elts=node.args, ctx=ast.Load())
         if node.keywords:
             kwargs = ast.Dict(keys=[ast.Constant(k.arg) if k.arg else None for k in node.keywords],
@@ -115,6 +140,18 @@ class ExprConverter(ast.NodeTransformer):
         text = ast.unparse(node.test)
         return ast.copy_location(_call(_ag("if_exp"), node.test, _thunk(node.body),
                                        _thunk(node.orelse), ast.Constant(text)), node)
+
+    def visit_Delete(self, node):
+        """``del x`` makes ``x`` undefined (``x = ag__.Undefined('x')``), as TF's converter."""
+        names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        if not names:
+            return self.generic_visit(node)
+        self.deleted.update(names)
+        out = [assign(n, _call(_ag("Undefined"), ast.Constant(n))) for n in names]
+        others = [t for t in node.targets if not isinstance(t, ast.Name)]
+        if others:
+            out.append(ast.Delete(targets=others))
+        return [ast.copy_location(s, node) for s in out]
 
     def visit_Assert(self, node):
         self.generic_visit(node)
@@ -375,7 +412,9 @@ def strip_signature(node):
 def convert_function_body(node, namer, options, top_level):
     """Converts ``node`` (a FunctionDef) in place: lowering, expressions, control flow."""
     if isinstance(node, ast.AsyncFunctionDef) or _is_generator(node):
-        raise ConversionError("generators and coroutines are not converted")
+        raise UnsupportedLanguageElementError("generators are not supported")
+    if top_level:
+        _UnsupportedChecker().visit(node)
     body = node.body
     doc = []
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
@@ -400,7 +439,7 @@ def convert_function_body(node, namer, options, top_level):
     # 2. expressions
     fscope = options["fscope"]
     conv = ExprConverter(fscope, options.get("asserts", False))
-    body = [conv.visit(s) for s in body]
+    body = _flatten([conv.visit(s) for s in body])
 
     if returns:
         init = [assign(do_return, ast.Constant(False)),
@@ -414,8 +453,8 @@ def convert_function_body(node, namer, options, top_level):
     analysis.annotate_liveness(body)
     cf = ControlFlowConverter(namer)
     body = cf.block(body, _Scope(set(_arg_names(node.args)), decls))
-    if cf.undefined:
-        body = [_LoadWrapper(cf.undefined).visit(s) for s in body]
+    if cf.undefined or conv.deleted:
+        body = [_LoadWrapper(cf.undefined | conv.deleted).visit(s) for s in body]
 
     if top_level:
         scope_call = _call(_ag("FunctionScope"), ast.Constant(options.get("name", node.name)),
@@ -424,6 +463,13 @@ def convert_function_body(node, namer, options, top_level):
                                              optional_vars=name(fscope, True))], body=body)]
     node.body = doc + body
     return node
+
+
+def _flatten(stmts):
+    out = []
+    for s in stmts:
+        out.extend(s if isinstance(s, list) else [s])
+    return out
 
 
 def _nested_defs(stmts):
