@@ -5,7 +5,8 @@ a copy, as ``ConcreteFunction.optimized_graph`` does) and returns it. Each row c
 off with TF's grappler option of the same purpose through
 ``tf.config.optimizer.set_experimental_options`` (read when a function's graph is optimized,
 i.e. at its first call); ``{"disable_meta_optimizer": True}`` turns all of them off.
-``buffer_reuse`` is tensorlet's own key (grappler has no such pass).
+``buffer_reuse`` is tensorlet's own key (grappler has no such pass); ``function_optimization``
+(grappler's function pass) switches the optimization of control-flow sub-graphs.
 
 Seeing the result::
 
@@ -29,8 +30,14 @@ from tensorlet.graph_opt import (
     cse,
     fusion,
     pruning,
+    subgraphs,
 )
 from tensorlet.graph_opt.elementwise import FusedOp
+
+
+def _subgraphs(graph):
+    return subgraphs.optimize_subgraphs(graph, optimize)
+
 
 PASSES = [
     # (option that switches it off,   pass)
@@ -42,6 +49,7 @@ PASSES = [
     ("remapping", fusion.fuse),  # elementwise chains -> one kernel
     ("buffer_reuse", buffer_reuse.reuse_buffers),  # out= into dead buffers
     ("disable_model_pruning", pruning.prune),  # Consts baked into kernels
+    ("function_optimization", _subgraphs),  # If/Case branches, While cond/body
 ]
 
 
