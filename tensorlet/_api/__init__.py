@@ -206,9 +206,11 @@ from tensorlet._api import autograph as autograph
 from tensorlet._api import bitwise as bitwise
 from tensorlet._api import compat as compat
 from tensorlet._api import config as config
+from tensorlet._api import data as data
 from tensorlet._api import debugging as debugging
 from tensorlet._api import dtypes as dtypes
 from tensorlet._api import errors as errors
+from tensorlet._api import experimental as experimental
 from tensorlet._api import image as image
 from tensorlet._api import io as io
 from tensorlet._api import linalg as linalg
@@ -253,9 +255,12 @@ _SUBMODULES = {
     'config.experimental': config.experimental,
     'config.optimizer': config.optimizer,
     'config.threading': config.threading,
+    'data': data,
+    'data.experimental': data.experimental,
     'debugging': debugging,
     'dtypes': dtypes,
     'errors': errors,
+    'experimental': experimental,
     'image': image,
     'io': io,
     'io.gfile': io.gfile,

@@ -28,6 +28,7 @@ from tensorlet.keras import mixed_precision as mixed_precision
 from tensorlet.keras import models as models
 from tensorlet.keras import ops as ops
 from tensorlet.keras import optimizers as optimizers
+from tensorlet.keras import preprocessing as preprocessing
 from tensorlet.keras import random as random
 from tensorlet.keras import saving as saving
 from tensorlet.keras import utils as utils
