@@ -256,15 +256,20 @@ def _compile(fn, options):
     if is_lambda:
         convert_lambda(node, fscope)
         node.args.defaults, node.args.kw_defaults = [], [None] * len(node.args.kwonlyargs)
-        body = [_assign(fscope, ast.Attribute(value=ast.Name("ag__", ast.Load()),
-                                              attr=opts_name, ctx=ast.Load())),
-                ast.Return(node)]
+        scope = ast.Call(func=ast.Attribute(value=ast.Name("ag__", ast.Load()),
+                                            attr="FunctionScope", ctx=ast.Load()),
+                         args=[ast.Constant("<lambda>"), ast.Constant(fscope),
+                               ast.Attribute(value=ast.Name("ag__", ast.Load()), attr=opts_name,
+                                             ctx=ast.Load())], keywords=[])
+        body = [_assign(fscope, scope), ast.Return(node)]
         fn_node = node
     else:
         strip_signature(node)
         node.name = namer.new("tf__" + code.co_name)
         convert_function_body(node, namer, {"fscope": fscope, "asserts": options._key(),
-                                             "name": code.co_name}, top_level=True)
+                                             "name": code.co_name,
+                                             "method": "__class__" in code.co_freevars},
+                              top_level=True)
         _set_options_name(node, opts_name)
         body = [node, ast.Return(ast.Name(node.name, ast.Load()))]
         fn_node = node
@@ -332,6 +337,8 @@ def _instantiate(fn, compiled):
 
 def convert_function(fn, options=STD):
     """The converted version of a plain function ``fn`` (raises ConversionError)."""
+    if is_autograph_artifact(fn):
+        return fn
     per_fn = _FN_CACHE.get(fn)
     key = options._key()
     if per_fn is not None and key in per_fn:
@@ -435,7 +442,7 @@ def convert(fn, optional_features=None):
         conv = convert(fn.func, optional_features)
         return fn if conv is fn.func else functools.partial(conv, *fn.args, **(fn.keywords or {}))
     if not inspect.isfunction(fn) or inspect.isgeneratorfunction(fn) or \
-            inspect.iscoroutinefunction(fn):
+            inspect.iscoroutinefunction(fn) or _allowlisted(fn):
         return fn
     code = fn.__code__
     if code.co_filename == "<string>" or code.co_filename.startswith("<autograph generated"):
@@ -456,6 +463,9 @@ def to_graph(entity, recursive=True, experimental_optional_features=None):
     try:
         if inspect.ismethod(entity):
             return types.MethodType(convert_function(entity.__func__, options), entity.__self__)
+        if hasattr(entity, "__code__") and _allowlisted(entity) and not getattr(
+                entity, "__ag_do_not_convert__", False):
+            return entity  # library code holds no tensor-dependent Python control flow
         if not hasattr(entity, "__code__"):
             raise ValueError("Cannot apply autograph to a function that doesn't expose a "
                              "__code__ object. If this is a @tf.function, try passing "

@@ -84,10 +84,11 @@ def _store(symbol):
 class ExprConverter(ast.NodeTransformer):
     """Calls, boolean operators, conditional expressions and (optionally) asserts."""
 
-    def __init__(self, fscope, convert_asserts):
+    def __init__(self, fscope, convert_asserts, self_arg=None):
         self.fscope = fscope
         self.convert_asserts = convert_asserts
         self.deleted = set()
+        self.self_arg = self_arg
 
     def visit_FunctionDef(self, node):  # nested functions are converted on their own
         return node
@@ -104,6 +105,10 @@ class ExprConverter(ast.NodeTransformer):
     def visit_Call(self, node):
         self.generic_visit(node)
         f = node.func
+        if isinstance(f, ast.Name) and f.id == "super" and not node.args and self.self_arg:
+            # zero-argument super() also works inside the generated nested functions
+            node.args = [name("__class__"), name(self.self_arg)]
+            return node
         if isinstance(f, ast.Name) and f.id in _UNCONVERTED_CALLS:
             return node
         if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "ag__":
@@ -438,7 +443,9 @@ def convert_function_body(node, namer, options, top_level):
 
     # 2. expressions
     fscope = options["fscope"]
-    conv = ExprConverter(fscope, options.get("asserts", False))
+    positional = node.args.posonlyargs + node.args.args
+    self_arg = positional[0].arg if positional and options.get("method") else None
+    conv = ExprConverter(fscope, options.get("asserts", False), self_arg)
     body = _flatten([conv.visit(s) for s in body])
 
     if returns:
