@@ -150,7 +150,8 @@ def test_functions_that_cannot_be_converted_run_as_written(caplog):
         s = 0
         for c in l:
             s += c
-        s = -s
+        else:  # noqa: PLW0120 -- the construct under test
+            s = -s
         return s
 
     assert tf.function(with_else)([1, 2]).numpy() == -3
