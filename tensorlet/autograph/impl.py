@@ -73,11 +73,13 @@ class Feature(enum.Enum):
 class ConversionOptions:
     """What a conversion does: recursion into called functions and the optional features."""
 
-    __slots__ = ("optional_features", "recursive", "user_requested")
+    __slots__ = ("internal_convert_user_code", "optional_features", "recursive", "user_requested")
 
-    def __init__(self, recursive=False, user_requested=False, optional_features=None):
+    def __init__(self, recursive=False, user_requested=False, internal_convert_user_code=True,
+                 optional_features=None):
         self.recursive = recursive
         self.user_requested = user_requested
+        self.internal_convert_user_code = internal_convert_user_code
         if optional_features is None:
             optional_features = ()
         elif isinstance(optional_features, Feature):
@@ -164,6 +166,8 @@ def _namespace():
             setattr(ns, n, getattr(operators, n))
     ns.converted_call = converted_call
     ns.FunctionScope = FunctionScope
+    ns.ConversionOptions = ConversionOptions
+    ns.Feature = Feature
     ns.STD = STD
     ns.WITH_ASSERTS = _WITH_ASSERTS
     ns.retval = retval
@@ -187,8 +191,8 @@ def _function_node(fn):
     code = fn.__code__
     if fn.__name__ == "<lambda>":
         return _lambda_node(fn), True
-    try:
-        source = inspect.getsource(fn)
+    try:  # the code object's source: never a decorator's __wrapped__ function
+        source = inspect.getsource(code)
     except (OSError, TypeError) as e:
         raise ConversionError(f"could not get source code: {e}") from None
     source = textwrap.dedent(source)

@@ -230,8 +230,12 @@ class ReturnLowering:
 
     def stmt(self, s):
         if isinstance(s, ast.Return):
+            # the try keeps the flags consistent when evaluating the value raises (as TF)
             value = s.value if s.value is not None else ast.Constant(None)
-            return [assign(self.do_return, ast.Constant(True)), assign(self.retval, value)], True
+            body = [assign(self.do_return, ast.Constant(True)), assign(self.retval, value)]
+            handler = ast.ExceptHandler(type=None, name=None, body=[
+                assign(self.do_return, ast.Constant(False)), ast.Raise(exc=None, cause=None)])
+            return [ast.Try(body=body, handlers=[handler], orelse=[], finalbody=[])], True
         if isinstance(s, _SCOPES):
             return [s], False
         used = False

@@ -464,8 +464,15 @@ def convert_function_body(node, namer, options, top_level):
         body = [_LoadWrapper(cf.undefined | conv.deleted).visit(s) for s in body]
 
     if top_level:
+        opts = ast.Call(func=_ag("ConversionOptions"), args=[], keywords=[
+            ast.keyword(arg="recursive", value=ast.Constant(True)),
+            ast.keyword(arg="user_requested", value=ast.Constant(True)),
+            ast.keyword(arg="optional_features", value=ast.Tuple(elts=[
+                ast.Attribute(value=_ag("Feature"), attr="ASSERT_STATEMENTS", ctx=ast.Load())]
+                if options.get("asserts") else [], ctx=ast.Load())),
+            ast.keyword(arg="internal_convert_user_code", value=ast.Constant(True))])
         scope_call = _call(_ag("FunctionScope"), ast.Constant(options.get("name", node.name)),
-                           ast.Constant(fscope), _ag("STD"))
+                           ast.Constant(fscope), opts)
         body = [ast.With(items=[ast.withitem(context_expr=scope_call,
                                              optional_vars=name(fscope, True))], body=body)]
     node.body = doc + body

@@ -31,7 +31,9 @@ def loops(n):
 def test_to_code_shows_the_converted_source():
     code = tf.autograph.to_code(negate_if_negative)
     assert code.startswith("def tf__negate_if_negative(x):")
-    for part in ("ag__.FunctionScope('negate_if_negative', 'fscope', ag__.STD)",
+    for part in ("ag__.FunctionScope('negate_if_negative', 'fscope', ag__.ConversionOptions("
+                 "recursive=True, user_requested=True, optional_features=(), "
+                 "internal_convert_user_code=True)) as fscope:",
                  "def get_state():", "def set_state(vars_):", "nonlocal x",
                  "def if_body():", "def else_body():",
                  "ag__.if_stmt(x < 0, if_body, else_body, get_state, set_state, ('x',), 1)",
