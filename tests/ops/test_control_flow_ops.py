@@ -247,6 +247,20 @@ def test_switch_case_eager_and_traced():
     check_vjp(lambda x: f(tf.constant(1), x), [np.array(2.0)])
 
 
+def test_switch_case_with_variables_is_a_case_node_and_differentiable():
+    v = tf.Variable(2.0)
+
+    @tf.function
+    def f(i, x):
+        return tf.switch_case(i, [lambda: v * x, lambda: v * v * x])
+
+    assert "Case" in _graph_ops(f, tf.constant(0), tf.constant(1.0))
+    for i, want in ((0, 3.0), (1, 12.0)):
+        with tf.GradientTape() as tape:
+            y = f(tf.constant(i), tf.constant(3.0))
+        assert tape.gradient(y, v).numpy() == want
+
+
 @pytest.mark.parametrize("index, fns, err, msg", [
     (1, [lambda: 1], TypeError, "'branch_index' must be a Tensor, got <class 'int'>"),
     (tf.constant(1.0), [lambda: 1], TypeError, "'branch_index' must be an integer Tensor"),
