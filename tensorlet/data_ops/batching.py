@@ -77,7 +77,13 @@ class _BatchDataset(UnaryDataset):
         ds = self._input
         if type(ds) is _TensorSliceDataset and ds._dense:
             return ds._batches(self._size, self._drop)
-        return map(structure.batch_elements, _chunks(ds._iterator(), self._size, self._drop))
+        spec = ds._spec_or_none()
+        chunks = _chunks(ds._iterator(), self._size, self._drop)
+        if spec is None or not any(
+            isinstance(s, RaggedTensorSpec) for s in structure.flatten(spec)
+        ):
+            return map(structure.batch_elements, chunks)
+        return (structure.batch_elements(c, spec=spec) for c in chunks)
 
 
 class _ParallelBatchDataset(_BatchDataset):

@@ -74,11 +74,8 @@ class DatasetV2:
         return s
 
     def __iter__(self):
-        if state.graph is not None:
-            raise RuntimeError(
-                "`tf.data.Dataset` only supports Python-style iteration in eager "
-                "mode or within tf.function."
-            )
+        """An iterator over the elements (inside ``tf.function`` too: the loop is unrolled at
+        trace time and the elements become constants of the graph)."""
         from tensorlet.data_ops.iterator import OwnedIterator
 
         return OwnedIterator(self)

@@ -3,7 +3,22 @@ iterator of ``as_numpy_iterator``."""
 
 from tensorlet.data_ops import structure
 from tensorlet.framework import errors
+from tensorlet.framework.context import state
 from tensorlet.framework.export import tf_export
+
+
+def _pull(it):
+    """The next element, computed eagerly and unrecorded even while a tf.function is traced or
+    a GradientTape records (the pipeline is not part of the graph or the tape, as in TF)."""
+    st = state
+    if st.graph is None and not st.tapes:
+        return next(it)
+    graph, tapes = st.graph, st.tapes
+    st.graph, st.tapes = None, []
+    try:
+        return next(it)
+    finally:
+        st.graph, st.tapes = graph, tapes
 
 
 @tf_export("data.Iterator")
@@ -49,12 +64,12 @@ class OwnedIterator(Iterator):
         return IteratorSpec(self._dataset.element_spec)
 
     def __next__(self):
-        return next(self._it)
+        return _pull(self._it)
 
     def next(self):
         """The next element (TF1-style name)."""
         try:
-            return next(self._it)
+            return _pull(self._it)
         except StopIteration:
             raise errors.OutOfRangeError(None, None, "End of sequence") from None
 
@@ -67,7 +82,7 @@ class OwnedIterator(Iterator):
         from tensorlet.data_ops.optional import Optional
 
         try:
-            value = next(self._it)
+            value = _pull(self._it)
         except StopIteration:
             return Optional.empty(self._dataset.element_spec)
         return Optional.from_value(value)
@@ -123,7 +138,7 @@ class NumpyIterator:
         return self
 
     def __next__(self):
-        el = next(self._it)
+        el = _pull(self._it)
         if not structure.is_nested(el):
             return structure.to_numpy(el)
         return structure.pack_sequence_as(

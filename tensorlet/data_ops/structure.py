@@ -365,8 +365,10 @@ def unbatch_spec_leaf(spec):
         return TensorSpec(spec.shape[1:], spec.dtype)
     if isinstance(spec, RaggedTensorSpec):
         shape = spec.shape[1:] if rank is not None else None
-        if spec.ragged_rank <= 1:
+        if spec.ragged_rank == 0:
             return TensorSpec(shape, spec.dtype)
+        # TF keeps a RaggedTensorSpec (ragged_rank 0 for the rows of a 2-D ragged tensor: its
+        # values are plain tensors, which batch back into a RaggedTensor)
         return RaggedTensorSpec(shape, spec.dtype, spec.ragged_rank - 1, spec.row_splits_dtype)
     if isinstance(spec, SparseTensorSpec):
         return SparseTensorSpec(spec.shape[1:] if rank is not None else None, spec.dtype)
@@ -398,8 +400,13 @@ def _array(t):
     return v if type(v) is xp.ndarray else xp.asarray(v)
 
 
-def stack_leaf(values, op_name="BatchDatasetV2", index=0):
-    """Stacks the components ``values`` (all of one kind) along a new first axis."""
+def stack_leaf(values, op_name="BatchDatasetV2", index=0, spec=None):
+    """Stacks the components ``values`` (all of one kind) along a new first axis; components of
+    a ``RaggedTensorSpec`` stack into a RaggedTensor."""
+    if isinstance(spec, RaggedTensorSpec):
+        from tensorlet.ragged_tensors import ragged_ops
+
+        return ragged_ops.stack(list(values), axis=0)
     first = values[0]
     if isinstance(first, EagerTensor):
         arrays = [_array(v) for v in values]
@@ -443,14 +450,19 @@ def _stack_sparse(values):
     )
 
 
-def batch_elements(elements, op_name="BatchDatasetV2"):
-    """Stacks a list of elements of one structure component-wise."""
+def batch_elements(elements, op_name="BatchDatasetV2", spec=None):
+    """Stacks a list of elements of one structure component-wise (``spec``: their spec)."""
     first = elements[0]
     if not is_nested(first):
-        return stack_leaf(elements, op_name)
+        return stack_leaf(elements, op_name, 0, spec)
     flats = [flatten(e) for e in elements]
+    specs = flatten(spec) if spec is not None else [None] * len(flats[0])
     return pack_sequence_as(
-        first, [stack_leaf(list(col), op_name, i) for i, col in enumerate(zip(*flats))]
+        first,
+        [
+            stack_leaf(list(col), op_name, i, s)
+            for i, (col, s) in enumerate(zip(zip(*flats), specs))
+        ],
     )
 
 

@@ -6,7 +6,14 @@ from tensorlet.framework.export import keras_export
 from tensorlet.framework.tensor import Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.keras.src.backend import config
-from tensorlet.ops import array_creation_ops, array_ops, math_ops, reduction_ops, unary_math_ops
+from tensorlet.ops import (
+    array_creation_ops,
+    array_ops,
+    cast_ops,
+    math_ops,
+    reduction_ops,
+    unary_math_ops,
+)
 
 
 @keras_export("keras.utils.to_categorical")
@@ -34,7 +41,7 @@ def to_categorical(x, num_classes=None):
         shape = x.shape
         if shape.rank is not None and shape.rank > 1 and shape[-1] == 1:
             x = array_ops.reshape(x, shape.as_list()[:-1])
-        x = convert_to_tensor(x, dtype=dtypes.int64) if x.dtype != dtypes.int64 else x
+        x = cast_ops.cast(x, dtypes.int64)  # Keras: convert_to_tensor(x, 'int64') casts
         depth = convert_to_tensor(num_classes)
         return array_creation_ops.one_hot(x, depth, dtype=dtypes.float32)
     x = xp.array(x, dtype="int64")
