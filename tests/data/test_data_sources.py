@@ -176,3 +176,15 @@ def test_concatenate_and_enumerate():
     with pytest.raises(TypeError, match="Incompatible dataset elements"):
         D.range(1).concatenate(D.from_tensors(1.0))
     assert values(D.from_tensor_slices(["a", "b"]).enumerate(start=5)) == [(5, b"a"), (6, b"b")]
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["dataset", "structure", "options", "optional", "readers", "experimental", "iterator"],
+)
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module("tensorlet.data_ops." + module)
+    assert doctest.testmod(mod, extraglobs={"tf": tf, "np": np}).failed == 0

@@ -64,3 +64,15 @@ def test_split_dataset():
         keras.utils.split_dataset(np.arange(3))
     with pytest.raises(TypeError, match="must be either"):
         keras.utils.split_dataset(3, left_size=1)
+
+
+@pytest.mark.parametrize(
+    "module", ["numerical_utils", "sequence_utils", "timeseries_dataset_utils", "dataset_utils"]
+)
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module("tensorlet.keras.src.utils." + module)
+    globs = {"tf": tf, "np": np, "keras": keras}
+    assert doctest.testmod(mod, extraglobs=globs).failed == 0
