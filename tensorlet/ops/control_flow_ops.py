@@ -213,7 +213,7 @@ def _switch_branches(branch_fns, default, branch_index):
     return actions
 
 
-@tf_export("switch_case")
+@tf_export("switch_case", "compat.v1.switch_case")
 def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
     """Calls ``branch_fns[branch_index]()`` (out-of-range indices run ``default``, else the last).
 
@@ -316,7 +316,7 @@ def _eager_while(cond, body, loop_vars, maximum_iterations, return_same_structur
 
 # ---------------------------------------------------------------- grouping and dependencies
 
-@tf_export("no_op")
+@tf_export("no_op", "compat.v1.no_op")
 def no_op(name=None):
     """Does nothing; eagerly returns None (in a graph, a node to hang dependencies on)."""
     if state.graph is None:
@@ -324,7 +324,7 @@ def no_op(name=None):
     return _v2().no_op(name)
 
 
-@tf_export("group")
+@tf_export("group", "compat.v1.group")
 def group(*inputs, **kwargs):
     """Groups the side effects of ``inputs``; returns None eagerly (a NoOp node in graphs)."""
     if state.graph is None:
@@ -349,7 +349,7 @@ def tuple_v1(tensors, name=None, control_inputs=None):
     return tuple_(tensors, control_inputs=control_inputs, name=name)
 
 
-@tf_export("control_dependencies")
+@tf_export("control_dependencies", "compat.v1.control_dependencies")
 def control_dependencies(control_inputs):
     """Context in which ops run after ``control_inputs``.
 

@@ -207,7 +207,7 @@ class _EagerTensorArray:
         del self._tensor_array[:]
 
 
-@tf_export("TensorArray")
+@tf_export("TensorArray", "compat.v1.TensorArray")
 class TensorArray:
     """A dynamically sized, per-index write-once array of tensors, for loops.
 
@@ -312,7 +312,7 @@ class TensorArray:
         return f"<tensorlet.TensorArray dtype={self.dtype.name}>"
 
 
-@tf_export("TensorArraySpec")
+@tf_export("TensorArraySpec", "compat.v1.TensorArraySpec")
 class TensorArraySpec:
     """The type of a ``tf.TensorArray``: element shape, dtype, ``dynamic_size``."""
 

@@ -20,6 +20,8 @@ from tensorlet.compat_v1.config_pb import RunMetadata as RunMetadata
 from tensorlet.compat_v1.config_pb import RunOptions as RunOptions
 from tensorlet.compat_v1.session import Session as Session
 from tensorlet.io_ops.parsing_config import SparseFeature as SparseFeature
+from tensorlet.ops.tensor_array_ops import TensorArray as TensorArray
+from tensorlet.ops.tensor_array_ops import TensorArraySpec as TensorArraySpec
 from tensorlet.framework.versions import VERSION as VERSION
 from tensorlet.io_ops.parsing_config import VarLenFeature as VarLenFeature
 from tensorlet.ops.reduction_ops import argmax_v1 as argmax
@@ -51,6 +53,7 @@ from tensorlet.ops.segment_ops import bincount_v1 as bincount
 from tensorlet.ops.control_flow_ops import case_v1 as case
 from tensorlet.ops.debugging_ops import check_numerics as check_numerics
 from tensorlet.ops.control_flow_ops import cond_v1 as cond
+from tensorlet.ops.control_flow_ops import control_dependencies as control_dependencies
 from tensorlet.ops.control_flow_ops import control_flow_v2_enabled as control_flow_v2_enabled
 from tensorlet.framework.tensor_conversion import convert_to_tensor_v1 as convert_to_tensor
 from tensorlet.ops.reduction_ops import count_nonzero_v1 as count_nonzero
@@ -79,6 +82,7 @@ from tensorlet.compat_v1.graph_mode import get_default_graph as get_default_grap
 from tensorlet.compat_v1.session import get_default_session as get_default_session
 from tensorlet.ops.random_ops import get_seed as get_seed
 from tensorlet.compat_v1.graph_mode import global_variables_initializer as global_variables_initializer
+from tensorlet.ops.control_flow_ops import group as group
 from tensorlet.ops.signal_ops import ifft as ifft
 from tensorlet.ops.signal_ops import ifft2d as ifft2d
 from tensorlet.ops.signal_ops import ifft3d as ifft3d
@@ -91,6 +95,7 @@ from tensorlet.ops.debugging_ops import is_strictly_increasing as is_strictly_in
 from tensorlet.compat_v1.graph_mode import local_variables_initializer as local_variables_initializer
 from tensorlet.io_ops.file_io import matching_files as matching_files
 from tensorlet.framework.module import name_scope_v1 as name_scope
+from tensorlet.ops.control_flow_ops import no_op as no_op
 from tensorlet.io_ops.parsing_ops import parse_example as parse_example
 from tensorlet.io_ops.parsing_ops import parse_single_example as parse_single_example
 from tensorlet.io_ops.parsing_ops import parse_single_sequence_example as parse_single_sequence_example
@@ -120,6 +125,7 @@ from tensorlet.ops.string_ops_hash import string_to_hash_bucket_fast as string_t
 from tensorlet.ops.string_ops_hash import string_to_hash_bucket_strong as string_to_hash_bucket_strong
 from tensorlet.ops.string_ops_convert import to_number_v1 as string_to_number
 from tensorlet.ops.string_ops import substr_v1 as substr
+from tensorlet.ops.control_flow_ops import switch_case as switch_case
 from tensorlet.compat_v1.graph_mode import tables_initializer as tables_initializer
 from tensorlet.ops.control_flow_ops import tuple_v1 as tuple
 from tensorlet.compat_v1.graph_mode import variables_initializer as variables_initializer
