@@ -75,7 +75,7 @@ class _BatchDataset(UnaryDataset):
 
     def _iterator(self):
         ds = self._input
-        if type(ds) is _TensorSliceDataset and ds._dense:
+        if (type(ds) is _TensorSliceDataset and ds._dense) or getattr(ds, "_dense_slices", False):
             return ds._batches(self._size, self._drop)
         spec = ds._spec_or_none()
         chunks = _chunks(ds._iterator(), self._size, self._drop)

@@ -1,6 +1,7 @@
 """Transformations of order and count: shuffle, repeat, take, skip, shard, unique, cache,
 prefetch, ignore_errors, assert_cardinality, with_options."""
 
+import itertools
 import os
 import pickle
 
@@ -63,11 +64,33 @@ class _ShuffleDataset(UnaryUnchangedStructureDataset):
         reshuffle = True if reshuffle_each_iteration is None else bool(reshuffle_each_iteration)
         self._seeds = SeedGenerator(s, s2, reshuffle)
 
-    def _iterator(self):
+    def _stream(self):
         from tensorlet.data_ops.mapping import peeking
 
-        stream = PhiloxStream(*self._seeds.next_seeds(advance=not peeking()))
-        return _shuffle(self._input._iterator(), self._buffer_size, stream)
+        return PhiloxStream(*self._seeds.next_seeds(advance=not peeking()))
+
+    def _iterator(self):
+        return _shuffle(self._input._iterator(), self._buffer_size, self._stream())
+
+    def _batches(self, batch_size, drop_remainder):
+        """Batches of a shuffled dense ``from_tensor_slices`` (the fast path of ``batch``): the
+        row indices are shuffled (the same order as the rows) and each batch is one gather."""
+        src = self._input
+        order = _shuffle(iter(range(src._n)), self._buffer_size, self._stream())
+        arrays = [(xp.asarray(v._value), v._dtype) for v in src._leaves]
+        el, nested = src._element, structure.is_nested(src._element)
+        while True:
+            idx = list(itertools.islice(order, batch_size))
+            if not idx or (drop_remainder and len(idx) < batch_size):
+                return
+            row = [EagerTensor(a[idx], d) for a, d in arrays]
+            yield structure.pack_sequence_as(el, row) if nested else row[0]
+
+    @property
+    def _dense_slices(self):
+        from tensorlet.data_ops.sources import _TensorSliceDataset
+
+        return type(self._input) is _TensorSliceDataset and self._input._dense
 
 
 def _shuffle(inputs, buffer_size, random):

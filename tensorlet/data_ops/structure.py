@@ -24,9 +24,16 @@ from tensorlet.sparse_tensors.sparse_tensor import SparseTensor, SparseTensorSpe
 # ------------------------------------------------------------------------------- nesting
 
 
+_NESTED = {tuple: True, dict: True, list: False, type(None): False}  # type -> is a structure
+
+
 def is_nested(x):
     """True for tuples (incl. namedtuples), mappings and attrs objects; lists are values."""
-    return isinstance(x, (tuple, Mapping)) or hasattr(type(x), "__attrs_attrs__")
+    t = type(x)
+    r = _NESTED.get(t)
+    if r is None:
+        r = _NESTED[t] = issubclass(t, (tuple, Mapping)) or hasattr(t, "__attrs_attrs__")
+    return r
 
 
 def _keys(d):
@@ -61,6 +68,12 @@ def flatten(structure):
     """The leaves of ``structure`` in TF's order."""
     if not is_nested(structure):
         return [structure]
+    if type(structure) is tuple:  # the common case: a flat tuple of components
+        for c in structure:
+            if is_nested(c):
+                break
+        else:
+            return list(structure)
     out = []
     for c in _children(structure):
         out.extend(flatten(c))
@@ -69,6 +82,12 @@ def flatten(structure):
 
 def pack_sequence_as(structure, flat):
     """Rebuilds ``structure`` with leaves taken in order from ``flat``."""
+    if type(structure) is tuple and len(structure) == len(flat):
+        for c in structure:
+            if is_nested(c):
+                break
+        else:
+            return tuple(flat)
     it = iter(flat)
 
     def build(s):

@@ -196,3 +196,13 @@ def test_bucket_by_sequence_length():
         list(it)
     with pytest.raises(ValueError, match="must equal `len"):
         ds.bucket_by_sequence_length(len, [2], [1])
+
+
+def test_shuffled_slices_fast_path_matches_element_path():
+    x = np.arange(40).reshape(20, 2)
+    fast = D.from_tensor_slices((x, np.arange(20))).shuffle(7, seed=3).batch(4)
+    slow = D.from_tensor_slices((x, np.arange(20))).shuffle(7, seed=3).map(lambda a, b: (a, b))
+    slow = slow.batch(4)
+    for (a1, b1), (a2, b2) in zip(fast.as_numpy_iterator(), slow.as_numpy_iterator()):
+        assert a1.tolist() == a2.tolist() and b1.tolist() == b2.tolist()
+    assert sum(len(b) for _, b in fast.as_numpy_iterator()) == 20
