@@ -15,11 +15,14 @@ from tensorlet.framework.tensor_spec import TensorSpec
 class _MapDataset(UnaryDataset):
     """``map`` without ``num_parallel_calls``."""
 
-    def __init__(self, input_dataset, map_func):
+    def __init__(self, input_dataset, map_func, output_spec=None):
         super().__init__(input_dataset)
         self._fn = StructuredFunction(map_func, self._input_spec, name="map_func")
+        self._declared = output_spec
 
     def _compute_spec(self, peek):
+        if self._declared is not None and not self._fn.traced:
+            return self._declared
         return self._fn.output_spec(self._peek if peek else None)
 
     def _peek(self):
@@ -33,9 +36,11 @@ class _ParallelMapDataset(_MapDataset):
     """``map`` with ``num_parallel_calls`` (elements are still computed in order, one by one)."""
 
 
-def map_dataset(input_dataset, map_func, num_parallel_calls=None):
+def map_dataset(input_dataset, map_func, num_parallel_calls=None, output_spec=None):
+    """``map``; ``output_spec`` (internal, e.g. Keras' ``set_shape`` on loaded images) is the
+    element spec when the function cannot be traced."""
     if num_parallel_calls is None:
-        return _MapDataset(input_dataset, map_func)
+        return _MapDataset(input_dataset, map_func, output_spec)
     n = int(num_parallel_calls)
     if n != options_lib.AUTOTUNE and n <= 0:
         raise errors.op_error(
@@ -43,7 +48,7 @@ def map_dataset(input_dataset, map_func, num_parallel_calls=None):
             "ParallelMapDatasetV2",
             "num_parallel_calls must be greater than zero.",
         )
-    return _ParallelMapDataset(input_dataset, map_func)
+    return _ParallelMapDataset(input_dataset, map_func, output_spec)
 
 
 _PEEKING = [0]  # > 0 while an element is computed only to learn the element spec

@@ -8,11 +8,13 @@ from tensorlet.keras.src.saving.object_registration import get_custom_objects as
 from tensorlet.keras.src.utils.file_utils import get_file as get_file
 from tensorlet.keras.src.saving.object_registration import get_registered_name as get_registered_name
 from tensorlet.keras.src.saving.object_registration import get_registered_object as get_registered_object
+from tensorlet.keras.src.utils.image_dataset_utils import image_dataset_from_directory as image_dataset_from_directory
 from tensorlet.keras.src.utils.numerical_utils import normalize as normalize
 from tensorlet.keras.src.utils.sequence_utils import pad_sequences as pad_sequences
 from tensorlet.keras.src.saving.object_registration import register_keras_serializable as register_keras_serializable
 from tensorlet.keras.src.saving.serialization_lib import serialize_keras_object as serialize_keras_object
 from tensorlet.keras.src.utils.rng_utils import set_random_seed as set_random_seed
 from tensorlet.keras.src.utils.dataset_utils import split_dataset as split_dataset
+from tensorlet.keras.src.utils.text_dataset_utils import text_dataset_from_directory as text_dataset_from_directory
 from tensorlet.keras.src.utils.timeseries_dataset_utils import timeseries_dataset_from_array as timeseries_dataset_from_array
 from tensorlet.keras.src.utils.numerical_utils import to_categorical as to_categorical
