@@ -10,26 +10,40 @@ element instead of once, and the output spec is taken from the first output with
 dimensions relaxed to ``None`` (its rank and dtypes are kept).
 """
 
+import os
+import traceback
+
 from tensorlet.data_ops import structure
 from tensorlet.framework.context import state
+from tensorlet.framework.symbolic_tensor import OperatorNotAllowedInGraphError
 from tensorlet.framework.tensor import Tensor
 from tensorlet.framework.tensor_spec import TensorSpec
 
 TRACE = True  # False: always call functions eagerly (debugging aid)
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 def _autograph(fn):
+    """AutoGraph's conversion of ``fn`` (``fn`` itself when it cannot be converted)."""
     try:
-        from tensorlet import autograph
-    except Exception:  # noqa: BLE001 - AutoGraph unavailable: trace the function as written
-        return fn
-    convert = getattr(autograph, "convert", None)
-    if convert is None:
+        from tensorlet.autograph import impl  # the package (``tensorlet.autograph`` may name
+    except Exception:  # noqa: BLE001 - the generated tf.autograph namespace); unavailable: as is
         return fn
     try:
-        return convert(fn)
+        return impl.convert(fn)
     except Exception:  # noqa: BLE001 - as TF: a function AutoGraph cannot convert runs as is
         return fn
+
+
+def _raised_by_user_code(error):
+    """True when the frame that used a graph tensor as a bool / iterable is not tensorlet's own
+    code (where it only means that the op has no graph form yet)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    for i, frame in enumerate(frames):
+        if frame.filename.endswith(os.path.join("framework", "symbolic_tensor.py")) and i:
+            caller = os.path.abspath(frames[i - 1].filename)
+            return not caller.startswith(_PACKAGE)
+    return False
 
 
 def _call(fn, args):
@@ -101,6 +115,11 @@ class StructuredFunction:
             return
         try:
             self._conc = self._trace(in_spec)
+        except OperatorNotAllowedInGraphError as e:
+            if _raised_by_user_code(e):
+                raise  # TF's error too: a tensor used as a Python bool in the user's code
+            self._conc = None
+            return
         except Exception:  # noqa: BLE001 - not traceable in tensorlet: run eagerly
             self._conc = None
             return

@@ -354,3 +354,23 @@ def test_save_and_load(tmp_path):
     back = D.load(str(tmp_path / "saved"))
     assert back.element_spec == ds.element_spec
     assert values(back) == values(ds)
+
+
+def _branchy(x):
+    if x > 2:  # AutoGraph turns this into a cond: the function is traced
+        y = x * 10
+    else:
+        y = -x
+    return y
+
+
+def _asserts(x):
+    assert tf.shape(x)[-1] == 3, "three channels"
+    return x
+
+
+def test_map_autograph_and_user_graph_errors():
+    ds = D.range(5).map(_branchy)
+    assert ds._fn.traced and values(ds) == [0, -1, -2, 30, 40]
+    with pytest.raises(tf.errors.OperatorNotAllowedInGraphError, match="as a Python `bool`"):
+        D.from_tensors(tf.zeros([2, 3])).map(_asserts)  # TF raises it at map() too
