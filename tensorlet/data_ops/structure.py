@@ -9,6 +9,7 @@ Every leaf of an element is a ``Tensor``, ``RaggedTensor``, ``SparseTensor``, a 
 ``SparseTensorSpec``, ``DatasetSpec`` or ``NoneTensorSpec``.
 """
 
+import collections
 from collections.abc import Mapping
 
 from tensorlet.backend import xp
@@ -501,12 +502,26 @@ def unbatch_leaf(value):
             for i in range(value.nrows_int() if hasattr(value, "nrows_int") else int(value.nrows()))
         ]
     if isinstance(value, SparseTensor):
-        from tensorlet.sparse_tensors import sparse_ops
-
-        n = int(value.dense_shape.numpy()[0])
-        rest = [int(d) for d in value.dense_shape.numpy()[1:]]
-        return [sparse_ops.slice(value, [i] + [0] * len(rest), [1] + rest) for i in range(n)]
+        return _sparse_rows(value)
     raise TypeError(f"Cannot unbatch components of type {type(value).__name__}.")
+
+
+def _sparse_rows(sp):
+    """The rows of a SparseTensor: rank - 1 SparseTensors (TF's unbatching)."""
+    indices = xp.asarray(sp.indices.numpy(), dtype=xp.int64)
+    values = xp.asarray(sp.values.numpy())
+    shape = [int(d) for d in sp.dense_shape.numpy()]
+    rows = []
+    for i in range(shape[0]):
+        mask = indices[:, 0] == i
+        rows.append(
+            SparseTensor(
+                EagerTensor(indices[mask][:, 1:].reshape(-1, len(shape) - 1), dtypes.int64),
+                EagerTensor(values[mask], sp.dtype),
+                EagerTensor(xp.array(shape[1:], dtype=xp.int64), dtypes.int64),
+            )
+        )
+    return rows
 
 
 def unbatch_element(element):
@@ -537,6 +552,11 @@ def unbatch_element(element):
     return rows
 
 
+SparseTensorValue = collections.namedtuple(
+    "SparseTensorValue", ["indices", "values", "dense_shape"]
+)
+
+
 def to_numpy(value):
     """A component as NumPy, like ``as_numpy_iterator`` (read-only arrays)."""
     if value is None:
@@ -548,11 +568,9 @@ def to_numpy(value):
             "DatasetSpec'>"
         )
     if isinstance(value, SparseTensor):
-        from tensorlet.sparse_tensors import sparse_tensor
-
-        value_cls = getattr(sparse_tensor, "SparseTensorValue", None)
-        parts = (value.indices.numpy(), value.values.numpy(), value.dense_shape.numpy())
-        return value_cls(*parts) if value_cls is not None else parts
+        return SparseTensorValue(
+            value.indices.numpy(), value.values.numpy(), value.dense_shape.numpy()
+        )
     out = value.numpy()
     if type(out) is xp.ndarray:
         out = out.view()

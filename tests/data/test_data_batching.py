@@ -206,3 +206,15 @@ def test_shuffled_slices_fast_path_matches_element_path():
     for (a1, b1), (a2, b2) in zip(fast.as_numpy_iterator(), slow.as_numpy_iterator()):
         assert a1.tolist() == a2.tolist() and b1.tolist() == b2.tolist()
     assert sum(len(b) for _, b in fast.as_numpy_iterator()) == 20
+
+
+def test_sparse_slices_batch_and_unbatch():
+    sp = tf.sparse.SparseTensor(indices=[[0, 0], [1, 2]], values=[1, 2], dense_shape=[2, 3])
+    ds = D.from_tensor_slices(sp)
+    assert ds.element_spec == tf.SparseTensorSpec([3], tf.int32)
+    rows = [tf.sparse.to_dense(r).numpy().tolist() for r in ds]
+    assert rows == [[1, 0, 0], [0, 0, 2]]
+    batched = next(iter(ds.batch(2)))
+    assert tf.sparse.to_dense(batched).numpy().tolist() == [[1, 0, 0], [0, 0, 2]]
+    value = list(ds.batch(2).unbatch().as_numpy_iterator())[1]
+    assert value.indices.tolist() == [[2]] and value.dense_shape.tolist() == [3]
