@@ -403,17 +403,17 @@ class DatasetV2:
 
     def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
         """Windows of ``size`` elements (each a dataset, per component) every ``shift``."""
-        from tensorlet.data_ops import batching
+        from tensorlet.data_ops import grouping
 
-        return batching._WindowDataset(self, size, shift, stride, drop_remainder)
+        return grouping._WindowDataset(self, size, shift, stride, drop_remainder)
 
     def group_by_window(
         self, key_func, reduce_func, window_size=None, window_size_func=None, name=None
     ):
         """Groups elements by ``key_func`` into windows reduced by ``reduce_func``."""
-        from tensorlet.data_ops import batching
+        from tensorlet.data_ops import grouping
 
-        return batching._GroupByWindowDataset(
+        return grouping._GroupByWindowDataset(
             self, key_func, reduce_func, window_size, window_size_func
         )
 
@@ -430,9 +430,9 @@ class DatasetV2:
         name=None,
     ):
         """Batches elements of similar length together (buckets by ``element_length_func``)."""
-        from tensorlet.data_ops import batching
+        from tensorlet.data_ops import grouping
 
-        return batching.bucket_by_sequence_length(
+        return grouping.bucket_by_sequence_length(
             self,
             element_length_func,
             bucket_boundaries,
