@@ -63,7 +63,10 @@ def _check_channels(op_name, channels, allowed=(0, 1, 2, 3, 4)):
 
 def _decode_png_fwd(contents, channels, dtype):
     data = _bytes(contents, "DecodePng")
-    if sniff(data) != "png":
+    kind = sniff(data)
+    if kind in ("jpeg", "gif", "bmp"):  # TF's decode ops share one kernel: any format decodes
+        return _decode_image_fwd(contents, channels, dtype, expand_animations=False)
+    if kind != "png":
         raise _fail("DecodePng", _UNKNOWN)
     try:
         px = P.decode_png_raw(data)
@@ -96,7 +99,10 @@ def _jpeg_fwd(
     op_name="DecodeJpeg",
 ):
     data = _bytes(contents, op_name)
-    if sniff(data) != "jpeg":
+    kind = sniff(data)
+    if kind in ("png", "gif", "bmp") and op_name == "DecodeJpeg":  # one kernel for all formats
+        return _decode_image_fwd(contents, channels, D.uint8, expand_animations=False)
+    if kind != "jpeg":
         raise _fail(op_name, _UNKNOWN)
     if ratio not in (1, 2, 4, 8):
         raise _fail(op_name, "ratio must be 1, 2, 4, or 8, got %d" % ratio)
