@@ -8,8 +8,11 @@ matrix product (im2col); the input gradient scatters the column gradient back wi
 add per kernel offset (col2im). No Python loop runs over pixels.
 """
 
+import concurrent.futures
 import functools
 import math
+import os
+import threading
 
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
@@ -308,73 +311,294 @@ def _conv_forward_nd(nd, op_name):
     return forward
 
 
-_COLUMN_BUDGET = 1 << 26  # bytes of im2col matrix per chunk (bounds memory on big inputs)
+# Kernel layout (measured on the project's 2-core AVX-512 VM against TF 2.21/oneDNN, see
+# benchmarks/conv_bench.py and benchmarks/README.md):
+# - One big GEMM per call was slower than chunks: the (batch*out, K) column matrix of a
+#   32->64 3x3 conv on 128x26x26 is 85 MB, and building it then streaming it through sgemm
+#   costs two trips to memory.  Chunks of a few images (_COLUMN_BUDGET bytes of columns) are built in
+#   a reused scratch buffer that stays in L2/L3 and multiplied at once into their rows of the
+#   output: the im2col copy then costs almost nothing on top of the GEMM.
+# - Summing KH*KW small GEMMs over shifted views (no copy) was 5-10x slower: each one has an
+#   inner dimension of C (32) and the output is re-read and re-written KH*KW times.
+# - Padding is done per chunk into scratch (no padded copy of the whole input).
+# - For few input channels (C <= _SLAB_CHANNELS, e.g. the 1-channel first layer) the column
+#   matrix is built transposed, (K, rows), one contiguous output-row run per (offset, channel),
+#   and handed to sgemm as a transposed operand: the row layout would copy 3-float runs.
+# - The input gradient for stride 1 is the full correlation of dy with the flipped,
+#   in/out-swapped filter, run by the forward kernel (one GEMM per chunk, K = KH*KW*O); strided
+#   convolutions use one GEMM per chunk into columns and a col2im scatter in cache.
+# - The filter gradient is columns^T @ dy per chunk, summed (float32 accumulation, as TF).
+
+_COLUMN_BUDGET = 1 << 22  # column-matrix bytes per GEMM chunk (stays in L2/L3 with its output)
+_SLAB_CHANNELS = 4  # at most this many input channels: transposed (slab) column layout
+_TRANSPOSED_MIN_CIN = 8  # stride-1 input gradients with fewer input channels use col2im
+_SCRATCH_MAX = 1 << 26  # scratch buffers larger than this are not kept between calls
+_scratch_local = threading.local()
 
 
-def _batch_chunks(batch, row_bytes):
-    """Batch slices whose column matrices stay within ``_COLUMN_BUDGET``."""
-    step = max(1, _COLUMN_BUDGET // max(row_bytes, 1))
-    return [slice(i, min(i + step, batch)) for i in range(0, batch, step)] or [slice(0, 0)]
+def _scratch(slot, n, dtype):
+    """A flat buffer of ``n`` elements, reused per thread and slot (callers view it; never
+    returned to users).  Reuse avoids page-faulting fresh megabytes on every call."""
+    bufs = getattr(_scratch_local, "bufs", None)
+    if bufs is None:
+        bufs = _scratch_local.bufs = {}
+    key = (slot, dtype)
+    buf = bufs.get(key)
+    if buf is None or buf.size < n:
+        buf = xp.empty(max(n, 1), dtype)
+        if buf.nbytes <= _SCRATCH_MAX:
+            bufs[key] = buf
+    return buf[:n]
 
 
-def conv_kernel(x, f, s, d, padding, explicit):
-    """Channels-last N-d convolution (cross-correlation) as im2col matmuls (batch chunks)."""
-    nd = f.ndim - 2
-    ksize = f.shape[:nd]
-    geo = geometry("Conv", x.shape[1 : 1 + nd], ksize, tuple(s), tuple(d), padding, explicit)
-    out = tuple(g[0] for g in geo)
-    x, f = _compute_dtype(x), _compute_dtype(f)
-    cols = windows(pad_spatial(x, [g[1:] for g in geo]), ksize, s, d, out)
-    k = math.prod(f.shape[:-1])
-    f2 = f.reshape(k, f.shape[-1])
-    y = xp.empty((x.shape[0],) + out + (f.shape[-1],), xp.result_type(x, f))
-    per_image = math.prod(out) * k * x.itemsize
-    for b in _batch_chunks(x.shape[0], per_image):
-        y[b] = xp.matmul(cols[b].reshape(-1, k), f2).reshape(y[b].shape)
+def _chunk_plan(batch, out, bytes_per_pos, budget=None):
+    return _plan(batch, tuple(out), bytes_per_pos, budget or _COLUMN_BUDGET)
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(batch, out, bytes_per_pos, budget):
+    """Index tuples over ``(batch, *out)``: batch slices of about ``budget`` bytes at
+    ``bytes_per_pos`` per output position, or (one image, a band of first-dim rows) pieces when
+    one image is larger than that."""
+    per_image = math.prod(out) * bytes_per_pos
+    if per_image <= budget or not out:
+        step = max(1, budget // max(per_image, 1))
+        return tuple((slice(i, min(i + step, batch)),) for i in range(0, batch, step))
+    step = max(1, budget // max(math.prod(out[1:]) * bytes_per_pos, 1))
+    return tuple(
+        (slice(n, n + 1), slice(r, min(r + step, out[0])))
+        for n in range(batch)
+        for r in range(0, out[0], step)
+    )
+
+
+def _chunk_rows(ch, out):
+    """(first, stop) output rows of dim 0 a chunk covers."""
+    return (ch[1].start, ch[1].stop) if len(ch) > 1 else (0, out[0])
+
+
+def _window_chunks(x, pads, ksize, s, d, out, bytes_per_pos, budget=None):
+    """Yields ``(index, view)`` per chunk of ``_chunk_plan`` (see ``_chunk_window``)."""
+    for ch in _chunk_plan(x.shape[0], out, bytes_per_pos, budget):
+        yield ch, _chunk_window(x, pads, ksize, s, d, out, ch)
+
+
+def _chunk_window(x, pads, ksize, s, d, out, ch, slot=1):
+    """The ``(nb, *out_chunk, *ksize, C)`` windows of chunk ``ch``, read from ``x`` itself when
+    unpadded, else from a zero-padded copy of just the input rows the chunk reads (scratch
+    ``slot`` of the calling thread: valid until its next use there)."""
+    r0, r1 = _chunk_rows(ch, out)
+    if not any(b or a for b, a in pads):
+        return windows(x, ksize, s, d, out)[ch]
+    eff0 = (ksize[0] - 1) * d[0] + 1
+    inner = tuple(n + b + a for n, (b, a) in zip(x.shape[2:-1], pads[1:]))
+    inner_sl = tuple(slice(b, b + n) for n, (b, _) in zip(x.shape[2:-1], pads[1:]))
+    pb0 = pads[0][0]
+    lo, hi = r0 * s[0], (r1 - 1) * s[0] + eff0  # padded rows read
+    shape = (ch[0].stop - ch[0].start, hi - lo) + inner + (x.shape[-1],)
+    buf = _scratch(slot, math.prod(shape), x.dtype).reshape(shape)
+    buf.fill(0)
+    a, b = max(lo - pb0, 0), min(hi - pb0, x.shape[1])  # input rows inside
+    if b > a:
+        buf[(slice(None), slice(a + pb0 - lo, b + pb0 - lo)) + inner_sl] = x[ch[0], a:b]
+    return windows(buf, ksize, s, d, (r1 - r0,) + out[1:])
+
+
+# Elementwise kernels (depthwise convolutions, pooling) run their chunks on the calling thread
+# plus a small pool of helper threads (NumPy releases the GIL in its loops); GEMMs are left to
+# BLAS's own threads.  Chunks are handed out one at a time, so a helper that the OS does not
+# schedule (a busy machine) costs at most one chunk.
+_PARALLEL_MIN_BYTES = 1 << 21  # smaller inputs run on the calling thread only
+_pool_state = {"pid": None, "pool": None, "size": 1}
+_pool_lock = threading.Lock()
+_in_pool = threading.local()
+
+
+def _helpers():
+    """(executor, number of helper threads) for this process (re-created after a fork)."""
+    st = _pool_state
+    if st["pid"] != os.getpid():
+        with _pool_lock:
+            if st["pid"] != os.getpid():
+                try:
+                    cores = len(os.sched_getaffinity(0))
+                except (AttributeError, OSError):
+                    cores = os.cpu_count() or 1
+                size = max(0, min(cores, 8) - 1)
+                st["pool"] = (
+                    concurrent.futures.ThreadPoolExecutor(
+                        size, "tensorlet-kernel", initializer=_mark_helper
+                    )
+                    if size
+                    else None
+                )
+                st["size"], st["pid"] = size, os.getpid()
+    return st["pool"], st["size"]
+
+
+def _mark_helper():
+    _in_pool.active = True
+
+
+def _parallel_for(fn, items, nbytes):
+    """Calls ``fn(item)`` for every item, spread over helper threads when ``nbytes`` (the data
+    touched) is large; exceptions propagate.  Nested calls run serially."""
+    pool, size = _helpers() if nbytes >= _PARALLEL_MIN_BYTES and len(items) > 1 else (None, 0)
+    if pool is None or getattr(_in_pool, "active", False):
+        for item in items:
+            fn(item)
+        return
+    it = iter(items)
+    lock = threading.Lock()
+
+    def work():
+        while True:
+            with lock:
+                item = next(it, _DONE)
+            if item is _DONE:
+                return
+            fn(item)
+
+    futures = [pool.submit(work) for _ in range(min(size, len(items) - 1))]
+    try:
+        work()
+    except BaseException:
+        with lock:  # stop the helpers early
+            for _ in it:
+                pass
+        raise
+    finally:
+        for f in futures:
+            f.result()
+
+
+_DONE = object()
+
+
+def _columns(win, nd, slab, dtype):
+    """The chunk's column matrix in scratch slot 0: ``(rows, K)``, or ``(K, rows)`` for slab."""
+    lead = win.shape[: 1 + nd]
+    rows = math.prod(lead)
+    k = win.size // max(rows, 1)
+    buf = _scratch(0, rows * k, dtype)
+    if slab:  # (kernel offsets..., C, nb, *out): contiguous runs along the output rows
+        perm = tuple(range(1 + nd, 2 + 2 * nd)) + tuple(range(1 + nd))
+        xp.copyto(buf.reshape(win.shape[1 + nd :] + lead), win.transpose(perm))
+        return buf.reshape(k, rows)
+    xp.copyto(buf.reshape(win.shape), win)
+    return buf.reshape(rows, k)
+
+
+def _conv_core(x, f, s, d, pads, out):
+    """Channels-last N-d cross-correlation of ``x`` (padded by ``pads``) with ``f``."""
+    nd = len(out)
+    ksize, cin, cout = f.shape[:nd], f.shape[-2], f.shape[-1]
+    k = math.prod(ksize) * cin
+    dt = xp.result_type(x, f)
+    y = xp.empty((x.shape[0],) + tuple(out) + (cout,), dt)
+    if y.size == 0 or k == 0:
+        y.fill(0)
+        return y
+    f2 = xp.ascontiguousarray(f, dt).reshape(k, cout)
+    x = x.astype(dt, copy=False)
+    slab = cin <= _SLAB_CHANNELS
+    for ch, win in _window_chunks(x, pads, ksize, s, d, out, k * dt.itemsize):
+        cols = _columns(win, nd, slab, dt)
+        yc = y[ch].reshape(-1, cout)
+        xp.matmul(cols.T if slab else cols, f2, out=yc)
     return y
 
 
-def conv_backprop_input_kernel(input_sizes, f, dy, s, d, padding, explicit):
-    """Gradient of ``conv_kernel`` w.r.t. its input of shape ``input_sizes``: one matmul
-    ``dy @ f[k].T`` per kernel offset k, added into the strided cells that offset read
-    (faster than one big column matrix: no (N, K*C) temporary, contiguous adds)."""
+def conv_kernel(x, f, s, d, padding, explicit):
+    """Channels-last N-d convolution (cross-correlation) as chunked im2col GEMMs."""
     nd = f.ndim - 2
     ksize = f.shape[:nd]
-    geo = geometry(
-        "Conv", tuple(input_sizes[1 : 1 + nd]), ksize, tuple(s), tuple(d), padding, explicit
-    )
+    geo = geometry("Conv", x.shape[1 : 1 + nd], ksize, tuple(s), tuple(d), padding, explicit)
+    x, f = _compute_dtype(x), _compute_dtype(f)
+    return _conv_core(x, f, tuple(s), tuple(d), [g[1:] for g in geo], tuple(g[0] for g in geo))
+
+
+def conv_backprop_input_kernel(input_sizes, f, dy, s, d, padding, explicit):
+    """Gradient of ``conv_kernel`` w.r.t. its input of shape ``input_sizes``."""
+    nd = f.ndim - 2
+    ksize = f.shape[:nd]
+    spatial = tuple(input_sizes[1 : 1 + nd])
+    geo = geometry("Conv", spatial, ksize, tuple(s), tuple(d), padding, explicit)
     out = tuple(g[0] for g in geo)
     pads = [g[1:] for g in geo]
     f, dy = _compute_dtype(f), _compute_dtype(dy)
-    cin = f.shape[-2]
-    padded = (
-        (input_sizes[0],)
-        + tuple(n + b + a for n, (b, a) in zip(input_sizes[1 : 1 + nd], pads))
-        + (cin,)
-    )
-    dx = xp.zeros(padded, xp.result_type(f, dy))
-    if all(o > 0 for o in out) and dy.size:
-        dy2 = dy.reshape(-1, f.shape[-1])
-        cell = (input_sizes[0],) + out + (cin,)
-        for koff, sl in offset_slices(ksize, s, d, out):
-            dx[sl] += xp.matmul(dy2, f[koff].T).reshape(cell)
+    dt = xp.result_type(f, dy)
+    cin, cout = f.shape[-2], f.shape[-1]
+    if all(v == 1 for v in s) and cin >= _TRANSPOSED_MIN_CIN:
+        # dx[i] = sum_k dy[i + pb - k*d] f[k]^T: a VALID correlation of dy, padded by
+        # eff-1-pb before and eff-1-pa' after, with the flipped filter (in/out swapped).
+        flip = f[(slice(None, None, -1),) * nd].swapaxes(-1, -2)
+        tpads, crop = [], [slice(None)]
+        for n, o, k, dd, (pb, _) in zip(spatial, out, ksize, d, pads):
+            p0 = (k - 1) * dd - pb
+            p1 = n + (k - 1) * dd - o - p0
+            crop.append(slice(max(-p0, 0), o - max(-p1, 0)))
+            tpads.append((max(p0, 0), max(p1, 0)))
+        if any(c.start or c.stop != o for c, o in zip(crop[1:], out)):
+            dy = dy[tuple(crop)]
+        dx = _conv_core(dy.astype(dt, copy=False), flip, (1,) * nd, tuple(d), tpads, spatial)
+        return dx
+    # strided: per chunk one GEMM dy @ f^T into columns, scattered back (col2im) in cache
+    padded = (input_sizes[0],) + tuple(n + b + a for n, (b, a) in zip(spatial, pads)) + (cin,)
+    dx = xp.zeros(padded, dt)
+    k = math.prod(ksize) * cin
+    if all(o > 0 for o in out) and dy.size and k:
+        dy = xp.ascontiguousarray(dy, dt)
+        f2t = xp.ascontiguousarray(f, dt).reshape(k, cout).T
+        for ch in _chunk_plan(dy.shape[0], out, k * dt.itemsize):
+            dyc = dy[ch]
+            lead = dyc.shape[:-1]
+            cols = _scratch(0, math.prod(lead) * k, dt).reshape(-1, k)
+            xp.matmul(dyc.reshape(-1, cout), f2t, out=cols)
+            cols = cols.reshape(lead + tuple(ksize) + (cin,))
+            r0, r1 = _chunk_rows(ch, out)
+            dxc = dx[ch[0]]
+            for koff in _ndindex(ksize):
+                sl = (slice(None),) + tuple(
+                    slice(kk * dd + ss * o0, kk * dd + ss * (o1 - 1) + 1, ss)
+                    for kk, dd, ss, o0, o1 in zip(
+                        koff, d, s, (r0,) + (0,) * (nd - 1), (r1,) + out[1:]
+                    )
+                )
+                dxc[sl] += cols[(Ellipsis,) + koff + (slice(None),)]
     crop = tuple(slice(b, dx.shape[1 + i] - a) for i, (b, a) in enumerate(pads))
     return dx[(slice(None),) + crop + (slice(None),)]
 
 
 def conv_backprop_filter_kernel(x, filter_sizes, dy, s, d, padding, explicit):
-    """Gradient of ``conv_kernel`` w.r.t. its filter: cols.T @ dy, summed over batch chunks."""
+    """Gradient of ``conv_kernel`` w.r.t. its filter: columns^T @ dy, summed over chunks."""
     nd = len(filter_sizes) - 2
     ksize = tuple(filter_sizes[:nd])
     geo = geometry("Conv", x.shape[1 : 1 + nd], ksize, tuple(s), tuple(d), padding, explicit)
     out = tuple(g[0] for g in geo)
     x, dy = _compute_dtype(x), _compute_dtype(dy)
-    cols = windows(pad_spatial(x, [g[1:] for g in geo]), ksize, s, d, out)
-    k = math.prod(filter_sizes[:-1])
-    df = xp.zeros((k, filter_sizes[-1]), xp.result_type(x, dy))
-    per_image = math.prod(out) * k * x.itemsize
-    for b in _batch_chunks(x.shape[0], per_image):
-        df += xp.matmul(cols[b].reshape(-1, k).T, dy[b].reshape(-1, filter_sizes[-1]))
+    dt = xp.result_type(x, dy)
+    cin, cout = filter_sizes[-2], filter_sizes[-1]
+    k = math.prod(ksize) * cin
+    df = tmp = None
+    if all(o > 0 for o in out) and dy.size and k:
+        x = x.astype(dt, copy=False)
+        dy = xp.ascontiguousarray(dy, dt)
+        slab = cin <= _SLAB_CHANNELS
+        for ch, win in _window_chunks(
+            x, [g[1:] for g in geo], ksize, tuple(s), tuple(d), out, k * dt.itemsize
+        ):
+            cols = _columns(win, nd, slab, dt)
+            a = cols if slab else cols.T
+            dyc = dy[ch].reshape(-1, cout)
+            if df is None:
+                df = xp.matmul(a, dyc)
+            else:
+                if tmp is None:
+                    tmp = xp.empty_like(df)
+                df += xp.matmul(a, dyc, out=tmp)
+    if df is None:
+        df = xp.zeros((k, cout), dt)
     return df.reshape(tuple(filter_sizes))
 
 
@@ -411,31 +635,41 @@ def _conv_grads(fwd, bprop_input, bprop_filter):
     def conv_grad(op, dy):
         x, f = op.inputs
         a = _conv_attrs(op)
-        return [apply(REGISTRY[bprop_input], f, dy, input_sizes=sizes(x), **a),
-                apply(REGISTRY[bprop_filter], x, dy, filter_sizes=sizes(f), **a)]
+        return [
+            apply(REGISTRY[bprop_input], f, dy, input_sizes=sizes(x), **a),
+            apply(REGISTRY[bprop_filter], x, dy, filter_sizes=sizes(f), **a),
+        ]
 
     def input_grad(op, ddx):
         f, dy = op.inputs
         a = _conv_attrs(op)
-        return [apply(REGISTRY[bprop_filter], ddx, dy, filter_sizes=sizes(f), **a),
-                apply(REGISTRY[fwd], ddx, f, **a)]
+        return [
+            apply(REGISTRY[bprop_filter], ddx, dy, filter_sizes=sizes(f), **a),
+            apply(REGISTRY[fwd], ddx, f, **a),
+        ]
 
     def filter_grad(op, ddf):
         x, dy = op.inputs
         a = _conv_attrs(op)
-        return [apply(REGISTRY[bprop_input], ddf, dy, input_sizes=sizes(x), **a),
-                apply(REGISTRY[fwd], x, ddf, **a)]
+        return [
+            apply(REGISTRY[bprop_input], ddf, dy, input_sizes=sizes(x), **a),
+            apply(REGISTRY[fwd], x, ddf, **a),
+        ]
 
     return conv_grad, input_grad, filter_grad
 
 
 _conv2d_grad, _conv2d_backprop_input_grad, _conv2d_backprop_filter_grad = _conv_grads(
-    "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter")
+    "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"
+)
 _conv3d_grad, _conv3d_backprop_input_grad, _conv3d_backprop_filter_grad = _conv_grads(
-    "Conv3D", "Conv3DBackpropInputV2", "Conv3DBackpropFilterV2")
+    "Conv3D", "Conv3DBackpropInputV2", "Conv3DBackpropFilterV2"
+)
 _depthwise_grad, _depthwise_bi_grad, _depthwise_bf_grad = _conv_grads(
-    "DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropInput",
-    "DepthwiseConv2dNativeBackpropFilter")
+    "DepthwiseConv2dNative",
+    "DepthwiseConv2dNativeBackpropInput",
+    "DepthwiseConv2dNativeBackpropFilter",
+)
 
 
 def _backprop_input_forward(nd, op_name, cpu_dilation_error):
@@ -617,9 +851,15 @@ conv3d_backprop_filter_op = defop(
 # ---------------------------------------------------------------- depthwise
 
 
-# One fused multiply-add per kernel offset and channel multiplier m over contiguous
-# (batch, *out, C) arrays: a batched-over-channels matmul would need transposed copies of the
-# whole column matrix and runs several times slower.
+# One multiply and one add per kernel offset (and channel multiplier) over (batch, *out, C)
+# pieces: a batched-over-channels matmul would need transposed copies of the whole column
+# matrix and ran several times slower.  Two measured speed-ups (fwd 26x26x32 3x3: 12.6 ms ->
+# 6.9 ms on one core): the work runs in chunks of a few images (_EW_BUDGET) so the
+# temporaries stay in L2, and the filter row of each offset is tiled to (OW, C) so NumPy's
+# inner loop runs over whole contiguous output rows instead of C-element pieces (a (C,)
+# operand broadcast over OW keeps the loop at C elements).
+
+_EW_BUDGET = 1 << 18  # bytes of one (nb, *out, C) temporary in the elementwise kernels
 
 
 def _depthwise_geometry(spatial, ksize, s, d, padding, explicit):
@@ -635,31 +875,71 @@ def _split_multiplier(dy, c, m):
     return [g[..., 0]] if m == 1 else [xp.ascontiguousarray(g[..., k]) for k in range(m)]
 
 
+def _tiled_filter(f, width):
+    """(KH, KW, M, width, C): each offset's filter row repeated along the output width."""
+    kh, kw, c, m = f.shape
+    t = xp.moveaxis(f, 3, 2)[:, :, :, None, :]
+    return xp.ascontiguousarray(xp.broadcast_to(t, (kh, kw, m, width, c)))
+
+
+def _depthwise_core(x, f, s, d, pads, out):
+    """out[..., c*M + m] = sum_k window[..., k, c] * f[k, c, m], chunk by chunk."""
+    ksize, (c, m) = f.shape[:2], f.shape[2:]
+    dt = xp.result_type(x, f)
+    y = xp.empty((x.shape[0],) + out + (c * m,), dt)
+    if y.size == 0:
+        return y
+    x = x.astype(dt, copy=False)
+    ft = _tiled_filter(f.astype(dt, copy=False), out[1])
+    y5 = y.reshape(y.shape[:-1] + (c, m))
+    offsets = _ndindex(ksize)
+
+    def run(ch):
+        win = _chunk_window(x, pads, ksize, s, d, out, ch)
+        cell = win.shape[:3] + (c,)
+        tmp = _scratch(2, math.prod(cell), dt).reshape(cell)
+        for k in range(m):
+            acc = y[ch] if m == 1 else _scratch(3, tmp.size, dt).reshape(cell)
+            for i, koff in enumerate(offsets):
+                v = win[(Ellipsis,) + koff + (slice(None),)]
+                if i == 0:
+                    xp.multiply(v, ft[koff + (k,)], out=acc)
+                else:
+                    acc += xp.multiply(v, ft[koff + (k,)], out=tmp)
+            if m > 1:
+                y5[ch][..., k] = acc
+
+    _parallel_for(run, _chunk_plan(x.shape[0], out, c * dt.itemsize, _EW_BUDGET), y.nbytes)
+    return y
+
+
 def depthwise_kernel(x, f, s, d, padding, explicit):
-    """out[..., c*M + m] = sum_k window[..., k, c] * f[k, c, m]."""
     ksize = f.shape[:2]
     out, pads = _depthwise_geometry(x.shape[1:3], ksize, s, d, padding, explicit)
     x, f = _compute_dtype(x), _compute_dtype(f)
-    xpad = pad_spatial(x, pads)
-    c, m = f.shape[2], f.shape[3]
-    cell = (x.shape[0],) + out + (c,)
-    tmp = xp.empty(cell, xp.result_type(x, f))
-    accs = []
-    for k in range(m):
-        acc = xp.zeros(cell, tmp.dtype)
-        for koff, sl in offset_slices(ksize, tuple(s), tuple(d), out):
-            xp.multiply(xpad[sl], f[koff][:, k], out=tmp)
-            acc += tmp
-        accs.append(acc)
-    y = accs[0] if m == 1 else xp.stack(accs, axis=-1)
-    return y.reshape(cell[:-1] + (c * m,))
+    return _depthwise_core(x, f, tuple(s), tuple(d), pads, out)
 
 
 def depthwise_backprop_input_kernel(input_sizes, f, dy, s, d, padding, explicit):
     ksize = f.shape[:2]
-    out, pads = _depthwise_geometry(input_sizes[1:3], ksize, s, d, padding, explicit)
+    spatial = tuple(input_sizes[1:3])
+    out, pads = _depthwise_geometry(spatial, ksize, s, d, padding, explicit)
     f, dy = _compute_dtype(f), _compute_dtype(dy)
     c, m = f.shape[2], f.shape[3]
+    if m == 1 and all(v == 1 for v in s) and dy.size:
+        # stride 1: the full correlation of dy with the flipped filter (see conv_backprop_input)
+        tpads, crop = [], [slice(None)]
+        for n, o, k, dd, (pb, _) in zip(spatial, out, ksize, d, pads):
+            p0 = (k - 1) * dd - pb
+            p1 = n + (k - 1) * dd - o - p0
+            crop.append(slice(max(-p0, 0), o - max(-p1, 0)))
+            tpads.append((max(p0, 0), max(p1, 0)))
+        if any(cr.start or cr.stop != o for cr, o in zip(crop[1:], out)):
+            dy = dy[tuple(crop)]
+        dt = xp.result_type(f, dy)
+        return _depthwise_core(
+            dy.astype(dt, copy=False), f[::-1, ::-1], (1, 1), tuple(d), tpads, spatial
+        )
     gs = _split_multiplier(dy, c, m)
     padded = (
         (input_sizes[0],) + tuple(n + b + a for n, (b, a) in zip(input_sizes[1:3], pads)) + (c,)
@@ -677,20 +957,43 @@ def depthwise_backprop_input_kernel(input_sizes, f, dy, s, d, padding, explicit)
 
 
 def depthwise_backprop_filter_kernel(x, filter_sizes, dy, s, d, padding, explicit):
+    """df[k, c, m] = sum over positions of window[..., k, c] * dy[..., c*M + m]: products are
+    accumulated elementwise chunk by chunk into one (KH*KW*M, nb, *out, C) buffer and reduced
+    once at the end (a per-chunk ``sum(axis=0)`` over C-element rows is several times slower)."""
     ksize = tuple(filter_sizes[:2])
     out, pads = _depthwise_geometry(x.shape[1:3], ksize, s, d, padding, explicit)
     x, dy = _compute_dtype(x), _compute_dtype(dy)
     c, m = filter_sizes[2], filter_sizes[3]
-    xpad = pad_spatial(x, pads)
-    gs = _split_multiplier(dy, c, m)
-    df = xp.zeros(tuple(filter_sizes), xp.result_type(x, dy))
-    if all(o > 0 for o in out) and dy.size:
-        tmp = xp.empty(gs[0].shape, df.dtype)
-        for koff, sl in offset_slices(ksize, tuple(s), tuple(d), out):
-            for k in range(m):
-                xp.multiply(xpad[sl], gs[k], out=tmp)
-                df[koff + (slice(None), k)] = tmp.reshape(-1, c).sum(axis=0)
-    return df
+    dt = xp.result_type(x, dy)
+    if not (all(o > 0 for o in out) and dy.size):
+        return xp.zeros(tuple(filter_sizes), dt)
+    x = x.astype(dt, copy=False)
+    dy5 = dy.astype(dt, copy=False).reshape(dy.shape[:-1] + (c, m))
+    offsets = _ndindex(ksize)
+    plan = _chunk_plan(x.shape[0], out, c * dt.itemsize, _EW_BUDGET)
+    r0, r1 = _chunk_rows(plan[0], out)  # the first chunk is the largest
+    biggest = (plan[0][0].stop - plan[0][0].start, r1 - r0, out[1], c)
+    accs = {}  # per thread: (offsets*M, *biggest) sums of products
+
+    def run(ch):
+        win = _chunk_window(x, pads, ksize, s, d, out, ch)
+        cell = win.shape[:3] + (c,)
+        acc = accs.get(threading.get_ident())
+        if acc is None:
+            acc = accs[threading.get_ident()] = xp.zeros((len(offsets) * m,) + biggest, dt)
+        part = tuple(slice(0, v) for v in cell)
+        tmp = _scratch(2, acc[0].size, dt).reshape(acc.shape[1:])[part]
+        for k in range(m):
+            g = dy5[ch][..., k]
+            for i, koff in enumerate(offsets):
+                acc[(i * m + k,) + part] += xp.multiply(
+                    win[(Ellipsis,) + koff + (slice(None),)], g, out=tmp
+                )
+
+    _parallel_for(run, plan, x.nbytes)
+    acc = functools.reduce(xp.add, accs.values())
+    df = acc.reshape(len(offsets), m, -1, c).sum(axis=2)  # (offsets, M, C)
+    return xp.ascontiguousarray(df.transpose(0, 2, 1)).reshape(tuple(filter_sizes))
 
 
 def _depthwise_shape(op, inputs, attrs):
