@@ -17,12 +17,9 @@ from op_table import CASES
 
 # rows whose public function cannot be traced yet (the reason is in another module)
 KNOWN = {
-    "gather": "IndexedSlices.dense_shape reads .numpy() (framework/indexed_slices.py)",
-    "embedding_lookup": "IndexedSlices.dense_shape reads .numpy() (framework/indexed_slices.py)",
     "sparse.segment_sum": "segment_ops reads the segment ids with .numpy()",
     "sparse.segment_mean": "segment_ops reads the segment ids with .numpy()",
     "sparse.segment_sqrt_n": "segment_ops reads the segment ids with .numpy()",
-    "dropout": "random_ops._dropout converts the sampled noise to NumPy",
 }
 
 
