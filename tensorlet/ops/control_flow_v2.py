@@ -271,10 +271,20 @@ def _add(a, b):
 
 
 def _gradient(tape, targets, sources, ups):
-    """``tape.gradient`` with zeros (of the right kind) for unconnected sources, dense."""
-    grads = tape.gradient(targets, sources, output_gradients=ups)
-    return [_zeros_like(s.value() if getattr(type(s), "_is_variable", False) else s)
-            if g is None else _dense(g) for g, s in zip(grads, sources)]
+    """``tape.gradient`` with zeros (of the right kind) for unconnected sources, dense.
+
+    A tensor fed to several inputs of the node gets its whole gradient at its first position
+    and zeros at the others (the tape sums the node's input gradients per tensor)."""
+    first = {}
+    unique = [first.setdefault(id(s), s) for s in sources if id(s) not in first]
+    grads = dict(zip(map(id, unique), tape.gradient(targets, unique, output_gradients=ups)))
+    out, seen = [], set()
+    for s in sources:
+        g = grads[id(s)] if id(s) not in seen else None
+        seen.add(id(s))
+        out.append(_zeros_like(s.value() if getattr(type(s), "_is_variable", False) else s)
+                   if g is None else _dense(g))
+    return out
 
 
 def _tape(**kw):

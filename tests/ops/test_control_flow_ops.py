@@ -525,3 +525,57 @@ def test_control_flow_v2_toggles():
     tf.compat.v1.enable_control_flow_v2()
     tf.compat.v1.disable_control_flow_v2()
     assert tf.compat.v1.control_flow_v2_enabled()
+
+
+# ---------------------------------------------------------------- node gradient rules, eagerly
+
+def _node_call(op_name, fn, *examples):
+    """Applies the ``op_name`` node of ``fn``'s traced graph eagerly (tapes record the node)."""
+    graph = tf.function(fn, autograph=False).get_concrete_function(*examples).graph
+    node = next(n for n in graph.get_operations() if n.op.name == op_name)
+    pos = {id(p): i for i, p in enumerate(graph.inputs)}
+
+    def value(t, xs):
+        if id(t) in pos:
+            return xs[pos[id(t)]]
+        if t.op.variable is not None:  # the read of a variable the sub-graphs use
+            return t.op.variable.value()
+        return tf.constant(t._const)
+
+    def call(*xs):
+        return [o for o in apply(node.op, *[value(t, xs) for t in node.inputs], **node.attrs)
+                if o.dtype.is_floating]
+
+    return call
+
+
+_V = tf.Variable(np.full([2, 3], 0.5))
+_F64, _P, _I = tf.TensorSpec([2, 3], tf.float64), tf.TensorSpec([], tf.bool), tf.TensorSpec(
+    [], tf.int32)
+
+
+def _loop(x, y, v=1.0):
+    return tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, tf.sin(a) * x * v + y), (0, y))
+
+
+@pytest.mark.parametrize("op, fn, specs, lead", [
+    ("StatelessIf", lambda p, x, y: tf.cond(p, lambda: tf.sin(x) * y, lambda: x * y),
+     (_P, _F64, _F64), (True,)),
+    ("StatelessIf", lambda p, x, y: tf.cond(p, lambda: tf.sin(x) * y, lambda: x * y),
+     (_P, _F64, _F64), (False,)),
+    ("If", lambda p, x, y: tf.cond(p, lambda: tf.sin(x) * y * _V, lambda: x * y),
+     (_P, _F64, _F64), (True,)),
+    ("StatelessCase", lambda i, x, y: tf.switch_case(i, [lambda: x * y, lambda: tf.sin(x) * y]),
+     (_I, _F64, _F64), (1,)),
+    ("Case", lambda i, x, y: tf.switch_case(i, [lambda: x * y * _V, lambda: tf.sin(x) * y]),
+     (_I, _F64, _F64), (0,)),
+    ("StatelessWhile", _loop, (_F64, _F64), ()),  # y is both a loop variable and a capture
+    ("While", lambda x, y: _loop(x, y, _V), (_F64, _F64), ()),
+])
+def test_node_gradient_rules(op, fn, specs, lead):
+    call = _node_call(op, fn, *specs)
+    lead = [tf.constant(v) for v in lead]
+    rng = np.random.default_rng(0)
+    args = [rng.random((2, 3)) + 0.1 for _ in range(len(specs) - len(lead))]
+    check_vjp(lambda *xs: call(*lead, *xs), args)
+    check_second_order(lambda *xs: call(*lead, *xs), args)
