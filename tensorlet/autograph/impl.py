@@ -21,6 +21,7 @@ import inspect
 import itertools
 import linecache
 import logging
+import os
 import textwrap
 import types
 import weakref
@@ -358,17 +359,22 @@ def is_autograph_artifact(f):
     return hasattr(f, "autograph_info__")
 
 
+_TENSORLET_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
 def _allowlisted(f):
     if getattr(f, "__ag_do_not_convert__", False):
-        return True
-    module = getattr(f, "__module__", None) or ""
-    if module.split(".")[0] in _DO_NOT_CONVERT_PREFIXES:
         return True
     code = getattr(f, "__code__", None)
     if code is None:
         return True
     fname = code.co_filename
-    return fname == "<string>" or fname.startswith("<autograph generated")
+    if fname == "<string>" or fname.startswith("<autograph generated"):
+        return True
+    module = (getattr(f, "__module__", None) or "").split(".")[0]
+    if module == "tensorlet":  # library code, not user code run in its namespace (doctests)
+        return fname.startswith(_TENSORLET_DIR)
+    return module in _DO_NOT_CONVERT_PREFIXES
 
 
 def _fall_back(f, exc):

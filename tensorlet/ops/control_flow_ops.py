@@ -82,7 +82,7 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
 
     Example:
         >>> x, y = tf.constant(2), tf.constant(5)
-        >>> tf.cond(x < y, lambda: tf.multiply(x, 7), lambda: tf.add(y, 3)).numpy()
+        >>> print(tf.cond(x < y, lambda: tf.multiply(x, 7), lambda: tf.add(y, 3)).numpy())
         14
     """
     return cond_v1(pred, true_fn=true_fn, false_fn=false_fn, strict=True, name=name)
@@ -219,7 +219,7 @@ def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
 
     Example:
         >>> branches = [lambda: tf.constant(17), lambda: tf.constant(31)]
-        >>> tf.switch_case(tf.constant(1), branches).numpy()
+        >>> print(tf.switch_case(tf.constant(1), branches).numpy())
         31
     """
     actions = _switch_branches(branch_fns, default, branch_index)
@@ -245,7 +245,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
 
     Example:
         >>> i = tf.constant(0)
-        >>> tf.while_loop(lambda i: tf.less(i, 10), lambda i: (tf.add(i, 1),), [i])[0].numpy()
+        >>> r = tf.while_loop(lambda i: tf.less(i, 10), lambda i: (tf.add(i, 1),), [i])
+        >>> print(r[0].numpy())
         10
     """
     return while_loop_v1(cond, body, loop_vars, shape_invariants=shape_invariants,

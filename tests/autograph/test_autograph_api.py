@@ -318,3 +318,9 @@ def test_to_code_of_all_statement_kinds_compiles():
     got = tf.function(kitchen_sink)(tf.constant(1), tf.constant(6))
     assert got.numpy() == kitchen_sink(1, 6)
     assert np.asarray(got).dtype == np.int32
+
+
+def test_docstring_examples():
+    import doctest
+
+    assert doctest.testmod(impl, extraglobs={"tf": tf}).failed == 0

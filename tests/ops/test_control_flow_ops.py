@@ -579,3 +579,12 @@ def test_node_gradient_rules(op, fn, specs, lead):
     args = [rng.random((2, 3)) + 0.1 for _ in range(len(specs) - len(lead))]
     check_vjp(lambda *xs: call(*lead, *xs), args)
     check_second_order(lambda *xs: call(*lead, *xs), args)
+
+
+def test_docstring_examples():
+    import doctest
+
+    from tensorlet.ops import control_flow_ops, tensor_array_ops
+
+    for module in (control_flow_ops, tensor_array_ops):
+        assert doctest.testmod(module, extraglobs={"tf": tf}).failed == 0
