@@ -116,12 +116,21 @@ def _case_pairs(pred_fn_pairs, exclusive):
     return predicates, actions
 
 
+def _assert(condition, data, summarize=None):
+    """``tf.debugging.Assert``; inside graphs a node that checks when the graph runs."""
+    if state.graph is None:
+        from tensorlet.ops import debugging_ops
+        return debugging_ops.Assert(condition, data, summarize=summarize)
+    text = " ".join(d for d in data if isinstance(d, str))
+    return _v2().runtime_assert(condition, text)
+
+
 def _assert_at_most_n_true(predicates, n, msg):
-    from tensorlet.ops import array_ops, cast_ops, debugging_ops, reduction_ops
+    from tensorlet.ops import array_ops, cast_ops, reduction_ops
     preds = array_ops.stack(list(predicates)) if predicates else convert_to_tensor([], "bool")
     num_true = reduction_ops.reduce_sum(cast_ops.cast(preds, "int32"))
     names = ", ".join(_name_or_q(p) for p in predicates)
-    return debugging_ops.Assert(num_true <= n, [
+    return _assert(num_true <= n, [
         "%s: more than %d conditions (%s) evaluated as True:" % (msg, n, names), preds],
         summarize=len(predicates))
 
@@ -140,11 +149,11 @@ def _default_action(predicates, actions):
     others = predicates[:k]
 
     def default_action():
-        from tensorlet.ops import array_ops, debugging_ops
+        from tensorlet.ops import array_ops
         _assert_at_most_n_true(others, 0, "Implementation error: selected default action #%d "
                                "was called, but some of other predicates are True: " % k)
-        debugging_ops.Assert(predicate, ["Input error: None of conditions evaluated as True:",
-                                         array_ops.stack(list(predicates))])
+        _assert(predicate, ["Input error: None of conditions evaluated as True:",
+                            array_ops.stack(list(predicates))])
         return action()
 
     return default_action, others, actions[:k]

@@ -219,6 +219,26 @@ def test_case_exclusive_and_no_default_errors():
     assert tf.case([(x < y, lambda: x)]).numpy() == 1  # the last pair doubles as default
 
 
+def test_case_traced():
+    @tf.function(autograph=False)
+    def f(x, y, exclusive):
+        return tf.case([(x < y, lambda: x + 10), (x > y + 5, lambda: y)], exclusive=exclusive)
+
+    assert f(tf.constant(1), tf.constant(2), False).numpy() == 11
+    assert f(tf.constant(9), tf.constant(2), True).numpy() == 2
+    with pytest.raises(tf.errors.InvalidArgumentError, match="None of conditions evaluated"):
+        f(tf.constant(4), tf.constant(2), False)
+
+    @tf.function(autograph=False)
+    def g(x):
+        return tf.case([(x > 0, lambda: x), (x > 1, lambda: -x)], default=lambda: x * 0,
+                       exclusive=True)
+
+    assert g(tf.constant(-1)).numpy() == 0
+    with pytest.raises(tf.errors.InvalidArgumentError, match="exclusive=True"):
+        g(tf.constant(2))
+
+
 def test_case_argument_errors():
     x = tf.constant(1)
     with pytest.raises(TypeError, match="'pred_fn_pairs' must be a list, tuple, or dict"):
