@@ -102,11 +102,14 @@ def assert_stmt(expression1, expression2):
     if not callable(expression2):
         raise ValueError(f"{expression2} must be a callable")
     if _is_tensor(expression1):
-        from tensorlet.ops import debugging_ops
         data = expression2()
         if not isinstance(data, list):
             data = [data]
-        return debugging_ops.Assert(expression1, data)
+        if _executing_eagerly():
+            from tensorlet.ops import debugging_ops
+            return debugging_ops.Assert(expression1, data)
+        from tensorlet.ops import control_flow_v2
+        return control_flow_v2.runtime_assert(expression1, " ".join(str(d) for d in data))
     assert expression1, expression2()
     return None
 

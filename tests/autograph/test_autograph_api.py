@@ -206,6 +206,10 @@ def test_assert_statements_follow_the_optional_feature():
         conv(tf.constant(-3))
     with pytest.raises(AssertionError, match="x must be positive"):
         conv(-3)
+    traced = tf.function(conv)
+    assert traced(tf.constant(2)).numpy() == 2
+    with pytest.raises(tf.errors.InvalidArgumentError, match="x must be positive"):
+        traced(tf.constant(-2))
 
 
 def test_builtin_overloads():
