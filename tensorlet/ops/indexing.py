@@ -305,6 +305,9 @@ def _getitem(tensor, slice_spec):
         return gather_ops.boolean_mask(tensor, slice_spec)
     if not isinstance(slice_spec, (list, tuple)):
         slice_spec = (slice_spec,)
+    dynamic = _dynamic_index_axis(slice_spec)
+    if dynamic is not None:
+        return _gather_dynamic(tensor, slice_spec[dynamic], dynamic)
     begin, end, strides = [], [], []
     begin_mask = end_mask = ellipsis_mask = new_axis_mask = shrink_axis_mask = 0
     for i, s in enumerate(slice_spec):
@@ -343,6 +346,37 @@ def _getitem(tensor, slice_spec):
         new_axis_mask=new_axis_mask,
         shrink_axis_mask=shrink_axis_mask,
     )
+
+
+def _dynamic_index_axis(spec):
+    """The position of a scalar integer index known only when a graph runs (``x[i]``, ``x[:, i]``
+    inside ``tf.function``), when every other entry is a full slice; else None."""
+    from tensorlet.framework.tensor_util import constant_value
+
+    found = None
+    for pos, s in enumerate(spec):
+        if isinstance(s, Tensor) and type(s).__name__ == "SymbolicTensor":
+            if s.dtype not in _SLICE_INDEX_TYPES or s.shape.rank != 0 or found is not None:
+                return None
+            if constant_value(s) is not None:
+                return None  # known while tracing: the static strided slice handles it
+            found = pos
+        elif not (type(s) is builtins.slice and s == builtins.slice(None)):
+            return None
+    return found
+
+
+def _gather_dynamic(tensor, index, axis):
+    """``tensor[..., index, ...]`` as a gather on ``axis`` (negative indices count from the end)."""
+    from tensorlet.ops import array_ops, cast_ops, comparison_ops, gather_ops, math_ops
+
+    n = tensor.shape[axis]
+    size = n if n is not None else array_ops.shape(tensor, out_type=index.dtype)[axis]
+    size = cast_ops.cast(size, index.dtype)
+    wrapped = math_ops.add(index, math_ops.multiply(
+        cast_ops.cast(comparison_ops.less(index, cast_ops.cast(0, index.dtype)), index.dtype),
+        size))
+    return gather_ops.gather(tensor, wrapped, axis=axis)
 
 
 Tensor._override_operator("__getitem__", _getitem)

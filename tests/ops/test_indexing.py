@@ -155,3 +155,33 @@ D = np.random.default_rng(1).standard_normal((2, 3, 4))
 )
 def test_gradients(fn):
     check_grad(fn, D)
+
+
+def test_index_known_only_when_the_graph_runs_gathers_on_that_axis():
+    @tf.function
+    def pick(x, i):
+        return x[i], x[:, i]
+
+    x = tf.constant([[1, 2, 3], [4, 5, 6]])
+    rows, cols = pick(x, tf.constant(1))
+    assert rows.numpy().tolist() == [4, 5, 6] and cols.numpy().tolist() == [2, 5]
+    rows, cols = pick(x, tf.constant(-1))  # negative indices count from the end, as x[-1]
+    assert rows.numpy().tolist() == [4, 5, 6] and cols.numpy().tolist() == [3, 6]
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        pick(x, tf.constant(5))
+
+
+def test_autograph_loop_indexes_with_the_loop_variable_and_differentiates():
+    @tf.function
+    def total(x):
+        s = tf.constant(0.0)
+        for i in tf.range(tf.shape(x)[0]):
+            s += x[i] * x[i]
+        return s
+
+    x = tf.constant([1.0, 2.0, 3.0])
+    assert float(total(x)) == 14.0
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = total(x)
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [2.0, 4.0, 6.0])
