@@ -859,7 +859,7 @@ conv3d_backprop_filter_op = defop(
 # inner loop runs over whole contiguous output rows instead of C-element pieces (a (C,)
 # operand broadcast over OW keeps the loop at C elements).
 
-_EW_BUDGET = 1 << 18  # bytes of one (nb, *out, C) temporary in the elementwise kernels
+_EW_BUDGET = 1 << 19  # bytes of one (nb, *out, C) temporary in the depthwise kernels
 
 
 def _depthwise_geometry(spatial, ksize, s, d, padding, explicit):

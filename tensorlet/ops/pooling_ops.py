@@ -16,7 +16,6 @@ from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
-from tensorlet.ops import conv_ops as _conv
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops.conv_ops import (
     _compute_dtype,
@@ -102,9 +101,12 @@ def _reduce_blocks(v, nd, ufunc, out=None):
     return v
 
 
+_POOL_BUDGET = 1 << 20  # input bytes per chunk of the tiled pooling kernels (measured best)
+
+
 def _pool_chunks(batch, per_image):
-    """Batch slices of about _EW_BUDGET bytes (temporaries stay in L2)."""
-    step = max(1, _conv._EW_BUDGET // max(per_image, 1))
+    """Batch slices of about _POOL_BUDGET input bytes, each run by one thread."""
+    step = max(1, _POOL_BUDGET // max(per_image, 1))
     return [slice(i, min(i + step, batch)) for i in range(0, batch, step)]
 
 

@@ -114,6 +114,7 @@ def budget(request, monkeypatch):
     if request.param == "tiny":
         monkeypatch.setattr(conv_ops, "_COLUMN_BUDGET", 64)
         monkeypatch.setattr(conv_ops, "_EW_BUDGET", 64)
+        monkeypatch.setattr(pooling_ops, "_POOL_BUDGET", 64)
     return request.param
 
 
@@ -343,6 +344,7 @@ def test_threaded_kernels_match_serial(monkeypatch):
     )
     monkeypatch.setattr(conv_ops, "_PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(conv_ops, "_EW_BUDGET", 64)
+    monkeypatch.setattr(pooling_ops, "_POOL_BUDGET", 64)
     got = (
         conv_ops.depthwise_kernel(x, f, (1, 1), (1, 1), "SAME", None),
         pooling_ops.max_pool_kernel(x, (2, 2), (2, 2), "VALID"),
