@@ -21,7 +21,8 @@ def _lazy_ops():
 
 
 def _differentiable(dtype):
-    return dtype.is_floating or dtype.is_complex
+    # variant: TensorList handles (graph TensorArrays) carry their elements' gradients
+    return dtype.is_floating or dtype.is_complex or dtype is dtypes.variant
 
 
 def backward(records, seeds, needed=None):
@@ -71,6 +72,9 @@ def aggregate(a, b):
         a = convert_to_tensor(a)
     if isinstance(b, IndexedSlices):
         b = convert_to_tensor(b)
+    if a.dtype is dtypes.variant:
+        from tensorlet.ops import list_ops
+        return list_ops.add_lists(a, b)
     return math_ops.add(a, b)
 
 

@@ -135,3 +135,33 @@ def check_gradients(case, order=None):
 
 
 __all__ = ["DOMAINS", "Arg", "OpCase", "check_gradients"]
+
+
+def graph_node_call(op_name, fn, *specs):
+    """A function applying the ``op_name`` node of ``fn``'s traced graph eagerly.
+
+    For ops that only exist in graphs (``If``, ``While`` ...): the node is traced once from
+    ``fn`` with ``specs`` and then run through ``apply`` on eager inputs, so tapes record it and
+    its gradient rule can be checked like any other op. Returns the node's float outputs.
+    """
+    from tensorlet.function.polymorphic_function import function
+    from tensorlet.ops.array_creation_ops import constant
+    from tensorlet.ops.op_def import apply
+
+    graph = function(fn, autograph=False).get_concrete_function(*specs).graph
+    node = next(n for n in graph.get_operations() if n.op.name == op_name)
+    pos = {id(p): i for i, p in enumerate(graph.inputs)}
+
+    def value(t, xs):
+        if id(t) in pos:
+            return xs[pos[id(t)]]
+        if t.op.variable is not None:  # the read of a variable the sub-graphs use
+            return t.op.variable.value()
+        return constant(t._const)
+
+    def call(*xs):
+        outs = apply(node.op, *[value(t, xs) for t in node.inputs], **node.attrs)
+        outs = outs if isinstance(outs, tuple) else (outs,)
+        return [o for o in outs if o.dtype.is_floating]
+
+    return call

@@ -582,11 +582,45 @@ def _signal_cases():
     ]
 
 
+def _control_flow_cases():
+    """Graph-only control-flow nodes, applied eagerly (tensorlet.testing.graph_node_call)."""
+    from tensorlet.testing.op_test import graph_node_call
+
+    v = tf.Variable(np.full([2, 3], 0.5))
+    f64, p, i32 = (tf.TensorSpec([2, 3], tf.float64), tf.TensorSpec([], tf.bool),
+                   tf.TensorSpec([], tf.int32))
+
+    def loop(x, y, w=1.0):
+        return tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, tf.sin(a) * x * w + y),
+                             (0, y))
+
+    def case(op, fn, specs, lead):
+        call = graph_node_call(op, fn, *specs)
+        lead = [tf.constant(x) for x in lead]
+        args = tuple(A(2, 3, domain="positive") for _ in range(len(specs) - len(lead)))
+        return OpCase(f"control_flow/{op}", lambda *xs: call(*lead, *xs)[-1], args, ops=(op,))
+
+    return [
+        case("StatelessIf", lambda q, x, y: tf.cond(q, lambda: tf.sin(x) * y, lambda: x * y),
+             (p, f64, f64), (True,)),
+        case("If", lambda q, x, y: tf.cond(q, lambda: tf.sin(x) * y * v, lambda: x * y),
+             (p, f64, f64), (True,)),
+        case("StatelessCase", lambda k, x, y: tf.switch_case(k, [lambda: x * y,
+                                                                 lambda: tf.sin(x) * y]),
+             (i32, f64, f64), (1,)),
+        case("Case", lambda k, x, y: tf.switch_case(k, [lambda: x * y * v, lambda: tf.sin(x) * y]),
+             (i32, f64, f64), (0,)),
+        case("StatelessWhile", loop, (f64, f64), ()),
+        case("While", lambda x, y: loop(x, y, v), (f64, f64), ()),
+    ]
+
+
 IMAGE_CASES = _image_cases()
 SPARSE_CASES = _sparse_cases()
 SIGNAL_CASES = _signal_cases()
+CONTROL_FLOW_CASES = _control_flow_cases()
 
 CASES = (UNARY_CASES + BINARY_CASES + MATH_CASES + REDUCTION_CASES + ARRAY_CASES + GATHER_CASES
          + SEGMENT_CASES + LINALG_CASES + NN_CASES + CONV_CASES + POOL_CASES + IMAGE_CASES
-         + SPARSE_CASES + SIGNAL_CASES)
+         + SPARSE_CASES + SIGNAL_CASES + CONTROL_FLOW_CASES)
 # fmt: on

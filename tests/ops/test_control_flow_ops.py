@@ -549,24 +549,7 @@ def test_control_flow_v2_toggles():
 
 # ---------------------------------------------------------------- node gradient rules, eagerly
 
-def _node_call(op_name, fn, *examples):
-    """Applies the ``op_name`` node of ``fn``'s traced graph eagerly (tapes record the node)."""
-    graph = tf.function(fn, autograph=False).get_concrete_function(*examples).graph
-    node = next(n for n in graph.get_operations() if n.op.name == op_name)
-    pos = {id(p): i for i, p in enumerate(graph.inputs)}
-
-    def value(t, xs):
-        if id(t) in pos:
-            return xs[pos[id(t)]]
-        if t.op.variable is not None:  # the read of a variable the sub-graphs use
-            return t.op.variable.value()
-        return tf.constant(t._const)
-
-    def call(*xs):
-        return [o for o in apply(node.op, *[value(t, xs) for t in node.inputs], **node.attrs)
-                if o.dtype.is_floating]
-
-    return call
+from tensorlet.testing.op_test import graph_node_call as _node_call  # noqa: E402
 
 
 _V = tf.Variable(np.full([2, 3], 0.5))

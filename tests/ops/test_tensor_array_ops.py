@@ -242,9 +242,7 @@ def test_graph_tensor_array_gradients(variant_gradients):
     assert s.numpy() == 56.0 and g.numpy() == 56.0
 
 
-@pytest.mark.xfail(strict=True, reason="the tape does not differentiate variant tensors yet "
-                   "(autodiff/backprop.py _differentiable / aggregate)")
-def test_graph_tensor_array_gradients_without_variant_support():
+def test_graph_tensor_array_gradients_through_variant_handles():
     @tf.function
     def f(x):
         ta = tf.TensorArray(tf.float32, size=2).write(0, x).write(1, 2 * x)
