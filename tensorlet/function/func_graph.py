@@ -295,7 +295,8 @@ class Graph:
 
     def _capture_symbolic(self, tensor):
         outer = self.outer_graph
-        if outer is None or not outer.is_ancestor_of(tensor._op.graph):
+        # the tensor must live in an enclosing graph (any number of levels up)
+        if outer is None or not tensor._op.graph.is_ancestor_of(outer):
             raise InaccessibleTensorError(
                 f"{tensor!r} is out of scope and cannot be used here. Use return values, explicit "
                 "Python locals or TensorFlow collections to access it."

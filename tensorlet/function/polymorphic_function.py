@@ -470,9 +470,9 @@ def _numbered(base, n):
 def _autograph_convert(fn):
     """``tensorlet.autograph.convert(fn)`` (``to_graph`` as a fallback) when AutoGraph is
     available; else ``fn``."""
-    try:
-        from tensorlet import autograph
-    except Exception:  # not written yet, or broken mid-edit: trace the function as written
+    try:  # the implementation module: `tensorlet.autograph` is the public tf.autograph namespace
+        from tensorlet.autograph import impl as autograph
+    except Exception:  # broken mid-edit: trace the function as written
         return fn
     convert = getattr(autograph, "convert", None) or getattr(autograph, "to_graph", None)
     if convert is None:

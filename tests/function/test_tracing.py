@@ -479,3 +479,16 @@ def test_get_static_value():
     assert seen["shape"] is None
     np.testing.assert_array_equal(tf.get_static_value(tf.constant([1, 2])), [1, 2])
     assert tf.get_static_value(5) == 5
+
+
+def test_capture_from_two_levels_up():
+    @tf.function
+    def f(x, n):
+        y = x * 2.0
+        acc = tf.constant(0.0)
+        for i in tf.range(n):
+            if i > 0:
+                acc += y  # y: function graph -> while body -> cond branch
+        return acc
+
+    assert float(f(tf.constant(1.5), tf.constant(3))) == 6.0
