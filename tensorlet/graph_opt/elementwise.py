@@ -62,22 +62,24 @@ class FusedOp(OpDef):
     """A fused elementwise program: ``steps`` = ``[(opdef, refs, static shape)]`` where a ref is
     ``("i", k)`` (input k), ``("c", k)`` (``consts[k]``) or ``("s", j)`` (step j's result)."""
 
-    __slots__ = ("consts", "donated", "dtype", "in_shapes", "source", "steps")
+    __slots__ = ("consts", "donated", "dtype", "in_shapes", "source", "steps", "targets")
 
     def __init__(self, steps, consts, in_shapes, dtype, donated=()):
         super().__init__(NAME, None, _dtype_rule, _shape_rule, _fused_grad, False, 1)
         self.steps, self.consts, self.in_shapes = tuple(steps), tuple(consts), tuple(in_shapes)
         self.dtype, self.donated = dtype, frozenset(donated)
-        self.source, self.forward = _compile(self)
+        self.source, self.forward, self.targets = _compile(self)
 
     def with_donated(self, donated):
         return FusedOp(self.steps, self.consts, self.in_shapes, self.dtype, donated)
 
     def describe(self):
-        """One line per step: ``s1 = AddV2(s0, c1)`` (``a``: inputs, ``c``: constants)."""
+        """One line per step: ``s1 = AddV2(s0, c1) -> s0`` (``a``: inputs, ``c``: constants,
+        ``-> s0``: the result is written into s0's buffer)."""
         return [
             f"s{j} = {op.name}({', '.join(_ref_name(r) for r in refs)})"
-            for j, (op, refs, _) in enumerate(self.steps)
+            + ("" if target is None else f" -> {_ref_name(target)}")
+            for j, ((op, refs, _), target) in enumerate(zip(self.steps, self.targets))
         ]
 
     def expand(self, inputs):
@@ -112,7 +114,7 @@ def _shape_of(fused, r):
 
 
 def _compile(fused):
-    """(source, kernel) of the generated function (see the module doc)."""
+    """(source, kernel, per-step write target or None) of the generated function."""
     env = {"__name__": __name__}  # NumPy warnings from tensorlet frames are silenced
     last = {}
     for j, (_, refs, _) in enumerate(fused.steps):
@@ -120,7 +122,7 @@ def _compile(fused):
             last[r] = j
     owned = {("i", k) for k in fused.donated}
     args = [f"a{k}" for k in range(len(fused.in_shapes))]
-    lines = [f"def kernel({', '.join(args)}):"]
+    lines, targets = [f"def kernel({', '.join(args)}):"], []
     for k, c in enumerate(fused.consts):
         env[f"c{k}"] = c
     for j, (op, refs, shape) in enumerate(fused.steps):
@@ -129,6 +131,7 @@ def _compile(fused):
         target = next(
             (r for r in refs if r in owned and last[r] == j and _fits(fused, r, refs)), None
         )
+        targets.append(target)
         if target is not None:
             names.append(_ref_name(target))
             owned.discard(target)
@@ -139,7 +142,7 @@ def _compile(fused):
     lines.append(f"    return s{len(fused.steps) - 1}")
     source = "\n".join(lines) + "\n"
     exec(compile(source, f"<{NAME}>", "exec"), env)  # noqa: S102 (our own generated code)
-    return source, env["kernel"]
+    return source, env["kernel"], tuple(targets)
 
 
 def _fits(fused, buf, refs):

@@ -193,7 +193,7 @@ def test_dump_and_explain_show_the_optimized_graph():
     assert "# traced graph" in text and "# optimized graph" in text and "def run(" in text
     dump = pipeline.dump(c.optimized_graph)
     assert "Abs = _FusedElementwise(x:0)" in dump
-    assert "    | s0 = Mul(a0, c0)" in dump and "    | s2 = Abs(s1)" in dump
+    assert "    | s0 = Mul(a0, c0)\n" in dump and "    | s2 = Abs(s1) -> s1" in dump
 
 
 def test_enabled_reads_tf_option_names():
