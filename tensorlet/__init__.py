@@ -23,3 +23,10 @@ if not _os.environ.get("TENSORLET_GEN_API"):
 
     def __getattr__(name):  # lazy namespaces (tf.keras)
         return getattr(_api, name)
+
+    # tf.function graphs are optimized (constant folding, CSE, pruning, fusion, buffer reuse);
+    # installed here because tensorlet.function sits below tensorlet.graph_opt in the layering
+    from tensorlet.graph_opt import pipeline as _graph_opt_pipeline
+
+    _graph_opt_pipeline.install()
+    del _graph_opt_pipeline

@@ -150,6 +150,7 @@ def generate(executor, casts, out_dtypes=None, pack=None):
     ``call(*tensors) -> result`` (EagerTensors in and out)."""
     names = {}
     env = {
+        "__name__": __name__,  # warnings from generated code are attributed to tensorlet (silenced)
         "_cast": _cast,
         "_OpError": errors.OpError,
         "_EX": executor,

@@ -356,6 +356,7 @@ class Graph:
         copies so that the traced graph (replay, gradients) stays as traced."""
         g = type(self).__new__(type(self))
         g.__dict__.update(self.__dict__)
+        g.__dict__.pop("_as_function", None)  # a cached executor runs the original's nodes
         g._nodes, g._by_name = [], {}
         g._name_counts = dict(self._name_counts)
         m = {}

@@ -379,7 +379,8 @@ def test_concrete_function():
     ops = [(op.name, op.type) for op in c.graph.get_operations()]
     assert ops[0] == ("x", "Placeholder") and ("Mul", "Mul") in ops
     assert "def run(" in c.executor_source
-    assert c.optimized_graph is c.graph  # no passes registered by default
+    # the default optimizer (tensorlet.graph_opt) works on a copy; the traced graph stays as traced
+    assert c.optimized_graph is not c.graph
 
 
 def test_graph_passes_hook():
@@ -399,7 +400,8 @@ def test_graph_passes_hook():
     c.graph_passes = [recording_pass]
     assert float(c(tf.constant(1.0))) == 2.0
     assert seen == [["Placeholder", "Const", "AddV2"]]
-    assert concrete_function.GRAPH_PASSES == []
+    from tensorlet.graph_opt import pipeline
+    assert concrete_function.GRAPH_PASSES == [pipeline.optimize]  # installed by default
 
 
 def test_nested_functions(mode):
