@@ -41,8 +41,9 @@ class IndexedSlices:
         return IndexedSlices(-self._values, self._indices, self._dense_shape)
 
     def __str__(self):
-        shape = "" if self._dense_shape is None else f", dense_shape={self._dense_shape}"
-        return f"IndexedSlices(indices={self._indices}, values={self._values}{shape})"
+        # !s: str() of the tensors (an f-string would call Tensor.__format__, the NumPy text)
+        shape = "" if self._dense_shape is None else f", dense_shape={self._dense_shape!s}"
+        return f"IndexedSlices(indices={self._indices!s}, values={self._values!s}{shape})"
 
     def __repr__(self):  # TF shows the default object repr, with TF's module path
         return f"<tensorflow.python.framework.indexed_slices.IndexedSlices object at {hex(id(self))}>"
