@@ -99,19 +99,22 @@ def _cases(tf, np):
     return cases
 
 
-def worker(framework):
+def worker(framework, path):
     """Reads JSON requests {"case", "calls"} from stdin, answers {"times", "cpu"} per line."""
     import numpy as np
 
     if framework == "tensorlet":
-        sys.path.insert(0, REPO)
+        sys.path.insert(0, path)
         import tensorlet as tf
     else:
         import tensorflow as tf
     cases = _cases(tf, np)
-    for fn in cases.values():  # warm-up: first calls, caches, allocator
-        fn()
-        fn()
+    # warm-up: first calls, caches, and the heap: on this VM the first touch of fresh memory
+    # costs ~40-75 us per page fault (an 18 MB array: up to 40 ms) until malloc's heap has
+    # grown to the working set of all cases, so every case runs a few times first
+    for _ in range(3):
+        for fn in cases.values():
+            fn()
     print(json.dumps({"ready": sorted(cases)}), flush=True)
     for line in sys.stdin:
         req = json.loads(line)
@@ -131,12 +134,12 @@ def worker(framework):
 
 
 class Worker:
-    def __init__(self, framework, python, env=None):
-        self.name = framework
+    def __init__(self, label, framework, python, path=REPO, env=None):
+        self.name = label
         self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115  (TF's chatter; shown on failure)
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(env or {}))
         self.proc = subprocess.Popen(
-            [python, os.path.abspath(__file__), "--worker", framework],
+            [python, os.path.abspath(__file__), "--worker", framework, "--tensorlet-path", path],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.log,
@@ -147,7 +150,7 @@ class Worker:
         line = self.proc.stdout.readline()
         if not line:
             self.log.seek(0)
-            raise RuntimeError(f"{framework} worker failed to start:\n{self.log.read()[-3000:]}")
+            raise RuntimeError(f"{label} worker failed to start:\n{self.log.read()[-3000:]}")
         self.cases = json.loads(line)["ready"]
 
     def time(self, case, calls):
@@ -175,18 +178,27 @@ def main():
     p.add_argument(
         "--openblas-coretype",
         metavar="NAME",
-        help="OPENBLAS_CORETYPE for the tensorlet worker (e.g. SkylakeX: OpenBLAS 0.3.31 "
+        help="OPENBLAS_CORETYPE for the tensorlet workers (e.g. SkylakeX: OpenBLAS 0.3.31 "
         "detects this VM's AVX-512 Zen 5 as Haswell and runs AVX2 kernels)",
+    )
+    p.add_argument("--tensorlet-path", default=REPO, help="the tensorlet tree to measure")
+    p.add_argument(
+        "--baseline",
+        metavar="PATH",
+        help="another tensorlet tree (e.g. a `git worktree` of an older commit), measured "
+        "interleaved as column 'before'",
     )
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker:
-        return worker(args.worker)
+        return worker(args.worker, args.tensorlet_path)
 
     env = {"OPENBLAS_CORETYPE": args.openblas_coretype} if args.openblas_coretype else None
-    workers = [Worker("tensorlet", sys.executable, env)]
+    workers = [Worker("tensorlet", "tensorlet", sys.executable, args.tensorlet_path, env)]
+    if args.baseline:
+        workers.append(Worker("before", "tensorlet", sys.executable, args.baseline, env))
     if args.tf_python:
-        workers.append(Worker("tensorflow", args.tf_python))
+        workers.append(Worker("TF", "tensorflow", args.tf_python))
     names = [c for c in workers[0].cases if not args.cases or any(s in c for s in args.cases)]
     results = {c: {w.name: {"times": [], "cpu": []} for w in workers} for c in names}
     for r in range(args.rounds):
@@ -199,23 +211,26 @@ def main():
     for w in workers:
         w.close()
 
-    head = f"{'case':40s} {'tensorlet ms':>14s} {'cpu':>4s}"
-    if args.tf_python:
-        head += f" {'TF ms':>14s} {'cpu':>4s} {'ratio':>6s}"
+    labels = [w.name for w in workers]
+    head = f"{'case':38s}" + "".join(f" {lb + ' ms':>15s} {'cpu':>4s}" for lb in labels)
+    ratios = [lb for lb in labels if lb != "TF"] if args.tf_python else []
+    head += "".join(f" {lb + '/TF':>13s}" for lb in ratios)
     print(head + "\n" + "-" * len(head))
     for c in names:
-        tl = results[c]["tensorlet"]
-        med = statistics.median(tl["times"]) * 1e3
-        line = f"{c:40s} {med:7.2f} ({min(tl['times']) * 1e3:5.2f}) {statistics.median(tl['cpu']):4.1f}"
-        if args.tf_python:
-            tfr = results[c]["tensorflow"]
-            tmed = statistics.median(tfr["times"]) * 1e3
+        med = {lb: statistics.median(results[c][lb]["times"]) * 1e3 for lb in labels}
+        low = {lb: min(results[c][lb]["times"]) * 1e3 for lb in labels}
+        line = f"{c:38s}"
+        for lb in labels:
             line += (
-                f" {tmed:7.2f} ({min(tfr['times']) * 1e3:5.2f}) "
-                f"{statistics.median(tfr['cpu']):4.1f} {med / tmed:6.2f}"
+                f" {med[lb]:7.2f} ({low[lb]:5.2f}) {statistics.median(results[c][lb]['cpu']):4.1f}"
             )
+        for lb in ratios:
+            line += f" {med[lb] / med['TF']:5.2f} ({low[lb] / low['TF']:4.2f})"
         print(line)
-    print("ms: median (min) of one call over all rounds; ratio = tensorlet / TF medians")
+    print(
+        "ms: median (min) of one call over all rounds; cpu: process CPU time / wall time;\n"
+        "X/TF: ratio of the medians (of the minima); >1 = slower than TensorFlow"
+    )
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f)
