@@ -311,23 +311,30 @@ def _conv_forward_nd(nd, op_name):
     return forward
 
 
-# Kernel layout (measured on the project's 2-core AVX-512 VM against TF 2.21/oneDNN, see
-# benchmarks/conv_bench.py and benchmarks/README.md):
-# - One big GEMM per call was slower than chunks: the (batch*out, K) column matrix of a
-#   32->64 3x3 conv on 128x26x26 is 85 MB, and building it then streaming it through sgemm
-#   costs two trips to memory.  Chunks of a few images (_COLUMN_BUDGET bytes of columns) are built in
-#   a reused scratch buffer that stays in L2/L3 and multiplied at once into their rows of the
-#   output: the im2col copy then costs almost nothing on top of the GEMM.
+# Kernel layout, measured on the project's 2-core AVX-512 VM (32->64 3x3 conv on 128x26x26,
+# float32; TF 2.21 side by side in benchmarks/conv_bench.py, numbers in benchmarks/README.md):
+# - Chunks, not one big GEMM: the (batch*out, K) column matrix is 85 MB; building it and
+#   streaming it through sgemm costs two trips to memory (23.6 ms).  Chunks of a few images
+#   (_COLUMN_BUDGET bytes of columns: 4 MiB 14.9 ms, 1 MiB 16.3 ms, 16 MiB 18.5 ms) are built
+#   in a reused scratch buffer that stays in L2/L3 and multiplied at once into their rows of
+#   the output, so the im2col copy costs little on top of the GEMM (~235 GFLOP/s per chunk).
+#   Larger chunks suffer less when the machine is busy (OpenBLAS waits for its slowest thread
+#   at the end of every call), but cost 10-25% on an idle machine.
 # - Summing KH*KW small GEMMs over shifted views (no copy) was 5-10x slower: each one has an
 #   inner dimension of C (32) and the output is re-read and re-written KH*KW times.
 # - Padding is done per chunk into scratch (no padded copy of the whole input).
 # - For few input channels (C <= _SLAB_CHANNELS, e.g. the 1-channel first layer) the column
 #   matrix is built transposed, (K, rows), one contiguous output-row run per (offset, channel),
-#   and handed to sgemm as a transposed operand: the row layout would copy 3-float runs.
-# - The input gradient for stride 1 is the full correlation of dy with the flipped,
-#   in/out-swapped filter, run by the forward kernel (one GEMM per chunk, K = KH*KW*O); strided
-#   convolutions use one GEMM per chunk into columns and a col2im scatter in cache.
+#   and handed to sgemm as a transposed operand: the row layout would copy 3-float runs
+#   (1->32 forward: 2.2 ms -> 0.8 ms).
+# - The stride-1 input gradient is the full correlation of dy with the flipped, in/out-swapped
+#   filter, run by the forward kernel (one GEMM per chunk, K = KH*KW*O): 21 ms against 24 ms
+#   (VALID) / 27.5 ms (SAME) for one GEMM dy @ f^T per chunk plus a col2im scatter, and 28 ms
+#   for the former per-offset GEMMs.  With few input channels the GEMM output is too narrow
+#   (1 channel: 4.7 ms vs 1.2 ms) and strided convolutions would multiply zeros, so those use
+#   the col2im form.
 # - The filter gradient is columns^T @ dy per chunk, summed (float32 accumulation, as TF).
+# - Copying a chunk's columns on two threads while BLAS waits did not help (measured).
 
 _COLUMN_BUDGET = 1 << 22  # column-matrix bytes per GEMM chunk (stays in L2/L3 with its output)
 _SLAB_CHANNELS = 4  # at most this many input channels: transposed (slab) column layout
@@ -853,11 +860,12 @@ conv3d_backprop_filter_op = defop(
 
 # One multiply and one add per kernel offset (and channel multiplier) over (batch, *out, C)
 # pieces: a batched-over-channels matmul would need transposed copies of the whole column
-# matrix and ran several times slower.  Two measured speed-ups (fwd 26x26x32 3x3: 12.6 ms ->
-# 6.9 ms on one core): the work runs in chunks of a few images (_EW_BUDGET) so the
-# temporaries stay in L2, and the filter row of each offset is tiled to (OW, C) so NumPy's
-# inner loop runs over whole contiguous output rows instead of C-element pieces (a (C,)
-# operand broadcast over OW keeps the loop at C elements).
+# matrix and ran several times slower.  Measured speed-ups (fwd 128x26x26x32 3x3, 18 ms
+# before): the filter row of each offset is tiled to (OW, C) so NumPy's inner loop runs over
+# whole contiguous output rows instead of C-element pieces (a (C,) operand broadcast over OW
+# keeps the loop at C elements): 12.6 -> 6.9 ms; the work runs in chunks of a few images
+# (_EW_BUDGET: 256-512 KiB best, 8 MiB 50% slower) so the temporaries stay in cache; and the
+# chunks are shared with a helper thread (_parallel_for): 7.7 -> 4.5 ms.
 
 _EW_BUDGET = 1 << 19  # bytes of one (nb, *out, C) temporary in the depthwise kernels
 
