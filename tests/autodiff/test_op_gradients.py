@@ -79,6 +79,19 @@ KNOWN_BUGS = {
     "them from x in _BatchNormGrad and is exact)",
 }
 
+def _import_all_op_modules():
+    """Some op modules load on first use (list_ops via TensorArray): register every op now."""
+    import importlib
+    import pkgutil
+
+    import tensorlet.ops
+
+    for info in pkgutil.iter_modules(tensorlet.ops.__path__, "tensorlet.ops."):
+        importlib.import_module(info.name)
+
+
+_import_all_op_modules()
+
 COVERED = set()  # op names recorded on a tape while the table's checks ran
 _RAN = set()  # (case name, order) already run in this session
 
