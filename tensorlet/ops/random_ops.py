@@ -280,7 +280,7 @@ def _key_counter_alg(seed, alg):
 
 def _check_stateless_dtype(dtype, accepted):
     if dtype not in accepted:
-        raise ValueError(f"Argument `dtype` got invalid value {dtype!r}. Accepted dtypes are "
+        raise ValueError(f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are "
                          f"({', '.join(repr(d) for d in accepted)}).")
 
 
@@ -460,7 +460,7 @@ def random_uniform(shape, minval=0, maxval=None, dtype=D.float32, seed=None, nam
     dtype = D.as_dtype(dtype)
     accepted = _FLOATS + (D.int32, D.int64)
     if dtype not in accepted:
-        raise ValueError(f"Argument `dtype` got invalid value {dtype!r}. Accepted dtypes are "
+        raise ValueError(f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are "
                          f"({', '.join(repr(d) for d in accepted)}).")
     if maxval is None:
         if dtype.is_integer:
