@@ -1,5 +1,6 @@
 """``tf.GradientTape``: records the ops run on watched tensors and differentiates them."""
 import contextlib
+import logging
 
 from tensorlet.autodiff.backprop import _differentiable, aggregate, backward
 from tensorlet.framework import nest
@@ -7,6 +8,16 @@ from tensorlet.framework.context import state
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor import Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
+
+
+_logger = logging.getLogger("tensorflow")
+
+
+def _warn_not_floating(what, dtype, when=""):
+    """TF logs (does not raise) when a watched/source/target tensor is not floating."""
+    if not (dtype.is_floating or dtype.is_complex):
+        _logger.warning("The dtype of the %s must be floating (e.g. tf.float32)%s, got %r",
+                        what, when, dtype)
 
 
 def _is_variable(x):
@@ -79,8 +90,10 @@ class GradientTape:
         """Ensures ``tensor`` (a tensor, variable or nested structure of them) is traced."""
         for t in nest.flatten(tensor):
             if _is_variable(t):
+                _warn_not_floating("watched tensor", t.dtype)
                 self._watched_vars[id(t)] = t
             elif isinstance(t, Tensor):
+                _warn_not_floating("watched tensor", t.dtype)
                 self._watched[id(t)] = t
             else:
                 raise ValueError(f"Passed in object {t!r} of type {type(t).__name__!r}, "
@@ -128,6 +141,7 @@ class GradientTape:
             seeds = {}
             for t, up in zip(targets, ups):
                 t = t.value() if _is_variable(t) else t
+                _warn_not_floating("target tensor", t.dtype, " when calling GradientTape.gradient")
                 g = _ones_like(t) if up is None else convert_to_tensor(up, dtype=t.dtype)
                 k = id(t)
                 seeds[k] = g if k not in seeds else seeds[k] + g
@@ -147,6 +161,7 @@ class GradientTape:
         else:
             raise ValueError(f"Argument `sources` must be a Tensor or Variable, got {source!r}")
         if not _differentiable(dtype):
+            _warn_not_floating("source tensor", dtype, " when calling GradientTape.gradient")
             return None
         if not parts:
             if unconnected == UnconnectedGradients.ZERO:

@@ -108,3 +108,34 @@ def test_register_gradient_overrides_by_op_name():
         assert float(tape.gradient(y, x)) == 7.0
     finally:
         op.grad = saved
+
+
+def test_integer_sources_warn_and_get_none(caplog):
+    x = tf.constant(3)
+    with caplog.at_level("WARNING", logger="tensorflow"):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = x * x
+        assert tape.gradient(y, x) is None
+    for what in ("watched tensor", "target tensor", "source tensor"):
+        assert f"The dtype of the {what} must be floating (e.g. tf.float32)" in caplog.text
+
+
+def test_custom_gradient_with_variables():
+    v = tf.Variable(2.0)
+
+    @tf.custom_gradient
+    def scaled(x):
+        y = x * v
+
+        def grad(dy, variables=None):
+            return dy * v, [dy * x * 10.0]  # variable gradient deliberately scaled by 10
+
+        return y, grad
+
+    x = tf.constant(3.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = scaled(x)
+    gx, gv = tape.gradient(y, [x, v])
+    assert float(y) == 6.0 and float(gx) == 2.0 and float(gv) == 30.0
