@@ -1187,6 +1187,25 @@ def _padding_str(padding):
     return padding
 
 
+def _backprop(op, a, out_backprop, strides, padding, data_format, dilations, name, **sizes):
+    """The public Conv*Backprop* wrappers: ``op(a, out_backprop)`` with the sizes attr."""
+    padding, explicit = convert_padding(padding)
+    a, dy = convert_pair(a, out_backprop)
+    ((size_attr, value),) = sizes.items()
+    return apply(
+        op,
+        a,
+        dy,
+        strides=tuple(int(s) for s in strides),
+        padding=padding,
+        explicit_paddings=explicit,
+        data_format=data_format,
+        dilations=tuple(int(d) for d in dilations),
+        name=name,
+        **{size_attr: _sizes(value)},
+    )
+
+
 def _sizes(value):
     if hasattr(value, "numpy"):
         value = value.numpy()
@@ -1595,18 +1614,15 @@ def conv2d_backprop_input(
     filters=None,
 ):
     """The gradient of conv2d w.r.t. its input (TF1 name)."""
-    padding, explicit = convert_padding(padding)
-    f, dy = convert_pair(filters if filters is not None else filter, out_backprop)
-    return apply(
+    return _backprop(
         conv2d_backprop_input_op,
-        f,
-        dy,
-        input_sizes=_sizes(input_sizes),
-        strides=tuple(int(s) for s in strides),
+        filters if filters is not None else filter,
+        out_backprop,
+        input_sizes=input_sizes,
+        strides=strides,
         padding=padding,
-        explicit_paddings=explicit,
         data_format=data_format,
-        dilations=tuple(int(d) for d in dilations),
+        dilations=dilations,
         name=name,
     )
 
@@ -1624,18 +1640,15 @@ def conv2d_backprop_filter(
     name=None,
 ):
     """The gradient of conv2d w.r.t. its filter (TF1 name)."""
-    padding, explicit = convert_padding(padding)
-    x, dy = convert_pair(input, out_backprop)
-    return apply(
+    return _backprop(
         conv2d_backprop_filter_op,
-        x,
-        dy,
-        filter_sizes=_sizes(filter_sizes),
-        strides=tuple(int(s) for s in strides),
+        input,
+        out_backprop,
+        filter_sizes=filter_sizes,
+        strides=strides,
         padding=padding,
-        explicit_paddings=explicit,
         data_format=data_format,
-        dilations=tuple(int(d) for d in dilations),
+        dilations=dilations,
         name=name,
     )
 
@@ -1678,18 +1691,15 @@ def depthwise_conv2d_native_backprop_input(
     name=None,
 ):
     """The gradient of depthwise_conv2d w.r.t. its input."""
-    padding, explicit = convert_padding(padding)
-    f, dy = convert_pair(filter, out_backprop)
-    return apply(
+    return _backprop(
         depthwise_backprop_input_op,
-        f,
-        dy,
-        input_sizes=_sizes(input_sizes),
-        strides=tuple(int(s) for s in strides),
+        filter,
+        out_backprop,
+        input_sizes=input_sizes,
+        strides=strides,
         padding=padding,
-        explicit_paddings=explicit,
         data_format=data_format,
-        dilations=tuple(int(d) for d in dilations),
+        dilations=dilations,
         name=name,
     )
 
@@ -1706,18 +1716,15 @@ def depthwise_conv2d_native_backprop_filter(
     name=None,
 ):
     """The gradient of depthwise_conv2d w.r.t. its filter."""
-    padding, explicit = convert_padding(padding)
-    x, dy = convert_pair(input, out_backprop)
-    return apply(
+    return _backprop(
         depthwise_backprop_filter_op,
-        x,
-        dy,
-        filter_sizes=_sizes(filter_sizes),
-        strides=tuple(int(s) for s in strides),
+        input,
+        out_backprop,
+        filter_sizes=filter_sizes,
+        strides=strides,
         padding=padding,
-        explicit_paddings=explicit,
         data_format=data_format,
-        dilations=tuple(int(d) for d in dilations),
+        dilations=dilations,
         name=name,
     )
 
