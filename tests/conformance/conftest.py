@@ -3,7 +3,7 @@
 Environment knobs (pytest options would need a root conftest):
   CONFORMANCE_TOPICS=01,04      only these fixture topics (prefixes)
   CONFORMANCE_CASES=exp,conv2d  only checks whose id contains one of these substrings
-  CONFORMANCE_CORPUS=1          run the corpus baseline test (also enabled by `-m corpus`)
+  CONFORMANCE_CORPUS=0          skip the corpus baseline test (it runs by default; `-m corpus` runs only it)
   CONFORMANCE_CASE_TIMEOUT=60   seconds per check
 At the end of a session the outcomes are merged into tests/conformance/_results/conformance.json,
 which `tensorlet conformance` summarises.
@@ -18,7 +18,7 @@ from . import harness
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "corpus: runs the seed corpus examples of corpus_baseline.txt on tensorlet "
-                                       "(slow; opt-in with -m corpus or CONFORMANCE_CORPUS=1)")
+                                       "(runs by default; CONFORMANCE_CORPUS=0 skips it)")
 
 
 def pytest_sessionfinish(session, exitstatus):
