@@ -2,7 +2,7 @@
 import tensorlet as tf
 
 x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
-print(x)                                    # tf.Tensor([[1. 2.] [3. 4.]], shape=(2, 2), dtype=float32)
+print(x)                                    # printed exactly as TensorFlow prints it
 print(x.shape, x.dtype, x.device)
 
 y = tf.reduce_sum(x * x + 1.0, axis=1)
