@@ -298,6 +298,14 @@ def encode_png(image, compression=-1, name=None):
     return apply(encode_png_op, convert_to_tensor(image), compression=int(compression), name=name)
 
 
+def _jpeg_attrs(channels, ratio, fancy_upscaling, try_recover_truncated, acceptable_fraction,
+                dct_method):
+    """The DecodeJpeg / DecodeAndCropJpeg attrs, as Python values."""
+    return dict(channels=int(channels), ratio=int(ratio), fancy_upscaling=bool(fancy_upscaling),
+                try_recover_truncated=bool(try_recover_truncated),
+                acceptable_fraction=float(acceptable_fraction), dct_method=str(dct_method))
+
+
 @tf_export("io.decode_jpeg", "image.decode_jpeg")
 def decode_jpeg(
     contents,
@@ -313,17 +321,8 @@ def decode_jpeg(
 
     ``dct_method``: '' or 'INTEGER_FAST' (libjpeg IFAST, TF's default) or 'INTEGER_ACCURATE'.
     """
-    return apply(
-        decode_jpeg_op,
-        _contents(contents),
-        channels=int(channels),
-        ratio=int(ratio),
-        fancy_upscaling=bool(fancy_upscaling),
-        try_recover_truncated=bool(try_recover_truncated),
-        acceptable_fraction=float(acceptable_fraction),
-        dct_method=str(dct_method),
-        name=name,
-    )
+    return apply(decode_jpeg_op, _contents(contents), name=name, **_jpeg_attrs(
+        channels, ratio, fancy_upscaling, try_recover_truncated, acceptable_fraction, dct_method))
 
 
 @tf_export("io.decode_and_crop_jpeg", "image.decode_and_crop_jpeg")
@@ -339,18 +338,10 @@ def decode_and_crop_jpeg(
     name=None,
 ):
     """Decodes the ``crop_window = [y, x, h, w]`` part of a JPEG (as libjpeg's cropped decode)."""
-    return apply(
-        decode_and_crop_jpeg_op,
-        _contents(contents),
-        convert_to_tensor(crop_window, D.int32),
-        channels=int(channels),
-        ratio=int(ratio),
-        fancy_upscaling=bool(fancy_upscaling),
-        try_recover_truncated=bool(try_recover_truncated),
-        acceptable_fraction=float(acceptable_fraction),
-        dct_method=str(dct_method),
-        name=name,
-    )
+    return apply(decode_and_crop_jpeg_op, _contents(contents),
+                 convert_to_tensor(crop_window, D.int32), name=name, **_jpeg_attrs(
+                     channels, ratio, fancy_upscaling, try_recover_truncated,
+                     acceptable_fraction, dct_method))
 
 
 @tf_export("io.encode_jpeg", "image.encode_jpeg")
