@@ -232,48 +232,18 @@ def _no_grad(name):
 
 # ---------------------------------------------------------------- the ops
 
-fft_op = defop(
-    "FFT",
-    _fft_kernel(1, False),
-    dtype_rule=_complex_rule,
-    shape_rule=_fft_shape(1),
-    grad=_fft_grad_rule(1, False),
-)
-ifft_op = defop(
-    "IFFT",
-    _fft_kernel(1, True),
-    dtype_rule=_complex_rule,
-    shape_rule=_fft_shape(1),
-    grad=_fft_grad_rule(1, True),
-)
-fft2d_op = defop(
-    "FFT2D",
-    _fft_kernel(2, False),
-    dtype_rule=_complex_rule,
-    shape_rule=_fft_shape(2),
-    grad=_fft_grad_rule(2, False),
-)
-ifft2d_op = defop(
-    "IFFT2D",
-    _fft_kernel(2, True),
-    dtype_rule=_complex_rule,
-    shape_rule=_fft_shape(2),
-    grad=_fft_grad_rule(2, True),
-)
-fft3d_op = defop(
-    "FFT3D",
-    _fft_kernel(3, False),
-    dtype_rule=_complex_rule,
-    shape_rule=_fft_shape(3),
-    grad=_fft_grad_rule(3, False),
-)
-ifft3d_op = defop(
-    "IFFT3D",
-    _fft_kernel(3, True),
-    dtype_rule=_complex_rule,
-    shape_rule=_fft_shape(3),
-    grad=_fft_grad_rule(3, True),
-)
+def _complex_fft_op(name, rank, inverse):
+    """FFT / IFFT over the inner-most ``rank`` dimensions of a complex tensor."""
+    return defop(name, _fft_kernel(rank, inverse), dtype_rule=_complex_rule,
+                 shape_rule=_fft_shape(rank), grad=_fft_grad_rule(rank, inverse))
+
+
+fft_op = _complex_fft_op("FFT", 1, False)
+ifft_op = _complex_fft_op("IFFT", 1, True)
+fft2d_op = _complex_fft_op("FFT2D", 2, False)
+ifft2d_op = _complex_fft_op("IFFT2D", 2, True)
+fft3d_op = _complex_fft_op("FFT3D", 3, False)
+ifft3d_op = _complex_fft_op("IFFT3D", 3, True)
 rfft_op = defop(
     "RFFT",
     _rfft_kernel(1),
