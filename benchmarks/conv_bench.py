@@ -115,7 +115,16 @@ def worker(framework, path):
     for _ in range(3):
         for fn in cases.values():
             fn()
-    print(json.dumps({"ready": sorted(cases)}), flush=True)
+    blas = None
+    if framework == "tensorlet":
+        try:  # which OpenBLAS kernels NumPy runs (see --keep-openblas-env)
+            import threadpoolctl
+
+            info = [i for i in threadpoolctl.threadpool_info() if i["internal_api"] == "openblas"]
+            blas = f"OpenBLAS {info[0]['version']} {info[0]['architecture']}" if info else None
+        except ImportError:
+            pass
+    print(json.dumps({"ready": sorted(cases), "blas": blas}), flush=True)
     for line in sys.stdin:
         req = json.loads(line)
         fn = cases[req["case"]]
@@ -138,6 +147,7 @@ class Worker:
         self.name = label
         self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115  (TF's chatter; shown on failure)
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **(env or {}))
+        env = {k: v for k, v in env.items() if v is not None}  # None: unset
         self.proc = subprocess.Popen(
             [python, os.path.abspath(__file__), "--worker", framework, "--tensorlet-path", path],
             stdin=subprocess.PIPE,
@@ -151,7 +161,8 @@ class Worker:
         if not line:
             self.log.seek(0)
             raise RuntimeError(f"{label} worker failed to start:\n{self.log.read()[-3000:]}")
-        self.cases = json.loads(line)["ready"]
+        ready = json.loads(line)
+        self.cases, self.blas = ready["ready"], ready.get("blas")
 
     def time(self, case, calls):
         self.proc.stdin.write(json.dumps({"case": case, "calls": calls}) + "\n")
@@ -178,8 +189,15 @@ def main():
     p.add_argument(
         "--openblas-coretype",
         metavar="NAME",
-        help="OPENBLAS_CORETYPE for the tensorlet workers (e.g. SkylakeX: OpenBLAS 0.3.31 "
-        "detects this VM's AVX-512 Zen 5 as Haswell and runs AVX2 kernels)",
+        help="OPENBLAS_CORETYPE for the tensorlet workers (e.g. Haswell)",
+    )
+    p.add_argument(
+        "--keep-openblas-env",
+        action="store_true",
+        help="keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE from the environment for the tensorlet "
+        "workers.  By default they are unset there: this workplace sets CORETYPE=Haswell (for "
+        "old OpenBLAS builds), which makes NumPy's OpenBLAS 0.3.31 run AVX2 instead of the "
+        "AVX-512 kernels it picks by itself on a user's machine",
     )
     p.add_argument("--tensorlet-path", default=REPO, help="the tensorlet tree to measure")
     p.add_argument(
@@ -193,12 +211,17 @@ def main():
     if args.worker:
         return worker(args.worker, args.tensorlet_path)
 
-    env = {"OPENBLAS_CORETYPE": args.openblas_coretype} if args.openblas_coretype else None
+    env = {} if args.keep_openblas_env else {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": None}
+    if args.openblas_coretype:
+        env["OPENBLAS_CORETYPE"] = args.openblas_coretype
     workers = [Worker("tensorlet", "tensorlet", sys.executable, args.tensorlet_path, env)]
     if args.baseline:
         workers.append(Worker("before", "tensorlet", sys.executable, args.baseline, env))
     if args.tf_python:
         workers.append(Worker("TF", "tensorflow", args.tf_python))
+    for w in workers:
+        if w.blas:
+            print(f"{w.name}: NumPy runs {w.blas}")
     names = [c for c in workers[0].cases if not args.cases or any(s in c for s in args.cases)]
     results = {c: {w.name: {"times": [], "cpu": []} for w in workers} for c in names}
     for r in range(args.rounds):

@@ -77,6 +77,9 @@ def run_shared(args):
     os.makedirs(args.out_dir, exist_ok=True)
     before = set(glob.glob(os.path.join(args.out_dir, "*.json")))
     env = dict(os.environ)
+    if not args.keep_openblas_env:  # see conv_bench.py --keep-openblas-env
+        env.pop("OPENBLAS_CORETYPE", None)
+        env.pop("OPENBLAS_L2_SIZE", None)
     # the placeholder tensorlet.keras (see _shim/sitecustomize.py) reaches the workloads' processes
     env["PYTHONPATH"] = os.pathsep.join([SHIM] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     print("$", " ".join(cmd), flush=True)
@@ -217,6 +220,9 @@ def main(argv=None):
     ap.add_argument("--out-dir", default=RESULTS)
     ap.add_argument("--tensorlet-path", default=REPO, help="folder holding the tensorlet package (default: this "
                                                          "checkout; a copy gives a stable tree to measure)")
+    ap.add_argument("--keep-openblas-env", action="store_true",
+                    help="keep OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE (this workplace sets CORETYPE=Haswell, "
+                         "which slows NumPy's OpenBLAS 0.3.31 to AVX2 kernels); unset by default")
     ap.add_argument("--no-probe", action="store_true", help="skip the machine-speed probe")
     ap.add_argument("--markdown", action="store_true", help="print the summary as a Markdown table")
     ap.add_argument("--summarize", nargs="*", metavar="TENSORLET_JSON", default=None,

@@ -23,7 +23,6 @@ from tensorlet.ops.conv_ops import (
     _known_batch,
     _ndindex,
     _padding_str,
-    _parallel_for,
     convert_padding,
     geometry,
     get_sequence,
@@ -31,6 +30,7 @@ from tensorlet.ops.conv_ops import (
     out_size,
     pad_spatial,
 )
+from tensorlet.ops.kernel_threads import parallel_for as _parallel_for
 from tensorlet.ops.op_def import apply, defop
 
 D = dtypes

@@ -5,12 +5,14 @@ SAME, EXPLICIT larger than the kernel), strides, dilations, channel multipliers,
 general pooling, NaN/inf, ties, and the helper-thread runner."""
 
 import itertools
+import os
 
 import numpy as np
 import pytest
 
 import tensorlet as tf
-from tensorlet.ops import conv_ops, pooling_ops
+from tensorlet import backend
+from tensorlet.ops import conv_ops, kernel_threads, pooling_ops
 
 RNG = np.random.default_rng(7)
 
@@ -314,9 +316,9 @@ def test_public_ops_through_the_tape():
 
 
 def test_parallel_for_runs_every_item_and_propagates_errors(monkeypatch):
-    monkeypatch.setattr(conv_ops, "_PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(kernel_threads, "PARALLEL_MIN_BYTES", 0)
     seen = []
-    conv_ops._parallel_for(seen.append, list(range(50)), 1)
+    kernel_threads.parallel_for(seen.append, list(range(50)), 1)
     assert sorted(seen) == list(range(50))
 
     def boom(i):
@@ -324,11 +326,11 @@ def test_parallel_for_runs_every_item_and_propagates_errors(monkeypatch):
             raise ValueError("item 7")
 
     with pytest.raises(ValueError, match="item 7"):
-        conv_ops._parallel_for(boom, list(range(20)), 1)
+        kernel_threads.parallel_for(boom, list(range(20)), 1)
 
     nested = []
-    conv_ops._parallel_for(
-        lambda i: conv_ops._parallel_for(nested.append, [(i, j) for j in range(3)], 1),
+    kernel_threads.parallel_for(
+        lambda i: kernel_threads.parallel_for(nested.append, [(i, j) for j in range(3)], 1),
         list(range(4)),
         1,
     )
@@ -342,7 +344,7 @@ def test_threaded_kernels_match_serial(monkeypatch):
         conv_ops.depthwise_kernel(x, f, (1, 1), (1, 1), "SAME", None),
         pooling_ops.max_pool_kernel(x, (2, 2), (2, 2), "VALID"),
     )
-    monkeypatch.setattr(conv_ops, "_PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(kernel_threads, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(conv_ops, "_EW_BUDGET", 64)
     monkeypatch.setattr(pooling_ops, "_POOL_BUDGET", 64)
     got = (
@@ -351,3 +353,52 @@ def test_threaded_kernels_match_serial(monkeypatch):
     )
     for a, b in zip(want, got):
         np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_threaded_gemm_chunks_match_serial(monkeypatch):
+    """Conv forward, input and filter gradients with chunks on several threads (BLAS held to
+    one thread meanwhile) give the serial results; the filter gradient sums its chunks in a
+    fixed order, so repeated calls agree bit for bit."""
+    x = RNG.standard_normal((12, 9, 9, 8)).astype(np.float32)
+    f = RNG.standard_normal((3, 3, 8, 5)).astype(np.float32)
+    dy = RNG.standard_normal((12, 9, 9, 5)).astype(np.float32)
+
+    def run():
+        return (
+            conv_ops.conv_kernel(x, f, (1, 1), (1, 1), "SAME", None),
+            conv_ops.conv_backprop_input_kernel(x.shape, f, dy, (1, 1), (1, 1), "SAME", None),
+            conv_ops.conv_backprop_filter_kernel(x, f.shape, dy, (1, 1), (1, 1), "SAME", None),
+        )
+
+    want = run()
+    monkeypatch.setattr(kernel_threads, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(conv_ops, "_COLUMN_BUDGET", 4096)
+    conv_ops._plan.cache_clear()
+    try:
+        got, again = run(), run()
+    finally:
+        conv_ops._plan.cache_clear()
+    for a, b, c in zip(want, got, again):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-4)
+        np.testing.assert_array_equal(b, c)
+    if backend.blas_threads is not None:
+        assert kernel_threads.workers(list(range(4)), 1 << 30, blas=True) > 1 or os.cpu_count() == 1
+
+
+@pytest.mark.skipif(backend.blas_threads is None, reason="NumPy's BLAS is not OpenBLAS")
+def test_blas_thread_limit_is_restored():
+    bt = backend.blas_threads
+    before = bt._get()
+    with bt.limit(1):
+        assert bt._get() == 1
+        with bt.limit(1):  # nested / concurrent users: restored once, by the last one
+            pass
+        assert bt._get() == 1
+    assert bt._get() == before
+
+    def boom(i):
+        raise ValueError("chunk failed")
+
+    with pytest.raises(ValueError, match="chunk failed"):
+        kernel_threads.parallel_for(boom, list(range(8)), 1 << 30, blas=True)
+    assert bt._get() == before
