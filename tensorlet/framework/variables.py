@@ -536,7 +536,7 @@ def _initial_array(initial_value, dtype):
     finally:
         if tapes:
             state.tapes = tapes
-    value = t._value
+    value = t._value if type(t) is EagerTensor else t._lifted_value()
     if isinstance(initial_value, xp.ndarray):  # never alias the caller's (mutable) array
         value = value.copy()
     return value, t._dtype

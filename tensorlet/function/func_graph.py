@@ -144,7 +144,9 @@ class Graph:
         self.collections = {}
         self.seed = None
         self._version = 0
-        self._examples = {}  # id(placeholder) -> example value while tracing
+        self._examples = {}  # id(placeholder) -> (argument position, example value) while tracing
+        # argument position -> value: the argument values this trace read (see ``evaluate``)
+        self.value_guards = {}
 
     # ---- naming / lookup
     def unique_name(self, base, mark_as_used=True):
@@ -535,11 +537,19 @@ def _as_dtype(arr, dtype):
     return arr
 
 
-def evaluate(tensor):
-    """The value of a symbolic tensor that does not depend on graph inputs, computed now.
+def evaluate(tensor, guard=True):
+    """The value of a symbolic tensor computed now, while tracing, from what is known: constants,
+    variables' current values, fully defined shapes, and the actual arguments of the call being
+    traced (``examples``).
 
-    Used where TF lifts work out of a function (``tf.Variable`` initial values inside a trace):
-    runs the tensor's ancestor nodes eagerly. Raises ``ValueError`` when a Placeholder is reached.
+    Used where TF needs a host value at graph-construction time: op attributes that tensorlet
+    takes as static values (shapes, axes, sizes), and work TF lifts out of a function
+    (``tf.Variable`` initial values).  A value read from an argument is recorded in
+    ``graph.value_guards`` (``guard=True``): the trace is then valid only for calls with that
+    argument value, and ``tf.function`` traces again for other values instead of reusing a graph
+    that baked the first value in.  Variable initial values (``guard=False``) run once, as TF's
+    lifted initializers do.  Raises ``ValueError`` when a value depends on an argument with no
+    example (``get_concrete_function`` with TensorSpecs) or on a nested graph's input.
     """
     if tensor._const is not None:
         return tensor._const
@@ -565,7 +575,10 @@ def evaluate(tensor):
         if id(n) not in needed:
             continue
         if n.op is graph_ops.placeholder_op:
-            res = (examples[id(n.outputs[0])],)
+            pos, value = examples[id(n.outputs[0])]
+            if guard:
+                graph.value_guards[pos] = value
+            res = (value,)
         elif n.op is graph_ops.read_variable_op:
             res = (n.variable._value,)
         elif n.op is graph_ops.const_op:
@@ -591,6 +604,7 @@ def _symbolic_value(self):
 
 
 SymbolicTensor._value = property(_symbolic_value)
+SymbolicTensor._lifted_value = lambda self: evaluate(self, guard=False)
 
 
 # ---------------------------------------------------------------- tracing
@@ -632,8 +646,10 @@ def placeholders_for(graph, structure, names=None, examples=None):
     flat = nest.flatten(structure)
     out = []
     examples = list(examples) if examples is not None else None
+    pos = -1  # the tensor leaf's position among the call's flat tensors
     for i, leaf in enumerate(flat):
         if _is_tensor_leaf(leaf):
+            pos += 1
             if type(leaf) is xp.ndarray:
                 leaf = convert_to_tensor(leaf)
             name = (
@@ -647,7 +663,7 @@ def placeholders_for(graph, structure, names=None, examples=None):
             if examples:
                 ex = examples.pop(0)
                 if isinstance(ex, EagerTensor):
-                    graph._examples[id(ph)] = ex._value
+                    graph._examples[id(ph)] = (pos, ex._value)
             out.append(ph)
         else:
             out.append(leaf)

@@ -265,6 +265,12 @@ class Function:
 
     def _trace(self, args, kwargs, shapes, examples=None):
         spec_args, spec_kwargs = trace_type.to_specs((tuple(args), dict(kwargs)), shapes)
+        conc = self._trace_specs(spec_args, spec_kwargs, examples)
+        if conc.graph.value_guards:
+            return _ValueSpecialized(self, spec_args, spec_kwargs, conc)
+        return conc
+
+    def _trace_specs(self, spec_args, spec_kwargs, examples=None):
         names = self._leaf_names(spec_args, spec_kwargs)
         fn = self._function_to_trace()
         first = not self._traced_once
@@ -303,6 +309,12 @@ class Function:
         for k in sorted(kwargs):
             names.extend(_numbered(k, len(nest.flatten(kwargs[k]))))
         return names
+
+    def _trace_variant(self, spec_args, spec_kwargs, tensors):
+        """Another trace of a value-specialized function (see ``_ValueSpecialized``)."""
+        conc = self._trace_specs(spec_args, spec_kwargs, tensors)
+        self._counter.called_with_tracing(repr(self._python_function))
+        return conc
 
     # ---- input_signature
     def _signature_call(self, args, kwargs):
@@ -461,6 +473,62 @@ class _WeakMethod:
 
     def __repr__(self):
         return f"<bound method {self.__qualname__} of {self._ref()!r}>"
+
+
+class _ValueSpecialized:
+    """The traces of one trace key whose graphs depend on argument *values*.
+
+    tensorlet's ops take shapes, axes and sizes as static attributes, so a trace that needs one
+    computed from an argument (``tf.zeros([n])``, ``x[:k]``, ``tf.range(n)`` with a tensor
+    argument) reads the call's actual value while tracing (``func_graph.evaluate``) and records
+    it in ``graph.value_guards``.  Such a graph is only valid for that value: calls with another
+    value trace again (TF runs one graph for all values; the results are the same, the tracing
+    count differs).  Behaves as the first trace's ConcreteFunction otherwise.
+    """
+
+    def __init__(self, function, spec_args, spec_kwargs, first):
+        self._function = function
+        self._specs = (spec_args, spec_kwargs)
+        self._primary = first
+        self._variants = [first]
+
+    def __getattr__(self, name):  # everything else: the first trace's ConcreteFunction
+        return getattr(self._primary, name)
+
+    def _select(self, tensors):
+        for conc in self._variants:
+            if all(_same_value(tensors[p], v) for p, v in conc.graph.value_guards.items()):
+                return conc
+        conc = self._function._trace_variant(*self._specs, list(tensors))
+        conc._shapes = self._primary._shapes
+        self._variants.append(conc)
+        return conc
+
+    def _call_tensors(self, *tensors):
+        return self._select(tensors)._call_tensors(*tensors)
+
+    def _call_flat(self, tensors):
+        return self._select(tensors)._call_flat(tensors)
+
+    def __call__(self, *args, **kwargs):
+        from tensorlet.function.concrete_function import _bind_to_signature
+
+        sig_args, sig_kwargs = self._primary.graph.structured_input_signature
+        return self._call_flat(_bind_to_signature(self._primary, sig_args, sig_kwargs, args, kwargs))
+
+    def __repr__(self):
+        return repr(self._primary)
+
+
+def _same_value(tensor, value):
+    try:
+        v = tensor._value  # a symbolic tensor (a call inlined into another trace): traced value
+    except AttributeError:
+        raise TypeError(
+            f"{tensor!r}: this function's graph needs the value of this argument while tracing "
+            "(tensorlet takes shapes, axes and sizes as static values), and it is not known here"
+        ) from None
+    return v.shape == value.shape and v.dtype == value.dtype and (v == value).all()
 
 
 def _numbered(base, n):

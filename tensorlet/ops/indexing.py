@@ -290,6 +290,16 @@ def _check_index(idx):
 
 def _index_int(v):
     _check_index(v)
+    if isinstance(v, Tensor) and not hasattr(v, "numpy"):
+        # a symbolic bound (x[i:j] in tf.function): strided_slice takes bounds as attrs, so use
+        # the value tracing can compute, if any (the trace is then specialised to that value:
+        # polymorphic_function._ValueSpecialized)
+        try:
+            value = v._value
+        except AttributeError:
+            value = None
+        if value is not None and value.ndim == 0:
+            return int(value)
     return int(v)
 
 

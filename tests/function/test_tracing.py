@@ -494,3 +494,59 @@ def test_capture_from_two_levels_up():
         return acc
 
     assert float(f(tf.constant(1.5), tf.constant(3))) == 6.0
+
+
+def test_argument_values_read_while_tracing_specialise_the_trace(mode):
+    """Shapes/bounds taken from argument values (static attrs in tensorlet) never reuse a graph
+    that baked in another call's value: each value gets its own trace, results are TF's."""
+
+    @counting
+    def zeros(n):
+        return tf.zeros([n])
+
+    assert zeros(tf.constant(3)).shape == (3,)
+    assert zeros(tf.constant(5)).shape == (5,)
+    assert zeros(tf.constant(3)).shape == (3,)
+    assert len(zeros.traces) == 2
+
+    @counting(input_signature=[tf.TensorSpec([None, 2])])
+    def rows(x):
+        return tf.reshape(x, [tf.shape(x)[0], -1])
+
+    assert rows(tf.ones([4, 2])).shape == (4, 2)
+    assert rows(tf.ones([5, 2])).shape == (5, 2)
+
+    @counting
+    def window(x, i):
+        return x[i:], x[: i + 1], tf.range(i)
+
+    a, b, r = window(tf.range(6), tf.constant(2))
+    np.testing.assert_array_equal(a.numpy(), [2, 3, 4, 5])
+    np.testing.assert_array_equal(b.numpy(), [0, 1, 2])
+    np.testing.assert_array_equal(r.numpy(), [0, 1])
+    a, b, r = window(tf.range(6), tf.constant(4))
+    np.testing.assert_array_equal(a.numpy(), [4, 5])
+    np.testing.assert_array_equal(b.numpy(), [0, 1, 2, 3, 4])
+    assert r.shape == (4,)
+    # the concrete function of one call works for other values too
+    cf = zeros.get_concrete_function(tf.constant(2))
+    assert cf(tf.constant(7)).shape == (7,)
+    # with no value to read (TensorSpec), tracing says so instead of guessing
+    with pytest.raises(TypeError, match="known only when the function runs"):
+        tf.function(lambda n: tf.zeros([n])).get_concrete_function(tf.TensorSpec([], tf.int32))
+
+
+def test_variable_initial_values_from_arguments_do_not_specialise():
+    """A variable created from the first call's argument (TF lifts its initializer) is created
+    once; later calls with other values reuse the trace."""
+    holder = []
+
+    @counting
+    def f(x):
+        if not holder:
+            holder.append(tf.Variable(tf.zeros_like(x) + x))
+        return holder[0] + x
+
+    np.testing.assert_allclose(f(tf.constant([1.0, 2.0])).numpy(), [2.0, 4.0])
+    np.testing.assert_allclose(f(tf.constant([5.0, 6.0])).numpy(), [6.0, 8.0])
+    assert len(f.traces) == 2  # TF traces twice when the first trace creates variables
