@@ -28,6 +28,7 @@ from tensorlet.framework.export import tf_export
 
 __all__ = [
     "format_print_inputs", "numpy_text", "print_format", "ragged_print_format", "shape_repr",
+    "summarize_value",
     "shape_str", "tensor_format", "tensor_repr", "tensor_str", "tf_print", "variable_repr",
 ]
 
@@ -308,6 +309,68 @@ def print_format(value, dtype_name, summarize=3):
         text = " ".join(fmt(flat[i]) for i in range(limit))
         return text + "..." if num_elts > limit else text
     return _summarize_dim(flat, arr.shape, 0, limit, 0, fmt)
+
+
+def _legacy_element_formatter(dtype_name):
+    """C++ ``PrintOneElement(x, print_v2=false)``: absl ``StrCat`` of the element."""
+    if dtype_name in _FLOAT32_LIKE or dtype_name == "float64":
+        def fmt(x):
+            x = float(x)
+            if math.isnan(x):
+                return "-nan" if math.copysign(1.0, x) < 0 else "nan"
+            return f"{x:.6g}"
+        return fmt
+    if dtype_name == "bool":
+        return lambda x: "1" if x else "0"
+    if dtype_name == "string":
+        return lambda x: _utf8_safe_c_escape(_to_bytes(x))
+    if dtype_name.startswith(("int", "uint")):
+        return lambda x: str(int(x))
+    return None
+
+
+def _summarize_dim_legacy(flat, shape, dim, limit, pos, fmt, out):
+    """C++ ``PrintOneDim``: the first ``limit`` elements in row-major order, bracketed below
+    the outermost dimension."""
+    if pos[0] >= limit:
+        return
+    if dim == len(shape) - 1:
+        for i in range(shape[dim]):
+            if pos[0] >= limit:
+                if dim != 0:
+                    out.append("...")
+                return
+            if i > 0:
+                out.append(" ")
+            out.append(fmt(flat[pos[0]]))
+            pos[0] += 1
+        return
+    for _ in range(shape[dim]):
+        opened = pos[0] < limit
+        if opened:
+            out.append("[")
+        _summarize_dim_legacy(flat, shape, dim + 1, limit, pos, fmt, out)
+        if pos[0] < limit or opened:
+            out.append("]")
+
+
+def summarize_value(value, dtype_name, summarize=3):
+    """``Tensor::SummarizeValue(summarize)`` (print_v2=false): the text graph-mode assertions
+    (the ``Assert`` kernel) show for a data tensor, e.g. ``'1 2 3...'`` or ``'[1 2][3 4]'``."""
+    arr = _as_numpy(value, dtype_name)
+    num_elts = int(arr.size)
+    max_entries = num_elts if summarize is None or summarize < 0 else int(summarize)
+    limit = min(max_entries, num_elts)
+    fmt = _legacy_element_formatter(dtype_name)
+    if fmt is None:
+        return " ".join("?" for _ in range(limit)) + ("..." if max_entries < num_elts else "")
+    flat = arr.reshape(-1)
+    if arr.ndim <= 1:
+        text = " ".join(fmt(flat[i]) for i in range(limit))
+        return text + "..." if num_elts > limit else text
+    out = []
+    _summarize_dim_legacy(flat, arr.shape, 0, limit, [0], fmt, out)
+    return "".join(out) + ("..." if num_elts > limit else "")
 
 
 def _as_string_element(x, dtype_name):

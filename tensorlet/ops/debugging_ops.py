@@ -3,14 +3,18 @@
 In eager mode every assertion is checked immediately: a violated value condition raises
 ``InvalidArgumentError`` (with TF's message listing the first ``summarize`` offending values),
 a violated static condition (rank, shape, dtype) raises ``ValueError`` / ``TypeError``, and a
-satisfied one returns ``None``. ``check_numerics`` is an op ("CheckNumerics") with a gradient.
+satisfied one returns ``None``.  While tracing (``tf.function``) the value conditions become a
+stateful ``Assert`` node that checks them each time the graph runs (TF's graph-mode message:
+``assertion failed: [data] [data] ...``); conditions known while tracing are checked at once.
+``check_numerics`` is an op ("CheckNumerics") with a gradient.
 """
 from tensorlet.backend import xp
-from tensorlet.framework import dtypes, errors
+from tensorlet.framework import dtypes, errors, tensor_format
+from tensorlet.framework.context import state
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor import Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
-from tensorlet.ops import math_ops
+from tensorlet.ops import math_ops, reduction_ops
 from tensorlet.ops import shape_rules as R
 from tensorlet.ops.op_def import apply, defop
 
@@ -124,6 +128,22 @@ def _binary_assert(sym, op_name, x, y, data, summarize, message):
     """Checks ``x <sym> y`` element-wise with the comparison op ``math_ops.<op_name>``."""
     x = convert_to_tensor(x)
     y = convert_to_tensor(y)
+    if _tracing(x, y):
+        from tensorlet.framework.tensor_util import constant_value
+
+        if data is None:
+            data = ["Condition x %s y did not hold element-wise:" % sym,
+                    "x (%s) = " % _graph_name(x), x, "y (%s) = " % _graph_name(y), y]
+        if message is not None:
+            data = [message] + list(data)
+        xs, ys = constant_value(x), constant_value(y)
+        if xs is not None and ys is not None:  # known while tracing: checked now, as TF
+            if not xp.all(getattr(xp, op_name)(xs, ys)):
+                raise errors.InvalidArgumentError(None, None,
+                                                  "\n".join(_static_text(d) for d in data))
+            return None
+        condition = reduction_ops.reduce_all(getattr(math_ops, op_name)(x, y))
+        return _graph_assert(condition, data, summarize)
     test = getattr(math_ops, op_name)(x, y).numpy()
     if xp.all(test):
         return
@@ -151,9 +171,66 @@ def _summarize_eager(t, summarize):
     return ", ".join(items)
 
 
+def _assert_kernel(condition, *data, summarize, T):
+    if xp.ndim(condition) != 0:
+        raise errors.op_error(errors.InvalidArgumentError, "Assert",
+                              "In[0] should be a scalar: [%s]" % ",".join(
+                                  str(d) for d in xp.shape(condition)))
+    if bool(condition):
+        return ()
+    parts = ["[%s]" % tensor_format.summarize_value(d, t, summarize) for d, t in zip(data, T)]
+    raise errors.op_error(errors.InvalidArgumentError, "Assert",
+                          "assertion failed: " + " ".join(parts))
+
+
+def _assert_dtypes(op, inputs, attrs):
+    if inputs[0].dtype is not D.bool:
+        raise errors.InvalidArgumentError(
+            None, None, "cannot compute Assert as input #0(zero-based) was expected to be a "
+            "bool tensor but is a %s tensor" % inputs[0].dtype.name)
+    return ()
+
+
+# A graph-mode assertion: checks ``condition`` each time the graph runs (stateful: never pruned
+# or folded away, runs in program order), listing ``data`` (``summarize`` entries each) if false.
+assert_op = defop("Assert", _assert_kernel, dtype_rule=_assert_dtypes,
+                  shape_rule=lambda op, inputs, attrs: (), stateful=True, num_outputs=0)
+
+
+def _graph_assert(condition, data, summarize):
+    data = [convert_to_tensor(d) for d in data]
+    return apply(assert_op, convert_to_tensor(condition), *data,
+                 summarize=3 if summarize is None else int(summarize),
+                 T=tuple(d.dtype.name for d in data))
+
+
+def _static_text(item):
+    """TF's ``_maybe_constant_value_string``: a data item of a trace-time assertion message."""
+    if not isinstance(item, Tensor):
+        return str(item)
+    from tensorlet.framework.tensor_util import constant_value
+
+    value = constant_value(item)
+    return str(item) if value is None else str(value)
+
+
+def _graph_name(t):
+    """``t.name`` as TF shows it in graph-mode messages (an eager constant would be a Const)."""
+    return t.name if not hasattr(t, "numpy") else "Const:0"
+
+
+def _tracing(*tensors):
+    """Building a graph: assertions become ``Assert`` nodes (or trace-time checks)."""
+    return state.graph is not None
+
+
 @tf_export("debugging.Assert", "Assert", "compat.v1.Assert", "compat.v1.debugging.Assert")
 def Assert(condition, data, summarize=None, name=None):
-    """Raises InvalidArgumentError listing ``data`` if ``condition`` is false; returns None."""
+    """Raises InvalidArgumentError listing ``data`` if ``condition`` is false; returns None.
+
+    While tracing with a condition known only at run time: adds an ``Assert`` node."""
+    if _tracing(condition):
+        return _graph_assert(condition, data, summarize)
     if not condition:
         texts = [_summarize_eager(convert_to_tensor(d), summarize) for d in data]
         raise errors.InvalidArgumentError(
@@ -209,7 +286,7 @@ def _sign_assert(fn_name, sym, order, compare):
         message = _message_prefix(message)
         x = convert_to_tensor(x)
         if data is None:
-            label = "x (%s) = " % _shape_and_dtype_str(x)
+            label = "x (%s) = " % (_graph_name(x) if _tracing(x) else _shape_and_dtype_str(x))
             if fn_name == "assert_non_positive":  # TF's message joins these two lines
                 data = [message, condition + label, x]
             else:
@@ -249,13 +326,16 @@ def assert_near(x, y, rtol=None, atol=None, data=None, summarize=None, message=N
     eps = float(xp.finfo(dtype.as_numpy_dtype).eps)
     rtol = convert_to_tensor(10 * eps if rtol is None else rtol, dtype=dtype)
     atol = convert_to_tensor(10 * eps if atol is None else atol, dtype=dtype)
+    traced = _tracing(x, y)
     if data is None:
+        label = _graph_name if traced else _shape_and_dtype_str
         data = [message, "x and y not equal to tolerance rtol = %s, atol = %s" % (rtol, atol),
-                "x (%s) = " % _shape_and_dtype_str(x), x,
-                "y (%s) = " % _shape_and_dtype_str(y), y]
+                "x (%s) = " % label(x), x, "y (%s) = " % label(y), y]
     tol = math_ops.add(atol, math_ops.multiply(rtol, math_ops.abs(y)))
     diff = math_ops.abs(math_ops.subtract(x, y))
-    condition = convert_to_tensor(bool(xp.all(math_ops.less(diff, tol).numpy())))
+    condition = reduction_ops.reduce_all(math_ops.less(diff, tol))
+    if not traced:
+        condition = convert_to_tensor(bool(condition.numpy()))
     return Assert(condition, data, summarize=summarize)
 
 

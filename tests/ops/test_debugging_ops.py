@@ -221,3 +221,86 @@ def test_check_numerics_gradient_is_checked_identity():
 def test_check_numerics_toggles():
     tf.debugging.enable_check_numerics()
     tf.debugging.disable_check_numerics()
+
+
+# ---------------------------------------------------------------- inside tf.function
+
+
+def _graph_error(fn, *args):
+    with pytest.raises(tf.errors.InvalidArgumentError) as e:
+        fn(*args)
+    return str(e.value)
+
+
+def test_value_asserts_in_tf_function_check_every_call():
+    """Run-time conditions become an Assert node with TF's graph-mode message."""
+
+    @tf.function
+    def f(x):
+        tf.debugging.assert_positive(x)
+        tf.debugging.assert_less(x, 10.0, message="too big")
+        tf.debugging.assert_near(x, x + 1e-9)
+        return x * 2
+
+    np.testing.assert_allclose(f(tf.constant([1.0, 2.0, 3.0])).numpy(), [2, 4, 6])
+    msg = _graph_error(f, tf.constant([1.0, -2.0, 3.0]))
+    assert msg.startswith(
+        "assertion failed: [] [Condition x > 0 did not hold element-wise:] [x (x:0) = ] [1 -2 3]"
+    )
+    msg = _graph_error(f, tf.constant([1.0, 20.0, 3.0]))
+    assert msg.startswith(
+        "assertion failed: [too big] [Condition x < y did not hold element-wise:] "
+        "[x (x:0) = ] [1 20 3] [y (Const:0) = ] [10]"
+    )
+    # same trace, passing again
+    np.testing.assert_allclose(f(tf.constant([4.0, 5.0, 6.0])).numpy(), [8, 10, 12])
+
+
+def test_tf_assert_in_graph_summarizes_data():
+    @tf.function
+    def g(x):
+        tf.debugging.Assert(tf.reduce_all(x > 0), ["bad", x], summarize=2)
+        return x
+
+    assert _graph_error(g, tf.constant([[1, -1], [2, 3]])).startswith(
+        "assertion failed: [bad] [[1 -1]...]"
+    )
+    np.testing.assert_array_equal(g(tf.constant([[1, 1], [2, 3]])).numpy(), [[1, 1], [2, 3]])
+
+
+def test_assert_conditions_known_while_tracing_fail_at_trace_time():
+    @tf.function
+    def h(x):
+        tf.debugging.assert_equal(tf.constant(2), 3, message="static")
+        return x
+
+    msg = _graph_error(h, tf.constant(1))
+    assert msg.splitlines()[:2] == ["static", "Condition x == y did not hold element-wise:"]
+
+
+def test_assert_node_rejects_non_bool_condition():
+    @tf.function
+    def bad(x):
+        tf.debugging.Assert(x, ["data"])
+        return x
+
+    with pytest.raises(TypeError, match="bool"):  # graph construction: TF's TypeError
+        bad(tf.constant(1))
+
+
+@pytest.mark.parametrize(
+    "value, dtype, summarize, text",
+    [
+        (np.array([1, 2, 3, 4]), "int32", 3, "1 2 3..."),
+        (np.array([[1, 2], [3, 4]]), "int32", 3, "[1 2][3...]..."),
+        (np.array([[1, 2], [3, 4]]), "int32", -1, "[1 2][3 4]"),
+        (np.array(7), "int64", 3, "7"),
+        (np.array([1.5, 0.1, 1e-7], np.float32), "float32", 3, "1.5 0.1 1e-07"),
+        (np.array([True, False]), "bool", 3, "1 0"),
+        (np.array([b'a"b', b"c\n"], object), "string", 3, 'a\\"b c\\n'),
+    ],
+)
+def test_summarize_value_is_tf_legacy_format(value, dtype, summarize, text):
+    from tensorlet.framework.tensor_format import summarize_value
+
+    assert summarize_value(value, dtype, summarize) == text
