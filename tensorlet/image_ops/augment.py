@@ -14,7 +14,7 @@ from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.image_ops import color
 from tensorlet.image_ops._common import as_image, check_at_least_3d
-from tensorlet.ops import array_ops, cast_ops, indexing, math_ops, random_ops
+from tensorlet.ops import array_ops, cast_ops, control_flow_ops, indexing, math_ops, random_ops
 from tensorlet.ops import random_kernels as RK
 from tensorlet.ops.array_ops import py_value
 from tensorlet.ops.op_def import apply, defop
@@ -28,7 +28,9 @@ def _random_flip(image, flip_index, random_func):
     rank = image.shape.rank
     if rank == 3:
         u = random_func(shape=[], minval=0, maxval=1.0)
-        return array_ops.reverse(image, [flip_index]) if float(u.numpy()) < 0.5 else image
+        return control_flow_ops.cond(  # a graph cond when traced (tf.data map, tf.function)
+            math_ops.less(u, 0.5), lambda: array_ops.reverse(image, [flip_index]), lambda: image
+        )
     if rank == 4:
         b = image.shape[0]
         u = random_func(shape=[b], minval=0, maxval=1.0)
