@@ -7,7 +7,7 @@ composites over math ops.
 """
 
 from tensorlet.backend import xp
-from tensorlet.framework import dtypes
+from tensorlet.framework import dtypes, tensor_util
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.image_ops._common import as_image, check_at_least_3d, invalid, no_gradient
@@ -113,8 +113,8 @@ def adjust_contrast(images, contrast_factor):
 def adjust_gamma(image, gamma=1, gain=1):
     """``gain * image ** gamma`` in float, converted back (saturating)."""
     image, flt = _to_float(image)
-    g = gamma.numpy() if hasattr(gamma, "numpy") else gamma
-    if xp.any(xp.asarray(g) < 0):
+    g = tensor_util.constant_value(gamma)  # None: known only when a graph runs (no check)
+    if g is not None and xp.any(xp.asarray(g) < 0):
         raise ValueError("Gamma should be a non-negative real number.")
     adjusted = math_ops.multiply(gain, math_ops.pow(flt, gamma))
     return convert_image_dtype(adjusted, image.dtype, saturate=True)

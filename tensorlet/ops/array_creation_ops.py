@@ -334,13 +334,30 @@ def _range_forward(start, limit, delta):
         raise invalid(
             "Range", f"Requires start >= limit when delta < 0: {_fmt(start)}/{_fmt(limit)}"
         )
-    if start.dtype.kind in "iu":
-        n = (builtins.abs(int(limit) - int(start)) + builtins.abs(int(delta)) - 1) // builtins.abs(
-            int(delta)
-        )
-    else:  # TF computes the size in the element type: ceil(|(limit - start) / delta|)
-        n = int(xp.ceil(xp.abs((limit - start) / delta)))
+    n = _range_size(start, limit, delta)
     return (start + xp.arange(n, dtype=start.dtype) * delta).astype(start.dtype)
+
+
+def _range_size(start, limit, delta):
+    if start.dtype.kind in "iu":
+        return (builtins.abs(int(limit) - int(start)) + builtins.abs(int(delta)) - 1) // (
+            builtins.abs(int(delta))
+        )
+    # TF computes the size in the element type: ceil(|(limit - start) / delta|)
+    return int(xp.ceil(xp.abs((limit - start) / delta)))
+
+
+def _range_shape(op, inputs, attrs):
+    """(n,) when start/limit/delta are known while tracing (TF's shape function), else (None,)."""
+    from tensorlet.framework.tensor_util import constant_value
+
+    vals = [constant_value(t) for t in inputs]
+    if any(v is None or xp.ndim(v) != 0 for v in vals):
+        return (TensorShape([None]),)
+    start, limit, delta = (xp.asarray(v)[()] for v in vals)
+    if delta == 0 or (delta > 0 and start > limit) or (delta < 0 and start < limit):
+        return (TensorShape([None]),)  # the kernel raises TF's error
+    return (TensorShape([_range_size(start, limit, delta)]),)
 
 
 def _fmt(v):
@@ -365,7 +382,7 @@ range_op = defop(
             D.uint32,
         )
     ),
-    shape_rule=lambda op, inputs, attrs: (TensorShape([None]),),
+    shape_rule=_range_shape,
     grad=_not_differentiable,
 )
 _RANGE_ORDER = (D.int32, D.int64, D.float16, D.bfloat16, D.float32, D.float64)

@@ -67,6 +67,12 @@ def py_value(v):
     return v
 
 
+def host_array(v):
+    """A backend array from a tensor argument TF reads on the host (shapes, axes, strides):
+    eager values, and symbolic values tracing can compute (see ``py_value``)."""
+    return xp.asarray(py_value(v))
+
+
 def py_ints(v):
     """A tuple of Python ints from a list / tuple / array / rank-1 tensor."""
     v = py_value(v)

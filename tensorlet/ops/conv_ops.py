@@ -19,6 +19,7 @@ from tensorlet.framework.tensor import Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.ops import shape_rules as R
+from tensorlet.ops.array_ops import host_array
 from tensorlet.ops.kernel_threads import parallel_for as _parallel_for
 from tensorlet.ops.kernel_threads import scratch as _scratch
 from tensorlet.ops.op_def import apply, defop
@@ -1036,8 +1037,8 @@ def get_sequence(value, n, channel_index, name):
         value = list(value)
     elif isinstance(value, int):
         value = [value]
-    elif hasattr(value, "numpy"):
-        value = xp.asarray(value.numpy()).reshape(-1).tolist()
+    elif isinstance(value, Tensor):
+        value = host_array(value).reshape(-1).tolist()
     elif not hasattr(value, "__len__"):
         value = [value]
     else:
@@ -1118,8 +1119,8 @@ def _backprop(op, a, out_backprop, strides, padding, data_format, dilations, nam
 
 
 def _sizes(value):
-    if hasattr(value, "numpy"):
-        value = value.numpy()
+    if isinstance(value, Tensor):
+        value = host_array(value)
     if hasattr(value, "as_list"):
         value = value.as_list()
     return tuple(int(v) for v in xp.asarray(value).reshape(-1).tolist())

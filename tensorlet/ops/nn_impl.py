@@ -443,8 +443,8 @@ batch_to_space_nd_op.grad = lambda op, dy: [
 
 
 def _int_tuple(v):
-    if hasattr(v, "numpy"):
-        v = v.numpy()
+    if isinstance(v, Tensor):
+        v = array_ops.host_array(v)
     return tuple(int(a) for a in xp.asarray(v).reshape(-1).tolist())
 
 
@@ -652,9 +652,7 @@ def fused_batch_norm(
 
 
 def _axes_list(axes):
-    if hasattr(axes, "numpy"):
-        axes = axes.numpy().tolist()
-    return [int(a) for a in (axes if isinstance(axes, (list, tuple)) else [axes])]
+    return list(array_ops.py_ints(axes))
 
 
 @tf_export("nn.moments")

@@ -486,9 +486,9 @@ def _swap_to_last(x, axis):
 
 def _softmax_along(op, logits, axis, name):
     x = _t(logits)
-    if axis is None or axis == -1:
+    axis = -1 if axis is None else array_ops.py_int(axis)
+    if axis == -1:
         return apply(op, x, name=name)
-    axis = int(axis.numpy() if hasattr(axis, "numpy") else axis)
     rank = x.shape.rank
     if rank is not None and not -rank <= axis < rank:
         raise errors.op_error(

@@ -18,6 +18,7 @@ from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_format import print_format
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.ops import shape_rules as R
+from tensorlet.ops.array_ops import py_value
 from tensorlet.ops.op_def import apply, defop, dtype_mismatch
 
 D = dtypes
@@ -270,7 +271,7 @@ reduce_join_op = defop(
 def _reduce_axes(axis, rank):
     if axis is None:
         return tuple(range(rank - 1, -1, -1))
-    raw = axis.numpy().tolist() if hasattr(axis, "numpy") else axis
+    raw = py_value(axis)
     raw = [raw] if not isinstance(raw, (list, tuple)) else raw
     axes = []
     for a in raw:

@@ -2,6 +2,7 @@
 
 from tensorlet.framework.tensor import Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
+from tensorlet.ops.array_ops import py_int
 
 
 def scalar_int(value, name):
@@ -12,7 +13,7 @@ def scalar_int(value, name):
             raise ValueError(f"Shape {t.shape} must have rank 0")
         if not t.dtype.is_integer:
             raise ValueError(f"{name} must be an integer. Got {t.dtype}")
-        return int(t.numpy())
+        return py_int(t)
     if isinstance(value, (list, tuple)):
         raise ValueError(f"Shape ({len(value)},) must have rank 0")  # noqa: TRY004
     return int(value)

@@ -68,7 +68,7 @@ def overlap_and_add(signal, frame_step, name=None):
         raise ValueError(f"Shape {step_t.shape} must have rank 0")
     if not step_t.dtype.is_integer:
         raise ValueError(f"frame_step must be an integer. Got {step_t.dtype}")
-    step = int(step_t.numpy())
+    step = array_ops.py_int(step_t)
     shape = signal.shape.as_list()
     outer, frames, frame_length = shape[:-2], shape[-2], shape[-1]
     output_length = frame_length + step * (frames - 1)

@@ -550,3 +550,35 @@ def test_variable_initial_values_from_arguments_do_not_specialise():
     np.testing.assert_allclose(f(tf.constant([1.0, 2.0])).numpy(), [2.0, 4.0])
     np.testing.assert_allclose(f(tf.constant([5.0, 6.0])).numpy(), [6.0, 8.0])
     assert len(f.traces) == 2  # TF traces twice when the first trace creates variables
+
+
+def test_host_arguments_from_function_arguments(mode):
+    """Axes, strides, gamma and frame steps passed as tensors to a tf.function reach the ops
+    (tensorlet reads them while tracing, specialising the trace per value)."""
+
+    @tf.function
+    def f(x, g, ax, step):
+        return (
+            tf.image.adjust_gamma(x, g),
+            tf.nn.softmax(x, axis=ax),
+            tf.nn.moments(x, axes=[ax])[0],
+            tf.signal.frame(tf.range(10.0), 3, step),
+        )
+
+    x = tf.constant(np.arange(1.0, 5.0, dtype=np.float32).reshape(2, 2, 1))
+    for ax, step in ((0, 2), (1, 3)):
+        gam, soft, mean, frames = f(x, tf.constant(2.0), tf.constant(ax), tf.constant(step))
+        np.testing.assert_allclose(gam.numpy(), tf.image.adjust_gamma(x, 2.0).numpy())
+        np.testing.assert_allclose(soft.numpy(), tf.nn.softmax(x, axis=ax).numpy())
+        np.testing.assert_allclose(mean.numpy(), x.numpy().mean(axis=ax))
+        np.testing.assert_array_equal(frames.numpy(), tf.signal.frame(tf.range(10.0), 3, step))
+
+
+def test_range_of_known_values_has_a_static_shape():
+    @tf.function
+    def f():
+        assert tf.range(10.0).shape == (10,)
+        assert tf.range(1, 8, 3).shape == (3,)
+        return tf.range(3)
+
+    assert f().shape == (3,)
