@@ -29,6 +29,7 @@ from tensorlet.ops.unary_math_ops import acos as acos
 from tensorlet.ops.unary_math_ops import acosh as acosh
 from tensorlet.ops.math_ops import add as add
 from tensorlet.ops.math_ops import add_n as add_n
+from tensorlet.ops.approx_topk_ops import approx_top_k as approx_top_k
 from tensorlet.ops.reduction_ops import argmax as argmax
 from tensorlet.ops.reduction_ops import argmin as argmin
 from tensorlet.ops.sort_ops import argsort as argsort

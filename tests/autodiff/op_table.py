@@ -212,6 +212,11 @@ REDUCTION_CASES = [
            {"axis": 1, "exclusive": True, "reverse": True}, ops=("CumulativeLogsumexp",),
            post=lambda y: y[:, :-1]),
     OpCase("top_k", tf.math.top_k, (A(2, 4, domain="distinct"),), {"k": 2}, ops=("TopKV2",)),
+    # ApproxTopK has float32/half/bfloat16 kernels only
+    OpCase("approx_max_k", tf.math.approx_max_k, (A32(2, 5, domain="distinct"),), {"k": 2},
+           ops=("ApproxTopK",), **F32_TOL),
+    OpCase("approx_min_k/axis0", tf.math.approx_min_k, (A32(4, 3, domain="distinct"),),
+           {"k": 2, "reduction_dimension": 0}, ops=("ApproxTopK",), **F32_TOL),
 ]
 
 # ---------------------------------------------------------------- array ops

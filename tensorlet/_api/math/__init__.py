@@ -7,6 +7,8 @@ from tensorlet.ops.unary_math_ops import acosh as acosh
 from tensorlet.ops.math_ops import add as add
 from tensorlet.ops.math_ops import add_n as add_n
 from tensorlet.ops.cast_ops import angle as angle
+from tensorlet.ops.approx_topk_ops import approx_max_k as approx_max_k
+from tensorlet.ops.approx_topk_ops import approx_min_k as approx_min_k
 from tensorlet.ops.reduction_ops import argmax as argmax
 from tensorlet.ops.reduction_ops import argmin as argmin
 from tensorlet.ops.unary_math_ops import asin as asin

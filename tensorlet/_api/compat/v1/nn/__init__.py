@@ -6,6 +6,9 @@ from tensorlet.ops.conv_ops import conv2d_v1 as conv2d
 from tensorlet.ops.conv_ops import conv2d_backprop_filter as conv2d_backprop_filter
 from tensorlet.ops.conv_ops import conv2d_backprop_input as conv2d_backprop_input
 from tensorlet.ops.conv_ops import convolution_v1 as convolution
+from tensorlet.ops.ctc_ops import ctc_beam_search_decoder as ctc_beam_search_decoder
+from tensorlet.ops.ctc_ops import ctc_beam_search_decoder_v2 as ctc_beam_search_decoder_v2
+from tensorlet.ops.ctc_ops import ctc_greedy_decoder as ctc_greedy_decoder
 from tensorlet.ops.nn_impl import depth_to_space_v1 as depth_to_space
 from tensorlet.ops.nn_impl import dropout_v1 as dropout
 from tensorlet.ops.nn_impl import embedding_lookup_v1 as embedding_lookup
