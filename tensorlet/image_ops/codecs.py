@@ -107,7 +107,9 @@ def _jpeg_fwd(
     if ratio not in (1, 2, 4, 8):
         raise _fail(op_name, "ratio must be 1, 2, 4, or 8, got %d" % ratio)
     try:
-        return J.decode(data, channels, ratio, fancy_upscaling, dct_method, crop)
+        return J.decode(
+            data, channels, ratio, fancy_upscaling, dct_method, crop, try_recover_truncated
+        )
     except (J.CodecError, KeyError, IndexError, ValueError):
         raise _fail(op_name, _JPEG_FAILED) from None
 

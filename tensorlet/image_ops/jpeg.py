@@ -11,6 +11,7 @@ The encoder is in ``jpeg_encode.py``.
 """
 
 import struct
+from array import array
 
 from tensorlet.backend import xp
 
@@ -214,250 +215,501 @@ def ycc_to_rgb(y, cb, cr):
 
 
 # ---------------------------------------------------------------- parsing / entropy decoding
+#
+# The entropy decoders run in Python over a list of 32-bit big-endian words, one per unstuffed
+# byte of the scan (``win[i]`` = bytes i..i+3), so reading n bits at bit offset p is one list
+# index and a shift.  Each restart segment is followed by zero bytes: libjpeg feeds zeros once it
+# reaches a marker, and a block that needs bits past its segment's end marks the segment
+# "insufficient" (libjpeg's ``insufficient_data``): the rest of the segment is left zero.
+# Coefficients live in one flat ``array('i')`` per component, zigzag order, 64 per block.
+
+_PAD = 64  # zero bytes after each restart segment
+_PAD_LAST = 4096  # ... and after the scan's last one (a truncated scan is decoded from zeros)
+_SOF_SEQ = (0xC0, 0xC1)
+_SOF_PROG = 0xC2
 
 
-class _Bits:
-    """MSB-first bit reader over entropy-coded data (0xFF00 unstuffed, stops at markers).
+class Truncated(CodecError):
+    """The data ended before EOI: TF's DecodeJpeg fails unless ``try_recover_truncated``."""
 
-    Restart markers are not kept in the byte buffer; their positions are, and reading past
-    the next one feeds zeros (as libjpeg does) until ``restart()``.
+
+def _segments(data, pos):
+    """The entropy-coded data of one scan, from ``pos`` to the first non-RST marker.
+
+    Returns ``(win, starts, ends, end, at_eof)``: the word list, the bit offsets of each restart
+    segment's start and end in it, the offset in ``data`` of the marker that ends the scan, and
+    whether the data ran out before such a marker.
     """
-
-    def __init__(self, data, pos):
-        end = pos
-        out = bytearray()
-        marks = []
-        n = len(data)
-        while end < n:
-            b = data[end]
-            if b == 0xFF:
-                nxt = data[end + 1] if end + 1 < n else None
-                if nxt == 0:
-                    out.append(0xFF)
-                    end += 2
-                    continue
-                if nxt is not None and 0xD0 <= nxt <= 0xD7:
-                    marks.append(len(out))
-                    end += 2
-                    continue
-                break
-            out.append(b)
-            end += 1
-        self.buf = bytes(out)
-        self.end = end
-        self.marks = marks + [len(out)]
-        self.mark = 0
-        self.pos = 0
-        self.acc = 0
-        self.nbits = 0
-
-    def _fill(self):
-        self.acc &= (1 << self.nbits) - 1
-        stop = self.marks[self.mark]
-        while self.nbits <= 24:
-            if self.pos < stop:
-                self.acc = (self.acc << 8) | self.buf[self.pos]
-                self.pos += 1
-            else:
-                self.acc <<= 8  # past the data or at a marker: libjpeg feeds zeros
-            self.nbits += 8
-
-    def bits(self, n):
-        if n == 0:
-            return 0
-        if self.nbits < n:
-            self._fill()
-        self.nbits -= n
-        return (self.acc >> self.nbits) & ((1 << n) - 1)
-
-    def restart(self):
-        self.acc = self.nbits = 0
-        if self.mark < len(self.marks) - 1:
-            self.pos = self.marks[self.mark]
-            self.mark += 1
+    n = len(data) - pos
+    a = xp.frombuffer(data, xp.uint8, offset=pos) if n > 0 else xp.zeros(0, xp.uint8)
+    n = len(a)
+    ff = xp.flatnonzero(a[:-1] == 0xFF) if n > 1 else xp.zeros(0, _I64)
+    nxt = a[ff + 1]
+    rst = (nxt >= 0xD0) & (nxt <= 0xD7)
+    is_marker = (nxt != 0) & (nxt != 0xFF) & ~rst
+    if is_marker.any():
+        e = int(ff[xp.argmax(is_marker)])
+        at_eof = False
+    else:
+        e = n - 1 if n and a[-1] == 0xFF else n  # a dangling 0xFF: the marker after it is lost
+        at_eof = True
+    inside = ff < e
+    ff, nxt, rst = ff[inside], nxt[inside], rst[inside]
+    keep = xp.ones(e, bool)
+    keep[ff[nxt == 0] + 1] = False  # FF 00: a stuffed FF
+    keep[ff[nxt == 0xFF]] = False  # FF FF: fill byte
+    keep[ff[rst]] = False
+    keep[ff[rst] + 1] = False
+    kept = a[:e][keep]
+    cuts = xp.cumsum(keep)[ff[rst]] if rst.any() else xp.zeros(0, _I64)  # kept bytes before RSTs
+    nseg = len(cuts) + 1
+    m = len(kept)
+    seg_of = xp.searchsorted(cuts, xp.arange(m), side="right")
+    buf = xp.zeros(m + (nseg - 1) * _PAD + _PAD_LAST + 3, xp.uint32)
+    buf[xp.arange(m) + seg_of * _PAD] = kept
+    win = (buf[:-3] << 24) | (buf[1:-2] << 16) | (buf[2:-1] << 8) | buf[3:]
+    bounds = [0] + [int(c) for c in cuts] + [m]
+    starts = [(bounds[k] + k * _PAD) * 8 for k in range(nseg)]
+    ends = [(bounds[k + 1] + k * _PAD) * 8 for k in range(nseg)]
+    return win.tolist(), starts, ends, pos + e, at_eof
 
 
-def _huff_lookup(counts, symbols):
-    """16-bit peek tables (symbol, code length) of a DHT table (0 length: invalid code)."""
-    sym, size = [0] * 65536, [0] * 65536
+def _huff_table(counts, symbols, is_dc):
+    """65536-entry peek table: ``(code length << 8) | symbol`` for every 16-bit lookahead.
+
+    A lookahead that starts no code decodes as libjpeg's bad code: 17 bits, symbol 0.
+    """
+    if sum(counts) > 256 or len(symbols) < sum(counts):
+        raise CodecError("Bogus Huffman table definition")
+    if is_dc and any(s > 15 for s in symbols[: sum(counts)]):
+        raise CodecError("Bogus Huffman table definition")
+    look = xp.full(65536, 17 << 8, _I64)
     code, k = 0, 0
     for length in range(1, 17):
-        for _ in range(counts[length - 1]):
-            lo = code << (16 - length)
-            hi = lo + (1 << (16 - length))
-            sym[lo:hi] = [symbols[k]] * (hi - lo)
-            size[lo:hi] = [length] * (hi - lo)
-            k += 1
-            code += 1
-        code <<= 1
-    return sym, size
+        cnt = counts[length - 1]
+        if cnt:
+            if code + cnt > (1 << length):
+                raise CodecError("Bogus Huffman table definition")
+            span = 1 << (16 - length)
+            vals = (length << 8) | xp.asarray(symbols[k : k + cnt], _I64)
+            look[code * span : (code + cnt) * span] = xp.repeat(vals, span)
+            k += cnt
+        code = (code + cnt) << 1
+    return look.tolist()
 
 
-def _decode_symbol(reader, table):
-    if reader.nbits < 16:
-        reader._fill()
-    peek = (reader.acc >> (reader.nbits - 16)) & 0xFFFF
-    n = table[1][peek]
-    if not n:
-        raise CodecError("Corrupt JPEG data: bad Huffman code")
-    reader.nbits -= n
-    return table[0][peek]
+def _std_table(tc, th):
+    from tensorlet.image_ops import jpeg_encode as JE  # the Annex K tables (libjpeg's defaults)
+
+    spec = [[JE._DC_LUMA, JE._DC_CHROMA], [JE._AC_LUMA, JE._AC_CHROMA]][tc][th]
+    return _huff_table(spec[0], spec[1], tc == 0)
 
 
-def _extend(v, t):
-    return v - (1 << t) + 1 if t and v < (1 << (t - 1)) else v
+# ---- one restart interval of each scan kind; all return (bit position, ran out of data)
 
 
-def parse(data):
-    """Headers and quantised coefficients of a baseline/extended sequential JPEG."""
+def _seq_interval(win, pos, limit, units, cfs, dls, als):
+    """Sequential Huffman (jdhuff.c): DC difference + AC run/size codes per block."""
+    pred = [0, 0, 0, 0]
+    for unit in units:
+        for slot, base in unit:
+            cf = cfs[slot]
+            v = dls[slot][(win[pos >> 3] >> (16 - (pos & 7))) & 0xFFFF]
+            pos += v >> 8
+            t = v & 255
+            if t:
+                x = (win[pos >> 3] >> (32 - (pos & 7) - t)) & ((1 << t) - 1)
+                pos += t
+                if x < (1 << (t - 1)):
+                    x -= (1 << t) - 1
+                pred[slot] += x
+            cf[base] = pred[slot]
+            al = als[slot]
+            k = 1
+            while k < 64:
+                v = al[(win[pos >> 3] >> (16 - (pos & 7))) & 0xFFFF]
+                pos += v >> 8
+                s = v & 15
+                if s:
+                    k += (v >> 4) & 15
+                    x = (win[pos >> 3] >> (32 - (pos & 7) - s)) & ((1 << s) - 1)
+                    pos += s
+                    if x < (1 << (s - 1)):
+                        x -= (1 << s) - 1
+                    cf[base + (k if k < 64 else 63)] = x
+                    k += 1
+                elif v & 0xF0 == 0xF0:
+                    k += 16
+                else:
+                    break
+        if pos > limit:
+            return pos, True
+    return pos, False
+
+
+def _dc_first_interval(win, pos, limit, units, cfs, dls, al):
+    """Progressive DC first pass (jdphuff.c decode_mcu_DC_first)."""
+    pred = [0, 0, 0, 0]
+    for unit in units:
+        for slot, base in unit:
+            v = dls[slot][(win[pos >> 3] >> (16 - (pos & 7))) & 0xFFFF]
+            pos += v >> 8
+            t = v & 255
+            if t:
+                x = (win[pos >> 3] >> (32 - (pos & 7) - t)) & ((1 << t) - 1)
+                pos += t
+                if x < (1 << (t - 1)):
+                    x -= (1 << t) - 1
+                pred[slot] += x
+            cfs[slot][base] = pred[slot] << al
+        if pos > limit:
+            return pos, True
+    return pos, False
+
+
+def _dc_refine_interval(win, pos, limit, units, cfs, al):
+    """Progressive DC refinement: one raw bit per block."""
+    p1 = 1 << al
+    for unit in units:
+        for slot, base in unit:
+            if (win[pos >> 3] >> (31 - (pos & 7))) & 1:
+                cfs[slot][base] |= p1
+            pos += 1
+        if pos > limit:
+            return pos, True
+    return pos, False
+
+
+def _ac_first_interval(win, pos, limit, bases, cf, look, ss, se, al):
+    """Progressive AC first pass over one component's blocks (decode_mcu_AC_first)."""
+    eobrun = 0
+    for base in bases:
+        if eobrun:
+            eobrun -= 1
+            continue
+        k = ss
+        while k <= se:
+            v = look[(win[pos >> 3] >> (16 - (pos & 7))) & 0xFFFF]
+            pos += v >> 8
+            s = v & 15
+            r = (v >> 4) & 15
+            if s:
+                k += r
+                x = (win[pos >> 3] >> (32 - (pos & 7) - s)) & ((1 << s) - 1)
+                pos += s
+                if x < (1 << (s - 1)):
+                    x -= (1 << s) - 1
+                cf[base + (k if k < 64 else 63)] = x << al
+                k += 1
+            elif r == 15:
+                k += 16
+            else:
+                eobrun = 1 << r
+                if r:
+                    eobrun += (win[pos >> 3] >> (32 - (pos & 7) - r)) & ((1 << r) - 1)
+                    pos += r
+                eobrun -= 1
+                break
+        if pos > limit:
+            return pos, True
+    return pos, False
+
+
+def _ac_refine_interval(win, pos, limit, bases, cf, look, ss, se, al):
+    """Progressive AC refinement (decode_mcu_AC_refine): correction bits for the coefficients
+    already nonzero, new +-1 << Al coefficients at the coded zero-run positions, EOB runs."""
+    p1 = 1 << al
+    m1 = -1 << al
+    eobrun = 0
+    for base in bases:
+        k = ss
+        if not eobrun:
+            while k <= se:
+                v = look[(win[pos >> 3] >> (16 - (pos & 7))) & 0xFFFF]
+                pos += v >> 8
+                s = v & 15
+                r = (v >> 4) & 15
+                if s:  # the size should be 1 (libjpeg only warns otherwise)
+                    s = p1 if (win[pos >> 3] >> (31 - (pos & 7))) & 1 else m1
+                    pos += 1
+                elif r != 15:
+                    eobrun = 1 << r
+                    if r:
+                        eobrun += (win[pos >> 3] >> (32 - (pos & 7) - r)) & ((1 << r) - 1)
+                        pos += r
+                    break
+                while k <= se:
+                    c = cf[base + k]
+                    if c:
+                        if (win[pos >> 3] >> (31 - (pos & 7))) & 1 and not c & p1:
+                            cf[base + k] = c + (p1 if c >= 0 else m1)
+                        pos += 1
+                    else:
+                        r -= 1
+                        if r < 0:
+                            break
+                    k += 1
+                if s:
+                    cf[base + (k if k < 64 else 63)] = s
+                k += 1
+        if eobrun:
+            if any(cf[base + k : base + se + 1]):
+                while k <= se:
+                    c = cf[base + k]
+                    if c:
+                        if (win[pos >> 3] >> (31 - (pos & 7))) & 1 and not c & p1:
+                            cf[base + k] = c + (p1 if c >= 0 else m1)
+                        pos += 1
+                    k += 1
+            eobrun -= 1
+        if pos > limit:
+            return pos, True
+    return pos, False
+
+
+# ---- frame / scan parsing
+
+
+class _Frame:
+    """SOF parameters plus the coefficient store that the scans fill in."""
+
+    def __init__(self, seg, progressive):
+        precision, h, w, nc = struct.unpack(">BHHB", seg[:6])
+        if precision != 8:
+            raise CodecError("Unsupported JPEG data precision %d" % precision)
+        if h == 0 or w == 0 or nc == 0 or len(seg) < 6 + 3 * nc:
+            raise CodecError("Empty JPEG image (DNL not supported)")
+        self.h, self.w, self.progressive = h, w, progressive
+        self.comps = []
+        for k in range(nc):
+            cid, s, tq = seg[6 + 3 * k : 9 + 3 * k]
+            if not (1 <= s >> 4 <= 4 and 1 <= s & 15 <= 4):
+                raise CodecError("Bogus sampling factors")
+            self.comps.append({"id": cid, "h": s >> 4, "v": s & 15, "tq": tq, "index": k})
+        self.hmax = max(c["h"] for c in self.comps)
+        self.vmax = max(c["v"] for c in self.comps)
+        self.mcux = _ceil_div(w, 8 * self.hmax)
+        self.mcuy = _ceil_div(h, 8 * self.vmax)
+        for c in self.comps:
+            c["bw"] = _ceil_div(_ceil_div(w * c["h"], self.hmax), 8)  # blocks holding pixels
+            c["bh"] = _ceil_div(_ceil_div(h * c["v"], self.vmax), 8)
+            c["pw"] = max(self.mcux * c["h"], c["bw"])  # allocated (MCU-padded) blocks
+            c["ph"] = max(self.mcuy * c["v"], c["bh"])
+            c["coef"] = array("i", bytes(4 * 64 * c["pw"] * c["ph"]))
+            c["q"] = None  # latched at the component's first scan
+            c["bits"] = [-1] * 64  # libjpeg's coef_bits: Al still missing per coefficient
+            c["prev_bits"] = [-1] * 64
+        self.scans = 0
+
+    def units(self, comps):
+        """Block offsets of the scan's MCUs: one block each for a single component, else
+        the interleaved MCU layout (component by component, h x v blocks each)."""
+        if len(comps) == 1:
+            c = comps[0]
+            rows = xp.arange(c["bh"])[:, None] * c["pw"] + xp.arange(c["bw"])[None, :]
+            return None, (rows.reshape(-1) * 64).tolist()
+        offs, slots = [], []
+        for slot, c in enumerate(comps):
+            vy, hx = xp.meshgrid(xp.arange(c["v"]), xp.arange(c["h"]), indexing="ij")
+            my, mx = xp.meshgrid(xp.arange(self.mcuy), xp.arange(self.mcux), indexing="ij")
+            by = my[..., None] * c["v"] + vy.reshape(-1)
+            bx = mx[..., None] * c["h"] + hx.reshape(-1)
+            offs.append((by * c["pw"] + bx) * 64)
+            slots += [slot] * (c["h"] * c["v"])
+        offs = xp.concatenate(offs, -1).reshape(self.mcuy * self.mcux, -1).tolist()
+        return slots, [tuple(zip(slots, row)) for row in offs]
+
+    def coefficients(self):
+        """Per component id: (rows, cols, 64) int64 blocks in natural order (JCOEF = int16)."""
+        out = {}
+        for c in self.comps:
+            z = xp.frombuffer(c["coef"], xp.int32).astype(xp.int16).astype(_I64)
+            z = z.reshape(c["ph"], c["pw"], 64)
+            nat = xp.zeros_like(z)
+            nat[..., ZIGZAG] = z
+            out[c["id"]] = nat
+        return out
+
+
+def _scan(data, start, frame, sel, spectral, qt, ht, restart, recover):
+    """Decodes one scan into ``frame``'s coefficients; returns the offset after its data."""
+    by_id = {c["id"]: c for c in frame.comps}
+    ns = len(sel)
+    if not 1 <= ns <= 4 or any(cid not in by_id for cid, _, _ in sel):
+        raise CodecError("Bogus SOS: unknown component")
+    comps = [by_id[cid] for cid, _, _ in sel]
+    ss, se, ah, al = spectral
+    if ns > 1 and sum(c["h"] * c["v"] for c in comps) > 10:
+        raise CodecError("Sampling factors too large for interleaved scan")
+    for c in comps:  # libjpeg latches each component's quantisation table at its first scan
+        if c["q"] is None:
+            if c["tq"] not in qt:
+                raise CodecError("Quantization table 0x%02x was not defined" % c["tq"])
+            c["q"] = qt[c["tq"]]
+    frame.scans += 1
+
+    def table(tc, th):
+        if (tc, th) not in ht:
+            if th > 1:
+                raise CodecError("Huffman table 0x%02x was not defined" % th)
+            ht[(tc, th)] = _std_table(tc, th)  # libjpeg-turbo's default (Motion-JPEG) tables
+        return ht[(tc, th)]
+
+    if frame.progressive:
+        bad = se != 0 if ss == 0 else (ss > se or se > 63 or ns != 1)
+        if bad or (ah and al != ah - 1) or al > 13:
+            raise CodecError("Invalid progressive parameters Ss=%d Se=%d Ah=%d Al=%d" % (
+                ss, se, ah, al))
+        for c in comps:
+            for k in range(min(ss, 1), max(se, 9) + 1):
+                c["prev_bits"][k] = c["bits"][k] if frame.scans > 1 else 0
+            for k in range(ss, se + 1):
+                c["bits"][k] = al
+    else:
+        ss, se, ah, al = 0, 63, 0, 0
+    win, starts, ends, end, at_eof = _segments(data, start)
+    if at_eof and not recover:
+        raise Truncated("Premature end of JPEG file")
+    cfs = [c["coef"] for c in comps]
+    slots, units = frame.units(comps)
+    if slots is None:  # one component: an MCU is one block
+        bases = units
+        units = [((0, b),) for b in bases] if not (frame.progressive and ss) else None
+    if frame.progressive and ss:
+        look = table(1, sel[0][2])
+        fn = _ac_refine_interval if ah else _ac_first_interval
+        run = lambda p, lim, chunk: fn(win, p, lim, chunk, cfs[0], look, ss, se, al)  # noqa
+        items = bases
+    elif frame.progressive and ah:
+        run = lambda p, lim, chunk: _dc_refine_interval(win, p, lim, chunk, cfs, al)  # noqa
+        items = units
+    elif frame.progressive:
+        dls = [table(0, td) for _, td, _ in sel]
+        run = lambda p, lim, chunk: _dc_first_interval(win, p, lim, chunk, cfs, dls, al)  # noqa
+        items = units
+    else:
+        dls = [table(0, td) for _, td, _ in sel]
+        als = [table(1, ta) for _, _, ta in sel]
+        run = lambda p, lim, chunk: _seq_interval(win, p, lim, chunk, cfs, dls, als)  # noqa
+        items = units
+    step = restart or len(items) or 1
+    pos, limit, short = starts[0], ends[0], False
+    for i in range(0, len(items), step):
+        seg = i // step
+        if seg:
+            if seg < len(starts):
+                pos, limit, short = starts[seg], ends[seg], False
+            else:  # no RST marker left: libjpeg keeps reading zeros at the marker it stopped at
+                pos = limit
+        if short:
+            continue
+        pos, short = run(pos, limit, items[i : i + step])
+    return end, at_eof
+
+
+def parse(data, recover=False):
+    """Headers and quantised coefficients of a sequential or progressive Huffman JPEG.
+
+    Returns ``(frame, coefficients by component id)``.  Data that ends before EOI raises
+    :class:`Truncated` unless ``recover`` (TF's ``try_recover_truncated``), which, as TF's
+    memory source does, ends the data with a fake EOI marker.
+    """
     if data[:2] != b"\xff\xd8":
         raise CodecError("Not a JPEG file")
     qt, ht, frame, restart = {}, {}, None, 0
     pos, n = 2, len(data)
-    coefs = None
-    while pos < n:
-        if data[pos] != 0xFF:
+    while True:
+        while pos < n and data[pos] != 0xFF:  # libjpeg skips (and warns about) garbage
             pos += 1
-            continue
-        marker = data[pos + 1] if pos + 1 < n else None
-        if marker is None:
-            break
-        if marker == 0xFF:
+        while pos < n and data[pos] == 0xFF:
             pos += 1
-            continue
+        if pos >= n:
+            if not recover or frame is None or not frame.scans:
+                raise Truncated("Premature end of JPEG file")
+            break  # the fake EOI
+        marker = data[pos]
+        pos += 1
         if marker == 0xD9:
             break
-        if pos + 4 > n:
-            raise CodecError("truncated")
-        length = struct.unpack(">H", data[pos + 2 : pos + 4])[0]
-        seg = data[pos + 4 : pos + 2 + length]
-        if pos + 2 + length > n:
-            raise CodecError("truncated")
+        if 0xD0 <= marker <= 0xD8 or marker == 0x01:
+            if marker == 0xD8:
+                raise CodecError("Invalid JPEG file structure: two SOI markers")
+            continue
+        if pos + 2 > n:
+            if not recover or frame is None or not frame.scans:
+                raise Truncated("Premature end of JPEG file")
+            break
+        length = struct.unpack(">H", data[pos : pos + 2])[0]
+        if length < 2:
+            raise CodecError("Bogus marker length")
+        if pos + length > n:
+            skipped = 0xE0 <= marker <= 0xEF or marker == 0xFE  # APPn/COM bodies are skipped
+            if recover and skipped and frame is not None and frame.scans:
+                break
+            raise Truncated("Premature end of JPEG file")
+        seg = data[pos + 2 : pos + length]
+        pos += length
         if marker == 0xDB:
             i = 0
             while i < len(seg):
                 pq, tq = seg[i] >> 4, seg[i] & 15
-                if pq:
-                    vals = struct.unpack(">64H", seg[i + 1 : i + 129])
-                    i += 129
-                else:
-                    vals = seg[i + 1 : i + 65]
-                    i += 65
+                size = 128 if pq else 64
+                if i + 1 + size > len(seg) or tq > 3:
+                    raise CodecError("Bogus DQT marker")
+                raw = seg[i + 1 : i + 1 + size]
+                vals = struct.unpack(">64H", raw) if pq else list(raw)
                 q = xp.zeros(64, _I64)
-                q[ZIGZAG] = xp.asarray(list(vals), _I64)
+                q[ZIGZAG] = xp.asarray(vals, _I64)
                 qt[tq] = q.reshape(8, 8)
+                i += 1 + size
         elif marker == 0xC4:
             i = 0
             while i < len(seg):
                 tc, th = seg[i] >> 4, seg[i] & 15
                 counts = list(seg[i + 1 : i + 17])
                 total = sum(counts)
-                ht[(tc, th)] = _huff_lookup(counts, list(seg[i + 17 : i + 17 + total]))
+                if tc > 1 or th > 3 or len(counts) < 16 or i + 17 + total > len(seg):
+                    raise CodecError("Bogus DHT marker")
+                ht[(tc, th)] = _huff_table(counts, list(seg[i + 17 : i + 17 + total]), tc == 0)
                 i += 17 + total
-        elif marker in (0xC0, 0xC1):
-            _, h, w, nc = struct.unpack(">BHHB", seg[:6])
-            comps = []
-            for k in range(nc):
-                cid, s, tq = seg[6 + 3 * k : 9 + 3 * k]
-                comps.append({"id": cid, "h": s >> 4, "v": s & 15, "tq": tq})
-            frame = {"h": h, "w": w, "comps": comps}
-        elif marker == 0xC2:
-            raise CodecError("progressive JPEG decoding is not supported by tensorlet")
+        elif marker in _SOF_SEQ or marker == _SOF_PROG:
+            if frame is not None:
+                raise CodecError("Invalid JPEG file structure: two SOF markers")
+            frame = _Frame(seg, marker == _SOF_PROG)
+        elif 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            raise CodecError("Unsupported JPEG process: SOF type 0x%02x" % marker)
         elif marker == 0xDD:
             restart = struct.unpack(">H", seg[:2])[0]
         elif marker == 0xDA:
             if frame is None:
-                raise CodecError("SOS before SOF")
-            ns = seg[0]
+                raise CodecError("Invalid JPEG file structure: SOS before SOF")
+            ns = seg[0] if seg else 0
+            if len(seg) < 4 + 2 * ns:
+                raise CodecError("Bogus SOS marker length")
             sel = [(seg[1 + 2 * k], seg[2 + 2 * k] >> 4, seg[2 + 2 * k] & 15) for k in range(ns)]
-            coefs, end = _decode_scan(data, pos + 2 + length, frame, sel, ht, restart)
-            pos = end
-            continue
-        pos += 2 + length
-    if frame is None or coefs is None:
-        raise CodecError("truncated")
-    return frame, qt, coefs
+            tail = seg[1 + 2 * ns : 4 + 2 * ns]
+            spectral = (tail[0], tail[1], tail[2] >> 4, tail[2] & 15)
+            pos, at_eof = _scan(data, pos, frame, sel, spectral, qt, ht, restart, recover)
+            if at_eof:
+                break
+    if frame is None or not frame.scans:
+        raise CodecError("Invalid JPEG file structure: missing SOS marker")
+    return frame, frame.coefficients()
 
 
-def _decode_scan(data, start, frame, sel, ht, restart):
-    comps = frame["comps"]
-    hmax = max(c["h"] for c in comps)
-    vmax = max(c["v"] for c in comps)
-    mcux = -(-frame["w"] // (8 * hmax))
-    mcuy = -(-frame["h"] // (8 * vmax))
-    by_id = {c["id"]: c for c in comps}
-    scan = [(by_id[cid], ht[(0, td)], ht[(1, ta)]) for cid, td, ta in sel]
-    single = len(scan) == 1
-    coefs = {}
-    for c in comps:
-        if single:
-            bw = _ceil_div(_ceil_div(frame["w"] * c["h"], hmax), 8)
-            bh = _ceil_div(_ceil_div(frame["h"] * c["v"], vmax), 8)
-        else:
-            bw, bh = mcux * c["h"], mcuy * c["v"]
-        coefs[c["id"]] = xp.zeros((bh, bw, 64), _I64)
-    reader = _Bits(data, start)
-    pred = {c["id"]: 0 for c, _, _ in scan}
-    units = []
-    if single:
-        c = scan[0][0]
-        arr = coefs[c["id"]]
-        units = [
-            [(c, scan[0][1], scan[0][2], by, bx)]
-            for by in range(arr.shape[0])
-            for bx in range(arr.shape[1])
-        ]
-    else:
-        for my in range(mcuy):
-            for mx in range(mcux):
-                u = []
-                for c, td, ta in scan:
-                    for vy in range(c["v"]):
-                        for hx in range(c["h"]):
-                            u.append((c, td, ta, my * c["v"] + vy, mx * c["h"] + hx))
-                units.append(u)
-    for k, unit in enumerate(units):
-        if restart and k and k % restart == 0:
-            reader.restart()
-            pred = {key: 0 for key in pred}
-        for c, td, ta, by, bx in unit:
-            blk = coefs[c["id"]][by, bx]
-            t = _decode_symbol(reader, td)
-            diff = _extend(reader.bits(t), t)
-            pred[c["id"]] += diff
-            blk[0] = pred[c["id"]]
-            i = 1
-            while i < 64:
-                rs = _decode_symbol(reader, ta)
-                r, s = rs >> 4, rs & 15
-                if s == 0:
-                    if r == 15:
-                        i += 16
-                        continue
-                    break
-                i += r
-                if i > 63:
-                    break
-                blk[i] = _extend(reader.bits(s), s)
-                i += 1
-    for key, arr in coefs.items():
-        nat = xp.zeros_like(arr)
-        nat[..., ZIGZAG] = arr
-        coefs[key] = nat
-    return coefs, reader.end
-
-
-def decode(data, channels=0, ratio=1, fancy_upscaling=True, dct_method="", crop=None):
+def decode(
+    data, channels=0, ratio=1, fancy_upscaling=True, dct_method="", crop=None, recover=False
+):
     """(h, w, c) uint8 pixels, as TF's DecodeJpeg / DecodeAndCropJpeg compute them."""
-    frame, qt, coefs = parse(data)
-    comps = frame["comps"]
+    frame, coefs = parse(data, recover)
+    comps = frame.comps
     nc = len(comps)
     method = "islow" if dct_method == "INTEGER_ACCURATE" else "ifast"
     hmax = max(c["h"] for c in comps)
     vmax = max(c["v"] for c in comps)
     scaled = 8 // ratio
-    out_w = -(-frame["w"] // ratio)
-    out_h = -(-frame["h"] // ratio)
+    out_w = -(-frame.w // ratio)
+    out_h = -(-frame.h // ratio)
     gray_out = channels == 1 or (channels == 0 and nc == 1)
     planes = []
     for ci, c in enumerate(comps):
@@ -473,9 +725,9 @@ def decode(data, channels=0, ratio=1, fancy_upscaling=True, dct_method="", crop=
                 size *= 2
         arr = coefs[c["id"]]
         bh, bw = arr.shape[:2]
-        q = qt.get(c["tq"])
-        if q is None:
-            raise CodecError("Quantization table missing")
+        q = c["q"]
+        if q is None:  # a component no scan carried: libjpeg decodes it as all-zero blocks
+            q = xp.ones((8, 8), _I64)
         px = idct_blocks(arr.reshape(-1, 8, 8), q, size, method)
         px = px.reshape(bh, bw, size, size).transpose(0, 2, 1, 3).reshape(bh * size, bw * size)
         hf = hmax * scaled // (c["h"] * size)
