@@ -524,6 +524,18 @@ def _fold(node):
         t._const = _as_dtype(r, t._dtype)
 
 
+class ShapeGuard(tuple):
+    """A ``value_guards`` entry that only needs the argument's shape (``tf.shape(x)`` of an
+    argument whose traced shape has ``None`` dimensions)."""
+
+
+def _example_of(t, examples):
+    """(position, example value) when ``t`` is a traced argument with an example, else None."""
+    if t._op.op is graph_ops.placeholder_op:
+        return examples.get(id(t))
+    return None
+
+
 def _dummy(t):
     """An array with t's static shape and dtype (for ops that only look at those)."""
     return xp.broadcast_to(xp.zeros((), t._dtype._np or object), tuple(t._shape))
@@ -567,7 +579,9 @@ def evaluate(tensor, guard=True):
                 "function)."
             )
         needed.add(id(n))
-        if n.op.name in _SHAPE_ONLY and all(t._shape.is_fully_defined() for t in n.inputs):
+        if n.op.name in _SHAPE_ONLY and all(
+            t._shape.is_fully_defined() or _example_of(t, examples) is not None for t in n.inputs
+        ):
             continue
         stack.extend(t._op for t in n.inputs)
     values = {}
@@ -584,8 +598,20 @@ def evaluate(tensor, guard=True):
         elif n.op is graph_ops.const_op:
             res = (n.attrs["value"],)
         else:
-            if n.op.name in _SHAPE_ONLY and all(t._shape.is_fully_defined() for t in n.inputs):
-                ins = [_dummy(t) for t in n.inputs]
+            if n.op.name in _SHAPE_ONLY and all(
+                t._shape.is_fully_defined() or _example_of(t, examples) is not None
+                for t in n.inputs
+            ):
+                # only the shapes matter: an argument's run-time shape is guarded, not its value
+                ins = []
+                for t in n.inputs:
+                    if t._shape.is_fully_defined():
+                        ins.append(_dummy(t))
+                        continue
+                    pos, value = _example_of(t, examples)
+                    if guard and not isinstance(graph.value_guards.get(pos), xp.ndarray):
+                        graph.value_guards[pos] = ShapeGuard(value.shape)
+                    ins.append(xp.broadcast_to(xp.zeros((), value.dtype), value.shape))
             else:
                 ins = [values[id(t)] for t in n.inputs]
             r = n.op.forward(*ins, **n.attrs)

@@ -528,6 +528,8 @@ def _same_value(tensor, value):
             f"{tensor!r}: this function's graph needs the value of this argument while tracing "
             "(tensorlet takes shapes, axes and sizes as static values), and it is not known here"
         ) from None
+    if isinstance(value, func_graph.ShapeGuard):
+        return v.shape == tuple(value)
     return v.shape == value.shape and v.dtype == value.dtype and (v == value).all()
 
 

@@ -21,6 +21,8 @@ from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.ops import math_ops
 from tensorlet.ops import random_kernels as K
 from tensorlet.ops import shape_rules as R
+from tensorlet.ops import array_ops
+from tensorlet.ops.array_ops import py_value
 from tensorlet.ops.op_def import apply, defop
 
 D = dtypes
@@ -74,8 +76,8 @@ def _shape_tuple(shape):
     """A static shape tuple from a list/tuple/TensorShape/tensor."""
     if isinstance(shape, TensorShape):
         shape = shape.as_list()
-    if isinstance(shape, Tensor) or hasattr(shape, "numpy"):
-        shape = xp.asarray(shape).tolist()
+    if isinstance(shape, Tensor) or hasattr(shape, "numpy") or isinstance(shape, (list, tuple)):
+        shape = py_value(shape)  # tensors (also symbolic ones tracing can compute) -> ints
     if isinstance(shape, numbers.Integral):
         shape = [shape]
     dims = tuple(int(d) for d in shape)
@@ -518,17 +520,16 @@ dropout_select_op = defop("TensorletDropoutSelect", _select_forward,
 
 
 def _noise_shape(x, noise_shape):
+    full = x.shape.as_list()
+    if None in full:  # traced with unknown dims: the run-time shape (guarded by tf.function)
+        full = py_value(array_ops.shape(x))
     if noise_shape is None:
-        return tuple(x.shape.as_list())
+        return tuple(full)
     dims = list(noise_shape.as_list() if isinstance(noise_shape, TensorShape)
-                else _shape_list(noise_shape))
-    if len(dims) == x.shape.rank:
-        dims = [xd if d is None else d for d, xd in zip(dims, x.shape.as_list())]
+                else py_value(noise_shape))
+    if len(dims) == len(full):
+        dims = [xd if d is None else d for d, xd in zip(dims, full)]
     return tuple(int(d) for d in dims)
-
-
-def _shape_list(s):
-    return xp.asarray(s).tolist() if hasattr(s, "numpy") else list(s)
 
 
 def _dropout(x, rate, noise_shape, uniform_sampler, dummy_rng_step):

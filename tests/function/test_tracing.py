@@ -582,3 +582,18 @@ def test_range_of_known_values_has_a_static_shape():
         return tf.range(3)
 
     assert f().shape == (3,)
+
+
+def test_shapes_of_relaxed_arguments_guard_the_shape_not_the_value():
+    """tf.shape(x) of an argument traced with None dims is read from the call's shape: calls
+    with the same shape and other values reuse the trace."""
+
+    @counting(input_signature=[tf.TensorSpec([None, 2])])
+    def h(x):
+        return tf.random.uniform(tf.shape(x)) * 0 + tf.reshape(x, [tf.shape(x)[0], -1])
+
+    assert h(tf.ones([4, 2])).shape == (4, 2)
+    np.testing.assert_allclose(h(tf.ones([4, 2]) * 3).numpy(), np.full((4, 2), 3.0))
+    assert len(h.traces) == 1
+    assert h(tf.ones([5, 2])).shape == (5, 2)
+    assert len(h.traces) == 2
