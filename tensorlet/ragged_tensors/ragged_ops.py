@@ -5,8 +5,6 @@ errors are the dense ones): ragged (op) ragged needs identical row partitions, r
 scalar maps the values, ragged (op) dense broadcasts the dense operand to every value.
 """
 
-import itertools
-
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
@@ -331,61 +329,140 @@ def segment_ids_to_row_splits(segment_ids, num_segments=None, out_type=None, nam
     return _int_tensor(xp.concatenate([[0], xp.cumsum(counts)]), out)
 
 
-# ---------------------------------------------------------------- tf.ragged.stack (axis 0)
+# ---------------------------------------------------------------- tf.ragged.stack / concat
 
 
-def concat_rows(rts):
-    """One RaggedTensor holding the rows of every RaggedTensor of ``rts`` (same ragged_rank)."""
-    first = rts[0]
-    if isinstance(first.values, RaggedTensor):
-        values = concat_rows([rt.values for rt in rts])
-    else:
-        values = array_ops.concat([rt.values for rt in rts], 0)
-    parts, offset = [xp.zeros(1, xp.int64)], 0
-    for rt in rts:
-        s = _np(rt.row_splits).astype(xp.int64)
-        parts.append(s[1:] + offset)
-        offset += int(s[-1])
-    return RaggedTensor._make(values, _int_tensor(xp.concatenate(parts), first.row_splits.dtype))
+def concat(values, axis, name=None):
+    """``tf.concat`` of ragged and dense tensors of one rank (TF dispatches ``tf.concat`` here
+    when an input is ragged): ``result[i0...iaxis]`` is the concatenation of
+    ``[rt[i0...iaxis] for rt in values]``; ``result.ragged_rank = max(axis, max ragged_rank)``.
+
+    Example:
+      >>> t1 = tf.ragged.constant([[1, 2], [3, 4, 5]])
+      >>> t2 = tf.ragged.constant([[6], [7, 8, 9]])
+      >>> concat([t1, t2], axis=1)
+      <tf.RaggedTensor [[1, 2, 6], [3, 4, 5, 7, 8, 9]]>
+    """
+    if not isinstance(values, (list, tuple)):
+        values = [values]
+    return _stack_concat(values, axis, stack_values=False)
 
 
 @tf_export("ragged.stack")
 def stack(values, axis=0, name=None):
-    """Stacks dense or ragged tensors of one rank into a RaggedTensor of rank + 1 (``axis=0``:
-    each input becomes one row).
+    """Stacks rank-R dense or ragged tensors (any sizes) into a rank-(R+1) RaggedTensor:
+    ``result[i0...iaxis]`` is ``[value[i0...iaxis] for value in values]``. Rank-0 inputs, or
+    dense inputs stacked at the last axis, give a dense ``tf.stack`` result.
 
     Example:
-      >>> tf.ragged.stack([tf.range(1), tf.range(2)])
-      <tf.RaggedTensor [[0], [0, 1]]>
+      >>> t1 = tf.ragged.constant([[1, 2], [3, 4, 5]])
+      >>> t2 = tf.ragged.constant([[6], [7, 8, 9]])
+      >>> tf.ragged.stack([t1, t2], axis=1)
+      <tf.RaggedTensor [[[1, 2], [6]], [[3, 4, 5], [7, 8, 9]]]>
+      >>> tf.ragged.stack([tf.constant([[1, 2, 3], [4, 5, 6]]), tf.constant([[5], [6], [7]])])
+      <tf.RaggedTensor [[[1, 2, 3], [4, 5, 6]], [[5], [6], [7]]]>
     """
-    if not isinstance(values, (list, tuple)) or not values:
-        raise ValueError("values must be a non-empty list of Tensors or RaggedTensors")
-    if int(axis) != 0:
-        raise NotImplementedError("tf.ragged.stack supports axis=0 only in tensorlet")
-    items = [v if isinstance(v, RaggedTensor) else convert_to_tensor(v) for v in values]
-    ranks = {v.shape.rank for v in items}
-    if len(ranks) != 1:
-        raise ValueError("all inputs must have the same rank")
-    splits_dtype = D.int64
-    if all(isinstance(v, RaggedTensor) for v in items) and all(
-        v.row_splits.dtype == D.int32 for v in items
-    ):
-        splits_dtype = D.int32
-    if ranks == {1} and not any(isinstance(v, RaggedTensor) for v in items):
-        lengths = [int(v.shape[0]) for v in items]
+    if not isinstance(values, (list, tuple)):
+        values = [values]
+    return _stack_concat(values, axis, stack_values=True)
+
+
+def _stack_concat(values, axis, stack_values):
+    """TF's _ragged_stack_concat_helper: dense inputs become ragged (ragged_rank 1, then up to
+    the largest ragged_rank), axis 0 and 1 are combined directly, deeper axes recurse into the
+    values (whose row partitions must then agree)."""
+    if not values:
+        raise ValueError("rt_inputs may not be empty.")
+    rts = [v if isinstance(v, RaggedTensor) else convert_to_tensor(v) for v in values]
+    splits_dtype = _match_row_splits_dtypes(rts)
+    if len(rts) == 1 and not stack_values:
+        return rts[0]
+    ndims = rts[0].shape.rank
+    for rt in rts[1:]:
+        if rt.shape.rank != ndims:
+            raise ValueError(f"Shape {rt.shape} must have rank {ndims}")
+    out_ndims = ndims + 1 if stack_values else ndims
+    if not isinstance(axis, int):  # TF: the axis must be known statically
+        raise TypeError(f"axis must be an int; got {type(axis).__name__}")
+    if not -out_ndims <= axis < out_ndims:
+        raise ValueError(f"axis={axis} out of bounds: expected {-out_ndims}<=axis<{out_ndims}")
+    axis %= out_ndims
+    if stack_values and ndims == 1 and axis == 0:
+        # TF: row lengths from tf.shape, so the row splits are int32 here
+        lengths = [int(rt.shape[0]) for rt in rts]
         return RaggedTensor.from_row_lengths(
-            array_ops.concat(items, 0), _int_tensor(lengths, splits_dtype), validate=False
+            array_ops.concat(rts, 0), _int_tensor(lengths, D.int32), validate=False
         )
-    rr = max([1] + [v.ragged_rank for v in items if isinstance(v, RaggedTensor)])
+    if not any(isinstance(rt, RaggedTensor) for rt in rts) and axis in (out_ndims - 1, ndims - 1):
+        return array_ops.stack(rts, axis) if stack_values else array_ops.concat(rts, axis)
     rts = [
-        v.with_row_splits_dtype(splits_dtype)
-        if isinstance(v, RaggedTensor)
-        else ragged_conversion.from_tensor(v, None, None, rr, splits_dtype)
-        for v in items
-    ]
-    rows = concat_rows(rts)
-    lengths = [rt.nrows_int() for rt in rts]
-    return RaggedTensor.from_row_lengths(rows, _int_tensor(lengths, splits_dtype), validate=False)
+        rt if isinstance(rt, RaggedTensor)
+        else ragged_conversion.from_tensor(rt, None, None, 1, splits_dtype)
+        for rt in rts
+    ]  # fmt: skip
+    ragged_rank = max(max(rt.ragged_rank for rt in rts), 1)
+    rts = [_increase_ragged_rank_to(rt, ragged_rank, splits_dtype) for rt in rts]
+    if axis == 0:
+        return _stack_concat_axis_0(rts, stack_values)
+    if axis == 1:
+        return _stack_concat_axis_1(rts, stack_values)
+    first = _np(rts[0].row_splits)
+    for rt in rts[1:]:
+        s = _np(rt.row_splits)
+        if s.shape != first.shape or (s != first).any():
+            raise errors.InvalidArgumentError(None, None, "Inputs must have identical ragged splits")
+    inner = _stack_concat([rt.values for rt in rts], axis - 1, stack_values)
+    return RaggedTensor.from_row_splits(inner, rts[0].row_splits, validate=False)
+
+
+def _match_row_splits_dtypes(values):
+    kinds = {v.row_splits.dtype for v in values if isinstance(v, RaggedTensor)}
+    if len(kinds) > 1:
+        raise ValueError(
+            "Input RaggedTensors have mismatched row_splits dtypes; use "
+            "RaggedTensor.with_row_splits_dtype() to convert them to compatible dtypes."
+        )
+    return D.int32 if kinds == {D.int32} else D.int64
+
+
+def _increase_ragged_rank_to(rt, ragged_rank, splits_dtype):
+    if ragged_rank > 0:
+        if not isinstance(rt, RaggedTensor):
+            rt = ragged_conversion.from_tensor(rt, None, None, 1, splits_dtype)
+        if rt.ragged_rank < ragged_rank:
+            rt = rt.with_values(_increase_ragged_rank_to(rt.values, ragged_rank - 1, splits_dtype))
+    return rt
+
+
+def _stack_concat_axis_0(rts, stack_values):
+    flat = array_ops.concat([rt.flat_values for rt in rts], 0)
+    dtype = rts[0].row_splits.dtype
+    nested = []
+    for dim in xp.arange(rts[0].ragged_rank).tolist():  # (``range`` is tf.ragged.range here)
+        pieces, offset = [], 0
+        for rt in rts:
+            s = _np(rt.nested_row_splits[dim]).astype(xp.int64)
+            pieces.append(s[1:] + offset if pieces else s)
+            offset += int(s[-1])
+        nested.append(_int_tensor(xp.concatenate(pieces), dtype))
+    if stack_values:
+        lengths = xp.array([rt.nrows_int() for rt in rts], xp.int64)
+        nested.insert(0, _int_tensor(xp.concatenate([[0], xp.cumsum(lengths)]), dtype))
+    return RaggedTensor.from_nested_row_splits(flat, nested, validate=False)
+
+
+def _stack_concat_axis_1(rts, stack_values):
+    n, nrows = len(rts), rts[0].nrows_int()
+    if any(rt.nrows_int() != nrows for rt in rts[1:]):
+        raise errors.InvalidArgumentError(None, None, "Input tensors have incompatible shapes.")
+    rows = _stack_concat_axis_0(rts, stack_values=False)
+    permuted = gather_rows(rows, xp.arange(nrows * n).reshape(n, nrows).T.reshape(-1))
+    dtype = rts[0].row_splits.dtype
+    if stack_values:
+        splits = _int_tensor(xp.arange(0, nrows * n + 1, n), dtype)
+        return RaggedTensor.from_row_splits(permuted, splits, validate=False)
+    splits = _int_tensor(_np(permuted.row_splits)[::n], dtype)
+    return RaggedTensor.from_row_splits(permuted.values, splits, validate=False)
 
 
 @tf_export("ragged.stack_dynamic_partitions")
@@ -412,48 +489,3 @@ def stack_dynamic_partitions(data, partitions, num_partitions, name=None):
     return RaggedTensor.from_row_lengths(
         gather_rows(data, order), _int_tensor(counts, D.int64), validate=False
     )
-
-
-def _feature_rows(x):
-    """Per-row lists of string features of a cross input (dense 2-D, ragged or sparse)."""
-    if hasattr(x, "indices") and hasattr(x, "dense_shape"):
-        x = RaggedTensor.from_sparse(x)
-    if not isinstance(x, RaggedTensor):
-        x = convert_to_tensor(x)
-        if x.shape.rank != 2:
-            raise ValueError("tf.ragged.cross inputs must be rank 2")
-        x = ragged_conversion.from_tensor(x, None, None, 1, D.int64)
-    if x.ragged_rank != 1 or x.flat_values.shape.rank != 1:
-        raise ValueError("tf.ragged.cross inputs must be rank 2")
-    if x.dtype not in (D.string, D.int64, D.int32):
-        raise ValueError("tf.ragged.cross inputs must be string or integer")
-    flat = [v if isinstance(v, bytes) else str(int(v)).encode() for v in x.flat_values.numpy()]
-    s = _np(x.row_splits).tolist()
-    return [flat[a:b] for a, b in itertools.pairwise(s)]
-
-
-@tf_export("ragged.cross")
-def cross(inputs, name=None):
-    """Feature crosses: for every row, each combination of one value per input joined with
-    ``"_X_"`` (the first input varies slowest).
-
-    Example:
-      >>> tf.ragged.cross([tf.ragged.constant([["a"], ["b", "c"]]), tf.constant([["d"], ["e"]])])
-      <tf.RaggedTensor [[b'a_X_d'], [b'b_X_e', b'c_X_e']]>
-    """
-    rows = [_feature_rows(x) for x in inputs]
-    if len({len(r) for r in rows}) > 1:
-        raise errors.InvalidArgumentError(None, None, "inputs must all have the same batch size")
-    out, lengths = [], []
-    for per_input in zip(*rows):
-        combos = [b"_X_".join(c) for c in itertools.product(*per_input)]
-        out += combos
-        lengths.append(len(combos))
-    values = EagerTensor(_objects(out), D.string)
-    return RaggedTensor.from_row_lengths(values, _int_tensor(lengths, D.int64), validate=False)
-
-
-def _objects(items):
-    arr = xp.empty(len(items), dtype=object)
-    arr[:] = items
-    return arr

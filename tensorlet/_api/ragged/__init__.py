@@ -2,7 +2,8 @@
 
 from tensorlet.ragged_tensors.ragged_ops import boolean_mask as boolean_mask
 from tensorlet.ragged_tensors.ragged_factory_ops import constant as constant
-from tensorlet.ragged_tensors.ragged_ops import cross as cross
+from tensorlet.ragged_tensors.ragged_cross_ops import cross as cross
+from tensorlet.ragged_tensors.ragged_cross_ops import cross_hashed as cross_hashed
 from tensorlet.ragged_tensors.ragged_ops import map_flat_values as map_flat_values
 from tensorlet.ragged_tensors.ragged_ops import range as range
 from tensorlet.ragged_tensors.ragged_ops import row_splits_to_segment_ids as row_splits_to_segment_ids

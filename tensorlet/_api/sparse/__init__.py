@@ -3,6 +3,8 @@
 from tensorlet.sparse_tensors.sparse_tensor import SparseTensor as SparseTensor
 from tensorlet.sparse_tensors.sparse_math_ops import add as add
 from tensorlet.sparse_tensors.sparse_ops import concat as concat
+from tensorlet.ragged_tensors.ragged_cross_ops import sparse_cross as cross
+from tensorlet.ragged_tensors.ragged_cross_ops import sparse_cross_hashed as cross_hashed
 from tensorlet.sparse_tensors.sparse_ops import expand_dims as expand_dims
 from tensorlet.sparse_tensors.sparse_ops import eye as eye
 from tensorlet.sparse_tensors.sparse_ops import fill_empty_rows as fill_empty_rows
