@@ -8,6 +8,7 @@ the last class). Both return ``([SparseTensor(indices, values, dense_shape)...],
 ``ctc_loss`` lives in ``nn_ops``.
 """
 
+import heapq
 import math
 
 from tensorlet.backend import xp
@@ -253,8 +254,6 @@ class _Beam:
         self.leaves = [root]
 
     def step(self, row):
-        import heapq
-
         m = max(row)
         norm = m + math.log(sum(math.exp(v - m) for v in row))  # log-softmax offset
         branches = sorted(self.leaves, key=lambda e: -e.new_total)
