@@ -10,6 +10,7 @@ from tensorlet.keras.src.losses.loss import Loss as Loss
 from tensorlet.keras.src.metrics.metric import Metric as Metric
 from tensorlet.keras.src.models.model import Model as Model
 from tensorlet.keras.src.optimizers.optimizer import Optimizer as Optimizer
+from tensorlet.keras.src.regularizers.regularizers import Regularizer as Regularizer
 from tensorlet.keras.src.models.sequential import Sequential as Sequential
 from tensorlet.keras.src.backend.variables import Variable as Variable
 from tensorlet.keras.src.version import __version__ as __version__
@@ -18,6 +19,7 @@ from tensorlet.keras.src.version import version as version
 from tensorlet.keras import activations as activations
 from tensorlet.keras import backend as backend
 from tensorlet.keras import config as config
+from tensorlet.keras import constraints as constraints
 from tensorlet.keras import datasets as datasets
 from tensorlet.keras import dtype_policies as dtype_policies
 from tensorlet.keras import initializers as initializers
@@ -30,5 +32,6 @@ from tensorlet.keras import ops as ops
 from tensorlet.keras import optimizers as optimizers
 from tensorlet.keras import preprocessing as preprocessing
 from tensorlet.keras import random as random
+from tensorlet.keras import regularizers as regularizers
 from tensorlet.keras import saving as saving
 from tensorlet.keras import utils as utils
