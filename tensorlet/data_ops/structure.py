@@ -426,7 +426,11 @@ def stack_leaf(values, op_name="BatchDatasetV2", index=0, spec=None):
     if isinstance(spec, RaggedTensorSpec):
         from tensorlet.ragged_tensors import ragged_ops
 
-        return ragged_ops.stack(list(values), axis=0)
+        stacked = ragged_ops.stack(list(values), axis=0)
+        splits_dtype = getattr(spec, "row_splits_dtype", None)
+        if splits_dtype is not None and hasattr(stacked, "with_row_splits_dtype"):
+            stacked = stacked.with_row_splits_dtype(splits_dtype)
+        return stacked
     first = values[0]
     if isinstance(first, EagerTensor):
         arrays = [_array(v) for v in values]

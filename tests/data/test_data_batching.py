@@ -218,3 +218,11 @@ def test_sparse_slices_batch_and_unbatch():
     assert tf.sparse.to_dense(batched).numpy().tolist() == [[1, 0, 0], [0, 0, 2]]
     value = list(ds.batch(2).unbatch().as_numpy_iterator())[1]
     assert value.indices.tolist() == [[2]] and value.dense_shape.tolist() == [3]
+
+
+def test_batched_ragged_rows_keep_the_specs_row_splits_dtype():
+    ds = tf.data.Dataset.from_tensor_slices(tf.ragged.constant([[1, 2], [3], [4, 5, 6]])).batch(2)
+    assert ds.element_spec.row_splits_dtype == tf.int64
+    for batch in ds:
+        assert batch.row_splits.dtype == tf.int64
+    assert [b.to_list() for b in ds] == [[[1, 2], [3]], [[4, 5, 6]]]
