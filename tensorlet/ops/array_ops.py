@@ -730,6 +730,10 @@ unpack_op = defop(
 
 
 @tf_export("concat")
+def _is_ragged(v):
+    return hasattr(v, "row_splits") and hasattr(v, "flat_values")
+
+
 def concat(values, axis, name="concat"):
     """Concatenates tensors along dimension ``axis``.
 
@@ -739,6 +743,10 @@ def concat(values, axis, name="concat"):
     """
     if not isinstance(values, (list, tuple)):
         values = [values]
+    if any(_is_ragged(v) for v in values):  # TF dispatches to tf.ragged's concat
+        from tensorlet.ragged_tensors import ragged_ops
+
+        return ragged_ops.concat(list(values), axis)
     values = match_dtypes(values)
     axis = py_int(axis)
     if len(values) == 1:  # TF skips the op for one input
@@ -757,6 +765,10 @@ def _contains_tensor(v):
 @tf_export("stack")
 def stack(values, axis=0, name="stack"):
     """Stacks a list of rank-R tensors into one rank-(R+1) tensor along ``axis``."""
+    if isinstance(values, (list, tuple)) and any(_is_ragged(v) for v in values):
+        from tensorlet.ragged_tensors import ragged_ops
+
+        return ragged_ops.stack(list(values), axis)
     axis = py_int(axis)
     if axis == 0 and not _contains_tensor(values):
         try:  # a constant list converts to one constant, as in TF

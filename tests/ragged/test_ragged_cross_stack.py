@@ -379,3 +379,11 @@ def test_docstring_examples():
         assert (
             doctest.testmod(module, extraglobs={"tf": tf, "concat": ragged_ops.concat}).failed == 0
         )
+
+
+def test_tf_concat_and_stack_dispatch_ragged_inputs():
+    a = tf.ragged.constant([[1, 2], [3]])
+    b = tf.ragged.constant([[4], [5, 6, 7]])
+    assert tf.concat([a, b], 0).to_list() == [[1, 2], [3], [4], [5, 6, 7]]
+    assert tf.concat([a, b], 1).to_list() == [[1, 2, 4], [3, 5, 6, 7]]
+    assert tf.stack([a, b], 0).to_list() == [[[1, 2], [3]], [[4], [5, 6, 7]]]
