@@ -305,13 +305,14 @@ def _std_table(tc, th):
     return _huff_table(spec[0], spec[1], tc == 0)
 
 
-# ---- one restart interval of each scan kind; all return (bit position, ran out of data)
+# ---- one restart interval of each scan kind.  All return (bit position, n): n > 0 when the
+# n-th unit needed bits past the segment (the rest of the interval stays zero), else 0.
 
 
 def _seq_interval(win, pos, limit, units, cfs, dls, als):
     """Sequential Huffman (jdhuff.c): DC difference + AC run/size codes per block."""
     pred = [0, 0, 0, 0]
-    for unit in units:
+    for j, unit in enumerate(units):
         for slot, base in unit:
             cf = cfs[slot]
             v = dls[slot][(win[pos >> 3] >> (16 - (pos & 7))) & 0xFFFF]
@@ -343,14 +344,14 @@ def _seq_interval(win, pos, limit, units, cfs, dls, als):
                 else:
                     break
         if pos > limit:
-            return pos, True
-    return pos, False
+            return pos, j + 1
+    return pos, 0
 
 
 def _dc_first_interval(win, pos, limit, units, cfs, dls, al):
     """Progressive DC first pass (jdphuff.c decode_mcu_DC_first)."""
     pred = [0, 0, 0, 0]
-    for unit in units:
+    for j, unit in enumerate(units):
         for slot, base in unit:
             v = dls[slot][(win[pos >> 3] >> (16 - (pos & 7))) & 0xFFFF]
             pos += v >> 8
@@ -363,27 +364,27 @@ def _dc_first_interval(win, pos, limit, units, cfs, dls, al):
                 pred[slot] += x
             cfs[slot][base] = pred[slot] << al
         if pos > limit:
-            return pos, True
-    return pos, False
+            return pos, j + 1
+    return pos, 0
 
 
 def _dc_refine_interval(win, pos, limit, units, cfs, al):
     """Progressive DC refinement: one raw bit per block."""
     p1 = 1 << al
-    for unit in units:
+    for j, unit in enumerate(units):
         for slot, base in unit:
             if (win[pos >> 3] >> (31 - (pos & 7))) & 1:
                 cfs[slot][base] |= p1
             pos += 1
         if pos > limit:
-            return pos, True
-    return pos, False
+            return pos, j + 1
+    return pos, 0
 
 
 def _ac_first_interval(win, pos, limit, bases, cf, look, ss, se, al):
     """Progressive AC first pass over one component's blocks (decode_mcu_AC_first)."""
     eobrun = 0
-    for base in bases:
+    for j, base in enumerate(bases):
         if eobrun:
             eobrun -= 1
             continue
@@ -411,8 +412,8 @@ def _ac_first_interval(win, pos, limit, bases, cf, look, ss, se, al):
                 eobrun -= 1
                 break
         if pos > limit:
-            return pos, True
-    return pos, False
+            return pos, j + 1
+    return pos, 0
 
 
 def _ac_refine_interval(win, pos, limit, bases, cf, look, ss, se, al):
@@ -421,7 +422,7 @@ def _ac_refine_interval(win, pos, limit, bases, cf, look, ss, se, al):
     p1 = 1 << al
     m1 = -1 << al
     eobrun = 0
-    for base in bases:
+    for j, base in enumerate(bases):
         k = ss
         if not eobrun:
             while k <= se:
@@ -463,8 +464,8 @@ def _ac_refine_interval(win, pos, limit, bases, cf, look, ss, se, al):
                     k += 1
             eobrun -= 1
         if pos > limit:
-            return pos, True
-    return pos, False
+            return pos, j + 1
+    return pos, 0
 
 
 # ---- frame / scan parsing
@@ -500,6 +501,7 @@ class _Frame:
             c["bits"] = [-1] * 64  # libjpeg's coef_bits: Al still missing per coefficient
             c["prev_bits"] = [-1] * 64
         self.scans = 0
+        self.last_good = 0
 
     def units(self, comps):
         """Block offsets of the scan's MCUs: one block each for a single component, else
@@ -550,7 +552,7 @@ def _scan(data, start, frame, sel, spectral, qt, ht, restart, recover):
 
     def table(tc, th):
         if (tc, th) not in ht:
-            if th > 1:
+            if th > 1 or frame.progressive:
                 raise CodecError("Huffman table 0x%02x was not defined" % th)
             ht[(tc, th)] = _std_table(tc, th)  # libjpeg-turbo's default (Motion-JPEG) tables
         return ht[(tc, th)]
@@ -593,7 +595,7 @@ def _scan(data, start, frame, sel, spectral, qt, ht, restart, recover):
         run = lambda p, lim, chunk: _seq_interval(win, p, lim, chunk, cfs, dls, als)  # noqa
         items = units
     step = restart or len(items) or 1
-    pos, limit, short = starts[0], ends[0], False
+    pos, limit, short, good = starts[0], ends[0], False, 0
     for i in range(0, len(items), step):
         seg = i // step
         if seg:
@@ -603,7 +605,16 @@ def _scan(data, start, frame, sel, spectral, qt, ht, restart, recover):
                 pos = limit
         if short:
             continue
-        pos, short = run(pos, limit, items[i : i + step])
+        chunk = items[i : i + step]
+        pos, n = run(pos, limit, chunk)
+        short = n > 0
+        good = i + (n or len(chunk)) - 1
+    # libjpeg's last_good_iMCU_row: the iMCU row of the last unit decoded with data left
+    if slots is None:
+        c = comps[0]
+        frame.last_good = good // c["bw"] // c["v"] if c["bw"] else 0
+    else:
+        frame.last_good = good // frame.mcux
     return end, at_eof
 
 
@@ -697,6 +708,107 @@ def parse(data, recover=False):
     return frame, frame.coefficients()
 
 
+# ---------------------------------------------------------------- progressive block smoothing
+#
+# jdcoefct.c decompress_smooth_data (libjpeg-turbo >= 2.1): when a progressive file leaves some
+# of the first nine AC coefficients imprecise (missing scans, a truncated file), each zero
+# estimate among them is predicted from the DC values of the 5x5 neighbouring blocks; when no AC
+# data arrived at all, the DC is interpolated too.  Kernels over the DC window rows (-2..2) x
+# columns (-2..2), by zigzag index; the first set is used while some AC data exists.  Row and
+# column neighbours follow libjpeg-turbo 3.1 (Pillow's; earlier releases picked a few edge rows
+# differently): columns clamp to the component's blocks (and a crop window's first column), rows
+# to the iMCU-padded rows, except in a partial last iMCU row.
+
+_SMOOTH_POS = (0, 1, 8, 16, 9, 2, 3, 10, 17, 24)  # natural positions of zigzag 0..9
+
+
+def _k(*rows):
+    return xp.asarray(rows, _I64)
+
+
+_SMOOTH_AC = {
+    1: _k([0] * 5, [0] * 5, [-7, 50, 0, -50, 7], [0] * 5, [0] * 5),
+    2: _k([0, 0, -7, 0, 0], [0, 0, 50, 0, 0], [0] * 5, [0, 0, -50, 0, 0], [0, 0, 7, 0, 0]),
+    3: _k([0, 0, -1, 0, 0], [0, 0, 13, 0, 0], [0, 0, -24, 0, 0], [0, 0, 13, 0, 0],
+          [0, 0, -1, 0, 0]),
+    4: _k([0, -1, 0, 1, 0], [-1, 10, 0, -10, 1], [0] * 5, [1, -10, 0, 10, -1], [0, 1, 0, -1, 0]),
+    5: _k([0] * 5, [0] * 5, [-1, 13, -24, 13, -1], [0] * 5, [0] * 5),
+}
+_SMOOTH_DC_ONLY = {
+    1: _k([-1, -1, 0, 1, 1], [-3, 13, 0, -13, 3], [-3, 38, 0, -38, 3], [-3, 13, 0, -13, 3],
+          [-1, -1, 0, 1, 1]),
+    2: _k([-1, -3, -3, -3, -1], [-1, 13, 38, 13, -1], [0] * 5, [1, -13, -38, -13, 1],
+          [1, 3, 3, 3, 1]),
+    3: _k([0, 0, 1, 0, 0], [0, 2, 7, 2, 0], [0, -5, -14, -5, 0], [0, 2, 7, 2, 0], [0, 0, 1, 0, 0]),
+    4: _k([-1, 0, 0, 0, 1], [0, 9, 0, -9, 0], [0] * 5, [0, -9, 0, 9, 0], [1, 0, 0, 0, -1]),
+    5: _k([0] * 5, [0, 2, -5, 2, 0], [1, 7, -14, 7, 1], [0, 2, -5, 2, 0], [0] * 5),
+    6: _k([0] * 5, [0, 1, 0, -1, 0], [0, 2, 0, -2, 0], [0, 1, 0, -1, 0], [0] * 5),
+    7: _k([0] * 5, [0, 1, -3, 1, 0], [0] * 5, [0, -1, 3, -1, 0], [0] * 5),
+    8: _k([0] * 5, [0, 1, 0, -1, 0], [0, -3, 0, 3, 0], [0, 1, 0, -1, 0], [0] * 5),
+    9: _k([0] * 5, [0, 1, 2, 1, 0], [0] * 5, [0, -1, -2, -1, 0], [0] * 5),
+    0: _k([-2, -6, -8, -6, -2], [-6, 6, 42, 6, -6], [-8, 42, 152, 42, -8], [-6, 6, 42, 6, -6],
+          [-2, -6, -8, -6, -2]),
+}
+
+
+def _smooth_pred(num, q, al):
+    """libjpeg's rounding of a coefficient estimate, capped below 1 << Al when Al > 0."""
+    mag = ((q << 7) + xp.abs(num)) // (q << 8)
+    if al > 0:
+        mag = xp.minimum(mag, (1 << al) - 1)
+    return xp.where(num >= 0, mag, -mag)
+
+
+def block_smoothing(frame, coefs, first_cols=None):
+    """Applies libjpeg's progressive block smoothing to ``coefs`` (natural order) in place."""
+    comps = frame.comps
+    for c in comps:  # smoothing_ok()
+        q = c["q"]
+        if q is None or c["bits"][0] < 0 or (q.reshape(-1)[list(_SMOOTH_POS)] == 0).any():
+            return
+    if not any(b != 0 for c in comps for b in c["bits"][1:10]):
+        return
+    last = frame.mcuy - 1
+    for ci, c in enumerate(comps):
+        arr = coefs[c["id"]]
+        hb, wb, v = c["bh"], c["bw"], c["v"]
+        r = xp.arange(hb)
+        imcu = r // v
+        # decompress_smooth_data's row window: image_block_row / image_block_rows are counted
+        # with the iMCU row's block-row count, which is smaller in a partial last iMCU row
+        brows = xp.where(imcu < last, v, hb % v or v)
+        ibr, ibrs = imcu * brows + r % v, brows * (last + 1)
+        rp = xp.where(ibr > 0, r - 1, r)
+        rpp = xp.where(ibr > 1, r - 2, rp)
+        rn = xp.where(ibr < ibrs - 1, r + 1, r)
+        rnn = xp.where(ibr < ibrs - 2, r + 2, rn)
+        first = first_cols[ci] if first_cols else 0
+        cols = [xp.clip(xp.arange(wb) + d, first, wb - 1) for d in (-2, -1, 0, 1, 2)]
+        dc = arr[:, :, 0].copy()
+        win = xp.stack([xp.stack([dc[rr][:, cc] for cc in cols]) for rr in (rpp, rp, r, rn, rnn)])
+        q = c["q"].reshape(-1)
+        prev = [-1] * 10 if frame.scans <= 1 else c["prev_bits"][:10]
+        use_prev = (imcu > frame.last_good)[:, None]
+        for bits, rows in ((c["bits"][:10], ~use_prev), (prev, use_prev)):
+            if not rows.any():
+                continue
+            dc_only = all(b == -1 for b in bits[1:10])
+            kernels = _SMOOTH_DC_ONLY if dc_only else _SMOOTH_AC
+            for zz, kern in kernels.items():
+                pos = _SMOOTH_POS[zz]
+                block = arr[:hb, :wb, pos]
+                if zz == 0:
+                    num = int(q[0]) * xp.einsum("ij,ij...->...", kern, win)
+                    arr[:hb, :wb, 0] = xp.where(rows, _smooth_pred(num, int(q[0]), 0), block)
+                    continue
+                al = bits[zz]
+                if al == 0:
+                    continue
+                num = int(q[0]) * xp.einsum("ij,ij...->...", kern, win)
+                pred = _smooth_pred(num, int(q[pos]), al)
+                arr[:hb, :wb, pos] = xp.where(rows & (block == 0), pred, block)
+
+
 def decode(
     data, channels=0, ratio=1, fancy_upscaling=True, dct_method="", crop=None, recover=False
 ):
@@ -711,6 +823,14 @@ def decode(
     out_w = -(-frame.w // ratio)
     out_h = -(-frame.h // ratio)
     gray_out = channels == 1 or (channels == 0 and nc == 1)
+    width, height, x0 = out_w, out_h, 0
+    imcu_w = scaled * hmax if nc > 1 else scaled
+    if crop is not None:  # jpeg_crop_scanline: the window starts on an iMCU column
+        cy, cx, ch, cw = crop
+        x0 = (cx // imcu_w) * imcu_w
+        width = cx + cw - x0
+    if frame.progressive:
+        block_smoothing(frame, coefs, [x0 // imcu_w * c["h"] for c in comps])
     planes = []
     for ci, c in enumerate(comps):
         if gray_out and ci > 0:
@@ -733,12 +853,6 @@ def decode(
         hf = hmax * scaled // (c["h"] * size)
         vf = vmax * scaled // (c["v"] * size)
         planes.append((px, hf, vf))
-    width, height, x0 = out_w, out_h, 0
-    if crop is not None:
-        cy, cx, ch, cw = crop
-        imcu_w = (8 // ratio) * hmax if nc > 1 else 8 // ratio
-        x0 = (cx // imcu_w) * imcu_w
-        width = cx + cw - x0
     full = []
     for px, hf, vf in planes:
         if crop is not None:
