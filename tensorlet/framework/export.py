@@ -17,6 +17,9 @@ class _Exporter:
         self._prefix = prefix
 
     def __call__(self, *names):
+        if len(names) == 1 and isinstance(names[0], (list, tuple)):  # Keras' list form
+            names = tuple(names[0])
+
         def decorate(obj):
             for n in names:
                 self._record(self._prefix + n, obj.__module__, obj.__name__, obj)
