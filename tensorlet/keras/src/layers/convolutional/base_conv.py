@@ -52,7 +52,7 @@ def conv_output_length(size, kernel, padding, stride, dilation):
     if size is None:
         return None
     effective = (kernel - 1) * dilation + 1
-    if padding == "same":
+    if padding in ("same", "causal"):
         return (size + stride - 1) // stride
     return (size - effective + stride) // stride
 
@@ -170,7 +170,7 @@ class BaseConv(Layer):
         fmt = {1: "NWC", 2: "NHWC", 3: "NDHWC"}[self.rank]
         if self.data_format == "channels_first":
             fmt = {1: "NCW", 2: "NCHW", 3: "NCDHW"}[self.rank]
-        padding = self.padding.upper()
+        padding = "VALID" if self.padding == "causal" else self.padding.upper()
         if self.groups == 1:
             return conv_ops.convolution(
                 inputs,
@@ -197,8 +197,16 @@ class BaseConv(Layer):
         ]
         return array_ops.concat(outs, axis=axis)
 
+    def _causal_padding(self):
+        left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
+        if self.data_format == "channels_last":
+            return [[0, 0], [left, 0], [0, 0]]
+        return [[0, 0], [0, 0], [left, 0]]
+
     def call(self, inputs):
         inputs = backend.convert_to_tensor(inputs)
+        if self.padding == "causal":  # left-pad the time axis, then a VALID convolution
+            inputs = array_ops.pad(inputs, self._causal_padding())
         outputs = self.convolution_op(inputs, self._kernel.value())
         if self.use_bias:
             if self.data_format == "channels_last":
