@@ -822,7 +822,7 @@ def decode(
     scaled = 8 // ratio
     out_w = -(-frame.w // ratio)
     out_h = -(-frame.h // ratio)
-    gray_out = channels == 1 or (channels == 0 and nc == 1)
+    gray_out = channels == 1 or nc == 1  # a grey JPEG decoded to RGB repeats Y (jdcolor.c)
     width, height, x0 = out_w, out_h, 0
     imcu_w = scaled * hmax if nc > 1 else scaled
     if crop is not None:  # jpeg_crop_scanline: the window starts on an iMCU column

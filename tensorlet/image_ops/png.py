@@ -174,27 +174,25 @@ def decode_png_raw(data):
     if hdr is None:
         raise CodecError("Invalid PNG: no IHDR")
     w, h, depth, ctype, _, _, interlace = hdr
-    if interlace:
-        raise CodecError("Interlaced PNG is not supported by tensorlet")
+    if ctype not in _CHANNELS or depth not in _DEPTHS.get(ctype, ()) or interlace > 1:
+        raise CodecError("Invalid PNG header: bit depth %d, color type %d" % (depth, ctype))
     try:
         raw = zlib.decompress(b"".join(idat))
     except zlib.error as e:
         raise CodecError("Invalid PNG data: %s" % e) from None
     c = _CHANNELS[ctype]
-    bits = depth * c
-    rowbytes = (w * bits + 7) // 8
-    bpp = max(1, bits // 8)
-    rows = _unfilter(raw, h, rowbytes, bpp)
-    if depth == 16:
-        px = rows.view(">u2").reshape(h, w, c).astype(xp.uint16)
-    elif depth == 8:
-        px = rows.reshape(h, w, c)
-    else:  # 1/2/4-bit gray or palette: unpack (libpng expands to 8 bits)
-        bitsx = xp.unpackbits(rows, axis=1).reshape(h, -1, depth)[:, :w]
-        weights = (1 << xp.arange(depth - 1, -1, -1)).astype(xp.uint8)
-        px = (bitsx * weights).sum(-1).astype(xp.uint8)[..., None]
-        if ctype == 0:
-            px = (px.astype(xp.int64) * (255 // ((1 << depth) - 1))).astype(xp.uint8)
+    if not interlace:
+        px = _decode_pass(raw, w, h, depth, c, ctype)
+    else:  # Adam7: seven sub-images, each filtered on its own (empty ones take no bytes)
+        px = xp.zeros((h, w, c), xp.uint16 if depth == 16 else xp.uint8)
+        pos = 0
+        for x0, y0, dx, dy in _ADAM7:
+            pw, ph = max(0, -(-(w - x0) // dx)), max(0, -(-(h - y0) // dy))
+            if not pw or not ph:
+                continue
+            size = ph * (1 + (pw * depth * c + 7) // 8)
+            px[y0::dy, x0::dx] = _decode_pass(raw[pos : pos + size], pw, ph, depth, c, ctype)
+            pos += size
     if ctype == 3:
         idx = px[..., 0]
         rgb = plte[idx]
@@ -204,6 +202,30 @@ def decode_png_raw(data):
             px = xp.concatenate([rgb, alpha[idx][..., None]], -1)
         else:
             px = rgb
+    return px
+
+
+_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
+_ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
+          (0, 1, 1, 2))  # (x0, y0, dx, dy) of each pass
+
+
+def _decode_pass(raw, w, h, depth, c, ctype):
+    """Unfiltered, unpacked (h, w, c) samples of one (sub-)image; low bit depths expand as
+    libpng does (grey scaled to 8 bits, palette indices kept)."""
+    bits = depth * c
+    rowbytes = (w * bits + 7) // 8
+    bpp = max(1, bits // 8)
+    rows = _unfilter(raw, h, rowbytes, bpp)
+    if depth == 16:
+        return rows.view(">u2").reshape(h, w, c).astype(xp.uint16)
+    if depth == 8:
+        return rows.reshape(h, w, c)
+    bitsx = xp.unpackbits(rows, axis=1).reshape(h, -1, depth)[:, :w]
+    weights = (1 << xp.arange(depth - 1, -1, -1)).astype(xp.uint8)
+    px = (bitsx * weights).sum(-1).astype(xp.uint8)[..., None]
+    if ctype == 0:
+        px = (px.astype(xp.int64) * (255 // ((1 << depth) - 1))).astype(xp.uint8)
     return px
 
 
