@@ -9,6 +9,7 @@ from tensorlet.keras.src.layers.pooling.average_pooling3d import AveragePooling3
 from tensorlet.keras.src.layers.pooling.average_pooling1d import AveragePooling1D as AvgPool1D
 from tensorlet.keras.src.layers.pooling.average_pooling2d import AveragePooling2D as AvgPool2D
 from tensorlet.keras.src.layers.pooling.average_pooling3d import AveragePooling3D as AvgPool3D
+from tensorlet.keras.src.layers.rnn.bidirectional import Bidirectional as Bidirectional
 from tensorlet.keras.src.layers.merging.concatenate import Concatenate as Concatenate
 from tensorlet.keras.src.layers.convolutional.conv1d import Conv1D as Conv1D
 from tensorlet.keras.src.layers.convolutional.conv1d_transpose import Conv1DTranspose as Conv1DTranspose
@@ -34,6 +35,8 @@ from tensorlet.keras.src.layers.activations.elu import ELU as ELU
 from tensorlet.keras.src.layers.core.einsum_dense import EinsumDense as EinsumDense
 from tensorlet.keras.src.layers.core.embedding import Embedding as Embedding
 from tensorlet.keras.src.layers.reshaping.flatten import Flatten as Flatten
+from tensorlet.keras.src.layers.rnn.gru import GRU as GRU
+from tensorlet.keras.src.layers.rnn.gru import GRUCell as GRUCell
 from tensorlet.keras.src.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D as GlobalAveragePooling1D
 from tensorlet.keras.src.layers.pooling.global_average_pooling2d import GlobalAveragePooling2D as GlobalAveragePooling2D
 from tensorlet.keras.src.layers.pooling.global_average_pooling3d import GlobalAveragePooling3D as GlobalAveragePooling3D
@@ -50,6 +53,8 @@ from tensorlet.keras.src.layers.core.identity import Identity as Identity
 from tensorlet.keras.src.layers.core.input_layer import Input as Input
 from tensorlet.keras.src.layers.core.input_layer import InputLayer as InputLayer
 from tensorlet.keras.src.layers.input_spec import InputSpec as InputSpec
+from tensorlet.keras.src.layers.rnn.lstm import LSTM as LSTM
+from tensorlet.keras.src.layers.rnn.lstm import LSTMCell as LSTMCell
 from tensorlet.keras.src.layers.core.lambda_layer import Lambda as Lambda
 from tensorlet.keras.src.layers.layer import Layer as Layer
 from tensorlet.keras.src.layers.activations.leaky_relu import LeakyReLU as LeakyReLU
@@ -65,6 +70,7 @@ from tensorlet.keras.src.layers.merging.minimum import Minimum as Minimum
 from tensorlet.keras.src.layers.merging.multiply import Multiply as Multiply
 from tensorlet.keras.src.layers.activations.prelu import PReLU as PReLU
 from tensorlet.keras.src.layers.reshaping.permute import Permute as Permute
+from tensorlet.keras.src.layers.rnn.rnn import RNN as RNN
 from tensorlet.keras.src.layers.activations.relu import ReLU as ReLU
 from tensorlet.keras.src.layers.reshaping.repeat_vector import RepeatVector as RepeatVector
 from tensorlet.keras.src.layers.reshaping.reshape import Reshape as Reshape
@@ -72,8 +78,12 @@ from tensorlet.keras.src.layers.convolutional.separable_conv1d import SeparableC
 from tensorlet.keras.src.layers.convolutional.separable_conv2d import SeparableConv2D as SeparableConv2D
 from tensorlet.keras.src.layers.convolutional.separable_conv1d import SeparableConv1D as SeparableConvolution1D
 from tensorlet.keras.src.layers.convolutional.separable_conv2d import SeparableConv2D as SeparableConvolution2D
+from tensorlet.keras.src.layers.rnn.simple_rnn import SimpleRNN as SimpleRNN
+from tensorlet.keras.src.layers.rnn.simple_rnn import SimpleRNNCell as SimpleRNNCell
 from tensorlet.keras.src.layers.activations.softmax import Softmax as Softmax
+from tensorlet.keras.src.layers.rnn.stacked_rnn_cells import StackedRNNCells as StackedRNNCells
 from tensorlet.keras.src.layers.merging.subtract import Subtract as Subtract
+from tensorlet.keras.src.layers.rnn.time_distributed import TimeDistributed as TimeDistributed
 from tensorlet.keras.src.layers.reshaping.up_sampling1d import UpSampling1D as UpSampling1D
 from tensorlet.keras.src.layers.reshaping.up_sampling2d import UpSampling2D as UpSampling2D
 from tensorlet.keras.src.layers.reshaping.up_sampling3d import UpSampling3D as UpSampling3D
