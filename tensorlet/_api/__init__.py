@@ -60,7 +60,7 @@ from tensorlet.ops.clip_ops import clip_by_value as clip_by_value
 from tensorlet.ops.cast_ops import complex as complex
 from tensorlet.framework.dtypes import complex128 as complex128
 from tensorlet.framework.dtypes import complex64 as complex64
-from tensorlet.ops.array_ops import _is_ragged as concat
+from tensorlet.ops.array_ops import concat as concat
 from tensorlet.ops.control_flow_ops import cond as cond
 from tensorlet.ops.array_creation_ops import constant as constant
 from tensorlet.ops.control_flow_ops import control_dependencies as control_dependencies

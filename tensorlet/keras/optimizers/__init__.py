@@ -6,5 +6,4 @@ from tensorlet.keras.src.optimizers.sgd import SGD as SGD
 from tensorlet.keras.src.optimizers import deserialize as deserialize
 from tensorlet.keras.src.optimizers import get as get
 from tensorlet.keras.src.optimizers import serialize as serialize
-from tensorlet.keras.optimizers import legacy as legacy
 from tensorlet.keras.optimizers import schedules as schedules
