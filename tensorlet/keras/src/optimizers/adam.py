@@ -1,9 +1,8 @@
 """``keras.optimizers.Adam`` (Kingma & Ba 2014), Keras 3's update rule."""
 
 from tensorlet.framework.export import keras_export
-from tensorlet.keras.src import backend
+from tensorlet.keras.src.optimizers import _ops as ops
 from tensorlet.keras.src.optimizers.optimizer import Optimizer
-from tensorlet.ops import math_ops, unary_math_ops
 
 
 @keras_export("keras.optimizers.Adam")
@@ -79,32 +78,36 @@ class Adam(Optimizer):
             self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
     def update_step(self, gradient, variable, learning_rate):
-        dtype = variable.dtype if isinstance(variable.dtype, str) else variable.dtype.name
-        lr = backend.cast(learning_rate, dtype)
-        gradient = backend.cast(gradient, dtype)
-        local_step = backend.cast(self.iterations + 1, dtype)
-        beta_1_power = math_ops.pow(backend.cast(self.beta_1, dtype), local_step)
-        beta_2_power = math_ops.pow(backend.cast(self.beta_2, dtype), local_step)
+        dtype = variable.dtype
+        lr = ops.cast(learning_rate, dtype)
+        gradient = ops.cast(gradient, dtype)
+        local_step = ops.cast(self.iterations + 1, dtype)
+        beta_1_power = ops.power(ops.cast(self.beta_1, dtype), local_step)
+        beta_2_power = ops.power(ops.cast(self.beta_2, dtype), local_step)
         index = self._get_variable_index(variable)
         m = self._momentums[index]
         v = self._velocities[index]
-        alpha = lr * unary_math_ops.sqrt(1 - beta_2_power) / (1 - beta_1_power)
-        self.assign_add(m, (gradient - m._read()) * (1 - self.beta_1))
-        self.assign_add(v, (unary_math_ops.square(gradient) - v._read()) * (1 - self.beta_2))
-        v_value = v._read()
+        alpha = lr * ops.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+        self.assign_add(m, ops.multiply(ops.subtract(gradient, m), 1 - self.beta_1))
+        self.assign_add(
+            v, ops.multiply(ops.subtract(ops.square(gradient), v), 1 - self.beta_2)
+        )
         if self.amsgrad:
             v_hat = self._velocity_hats[index]
-            self.assign(v_hat, math_ops.maximum(v_hat._read(), v_value))
-            v_value = v_hat._read()
+            self.assign(v_hat, ops.maximum(v_hat, v))
+            v = v_hat
         self.assign_sub(
-            variable, (m._read() * alpha) / (unary_math_ops.sqrt(v_value) + self.epsilon)
+            variable, ops.divide(ops.multiply(m, alpha), ops.add(ops.sqrt(v), self.epsilon))
         )
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "beta_1": self.beta_1,
-            "beta_2": self.beta_2,
-            "epsilon": self.epsilon,
-            "amsgrad": self.amsgrad,
-        }
+        config = super().get_config()
+        config.update(
+            {
+                "beta_1": self.beta_1,
+                "beta_2": self.beta_2,
+                "epsilon": self.epsilon,
+                "amsgrad": self.amsgrad,
+            }
+        )
+        return config

@@ -1,7 +1,7 @@
 """``keras.optimizers.SGD``: gradient descent with optional (Nesterov) momentum."""
 
 from tensorlet.framework.export import keras_export
-from tensorlet.keras.src import backend
+from tensorlet.keras.src.optimizers import _ops as ops
 from tensorlet.keras.src.optimizers.optimizer import Optimizer
 
 
@@ -12,9 +12,16 @@ class SGD(Optimizer):
 
     Args:
         learning_rate: float, schedule or callable (default 0.01).
-        momentum: float >= 0 (default 0.0).
+        momentum: float in [0, 1] (default 0.0).
         nesterov: whether to use Nesterov momentum (default False).
         **kwargs: the base Optimizer arguments (weight_decay, clipnorm, ...).
+
+    Example:
+        >>> opt = keras.optimizers.SGD(learning_rate=0.1)
+        >>> w = keras.Variable([1.0])
+        >>> _ = opt.apply_gradients([(tf.constant([2.0]), w)])
+        >>> w.numpy()
+        array([0.8], dtype=float32)
     """
 
     def __init__(
@@ -62,19 +69,29 @@ class SGD(Optimizer):
             self.momentums = self.add_optimizer_variables(variables, "momentum")
 
     def update_step(self, gradient, variable, learning_rate):
-        dtype = variable.dtype if isinstance(variable.dtype, str) else variable.dtype.name
-        learning_rate = backend.cast(learning_rate, dtype)
-        gradient = backend.cast(gradient, dtype)
+        dtype = variable.dtype
+        learning_rate = ops.cast(learning_rate, dtype)
+        gradient = ops.cast(gradient, dtype)
+        m = None
         if self.momentum != 0:
             m = self.momentums[self._get_variable_index(variable)]
-            momentum = backend.cast(self.momentum, dtype)
-            self.assign(m, m._read() * momentum - gradient * learning_rate)
+        if m is not None:
+            momentum = ops.cast(self.momentum, dtype)
+            self.assign(
+                m,
+                ops.subtract(ops.multiply(m, momentum), ops.multiply(gradient, learning_rate)),
+            )
             if self.nesterov:
-                self.assign_add(variable, m._read() * momentum - gradient * learning_rate)
+                self.assign_add(
+                    variable,
+                    ops.subtract(ops.multiply(m, momentum), ops.multiply(gradient, learning_rate)),
+                )
             else:
-                self.assign_add(variable, m._read())
+                self.assign_add(variable, m)
         else:
-            self.assign_sub(variable, gradient * learning_rate)
+            self.assign_sub(variable, ops.multiply(gradient, learning_rate))
 
     def get_config(self):
-        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
+        config = super().get_config()
+        config.update({"momentum": self.momentum, "nesterov": self.nesterov})
+        return config
