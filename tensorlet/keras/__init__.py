@@ -18,6 +18,7 @@ from tensorlet.keras.src.backend.name_scope import name_scope as name_scope
 from tensorlet.keras.src.version import version as version
 from tensorlet.keras import activations as activations
 from tensorlet.keras import backend as backend
+from tensorlet.keras import callbacks as callbacks
 from tensorlet.keras import config as config
 from tensorlet.keras import constraints as constraints
 from tensorlet.keras import datasets as datasets

@@ -49,6 +49,16 @@ _NOT_STATE = frozenset(
         "_keras_history",
         "_called",
         "built",
+        # the trainer's (keras.Model.compile): not the model's state, as in Keras
+        "optimizer",
+        "_loss_tracker",
+        "_compile_loss",
+        "_compile_metrics",
+        "_compile_config",
+        "history",
+        "train_function",
+        "test_function",
+        "predict_function",
     )
 )
 
@@ -457,6 +467,8 @@ class Layer(Operation):
         if args:
             assert_input_compatibility(self._input_spec, args[0], self.name)
         context = CallContext.enter(training)
+        if context == 1:  # the outermost call: losses of earlier calls are dropped (Keras)
+            self._clear_losses()
         try:
             with backend.name_scope(self.name, caller=self):
                 self._maybe_build(args)

@@ -46,6 +46,11 @@ class Functional(Model):
         return nest.flatten(self._outputs_struct)
 
     @property
+    def output_names(self):
+        """The names of the layers producing the outputs (keys of per-output logs)."""
+        return [kt._keras_history.operation.name for kt in self.outputs]
+
+    @property
     def input(self):
         return self._inputs_struct
 

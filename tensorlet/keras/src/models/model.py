@@ -1,4 +1,5 @@
-"""``keras.Model``: a Layer that groups layers, with ``summary()`` and the model utilities.
+"""``keras.Model``: a Layer that groups layers, with training (``trainers.trainer.Trainer``:
+compile / fit / evaluate / predict), ``summary()`` and the model utilities.
 
 ``keras.Model(inputs, outputs)`` builds a functional model (``functional.Functional``);
 subclassing ``keras.Model`` and defining ``call`` gives a subclassed model.
@@ -6,11 +7,12 @@ subclassing ``keras.Model`` and defining ``call`` gives a subclassed model.
 
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.layers.layer import Layer
+from tensorlet.keras.src.trainers.trainer import Trainer
 from tensorlet.keras.src.utils import summary_utils
 
 
 @keras_export("keras.Model", "keras.models.Model")
-class Model(Layer):
+class Model(Trainer, Layer):
     """A group of layers with training and inference features.
 
     Example:
@@ -33,8 +35,7 @@ class Model(Layer):
         name = kwargs.pop("name", None)
         dtype = kwargs.pop("dtype", None)
         super().__init__(trainable=trainable, name=name, dtype=dtype, **kwargs)
-        self.compiled = False
-        self.optimizer = None
+        self._init_trainer()
 
     @property
     def layers(self):

@@ -181,3 +181,13 @@ def retrieve(registered_name, module, custom_objects=None, module_objects=None, 
         "decorated with `@keras.saving.register_keras_serializable()`. Full object "
         f"config: {{'module': {module!r}, 'class_name': {class_name!r}}}"
     )
+
+
+class SerializableDict:
+    """A dict of Keras objects serialized together (``Model.get_compile_config``)."""
+
+    def __init__(self, **config):
+        self.config = config
+
+    def serialize(self):
+        return serialize_keras_object(self.config)
