@@ -17,6 +17,9 @@ from tensorlet.keras.src.layers.convolutional.conv2d import Conv2D as Conv2D
 from tensorlet.keras.src.layers.convolutional.conv2d_transpose import Conv2DTranspose as Conv2DTranspose
 from tensorlet.keras.src.layers.convolutional.conv3d import Conv3D as Conv3D
 from tensorlet.keras.src.layers.convolutional.conv3d_transpose import Conv3DTranspose as Conv3DTranspose
+from tensorlet.keras.src.layers.rnn.conv_lstm1d import ConvLSTM1D as ConvLSTM1D
+from tensorlet.keras.src.layers.rnn.conv_lstm2d import ConvLSTM2D as ConvLSTM2D
+from tensorlet.keras.src.layers.rnn.conv_lstm3d import ConvLSTM3D as ConvLSTM3D
 from tensorlet.keras.src.layers.convolutional.conv1d import Conv1D as Convolution1D
 from tensorlet.keras.src.layers.convolutional.conv1d_transpose import Conv1DTranspose as Convolution1DTranspose
 from tensorlet.keras.src.layers.convolutional.conv2d import Conv2D as Convolution2D
