@@ -729,11 +729,11 @@ unpack_op = defop(
 )
 
 
-@tf_export("concat")
 def _is_ragged(v):
     return hasattr(v, "row_splits") and hasattr(v, "flat_values")
 
 
+@tf_export("concat")
 def concat(values, axis, name="concat"):
     """Concatenates tensors along dimension ``axis``.
 
