@@ -155,12 +155,9 @@ def _encode_jpeg_fwd(
     c = image.shape[2]
     if format == "grayscale" and c != 1 or format == "rgb" and c != 3 or c not in (1, 3):
         raise _fail("EncodeJpeg", f"image must have 1 or 3 channels, got {c}")
-    if progressive or optimize_size:
-        raise _fail(
-            "EncodeJpeg", "progressive / optimized JPEG encoding is not supported by tensorlet"
-        )
     unit = {"in": 1, "cm": 2}.get(density_unit, 1)
-    return _string(JE.encode(image, quality, chroma_downsampling, unit, x_density, y_density))
+    return _string(JE.encode(image, quality, chroma_downsampling, unit, x_density, y_density,
+                             progressive=progressive, optimize=optimize_size))
 
 
 def _encode_jpeg_vq_fwd(image, quality):

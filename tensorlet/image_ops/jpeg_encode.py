@@ -1,9 +1,10 @@
-"""Baseline JPEG encoding in NumPy, byte-for-byte as libjpeg-turbo does it for TF's EncodeJpeg:
+"""JPEG encoding in NumPy, byte-for-byte as libjpeg-turbo does it for TF's EncodeJpeg:
 ``jccolor.c`` fixed-point RGB -> YCbCr, ``jcsample.c`` 2x2 downsampling (alternating bias),
 ``jfdctint.c`` ISLOW forward DCT, ``jcdctmgr.c`` reciprocal quantisation, ``jchuff.c`` with the
 standard (Annex K) Huffman tables, and TF's JFIF header (density 300 dpi).
 """
 
+import heapq
 import struct
 
 from tensorlet.backend import xp
@@ -187,9 +188,22 @@ def _dht(tc, th, spec):
 
 
 def encode(
-    image, quality=95, chroma_downsampling=True, density_unit=1, x_density=300, y_density=300
+    image,
+    quality=95,
+    chroma_downsampling=True,
+    density_unit=1,
+    x_density=300,
+    y_density=300,
+    progressive=False,
+    optimize=False,
 ):
-    """Baseline JPEG bytes of a (h, w, 1|3) uint8 image (libjpeg-turbo defaults as TF sets them)."""
+    """JPEG bytes of a (h, w, 1|3) uint8 image, as libjpeg-turbo writes them for TF's EncodeJpeg.
+
+    Baseline with the standard tables by default; ``optimize``: one gathering pass and
+    ``jpeg_gen_optimal_table`` tables (still SOF0); ``progressive``: SOF2 with
+    ``jpeg_simple_progression``'s scans, each with its own optimal tables (libjpeg always
+    optimises progressive files).
+    """
     h, w, c = image.shape
     gray = c == 1
     qs = [_quant_table(_STD_LUMA_Q, quality)] + (
@@ -201,30 +215,28 @@ def encode(
     mh, mw = -(-h // mcu), -(-w // mcu)
     comp_blocks = []
     for ci, p in enumerate(planes):
-        p = _pad_plane(p, mh * mcu, mw * mcu)
         if ci and sub == 2:  # jcsample.c h2v2_downsample: bias 1, 2, 1, 2 ...
+            # jcprepct.c pads the full-size rows to a row pair, the downsampled plane to whole
+            # blocks (so its padding repeats the last downsampled row)
+            p = _pad_plane(p, h + (h & 1), mw * mcu)
             s = p[0::2, 0::2] + p[0::2, 1::2] + p[1::2, 0::2] + p[1::2, 1::2]
             bias = xp.tile(xp.array([1, 2]), s.shape[1] // 2 + 1)[: s.shape[1]]
-            p = (s + bias) >> 2
+            p = _pad_plane((s + bias) >> 2, mh * 8, mw * 8)
+        else:
+            p = _pad_plane(p, mh * mcu, mw * mcu)
         cw, ch = p.shape[1] // 8, p.shape[0] // 8
         blocks = p.reshape(ch, 8, cw, 8).transpose(0, 2, 1, 3).reshape(-1, 8, 8)
         q = qs[0 if ci == 0 else 1]
         coef = _quantize(_fdct(blocks), q).reshape(ch, cw, 64)
         comp_blocks.append(coef)
     _dummy_edges(comp_blocks, h, w, sub)
-    tabs = [(_codes(_DC_LUMA), _codes(_AC_LUMA)), (_codes(_DC_CHROMA), _codes(_AC_CHROMA))]
-    wr = _BitWriter()
-    prev = [0] * len(planes)
-    for my in range(mh):
-        for mx in range(mw):
-            for ci, coef in enumerate(comp_blocks):
-                f = sub if ci == 0 else 1
-                dc_tab, ac_tab = tabs[0 if ci == 0 else 1]
-                for by in range(f):
-                    for bx in range(f):
-                        blk = coef[my * f + by, mx * f + bx]
-                        prev[ci] = _encode_block(wr, blk, prev[ci], dc_tab, ac_tab)
-    wr.flush()
+    comps = []
+    for ci, coef in enumerate(comp_blocks):
+        f = sub if ci == 0 else 1
+        comps.append({
+            "id": ci + 1, "f": f, "tbl": 0 if ci == 0 else 1, "coef": coef,
+            "bw": _ceil_div(_ceil_div(w * f, sub), 8), "bh": _ceil_div(_ceil_div(h * f, sub), 8),
+        })
     out = [
         b"\xff\xd8",
         _marker(
@@ -239,20 +251,324 @@ def encode(
     for ci in range(nc):
         hv = (sub << 4 | sub) if ci == 0 else 0x11
         sof += bytes([ci + 1, hv, 0 if ci == 0 else 1])
-    out.append(_marker(0xC0, sof))
-    out += [_dht(0, 0, _DC_LUMA), _dht(1, 0, _AC_LUMA)]
-    if not gray:
-        out += [_dht(0, 1, _DC_CHROMA), _dht(1, 1, _AC_CHROMA)]
-    sos = bytes([nc]) + b"".join(bytes([ci + 1, 0x00 if ci == 0 else 0x11]) for ci in range(nc))
-    out.append(_marker(0xDA, sos + b"\x00\x3f\x00"))
-    out.append(bytes(wr.out))
+    out.append(_marker(0xC2 if progressive else 0xC0, sof))
+    if progressive:
+        out += _progressive_scans(comps, mh, mw)
+    elif optimize:
+        events = _sequential_events(comps, mh, mw)
+        specs = _gather(events)
+        out += [_dht(tc, th, specs[(tc, th)]) for comp in comps[:2]
+                for tc, th in ((0, comp["tbl"]), (1, comp["tbl"]))]
+        sos = bytes([nc]) + b"".join(bytes([cp["id"], cp["tbl"] * 0x11]) for cp in comps)
+        out.append(_marker(0xDA, sos + b"\x00\x3f\x00"))
+        out.append(_emit(events, specs))
+    else:
+        out += [_dht(0, 0, _DC_LUMA), _dht(1, 0, _AC_LUMA)]
+        if not gray:
+            out += [_dht(0, 1, _DC_CHROMA), _dht(1, 1, _AC_CHROMA)]
+        sos = bytes([nc]) + b"".join(bytes([ci + 1, 0x00 if ci == 0 else 0x11]) for ci in range(nc))
+        out.append(_marker(0xDA, sos + b"\x00\x3f\x00"))
+        out.append(_standard_scan(comp_blocks, mh, mw, sub))
     out.append(b"\xff\xd9")
     return b"".join(out)
 
 
+def _standard_scan(comp_blocks, mh, mw, sub):
+    """The interleaved baseline scan with the standard (Annex K) tables."""
+    tabs = [(_codes(_DC_LUMA), _codes(_AC_LUMA)), (_codes(_DC_CHROMA), _codes(_AC_CHROMA))]
+    wr = _BitWriter()
+    prev = [0] * len(comp_blocks)
+    for my in range(mh):
+        for mx in range(mw):
+            for ci, coef in enumerate(comp_blocks):
+                f = sub if ci == 0 else 1
+                dc_tab, ac_tab = tabs[0 if ci == 0 else 1]
+                for by in range(f):
+                    for bx in range(f):
+                        blk = coef[my * f + by, mx * f + bx]
+                        prev[ci] = _encode_block(wr, blk, prev[ci], dc_tab, ac_tab)
+    wr.flush()
+    return bytes(wr.out)
+
+
+# ---------------------------------------------------------------- optimised Huffman coding
+#
+# The entropy coders below produce a list of events -- ``(table, symbol)`` for a Huffman symbol,
+# ``(None, value, nbits)`` for raw bits -- in the order libjpeg emits them; a first pass counts
+# the symbols (libjpeg's gathering pass), the second writes them with the optimal tables.
+
+
+def _optimal_table(freq):
+    """jchuff.c jpeg_gen_optimal_table: (BITS counts for lengths 1..16, HUFFVAL) from symbol
+    frequencies, with libjpeg's tie-breaking (larger symbol first) and length limiting."""
+    freq = list(freq) + [1]  # pseudo-symbol 256 keeps every real code off all-ones
+    codesize = [0] * 257
+    others = [-1] * 257
+    heap = [(f, -i) for i, f in enumerate(freq) if f]
+    heapq.heapify(heap)
+    while len(heap) > 1:  # smallest count first, the larger symbol on ties
+        f1, c1 = heapq.heappop(heap)
+        f2, c2 = heapq.heappop(heap)
+        c1, c2 = -c1, -c2
+        heapq.heappush(heap, (f1 + f2, -c1))  # the merged tree keeps c1's slot
+        codesize[c1] += 1
+        while others[c1] >= 0:
+            c1 = others[c1]
+            codesize[c1] += 1
+        others[c1] = c2
+        codesize[c2] += 1
+        while others[c2] >= 0:
+            c2 = others[c2]
+            codesize[c2] += 1
+    bits = [0] * 33
+    for n in codesize:
+        if n:
+            bits[n] += 1
+    for i in range(32, 16, -1):
+        while bits[i] > 0:
+            j = i - 2
+            while bits[j] == 0:
+                j -= 1
+            bits[i] -= 2
+            bits[i - 1] += 1
+            bits[j + 1] += 2
+            bits[j] -= 1
+    i = 16
+    while bits[i] == 0:
+        i -= 1
+    bits[i] -= 1
+    vals = [j for n in range(1, 33) for j in range(256) if codesize[j] == n]
+    return bits[1:17], vals
+
+
+def _gather(events):
+    """Optimal table specs for every table the events use (libjpeg's gathering pass)."""
+    counts = {}
+    for ev in events:
+        if ev[0] is not None:
+            freq = counts.setdefault(ev[0], [0] * 256)
+            freq[ev[1]] += 1
+    return {key: _optimal_table(freq) for key, freq in counts.items()}
+
+
+def _emit(events, specs):
+    codes = {key: _codes(spec) for key, spec in specs.items()}
+    wr = _BitWriter()
+    put = wr.put
+    for ev in events:
+        if ev[0] is None:
+            if ev[2]:
+                put(ev[1] & ((1 << ev[2]) - 1), ev[2])
+        else:
+            put(*codes[ev[0]][ev[1]])
+    wr.flush()
+    return bytes(wr.out)
+
+
+def _mcu_blocks(comps, mh, mw):
+    """(component, block) pairs of an interleaved scan, MCU by MCU."""
+    for my in range(mh):
+        for mx in range(mw):
+            for k, cp in enumerate(comps):
+                f = cp["f"]
+                for by in range(f):
+                    for bx in range(f):
+                        yield k, cp["coef"][my * f + by, mx * f + bx]
+
+
+def _comp_blocks(cp):
+    """The blocks of one component's non-interleaved scan (no MCU padding)."""
+    coef = cp["coef"][: cp["bh"], : cp["bw"]]
+    return coef.reshape(-1, 64)
+
+
+def _sequential_events(comps, mh, mw):
+    events = []
+    add = events.append
+    prev = [0] * len(comps)
+    for k, blk in _mcu_blocks(comps, mh, mw):
+        t = comps[k]["tbl"]
+        zz = blk[ZIGZAG].tolist()
+        diff = zz[0] - prev[k]
+        prev[k] = zz[0]
+        n = abs(diff).bit_length()
+        add(((0, t), n))
+        add((None, diff - 1 if diff < 0 else diff, n))
+        run = 0
+        for v in zz[1:]:
+            if not v:
+                run += 1
+                continue
+            while run > 15:
+                add(((1, t), 0xF0))
+                run -= 16
+            n = abs(v).bit_length()
+            add(((1, t), (run << 4) | n))
+            add((None, v - 1 if v < 0 else v, n))
+            run = 0
+        if run:
+            add(((1, t), 0))
+    return events
+
+
+# jcparam.c jpeg_simple_progression: (components, Ss, Se, Ah, Al)
+_YCC_SCRIPT = (((0, 1, 2), 0, 0, 0, 1), ((0,), 1, 5, 0, 2), ((2,), 1, 63, 0, 1),
+               ((1,), 1, 63, 0, 1), ((0,), 6, 63, 0, 2), ((0,), 1, 63, 2, 1),
+               ((0, 1, 2), 0, 0, 1, 0), ((2,), 1, 63, 1, 0), ((1,), 1, 63, 1, 0),
+               ((0,), 1, 63, 1, 0))
+_GRAY_SCRIPT = (((0,), 0, 0, 0, 1), ((0,), 1, 5, 0, 2), ((0,), 6, 63, 0, 2), ((0,), 1, 63, 2, 1),
+                ((0,), 0, 0, 1, 0), ((0,), 1, 63, 1, 0))
+
+
+def _progressive_scans(comps, mh, mw):
+    """jcphuff.c: every scan of the simple progression with its own optimal tables."""
+    out = []
+    script = _GRAY_SCRIPT if len(comps) == 1 else _YCC_SCRIPT
+    for members, ss, se, ah, al in script:
+        scomps = [comps[i] for i in members]
+        if ss == 0:
+            if len(scomps) > 1:
+                blocks = list(_mcu_blocks(scomps, mh, mw))
+            else:
+                blocks = [(0, b) for b in _comp_blocks(scomps[0])]
+            dcs = [(k, int(b[0])) for k, b in blocks]
+            tbls = [cp["tbl"] for cp in scomps]
+            events = _dc_first(dcs, tbls, al) if ah == 0 else _dc_refine(dcs, al)
+        else:
+            zz = _comp_blocks(scomps[0])[:, ZIGZAG][:, ss : se + 1]
+            key = (1, scomps[0]["tbl"])
+            events = (_ac_first if ah == 0 else _ac_refine)(zz, key, al)
+        specs = _gather(events)
+        sent = set()
+        for cp in scomps:  # jcmarker.c write_scan_header: the scan's tables, each once
+            for tc, th in (((0, cp["tbl"]),) if ss == 0 else ((1, cp["tbl"]),)):
+                if (tc, th) in specs and (tc, th) not in sent:
+                    out.append(_dht(tc, th, specs[(tc, th)]))
+                    sent.add((tc, th))
+        sel = b"".join(
+            bytes([cp["id"], (cp["tbl"] << 4 if ss == 0 and ah == 0 else 0)
+                   | (cp["tbl"] if ss else 0)]) for cp in scomps)
+        out.append(_marker(0xDA, bytes([len(scomps)]) + sel + bytes([ss, se, ah << 4 | al])))
+        out.append(_emit(events, specs))
+    return out
+
+
+def _dc_first(dcs, tbls, al):
+    events = []
+    add = events.append
+    last = [0] * len(tbls)
+    for k, dc in dcs:
+        v = dc >> al
+        diff = v - last[k]
+        last[k] = v
+        n = abs(diff).bit_length()
+        add(((0, tbls[k]), n))
+        if n:
+            add((None, diff - 1 if diff < 0 else diff, n))
+    return events
+
+
+def _dc_refine(dcs, al):
+    return [(None, (dc >> al) & 1, 1) for _, dc in dcs]
+
+
+def _eob_events(add, key, eobrun, pending):
+    n = eobrun.bit_length() - 1
+    add((key, n << 4))
+    if n:
+        add((None, eobrun, n))
+    for bit in pending:
+        add((None, bit, 1))
+
+
+def _ac_first(zz, key, al):
+    """encode_mcu_AC_first over (blocks, band) zigzag coefficients."""
+    events = []
+    add = events.append
+    mag = xp.abs(zz) >> al
+    eobrun = 0
+    nonzero = mag != 0
+    for row, vals, nz in zip(zz.tolist(), mag.tolist(), nonzero.tolist()):
+        if not any(nz):
+            eobrun += 1
+            if eobrun == 0x7FFF:
+                _eob_events(add, key, eobrun, ())
+                eobrun = 0
+            continue
+        r = 0
+        for coef, m in zip(row, vals):
+            if not m:
+                r += 1
+                continue
+            if eobrun:
+                _eob_events(add, key, eobrun, ())
+                eobrun = 0
+            while r > 15:
+                add((key, 0xF0))
+                r -= 16
+            n = m.bit_length()
+            add((key, (r << 4) | n))
+            add((None, m if coef >= 0 else ~m, n))
+            r = 0
+        if r:
+            eobrun += 1
+            if eobrun == 0x7FFF:
+                _eob_events(add, key, eobrun, ())
+                eobrun = 0
+    if eobrun:
+        _eob_events(add, key, eobrun, ())
+    return events
+
+
+def _ac_refine(zz, key, al):
+    """encode_mcu_AC_refine: new +-1 coefficients with their zero runs, correction bits for the
+    older ones (held back with the pending EOB run, at most ~1000 of them)."""
+    events = []
+    add = events.append
+    mag = (xp.abs(zz) >> al).tolist()
+    eobrun, pending = 0, []
+    for row, vals in zip(zz.tolist(), mag):
+        last_new = max((k for k, m in enumerate(vals) if m == 1), default=-1)
+        r, br = 0, []
+        for k, m in enumerate(vals):
+            if not m:
+                r += 1
+                continue
+            while r > 15 and k <= last_new:
+                if eobrun:
+                    _eob_events(add, key, eobrun, pending)
+                    eobrun, pending = 0, []
+                add((key, 0xF0))
+                r -= 16
+                for bit in br:
+                    add((None, bit, 1))
+                br = []
+            if m > 1:
+                br.append(m & 1)
+                continue
+            if eobrun:
+                _eob_events(add, key, eobrun, pending)
+                eobrun, pending = 0, []
+            add((key, (r << 4) | 1))
+            add((None, 0 if row[k] < 0 else 1, 1))
+            for bit in br:
+                add((None, bit, 1))
+            br = []
+            r = 0
+        if r or br:
+            eobrun += 1
+            pending += br
+            if eobrun == 0x7FFF or len(pending) > 1000 - 64 + 1:
+                _eob_events(add, key, eobrun, pending)
+                eobrun, pending = 0, []
+    if eobrun:
+        _eob_events(add, key, eobrun, pending)
+    return events
+
+
 def _dummy_edges(comp_blocks, h, w, sub):
-    """jccoefct.c: blocks past the image edge get zero AC and the DC of their left/upper
-    neighbour inside the MCU."""
+    """jccoefct.c: blocks past the image edge get zero AC; a dummy column takes the DC of its
+    left neighbour, a dummy row in an MCU the DC of the MCU's last block in the row above."""
     for ci, coef in enumerate(comp_blocks):
         f = sub if ci == 0 else 1
         cw = _ceil_div(_ceil_div(w * f, sub), 8)
@@ -262,6 +578,7 @@ def _dummy_edges(comp_blocks, h, w, sub):
                 coef[:, x, 1:] = 0
                 coef[:, x, 0] = coef[:, x - 1, 0]
         if coef.shape[0] > ch:
+            last_in_mcu = (xp.arange(coef.shape[1]) // f) * f + f - 1
             for y in range(ch, coef.shape[0]):
                 coef[y, :, :] = 0
-                coef[y, :, 0] = coef[y - 1, :, 0]
+                coef[y, :, 0] = coef[y - 1, last_in_mcu, 0]
