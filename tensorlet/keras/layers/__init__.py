@@ -3,7 +3,9 @@
 from tensorlet.keras.src.layers.core.activation import Activation as Activation
 from tensorlet.keras.src.layers.regularization.activity_regularization import ActivityRegularization as ActivityRegularization
 from tensorlet.keras.src.layers.merging.add import Add as Add
+from tensorlet.keras.src.layers.attention.additive_attention import AdditiveAttention as AdditiveAttention
 from tensorlet.keras.src.layers.regularization.alpha_dropout import AlphaDropout as AlphaDropout
+from tensorlet.keras.src.layers.attention.attention import Attention as Attention
 from tensorlet.keras.src.layers.merging.average import Average as Average
 from tensorlet.keras.src.layers.pooling.average_pooling1d import AveragePooling1D as AveragePooling1D
 from tensorlet.keras.src.layers.pooling.average_pooling2d import AveragePooling2D as AveragePooling2D
@@ -58,6 +60,8 @@ from tensorlet.keras.src.layers.pooling.global_max_pooling1d import GlobalMaxPoo
 from tensorlet.keras.src.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D as GlobalMaxPooling2D
 from tensorlet.keras.src.layers.pooling.global_max_pooling3d import GlobalMaxPooling3D as GlobalMaxPooling3D
 from tensorlet.keras.src.layers.normalization.group_normalization import GroupNormalization as GroupNormalization
+from tensorlet.keras.src.layers.attention.grouped_query_attention import GroupedQueryAttention as GroupQueryAttention
+from tensorlet.keras.src.layers.attention.grouped_query_attention import GroupedQueryAttention as GroupedQueryAttention
 from tensorlet.keras.src.layers.core.identity import Identity as Identity
 from tensorlet.keras.src.layers.core.input_layer import Input as Input
 from tensorlet.keras.src.layers.core.input_layer import InputLayer as InputLayer
@@ -77,6 +81,7 @@ from tensorlet.keras.src.layers.pooling.max_pooling2d import MaxPooling2D as Max
 from tensorlet.keras.src.layers.pooling.max_pooling3d import MaxPooling3D as MaxPooling3D
 from tensorlet.keras.src.layers.merging.maximum import Maximum as Maximum
 from tensorlet.keras.src.layers.merging.minimum import Minimum as Minimum
+from tensorlet.keras.src.layers.attention.multi_head_attention import MultiHeadAttention as MultiHeadAttention
 from tensorlet.keras.src.layers.merging.multiply import Multiply as Multiply
 from tensorlet.keras.src.layers.activations.prelu import PReLU as PReLU
 from tensorlet.keras.src.layers.reshaping.permute import Permute as Permute
