@@ -8,7 +8,7 @@ from tensorlet.keras.src.optimizers.adam import Adam
 from tensorlet.keras.src.optimizers.adamax import Adamax
 from tensorlet.keras.src.optimizers.adamw import AdamW
 from tensorlet.keras.src.optimizers.ftrl import Ftrl
-from tensorlet.keras.src.optimizers.lamb import Lamb
+from tensorlet.keras.src.optimizers.lamb import Lamb  # noqa: F401 (exported, not in the table)
 from tensorlet.keras.src.optimizers.lion import Lion
 from tensorlet.keras.src.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from tensorlet.keras.src.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap

@@ -89,7 +89,7 @@ def _unary(fn):
 
 square = _unary(unary_math_ops.square)
 sqrt = _unary(unary_math_ops.sqrt)
-abs = _unary(unary_math_ops.abs)  # noqa: A001 - Keras' op name
+abs = _unary(unary_math_ops.abs)
 sign = _unary(unary_math_ops.sign)
 negative = _unary(unary_math_ops.negative)
 
@@ -158,7 +158,7 @@ def power(x1, x2):
 
 
 # ------------------------------------------------------------------ reductions
-def sum(x, axis=None, keepdims=False):  # noqa: A001 - Keras' op name
+def sum(x, axis=None, keepdims=False):
     return reduction_ops.reduce_sum(_read(densify(x)), axis, keepdims=keepdims)
 
 

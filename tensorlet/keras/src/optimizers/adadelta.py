@@ -75,9 +75,7 @@ class Adadelta(Optimizer):
 
         self.assign(
             accumulated_grad,
-            ops.add(
-                ops.multiply(rho, accumulated_grad), ops.multiply(1 - rho, ops.square(grad))
-            ),
+            ops.add(ops.multiply(rho, accumulated_grad), ops.multiply(1 - rho, ops.square(grad))),
         )
         delta_var = ops.negative(
             ops.divide(ops.multiply(rms(accumulated_delta_var), grad), rms(accumulated_grad))

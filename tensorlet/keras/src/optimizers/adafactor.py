@@ -146,9 +146,7 @@ class Adafactor(Optimizer):
                 ),
             )
         u_t = ops.divide(gradient, ops.sqrt(v))
-        u_t_hat = ops.divide(
-            u_t, ops.maximum(one, ops.divide(self._rms(u_t), self.clip_threshold))
-        )
+        u_t_hat = ops.divide(u_t, ops.maximum(one, ops.divide(self._rms(u_t), self.clip_threshold)))
         self.assign_sub(variable, ops.multiply(alpha_t, u_t_hat))
 
     def get_config(self):

@@ -121,9 +121,7 @@ class Ftrl(Optimizer):
                 grad_to_use,
                 ops.multiply(
                     ops.divide(
-                        ops.subtract(
-                            ops.power(new_accum, -lr_power), ops.power(accum, -lr_power)
-                        ),
+                        ops.subtract(ops.power(new_accum, -lr_power), ops.power(accum, -lr_power)),
                         lr,
                     ),
                     variable,
@@ -148,9 +146,7 @@ class Ftrl(Optimizer):
                 "initial_accumulator_value": self.initial_accumulator_value,
                 "l1_regularization_strength": self.l1_regularization_strength,
                 "l2_regularization_strength": self.l2_regularization_strength,
-                "l2_shrinkage_regularization_strength": (
-                    self.l2_shrinkage_regularization_strength
-                ),
+                "l2_shrinkage_regularization_strength": (self.l2_shrinkage_regularization_strength),
                 "beta": self.beta,
             }
         )

@@ -73,14 +73,10 @@ class Lion(Optimizer):
             variable,
             ops.multiply(
                 lr,
-                ops.sign(
-                    ops.add(ops.multiply(m, beta_1), ops.multiply(gradient, (1.0 - beta_1)))
-                ),
+                ops.sign(ops.add(ops.multiply(m, beta_1), ops.multiply(gradient, (1.0 - beta_1)))),
             ),
         )
-        self.assign(
-            m, ops.add(ops.multiply(m, beta_2), ops.multiply(gradient, (1.0 - beta_2)))
-        )
+        self.assign(m, ops.add(ops.multiply(m, beta_2), ops.multiply(gradient, (1.0 - beta_2))))
 
     def get_config(self):
         config = super().get_config()

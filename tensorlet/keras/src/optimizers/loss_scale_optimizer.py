@@ -27,9 +27,7 @@ _BASE_DEFAULTS = {
 }
 
 
-@keras_export(
-    ["keras.optimizers.LossScaleOptimizer", "keras.mixed_precision.LossScaleOptimizer"]
-)
+@keras_export(["keras.optimizers.LossScaleOptimizer", "keras.mixed_precision.LossScaleOptimizer"])
 class LossScaleOptimizer(Optimizer):
     """Wraps ``inner_optimizer``: losses are multiplied by a dynamic scale (``scale_loss``)
     and gradients divided by it.  Finite gradients are applied by the inner optimizer and,
@@ -63,8 +61,7 @@ class LossScaleOptimizer(Optimizer):
                 )
         if kwargs:
             raise ValueError(
-                "LossScaleOptimizer does not support arguments: "
-                f"`{'`, `'.join(kwargs.keys())}`."
+                f"LossScaleOptimizer does not support arguments: `{'`, `'.join(kwargs.keys())}`."
             )
         super().__init__(learning_rate=0.0, name=name)
         self.inner_optimizer = inner_optimizer

@@ -22,7 +22,7 @@ class OptimizerMap(MutableMapping):
 
     def __init__(self, default_optimizer, optimizer_map=None):
         if not isinstance(default_optimizer, Optimizer):
-            raise TypeError(  # noqa: TRY004 (Keras' class)
+            raise TypeError(
                 "default_optimizer must be a Keras Optimizer instance. "
                 f"Received: {default_optimizer}"
             )
@@ -54,13 +54,13 @@ class OptimizerMap(MutableMapping):
         if not isinstance(key, str):
             raise ValueError(f"key must be a string. Received: {key}")  # noqa: TRY004
         if not isinstance(optimizer, Optimizer):
-            raise ValueError(  # noqa: TRY004
+            raise ValueError(  # noqa: TRY004 (Keras' class)
                 f"optimizer must be a Keras Optimizer instance. Received: {optimizer}"
             )
         if isinstance(optimizer, LossScaleOptimizer):
-            raise ValueError("optimizer cannot be LossScaleOptimizer.")
+            raise ValueError("optimizer cannot be LossScaleOptimizer.")  # noqa: TRY004
         if isinstance(optimizer, MultiOptimizer):
-            raise ValueError("optimizer cannot be MultiOptimizer.")
+            raise ValueError("optimizer cannot be MultiOptimizer.")  # noqa: TRY004
         self._optimizer_map[key] = optimizer
 
     def __delitem__(self, key):
@@ -77,9 +77,7 @@ class OptimizerMap(MutableMapping):
 
     def get_config(self):
         return {
-            "default_optimizer": serialization_lib.serialize_keras_object(
-                self._default_optimizer
-            ),
+            "default_optimizer": serialization_lib.serialize_keras_object(self._default_optimizer),
             "optimizer_map": serialization_lib.serialize_keras_object(self._optimizer_map),
         }
 
@@ -129,11 +127,17 @@ class MultiOptimizer(Optimizer):
         for i, var in enumerate(var_list):
             opt = self._optimizer_map(var)
             if not isinstance(opt, Optimizer):
-                raise ValueError(f"Optimizer for variable {var} is not an Optimizer instance.")
+                raise ValueError(  # noqa: TRY004 (Keras' class)
+                    f"Optimizer for variable {var} is not an Optimizer instance."
+                )
             if isinstance(opt, LossScaleOptimizer):
-                raise ValueError("LossScaleOptimizer cannot be used inside an MultiOptimizer.")
+                raise ValueError(  # noqa: TRY004 (Keras' class)
+                    "LossScaleOptimizer cannot be used inside an MultiOptimizer."
+                )
             if isinstance(opt, MultiOptimizer):
-                raise ValueError("MultiOptimizer cannot be used inside an MultiOptimizer.")
+                raise ValueError(  # noqa: TRY004 (Keras' class)
+                    "MultiOptimizer cannot be used inside an MultiOptimizer."
+                )
             if opt not in self._inner_optimizers:
                 opt.loss_scale_factor = self.loss_scale_factor
                 self._inner_optimizers.append(opt)

@@ -114,18 +114,14 @@ class Muon(Optimizer):
             index = self._get_variable_index(var)
             self.momentums[index] = self.add_variable_from_reference(var, name="momentum")
             if self._should_use_adamw(var):
-                self.adam_velocities[index] = self.add_variable_from_reference(
-                    var, name="velocity"
-                )
+                self.adam_velocities[index] = self.add_variable_from_reference(var, name="velocity")
 
     def update_step(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)
         m = self.momentums[index]
         v = self.adam_velocities[index]
         if v is not None:
-            self._adamw_update_step(
-                gradient, variable, learning_rate * self.adam_lr_ratio, m, v
-            )
+            self._adamw_update_step(gradient, variable, learning_rate * self.adam_lr_ratio, m, v)
         else:
             self._muon_update_step(gradient, variable, learning_rate, m)
 
@@ -179,9 +175,7 @@ class Muon(Optimizer):
         tall = shape[-2] > shape[-1]
         if tall:
             x = self.transpose_last_axis(x)
-        norm = unary_math_ops.sqrt(
-            reduction_ops.reduce_sum(x * x, axis=(-2, -1), keepdims=True)
-        )
+        norm = unary_math_ops.sqrt(reduction_ops.reduce_sum(x * x, axis=(-2, -1), keepdims=True))
         x = x / (norm + 1e-7)
         for _ in range(steps):
             temp_a = linalg_ops.matmul(x, self.transpose_last_axis(x))

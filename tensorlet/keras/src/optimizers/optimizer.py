@@ -418,7 +418,9 @@ class Optimizer:
             ]
 
             def update():
-                new_grads = [_ops.divide(_ops.add(g, acc), steps) for g, acc in zip(grads, acc_grads)]
+                new_grads = [
+                    _ops.divide(_ops.add(g, acc), steps) for g, acc in zip(grads, acc_grads)
+                ]
                 new_grads = self._clip_gradients(new_grads)
                 self._apply_weight_decay(trainable_variables)
                 self._backend_update_step(new_grads, trainable_variables, self.learning_rate)

@@ -95,9 +95,7 @@ class RMSprop(Optimizer):
                 average_grad,
                 ops.add(ops.multiply(rho, average_grad), ops.multiply(1 - rho, gradient)),
             )
-            denominator = ops.add(
-                ops.subtract(velocity, ops.square(average_grad)), self.epsilon
-            )
+            denominator = ops.add(ops.subtract(velocity, ops.square(average_grad)), self.epsilon)
         else:
             denominator = ops.add(velocity, self.epsilon)
         increment = ops.divide(ops.multiply(lr, gradient), ops.sqrt(denominator))

@@ -175,6 +175,10 @@ class InverseTimeDecay(LearningRateSchedule):
         staircase=False,
         name="InverseTimeDecay",
     ):
+        if decay_steps <= 0:
+            raise ValueError(
+                f"Argument `decay_steps` must be > 0. Received: decay_steps={decay_steps}"
+            )
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
@@ -336,6 +340,8 @@ def serialize(learning_rate_schedule):
 def deserialize(config, custom_objects=None):
     return serialization_lib.deserialize_keras_object(
         config,
-        module_objects={c.__name__: c for c in LearningRateSchedule.__subclasses__()},
+        module_objects={
+            c.__name__: c for c in (LearningRateSchedule, *LearningRateSchedule.__subclasses__())
+        },
         custom_objects=custom_objects,
     )
