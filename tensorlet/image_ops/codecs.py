@@ -316,7 +316,7 @@ def decode_jpeg(
     dct_method="",
     name=None,
 ):
-    """Decodes a baseline JPEG to uint8 ``[h / ratio, w / ratio, channels]``.
+    """Decodes a baseline or progressive JPEG to uint8 ``[h / ratio, w / ratio, channels]``.
 
     ``dct_method``: '' or 'INTEGER_FAST' (libjpeg IFAST, TF's default) or 'INTEGER_ACCURATE'.
     """
@@ -357,7 +357,9 @@ def encode_jpeg(
     xmp_metadata="",
     name=None,
 ):
-    """Encodes a ``[h, w, 1|3]`` uint8 image as baseline JPEG bytes (standard tables)."""
+    """Encodes a ``[h, w, 1|3]`` uint8 image as JPEG bytes: baseline with the standard tables,
+    optimised tables with ``optimize_size``, or libjpeg's simple progression with
+    ``progressive``."""
     return apply(
         encode_jpeg_op,
         convert_to_tensor(image),

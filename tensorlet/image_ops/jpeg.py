@@ -1,7 +1,11 @@
-"""Baseline JPEG in NumPy, bit-exact with the libjpeg-turbo code paths TF uses.
+"""Sequential and progressive JPEG decoding in NumPy, bit-exact with the libjpeg-turbo code paths
+TF uses.
 
-Decoding: Huffman entropy decoding (sequential, Python), then vectorised over all blocks:
-dequantisation and libjpeg's integer IDCTs -- ``jidctfst.c`` (IFAST, TF's default
+Decoding: Huffman entropy decoding in Python (sequential scans as ``jdhuff.c``; progressive DC/AC
+first and refinement scans, EOB runs and restart intervals as ``jdphuff.c``; data that runs out
+leaves the rest of the segment zero, as libjpeg's ``insufficient_data``), libjpeg-turbo's block
+smoothing for progressive files whose coefficients stay imprecise, then vectorised over all
+blocks: dequantisation and libjpeg's integer IDCTs -- ``jidctfst.c`` (IFAST, TF's default
 ``dct_method=''``), ``jidctint.c`` (ISLOW = 'INTEGER_ACCURATE') and the reduced ``jidctred.c``
 4x4 / 2x2 transforms for ``ratio`` 2 / 4 -- then chroma upsampling (``jdsample.c`` fancy h2v1 /
 h2v2 triangle filters, or replication when ``fancy_upscaling=False`` as the merged upsampler
@@ -14,7 +18,6 @@ import struct
 from array import array
 
 from tensorlet.backend import xp
-
 from tensorlet.image_ops.png import CodecError
 
 # fmt: off
@@ -477,7 +480,7 @@ class _Frame:
     def __init__(self, seg, progressive):
         precision, h, w, nc = struct.unpack(">BHHB", seg[:6])
         if precision != 8:
-            raise CodecError("Unsupported JPEG data precision %d" % precision)
+            raise CodecError(f"Unsupported JPEG data precision {precision}")
         if h == 0 or w == 0 or nc == 0 or len(seg) < 6 + 3 * nc:
             raise CodecError("Empty JPEG image (DNL not supported)")
         self.h, self.w, self.progressive = h, w, progressive
@@ -546,22 +549,21 @@ def _scan(data, start, frame, sel, spectral, qt, ht, restart, recover):
     for c in comps:  # libjpeg latches each component's quantisation table at its first scan
         if c["q"] is None:
             if c["tq"] not in qt:
-                raise CodecError("Quantization table 0x%02x was not defined" % c["tq"])
+                raise CodecError(f"Quantization table 0x{c['tq']:02x} was not defined")
             c["q"] = qt[c["tq"]]
     frame.scans += 1
 
     def table(tc, th):
         if (tc, th) not in ht:
             if th > 1 or frame.progressive:
-                raise CodecError("Huffman table 0x%02x was not defined" % th)
+                raise CodecError(f"Huffman table 0x{th:02x} was not defined")
             ht[(tc, th)] = _std_table(tc, th)  # libjpeg-turbo's default (Motion-JPEG) tables
         return ht[(tc, th)]
 
     if frame.progressive:
         bad = se != 0 if ss == 0 else (ss > se or se > 63 or ns != 1)
         if bad or (ah and al != ah - 1) or al > 13:
-            raise CodecError("Invalid progressive parameters Ss=%d Se=%d Ah=%d Al=%d" % (
-                ss, se, ah, al))
+            raise CodecError(f"Invalid progressive parameters Ss={ss} Se={se} Ah={ah} Al={al}")
         for c in comps:
             for k in range(min(ss, 1), max(se, 9) + 1):
                 c["prev_bits"][k] = c["bits"][k] if frame.scans > 1 else 0
@@ -580,19 +582,19 @@ def _scan(data, start, frame, sel, spectral, qt, ht, restart, recover):
     if frame.progressive and ss:
         look = table(1, sel[0][2])
         fn = _ac_refine_interval if ah else _ac_first_interval
-        run = lambda p, lim, chunk: fn(win, p, lim, chunk, cfs[0], look, ss, se, al)  # noqa
+        run = lambda p, lim, chunk: fn(win, p, lim, chunk, cfs[0], look, ss, se, al)
         items = bases
     elif frame.progressive and ah:
-        run = lambda p, lim, chunk: _dc_refine_interval(win, p, lim, chunk, cfs, al)  # noqa
+        run = lambda p, lim, chunk: _dc_refine_interval(win, p, lim, chunk, cfs, al)
         items = units
     elif frame.progressive:
         dls = [table(0, td) for _, td, _ in sel]
-        run = lambda p, lim, chunk: _dc_first_interval(win, p, lim, chunk, cfs, dls, al)  # noqa
+        run = lambda p, lim, chunk: _dc_first_interval(win, p, lim, chunk, cfs, dls, al)
         items = units
     else:
         dls = [table(0, td) for _, td, _ in sel]
         als = [table(1, ta) for _, _, ta in sel]
-        run = lambda p, lim, chunk: _seq_interval(win, p, lim, chunk, cfs, dls, als)  # noqa
+        run = lambda p, lim, chunk: _seq_interval(win, p, lim, chunk, cfs, dls, als)
         items = units
     step = restart or len(items) or 1
     pos, limit, short, good = starts[0], ends[0], False, 0
@@ -688,7 +690,7 @@ def parse(data, recover=False):
                 raise CodecError("Invalid JPEG file structure: two SOF markers")
             frame = _Frame(seg, marker == _SOF_PROG)
         elif 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            raise CodecError("Unsupported JPEG process: SOF type 0x%02x" % marker)
+            raise CodecError(f"Unsupported JPEG process: SOF type 0x{marker:02x}")
         elif marker == 0xDD:
             restart = struct.unpack(">H", seg[:2])[0]
         elif marker == 0xDA:
@@ -729,16 +731,23 @@ def _k(*rows):
 _SMOOTH_AC = {
     1: _k([0] * 5, [0] * 5, [-7, 50, 0, -50, 7], [0] * 5, [0] * 5),
     2: _k([0, 0, -7, 0, 0], [0, 0, 50, 0, 0], [0] * 5, [0, 0, -50, 0, 0], [0, 0, 7, 0, 0]),
-    3: _k([0, 0, -1, 0, 0], [0, 0, 13, 0, 0], [0, 0, -24, 0, 0], [0, 0, 13, 0, 0],
-          [0, 0, -1, 0, 0]),
+    3: _k(
+        [0, 0, -1, 0, 0], [0, 0, 13, 0, 0], [0, 0, -24, 0, 0], [0, 0, 13, 0, 0], [0, 0, -1, 0, 0]
+    ),
     4: _k([0, -1, 0, 1, 0], [-1, 10, 0, -10, 1], [0] * 5, [1, -10, 0, 10, -1], [0, 1, 0, -1, 0]),
     5: _k([0] * 5, [0] * 5, [-1, 13, -24, 13, -1], [0] * 5, [0] * 5),
 }
 _SMOOTH_DC_ONLY = {
-    1: _k([-1, -1, 0, 1, 1], [-3, 13, 0, -13, 3], [-3, 38, 0, -38, 3], [-3, 13, 0, -13, 3],
-          [-1, -1, 0, 1, 1]),
-    2: _k([-1, -3, -3, -3, -1], [-1, 13, 38, 13, -1], [0] * 5, [1, -13, -38, -13, 1],
-          [1, 3, 3, 3, 1]),
+    1: _k(
+        [-1, -1, 0, 1, 1],
+        [-3, 13, 0, -13, 3],
+        [-3, 38, 0, -38, 3],
+        [-3, 13, 0, -13, 3],
+        [-1, -1, 0, 1, 1],
+    ),
+    2: _k(
+        [-1, -3, -3, -3, -1], [-1, 13, 38, 13, -1], [0] * 5, [1, -13, -38, -13, 1], [1, 3, 3, 3, 1]
+    ),
     3: _k([0, 0, 1, 0, 0], [0, 2, 7, 2, 0], [0, -5, -14, -5, 0], [0, 2, 7, 2, 0], [0, 0, 1, 0, 0]),
     4: _k([-1, 0, 0, 0, 1], [0, 9, 0, -9, 0], [0] * 5, [0, -9, 0, 9, 0], [1, 0, 0, 0, -1]),
     5: _k([0] * 5, [0, 2, -5, 2, 0], [1, 7, -14, 7, 1], [0, 2, -5, 2, 0], [0] * 5),
@@ -746,8 +755,13 @@ _SMOOTH_DC_ONLY = {
     7: _k([0] * 5, [0, 1, -3, 1, 0], [0] * 5, [0, -1, 3, -1, 0], [0] * 5),
     8: _k([0] * 5, [0, 1, 0, -1, 0], [0, -3, 0, 3, 0], [0, 1, 0, -1, 0], [0] * 5),
     9: _k([0] * 5, [0, 1, 2, 1, 0], [0] * 5, [0, -1, -2, -1, 0], [0] * 5),
-    0: _k([-2, -6, -8, -6, -2], [-6, 6, 42, 6, -6], [-8, 42, 152, 42, -8], [-6, 6, 42, 6, -6],
-          [-2, -6, -8, -6, -2]),
+    0: _k(
+        [-2, -6, -8, -6, -2],
+        [-6, 6, 42, 6, -6],
+        [-8, 42, 152, 42, -8],
+        [-6, 6, 42, 6, -6],
+        [-2, -6, -8, -6, -2],
+    ),
 }
 
 
@@ -867,7 +881,7 @@ def decode(
         if channels == 1:
             out = out[..., :1]
     else:
-        raise CodecError("Unsupported JPEG component count %d" % nc)
+        raise CodecError(f"Unsupported JPEG component count {nc}")
     if crop is not None:
         cy, cx, ch, cw = crop
         out = out[cy : cy + ch, cx - x0 : cx - x0 + cw]

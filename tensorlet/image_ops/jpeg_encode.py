@@ -1,7 +1,8 @@
 """JPEG encoding in NumPy, byte-for-byte as libjpeg-turbo does it for TF's EncodeJpeg:
 ``jccolor.c`` fixed-point RGB -> YCbCr, ``jcsample.c`` 2x2 downsampling (alternating bias),
 ``jfdctint.c`` ISLOW forward DCT, ``jcdctmgr.c`` reciprocal quantisation, ``jchuff.c`` with the
-standard (Annex K) Huffman tables, and TF's JFIF header (density 300 dpi).
+standard (Annex K) Huffman tables or (``optimize_size``) ``jpeg_gen_optimal_table``'s, ``jcphuff.c``
+for ``jpeg_simple_progression``'s scans (``progressive``), and TF's JFIF header (300 dpi).
 """
 
 import heapq
@@ -233,10 +234,16 @@ def encode(
     comps = []
     for ci, coef in enumerate(comp_blocks):
         f = sub if ci == 0 else 1
-        comps.append({
-            "id": ci + 1, "f": f, "tbl": 0 if ci == 0 else 1, "coef": coef,
-            "bw": _ceil_div(_ceil_div(w * f, sub), 8), "bh": _ceil_div(_ceil_div(h * f, sub), 8),
-        })
+        comps.append(
+            {
+                "id": ci + 1,
+                "f": f,
+                "tbl": 0 if ci == 0 else 1,
+                "coef": coef,
+                "bw": _ceil_div(_ceil_div(w * f, sub), 8),
+                "bh": _ceil_div(_ceil_div(h * f, sub), 8),
+            }
+        )
     out = [
         b"\xff\xd8",
         _marker(
@@ -257,8 +264,11 @@ def encode(
     elif optimize:
         events = _sequential_events(comps, mh, mw)
         specs = _gather(events)
-        out += [_dht(tc, th, specs[(tc, th)]) for comp in comps[:2]
-                for tc, th in ((0, comp["tbl"]), (1, comp["tbl"]))]
+        out += [
+            _dht(tc, th, specs[(tc, th)])
+            for comp in comps[:2]
+            for tc, th in ((0, comp["tbl"]), (1, comp["tbl"]))
+        ]
         sos = bytes([nc]) + b"".join(bytes([cp["id"], cp["tbl"] * 0x11]) for cp in comps)
         out.append(_marker(0xDA, sos + b"\x00\x3f\x00"))
         out.append(_emit(events, specs))
@@ -412,12 +422,26 @@ def _sequential_events(comps, mh, mw):
 
 
 # jcparam.c jpeg_simple_progression: (components, Ss, Se, Ah, Al)
-_YCC_SCRIPT = (((0, 1, 2), 0, 0, 0, 1), ((0,), 1, 5, 0, 2), ((2,), 1, 63, 0, 1),
-               ((1,), 1, 63, 0, 1), ((0,), 6, 63, 0, 2), ((0,), 1, 63, 2, 1),
-               ((0, 1, 2), 0, 0, 1, 0), ((2,), 1, 63, 1, 0), ((1,), 1, 63, 1, 0),
-               ((0,), 1, 63, 1, 0))
-_GRAY_SCRIPT = (((0,), 0, 0, 0, 1), ((0,), 1, 5, 0, 2), ((0,), 6, 63, 0, 2), ((0,), 1, 63, 2, 1),
-                ((0,), 0, 0, 1, 0), ((0,), 1, 63, 1, 0))
+_YCC_SCRIPT = (
+    ((0, 1, 2), 0, 0, 0, 1),
+    ((0,), 1, 5, 0, 2),
+    ((2,), 1, 63, 0, 1),
+    ((1,), 1, 63, 0, 1),
+    ((0,), 6, 63, 0, 2),
+    ((0,), 1, 63, 2, 1),
+    ((0, 1, 2), 0, 0, 1, 0),
+    ((2,), 1, 63, 1, 0),
+    ((1,), 1, 63, 1, 0),
+    ((0,), 1, 63, 1, 0),
+)
+_GRAY_SCRIPT = (
+    ((0,), 0, 0, 0, 1),
+    ((0,), 1, 5, 0, 2),
+    ((0,), 6, 63, 0, 2),
+    ((0,), 1, 63, 2, 1),
+    ((0,), 0, 0, 1, 0),
+    ((0,), 1, 63, 1, 0),
+)
 
 
 def _progressive_scans(comps, mh, mw):
@@ -441,13 +465,19 @@ def _progressive_scans(comps, mh, mw):
         specs = _gather(events)
         sent = set()
         for cp in scomps:  # jcmarker.c write_scan_header: the scan's tables, each once
-            for tc, th in (((0, cp["tbl"]),) if ss == 0 else ((1, cp["tbl"]),)):
+            for tc, th in ((0, cp["tbl"]),) if ss == 0 else ((1, cp["tbl"]),):
                 if (tc, th) in specs and (tc, th) not in sent:
                     out.append(_dht(tc, th, specs[(tc, th)]))
                     sent.add((tc, th))
         sel = b"".join(
-            bytes([cp["id"], (cp["tbl"] << 4 if ss == 0 and ah == 0 else 0)
-                   | (cp["tbl"] if ss else 0)]) for cp in scomps)
+            bytes(
+                [
+                    cp["id"],
+                    (cp["tbl"] << 4 if ss == 0 and ah == 0 else 0) | (cp["tbl"] if ss else 0),
+                ]
+            )
+            for cp in scomps
+        )
         out.append(_marker(0xDA, bytes([len(scomps)]) + sel + bytes([ss, se, ah << 4 | al])))
         out.append(_emit(events, specs))
     return out

@@ -24,8 +24,9 @@ from tensorlet.image_ops import jpeg as J
 def _image(h, w, seed=0, gray=False):
     rng = np.random.default_rng(seed)
     yy, xx = np.mgrid[0:h, 0:w]
-    base = np.stack([xx * 255 // max(w - 1, 1), yy * 255 // max(h - 1, 1), (xx * 7 + yy * 3) % 256],
-                    -1)
+    base = np.stack(
+        [xx * 255 // max(w - 1, 1), yy * 255 // max(h - 1, 1), (xx * 7 + yy * 3) % 256], -1
+    )
     img = np.clip(base + rng.integers(-30, 30, (h, w, 3)), 0, 255).astype(np.uint8)
     return img[..., :1] if gray else img
 
@@ -67,8 +68,11 @@ def _sof(data):
             ns = seg[0]
             ss, se, a = seg[1 + 2 * ns : 4 + 2 * ns]
             scans.append((ss, se, a >> 4, a & 15))
-            while not (data[pos] == 0xFF and data[pos + 1] not in (0,) and
-                       not 0xD0 <= data[pos + 1] <= 0xD7):
+            while not (
+                data[pos] == 0xFF
+                and data[pos + 1] not in (0,)
+                and not 0xD0 <= data[pos + 1] <= 0xD7
+            ):
                 pos += 1
     return sof, scans
 
@@ -83,8 +87,9 @@ def _pieces(data):
             break
         end = pos + 2 + struct.unpack(">H", data[pos + 2 : pos + 4])[0]
         if marker == 0xDA:
-            while not (data[end] == 0xFF and data[end + 1] != 0 and
-                       not 0xD0 <= data[end + 1] <= 0xD7):
+            while not (
+                data[end] == 0xFF and data[end + 1] != 0 and not 0xD0 <= data[end + 1] <= 0xD7
+            ):
                 end += 1
             out.append(("SOS", data[pos:end]))
         else:
@@ -127,9 +132,10 @@ def test_progressive_equals_pillow(size, sampling, quality):
     np.testing.assert_array_equal(_accurate(data), _pil_decode(data))
 
 
-@pytest.mark.parametrize("restart", [{"restart_marker_blocks": 1},
-                                     {"restart_marker_blocks": 3},
-                                     {"restart_marker_rows": 1}])
+@pytest.mark.parametrize(
+    "restart",
+    [{"restart_marker_blocks": 1}, {"restart_marker_blocks": 3}, {"restart_marker_rows": 1}],
+)
 @pytest.mark.parametrize("sampling", [0, 2])
 def test_progressive_restart_markers(restart, sampling):
     img = (np.random.default_rng(3).random((37, 45, 3)) * 255).astype(np.uint8)
@@ -137,8 +143,7 @@ def test_progressive_restart_markers(restart, sampling):
     assert b"\xff\xdd" in data and b"\xff\xd0" in data
     np.testing.assert_array_equal(_accurate(data), _pil_decode(data))
     base = _jpeg(img, quality=95, subsampling=sampling, **restart)
-    np.testing.assert_array_equal(tf.io.decode_jpeg(data).numpy(),
-                                  tf.io.decode_jpeg(base).numpy())
+    np.testing.assert_array_equal(tf.io.decode_jpeg(data).numpy(), tf.io.decode_jpeg(base).numpy())
 
 
 def test_progressive_has_the_baseline_coefficients():
@@ -242,19 +247,23 @@ def _scan_ranges(data):
 @pytest.mark.parametrize("sampling", [0, 2])
 def test_truncated_files(progressive, sampling):
     img = _image(40, 37, seed=9)
-    data = _jpeg(img, quality=80, progressive=progressive, subsampling=sampling,
-                 restart_marker_blocks=3)
+    data = _jpeg(
+        img, quality=80, progressive=progressive, subsampling=sampling, restart_marker_blocks=3
+    )
     rng = np.random.default_rng(0)
     cuts = {len(data) - 2, len(data) - 1}  # no EOI / half an EOI
     for a, e in _scan_ranges(data):
         cuts |= {a, e} | {int(v) for v in rng.integers(a, e, 2)}
     for n in sorted(cuts):
         cut = data[:n]
-        with pytest.raises(tf.errors.InvalidArgumentError,
-                           match=r"jpeg::Uncompress failed\. Invalid JPEG data or crop window\."):
+        with pytest.raises(
+            tf.errors.InvalidArgumentError,
+            match=r"jpeg::Uncompress failed\. Invalid JPEG data or crop window\.",
+        ):
             tf.io.decode_jpeg(cut)
-        got = tf.io.decode_jpeg(cut, try_recover_truncated=True,
-                                dct_method="INTEGER_ACCURATE").numpy()
+        got = tf.io.decode_jpeg(
+            cut, try_recover_truncated=True, dct_method="INTEGER_ACCURATE"
+        ).numpy()
         # TF's memory source ends truncated data with a fake EOI marker: Pillow decodes the same
         want = _pil_decode(cut + b"\xff\xd9")
         frame, _ = J.parse(cut, recover=True)
@@ -307,20 +316,32 @@ def test_baseline_without_eoi_needs_recover():
     assert data.endswith(b"\xff\xd9")
     with pytest.raises(tf.errors.InvalidArgumentError, match="jpeg::Uncompress failed"):
         tf.io.decode_jpeg(data[:-2])
-    np.testing.assert_array_equal(tf.io.decode_jpeg(data[:-2], try_recover_truncated=True),
-                                  tf.io.decode_jpeg(data))
+    np.testing.assert_array_equal(
+        tf.io.decode_jpeg(data[:-2], try_recover_truncated=True), tf.io.decode_jpeg(data)
+    )
 
 
 # ---------------------------------------------------------------- interlaced (Adam7) PNG
 
-ADAM7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
-         (0, 1, 1, 2)]
+ADAM7 = [
+    (0, 0, 8, 8),
+    (4, 0, 8, 8),
+    (0, 4, 4, 8),
+    (2, 0, 4, 4),
+    (0, 2, 2, 4),
+    (1, 0, 2, 2),
+    (0, 1, 1, 2),
+]
 CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
 
 
 def _chunk(kind, body):
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(
-        ">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(body))
+        + kind
+        + body
+        + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    )
 
 
 def _filter(raw, bpp, rng):
@@ -340,7 +361,7 @@ def _filter(raw, bpp, rng):
 
 
 def _pack(samples, depth):
-    h, w, c = samples.shape
+    h = samples.shape[0]
     if depth == 16:
         return samples.astype(">u2").reshape(h, -1).view(np.uint8)
     if depth == 8:
@@ -365,29 +386,62 @@ def png_file(samples, depth, ctype, interlace, plte=None, trns=None, seed=0):
         data = b"".join(parts)
     else:
         data = _filter(_pack(samples, depth), bpp, rng) if samples.size else b""
-    out = [b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, depth, ctype, 0, 0,
-                                                            interlace))]
+    out = [
+        b"\x89PNG\r\n\x1a\n",
+        _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, depth, ctype, 0, 0, interlace)),
+    ]
     if plte is not None:
         out.append(_chunk(b"PLTE", plte.astype(np.uint8).tobytes()))
     if trns is not None:
         out.append(_chunk(b"tRNS", trns))
     z = zlib.compress(data, 9)
-    out += [_chunk(b"IDAT", z[: len(z) // 2]), _chunk(b"IDAT", z[len(z) // 2 :]),
-            _chunk(b"IEND", b"")]
+    out += [
+        _chunk(b"IDAT", z[: len(z) // 2]),
+        _chunk(b"IDAT", z[len(z) // 2 :]),
+        _chunk(b"IEND", b""),
+    ]
     return b"".join(out)
 
 
-FORMATS = [(0, 1), (0, 2), (0, 4), (0, 8), (0, 16), (2, 8), (2, 16), (3, 1), (3, 2), (3, 4),
-           (3, 8), (4, 8), (4, 16), (6, 8), (6, 16)]
-PNG_SIZES = [(1, 1), (1, 2), (2, 1), (2, 3), (3, 2), (1, 13), (13, 1), (5, 5), (8, 8), (9, 9),
-             (13, 9), (9, 13)]
+FORMATS = [
+    (0, 1),
+    (0, 2),
+    (0, 4),
+    (0, 8),
+    (0, 16),
+    (2, 8),
+    (2, 16),
+    (3, 1),
+    (3, 2),
+    (3, 4),
+    (3, 8),
+    (4, 8),
+    (4, 16),
+    (6, 8),
+    (6, 16),
+]
+PNG_SIZES = [
+    (1, 1),
+    (1, 2),
+    (2, 1),
+    (2, 3),
+    (3, 2),
+    (1, 13),
+    (13, 1),
+    (5, 5),
+    (8, 8),
+    (9, 9),
+    (13, 9),
+    (9, 13),
+]
 
 
 def _samples(ctype, depth, h, w, seed):
     rng = np.random.default_rng(seed)
     top = (1 << depth) - 1
     return rng.integers(0, top + 1, (h, w, CHANNELS[ctype])).astype(
-        np.uint16 if depth == 16 else np.uint8)
+        np.uint16 if depth == 16 else np.uint8
+    )
 
 
 def _expected(samples, ctype, depth, plte=None, trns=None):
@@ -436,7 +490,8 @@ def test_adam7_png_channel_conversions(fmt, channels):
     for dtype in (tf.uint8, tf.uint16):
         np.testing.assert_array_equal(
             tf.io.decode_png(inter, channels=channels, dtype=dtype).numpy(),
-            tf.io.decode_png(flat, channels=channels, dtype=dtype).numpy())
+            tf.io.decode_png(flat, channels=channels, dtype=dtype).numpy(),
+        )
 
 
 @pytest.mark.parametrize("fmt", [(0, 8), (2, 8), (4, 8), (6, 8), (3, 8), (0, 1), (3, 2)])
@@ -465,8 +520,7 @@ def test_adam7_png_corrupt_data():
         tf.io.decode_png(short)
     bad_filter = bytearray(z)
     bad_filter[0] = 7
-    bad = data[:ihdr_end] + _chunk(b"IDAT", zlib.compress(bytes(bad_filter))) + _chunk(b"IEND",
-                                                                                        b"")
+    bad = data[:ihdr_end] + _chunk(b"IDAT", zlib.compress(bytes(bad_filter))) + _chunk(b"IEND", b"")
     with pytest.raises(tf.errors.InvalidArgumentError):
         tf.io.decode_png(bad)
 
@@ -478,3 +532,114 @@ def _png_chunks(data):
         out.append((kind, data[pos + 8 : pos + 8 + n]))
         pos += 12 + n
     return out
+
+
+# ---------------------------------------------------------------- progressive / optimised encoding
+
+
+def _from_dqt(data):
+    """Everything after the JFIF APP0 segment (Pillow writes other density fields than TF)."""
+    return data[data.index(b"\xff\xdb") :]
+
+
+ENCODE_SIZES = [(1, 1), (16, 16), (17, 33), (40, 23), (9, 31), (64, 48)]
+
+
+@pytest.mark.parametrize("size", ENCODE_SIZES)
+@pytest.mark.parametrize("kind", ["rgb420", "rgb444", "gray"])
+@pytest.mark.parametrize("mode", ["baseline", "progressive", "optimize"])
+def test_encode_matches_libjpeg_turbo_bytes(size, kind, mode):
+    # Pillow drives the same libjpeg-turbo calls (jpeg_set_quality, ISLOW forward DCT, simple
+    # progression, optimised tables): every byte after the APP0 segment must agree
+    img = _image(*size, seed=size[1], gray=kind == "gray")
+    kw = {"progressive": mode == "progressive", "optimize": mode == "optimize"}
+    for quality in (50, 95):
+        pil = _jpeg(img, quality=quality, subsampling=0 if kind != "rgb420" else 2, **kw)
+        ours = tf.io.encode_jpeg(
+            img,
+            quality=quality,
+            chroma_downsampling=kind == "rgb420",
+            progressive=kw["progressive"],
+            optimize_size=kw["optimize"],
+        ).numpy()
+        assert _from_dqt(ours) == _from_dqt(pil)
+
+
+@pytest.mark.parametrize("kind", ["rgb420", "rgb444", "gray"])
+def test_progressive_and_optimized_encoding_decode_to_the_baseline_pixels(kind):
+    img = _image(37, 29, seed=11, gray=kind == "gray")
+    fmt = {"chroma_downsampling": kind == "rgb420"}
+    base = tf.io.encode_jpeg(img, quality=80, **fmt).numpy()
+    prog = tf.io.encode_jpeg(img, quality=80, progressive=True, **fmt).numpy()
+    opt = tf.io.encode_jpeg(img, quality=80, optimize_size=True, **fmt).numpy()
+    both = tf.io.encode_jpeg(img, quality=80, progressive=True, optimize_size=True, **fmt).numpy()
+    assert _sof(prog)[0] == 0xC2 and _sof(opt)[0] == 0xC0 and _sof(base)[0] == 0xC0
+    assert both == prog  # libjpeg always optimises progressive tables
+    assert len(opt) < len(base)
+    assert prog[:20] == base[:20]  # SOI, TF's JFIF header
+    want = tf.io.decode_jpeg(base).numpy()
+    for data in (prog, opt):
+        np.testing.assert_array_equal(tf.io.decode_jpeg(data).numpy(), want)
+        np.testing.assert_array_equal(_accurate(data), _accurate(base))
+    Image = pytest.importorskip("PIL.Image")
+    for data in (prog, opt):
+        np.testing.assert_array_equal(_pil_decode(data), _pil_decode(base))
+        assert Image.open(io.BytesIO(data)).info.get("progressive", 0) == (data is prog)
+
+
+def test_progressive_scans_follow_jpeg_simple_progression():
+    img = _image(24, 24)
+    _, scans = _sof(tf.io.encode_jpeg(img, progressive=True).numpy())
+    assert scans == [
+        (0, 0, 0, 1),
+        (1, 5, 0, 2),
+        (1, 63, 0, 1),
+        (1, 63, 0, 1),
+        (6, 63, 0, 2),
+        (1, 63, 2, 1),
+        (0, 0, 1, 0),
+        (1, 63, 1, 0),
+        (1, 63, 1, 0),
+        (1, 63, 1, 0),
+    ]
+    _, scans = _sof(tf.io.encode_jpeg(img[..., :1], progressive=True).numpy())
+    assert scans == [
+        (0, 0, 0, 1),
+        (1, 5, 0, 2),
+        (6, 63, 0, 2),
+        (1, 63, 2, 1),
+        (0, 0, 1, 0),
+        (1, 63, 1, 0),
+    ]
+
+
+def test_progressive_encoding_of_noise_with_long_eob_runs():
+    # noise exercises stuffed 0xFF bytes and long correction-bit lists; a flat image long EOB runs
+    noise = (np.random.default_rng(1).random((48, 80, 3)) * 255).astype(np.uint8)
+    flat = np.full((160, 160, 3), 77, np.uint8)
+    for img in (noise, flat):
+        for q in (10, 75, 100):
+            prog = tf.io.encode_jpeg(img, quality=q, progressive=True).numpy()
+            base = tf.io.encode_jpeg(img, quality=q).numpy()
+            np.testing.assert_array_equal(
+                tf.io.decode_jpeg(prog).numpy(), tf.io.decode_jpeg(base).numpy()
+            )
+            if q == 75:
+                assert _from_dqt(prog) == _from_dqt(_jpeg(img, quality=q, progressive=True))
+
+
+def test_optimal_table_limits_code_lengths_to_16_bits():
+    from tensorlet.image_ops import jpeg_encode as JE
+
+    fib = [1, 1]
+    while len(fib) < 30:
+        fib.append(fib[-1] + fib[-2])
+    freq = [0] * 256
+    for i, f in enumerate(fib):
+        freq[i * 3] = f  # a Fibonacci distribution makes the plain Huffman tree 29 deep
+    counts, vals = JE._optimal_table(freq)
+    assert len(counts) == 16 and sum(counts) == 30 and sorted(vals) == [i * 3 for i in range(30)]
+    kraft = sum(n / 2 ** (k + 1) for k, n in enumerate(counts))
+    assert kraft < 1  # still a prefix code, and no code of all ones
+    codes = J._huff_table(counts, vals, False)
+    assert max(v >> 8 for v in codes if v >> 8 != 17) <= 16
