@@ -47,7 +47,11 @@ class TimeDistributed(Wrapper):
         return (child_output_shape[0], input_shape[1], *child_output_shape[1:])
 
     def build(self, input_shape):
-        super().build(self._get_child_input_shape(input_shape))
+        # not super().build(): the build wrapper would record the child's shape as this
+        # layer's build config
+        if not self.layer.built:
+            self.layer.build(self._get_child_input_shape(input_shape))
+            self.layer.built = True
 
     def call(self, inputs, training=None, mask=None):
         batch_size, timesteps = inputs.shape[0], inputs.shape[1]
