@@ -41,6 +41,7 @@ class Metric:
 
     def add_variable(self, shape, initializer, dtype=None, aggregation="sum", name=None):
         """A non-trainable state variable (path ``'<metric name>/<name>'``)."""
+        self._check_super_called()
         with backend.name_scope(self.name.replace("/", ">"), caller=self):
             variable = backend.Variable(
                 initializer=initializers.get(initializer),
@@ -61,12 +62,26 @@ class Metric:
     def variables(self):
         out = list(self._variables)
         for m in self._metrics:
-            out.extend(m.variables)
+            out.extend(m._variables)
         return out
 
     def __call__(self, *args, **kwargs):
+        self._check_super_called()
         self.update_state(*args, **kwargs)
         return self.result()
+
+    def __setattr__(self, name, value):
+        # metrics held as attributes contribute their variables (Keras' Tracker)
+        if isinstance(value, Metric) and "_metrics" in self.__dict__:
+            if not any(m is value for m in self._metrics):
+                self._metrics.append(value)
+        super().__setattr__(name, value)
+
+    def _check_super_called(self):
+        if "_variables" not in self.__dict__:
+            raise RuntimeError(
+                "You forgot to call `super().__init__()` in the `__init__()` method. Go add it!"
+            )
 
     def get_config(self):
         return {"name": self.name, "dtype": self.dtype}
