@@ -167,8 +167,10 @@ def test_custom_optimizer_variables_are_tracked():
             super().build(variables)
             self.count = keras.Variable(0.0, name="count")
             self.scales = []
+            self.by_path = {}
             for v in variables:
                 self.scales.append(keras.Variable(np.ones(v.shape, np.float32), name="s"))
+                self.by_path[v.path] = keras.Variable(np.ones(v.shape, np.float32), name="d")
 
         def update_step(self, gradient, variable, learning_rate):
             self.assign_add(self.count, 1.0)
@@ -178,7 +180,13 @@ def test_custom_optimizer_variables_are_tracked():
     opt = Counting(learning_rate=0.5)
     opt.apply_gradients([(tf.constant(G[0]), w)])
     names = [v.path for v in opt.variables]
-    assert names == ["counting/iteration", "counting/learning_rate", "counting/count", "counting/s"]
+    assert names == [
+        "counting/iteration",
+        "counting/learning_rate",
+        "counting/count",
+        "counting/s",
+        "counting/d",
+    ]
     assert float(opt.count.numpy()) == 1.0
 
 
@@ -417,3 +425,13 @@ def test_schedule_argument_errors():
             make()
     with pytest.raises(ValueError, match="1 less than"):
         keras.optimizers.schedules.PiecewiseConstantDecay([1, 2], [1.0])
+
+
+def test_docstring_examples():
+    import doctest
+    import importlib
+
+    for name in ("optimizer", "sgd", "adam", "rmsprop"):
+        module = importlib.import_module(f"tensorlet.keras.src.optimizers.{name}")
+        result = doctest.testmod(module, extraglobs={"tf": tf, "keras": keras})
+        assert result.failed == 0, name

@@ -39,7 +39,7 @@ def _is_keras_variable(x):
 
 
 class _TrackedList(tracking.TrackedList):
-    """A list attribute of an optimizer: Keras variables appended to it join ``variables``."""
+    """A list attribute of an optimizer: Keras variables added to it join ``variables``."""
 
     __slots__ = ("_owner",)
 
@@ -62,6 +62,31 @@ class _TrackedList(tracking.TrackedList):
         for v in values:
             self._owner._track_value(v)
         super().extend(values)
+
+
+class _TrackedDict(tracking.TrackedDict):
+    """A dict attribute of an optimizer: Keras variables stored in it join ``variables``."""
+
+    __slots__ = ("_owner",)
+
+    def __init__(self, values, owner):
+        self._owner = owner
+        super().__init__(values)
+        for v in self.values():
+            owner._track_value(v)
+
+    def __setitem__(self, key, value):
+        self._owner._track_value(value)
+        super().__setitem__(key, value)
+
+    def update(self, *args, **kwargs):
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
 
 
 @keras_export(["keras.Optimizer", "keras.optimizers.Optimizer"])
@@ -178,6 +203,8 @@ class Optimizer:
             self._track_variable(value)
         elif type(value) is list:
             return _TrackedList(value, self)
+        elif type(value) is dict:
+            return _TrackedDict(value, self)
         elif type(value) is tuple:
             for v in value:
                 self._track_value(v)
