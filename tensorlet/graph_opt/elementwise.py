@@ -14,7 +14,7 @@ A ``FusedOp`` is an unregistered ``OpDef`` (one per fused node; its TF-style nam
         s2 = u2(s1, s1)        # Tanh
         return s2
 
-A step writes into an operand's buffer (NumPy ``out=``, positional) when that operand is a
+A step writes into an operand's buffer (NumPy ``out=``) when that operand is a
 buffer the kernel owns (an earlier step's result, or an input listed in ``donated`` by
 ``buffer_reuse``), this is its last use, its static rank is at least 1 (rank-0 ufunc results are
 NumPy scalars) and no operand can broadcast it to a larger shape. A kernel with ``donated``
@@ -133,7 +133,7 @@ def _compile(fused):
         )
         targets.append(target)
         if target is not None:
-            names.append(_ref_name(target))
+            names.append(f"out={_ref_name(target)}")  # keyword: NumPy deprecates positional out
             owned.discard(target)
         if shape.rank is not None and shape.rank >= 1:
             owned.add(("s", j))  # a fresh ndarray (or the target's buffer)
