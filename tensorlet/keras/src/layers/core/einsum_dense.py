@@ -175,6 +175,8 @@ def _analyze_split(split, bias_axes, input_shape, output_shape, left_elided):
                     f"Input shape and output shape do not match at shared dimension '{d}'. "
                     f"Input shape is {size}, and output shape is {expected}."
                 )
+            if expected is None:  # a shared axis takes the input's size
+                out[output_dim[d]] = size
     for d in output_spec:
         if d not in input_spec and d not in weight_spec:
             raise ValueError(

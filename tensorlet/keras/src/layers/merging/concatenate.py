@@ -77,7 +77,9 @@ class Concatenate(Merge):
             if m is None:
                 masks.append(array_creation_ops.ones_like(x, dtype="bool"))
             elif m.shape.rank < x.shape.rank:
-                masks.append(array_ops.expand_dims(m, axis=-1))
+                masks.append(
+                    array_ops.broadcast_to(array_ops.expand_dims(m, axis=-1), array_ops.shape(x))
+                )
             else:
                 masks.append(m)
         joined = array_ops.concat(masks, axis=self.axis)

@@ -131,6 +131,8 @@ class BatchNormalization(Layer):
 
     def call(self, inputs, training=None, mask=None):
         inputs = backend.convert_to_tensor(inputs)
+        if mask is not None:
+            mask = backend.convert_to_tensor(mask)
         if mask is not None and mask.shape.rank != inputs.shape.rank - 1:
             raise ValueError(
                 "The mask provided should be one dimension less than the inputs. "
