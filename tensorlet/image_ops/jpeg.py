@@ -187,8 +187,20 @@ def _fancy_h2v2(x, width, height):
     return out
 
 
+def _fancy_h1v2(x, width, height):
+    """jdsample.c h1v2_fancy_upsample: each output row 3/4 nearer input row + 1/4 the other."""
+    v = x[:height, :width].astype(_I64)
+    above = xp.concatenate([v[:1], v[:-1]], 0)
+    below = xp.concatenate([v[1:], v[-1:]], 0)
+    out = xp.empty((2 * height, width), _I64)
+    out[0::2] = (v * 3 + above + 1) >> 2
+    out[1::2] = (v * 3 + below + 2) >> 2
+    return out
+
+
 def upsample(comp, hf, vf, width, height, fancy):
-    """Component plane (rows, cols) at its own resolution -> full resolution."""
+    """Component plane (rows, cols) at its own resolution -> full resolution.  ``fancy``:
+    libjpeg's do_fancy (fancy_upscaling, and not at ratio 8, where it needs no context rows)."""
     dw = -(-width // hf)
     dh = -(-height // vf)
     if hf == 1 and vf == 1:
@@ -197,6 +209,8 @@ def upsample(comp, hf, vf, width, height, fancy):
         return _fancy_h2v1(comp[:dh], dw)[:height, :width]
     if fancy and dw > 2 and hf == 2 and vf == 2:
         return _fancy_h2v2(comp, dw, dh)[:height, :width]
+    if fancy and hf == 1 and vf == 2:
+        return _fancy_h1v2(comp, dw, dh)[:height, :width]
     rep = xp.repeat(xp.repeat(comp[:dh, :dw].astype(_I64), vf, 0), hf, 1)
     return rep[:height, :width]
 
@@ -871,7 +885,7 @@ def decode(
     for px, hf, vf in planes:
         if crop is not None:
             px = px[:, x0 // hf :]
-        full.append(upsample(px, hf, vf, width, height, fancy_upscaling and True))
+        full.append(upsample(px, hf, vf, width, height, fancy_upscaling and scaled > 1))
     if gray_out:
         out = full[0].astype(xp.uint8)[..., None]
         if channels == 3:

@@ -231,72 +231,77 @@ def encode(
         coef = _quantize(_fdct(blocks), q).reshape(ch, cw, 64)
         comp_blocks.append(coef)
     _dummy_edges(comp_blocks, h, w, sub)
-    comps = []
-    for ci, coef in enumerate(comp_blocks):
-        f = sub if ci == 0 else 1
-        comps.append(
-            {
-                "id": ci + 1,
-                "f": f,
-                "tbl": 0 if ci == 0 else 1,
-                "coef": coef,
-                "bw": _ceil_div(_ceil_div(w * f, sub), 8),
-                "bh": _ceil_div(_ceil_div(h * f, sub), 8),
-            }
+    comps = [
+        {"h": sub if ci == 0 else 1, "v": sub if ci == 0 else 1, "tq": min(ci, 1), "coef": coef}
+        for ci, coef in enumerate(comp_blocks)
+    ]
+    return write(h, w, comps, qs, progressive, optimize, (density_unit, x_density, y_density))
+
+
+def write(height, width, comps, qtables, progressive=False, optimize=False, density=(1, 300, 300)):
+    """JPEG bytes of quantised coefficients, as libjpeg-turbo writes them (a ``jpegtran``).
+
+    ``comps``: per component ``h``, ``v`` (sampling factors), ``tq`` (index into ``qtables``,
+    8x8 natural order) and ``coef`` (blocks, at least MCU-padded, x 64 natural order).  The
+    first component uses Huffman tables 0, the others tables 1 (libjpeg's YCbCr defaults).
+    Standard tables, optimised ones (``optimize``), or the simple progression (1 or 3
+    components).
+    """
+    hmax = max(c["h"] for c in comps)
+    vmax = max(c["v"] for c in comps)
+    mh, mw = _ceil_div(height, 8 * vmax), _ceil_div(width, 8 * hmax)
+    comps = [
+        dict(
+            c,
+            id=ci + 1,
+            tbl=min(ci, 1),
+            bw=_ceil_div(_ceil_div(width * c["h"], hmax), 8),
+            bh=_ceil_div(_ceil_div(height * c["v"], vmax), 8),
         )
+        for ci, c in enumerate(comps)
+    ]
+    unit, xd, yd = density
     out = [
         b"\xff\xd8",
-        _marker(
-            0xE0,
-            b"JFIF\x00\x01\x01" + struct.pack(">BHHBB", density_unit, x_density, y_density, 0, 0),
-        ),
+        _marker(0xE0, b"JFIF\x00\x01\x01" + struct.pack(">BHHBB", unit, xd, yd, 0, 0)),
     ]
-    for i, q in enumerate(qs):
-        out.append(_marker(0xDB, bytes([i]) + bytes(int(v) for v in q.reshape(-1)[ZIGZAG])))
-    nc = len(planes)
-    sof = struct.pack(">BHHB", 8, h, w, nc)
-    for ci in range(nc):
-        hv = (sub << 4 | sub) if ci == 0 else 0x11
-        sof += bytes([ci + 1, hv, 0 if ci == 0 else 1])
+    sent = []
+    for c in comps:  # jcmarker.c emit_dqt: each table once, in component order
+        if c["tq"] not in sent:
+            q = qtables[c["tq"]]
+            out.append(
+                _marker(0xDB, bytes([c["tq"]]) + bytes(int(v) for v in q.reshape(-1)[ZIGZAG]))
+            )
+            sent.append(c["tq"])
+    sof = struct.pack(">BHHB", 8, height, width, len(comps))
+    for c in comps:
+        sof += bytes([c["id"], c["h"] << 4 | c["v"], c["tq"]])
     out.append(_marker(0xC2 if progressive else 0xC0, sof))
     if progressive:
         out += _progressive_scans(comps, mh, mw)
-    elif optimize:
-        events = _sequential_events(comps, mh, mw)
-        specs = _gather(events)
-        out += [
-            _dht(tc, th, specs[(tc, th)])
-            for comp in comps[:2]
-            for tc, th in ((0, comp["tbl"]), (1, comp["tbl"]))
-        ]
-        sos = bytes([nc]) + b"".join(bytes([cp["id"], cp["tbl"] * 0x11]) for cp in comps)
-        out.append(_marker(0xDA, sos + b"\x00\x3f\x00"))
-        out.append(_emit(events, specs))
     else:
-        out += [_dht(0, 0, _DC_LUMA), _dht(1, 0, _AC_LUMA)]
-        if not gray:
-            out += [_dht(0, 1, _DC_CHROMA), _dht(1, 1, _AC_CHROMA)]
-        sos = bytes([nc]) + b"".join(bytes([ci + 1, 0x00 if ci == 0 else 0x11]) for ci in range(nc))
+        if optimize:
+            events = _sequential_events(comps, mh, mw)
+            specs = _gather(events)
+        else:
+            specs = {(0, 0): _DC_LUMA, (1, 0): _AC_LUMA, (0, 1): _DC_CHROMA, (1, 1): _AC_CHROMA}
+        for tc, th in dict.fromkeys((tc, c["tbl"]) for c in comps for tc in (0, 1)):
+            out.append(_dht(tc, th, specs[(tc, th)]))
+        sos = bytes([len(comps)]) + b"".join(bytes([c["id"], c["tbl"] * 0x11]) for c in comps)
         out.append(_marker(0xDA, sos + b"\x00\x3f\x00"))
-        out.append(_standard_scan(comp_blocks, mh, mw, sub))
+        out.append(_emit(events, specs) if optimize else _standard_scan(comps, mh, mw))
     out.append(b"\xff\xd9")
     return b"".join(out)
 
 
-def _standard_scan(comp_blocks, mh, mw, sub):
+def _standard_scan(comps, mh, mw):
     """The interleaved baseline scan with the standard (Annex K) tables."""
     tabs = [(_codes(_DC_LUMA), _codes(_AC_LUMA)), (_codes(_DC_CHROMA), _codes(_AC_CHROMA))]
     wr = _BitWriter()
-    prev = [0] * len(comp_blocks)
-    for my in range(mh):
-        for mx in range(mw):
-            for ci, coef in enumerate(comp_blocks):
-                f = sub if ci == 0 else 1
-                dc_tab, ac_tab = tabs[0 if ci == 0 else 1]
-                for by in range(f):
-                    for bx in range(f):
-                        blk = coef[my * f + by, mx * f + bx]
-                        prev[ci] = _encode_block(wr, blk, prev[ci], dc_tab, ac_tab)
+    prev = [0] * len(comps)
+    for k, blk in _mcu_blocks(comps, mh, mw):
+        dc_tab, ac_tab = tabs[comps[k]["tbl"]]
+        prev[k] = _encode_block(wr, blk, prev[k], dc_tab, ac_tab)
     wr.flush()
     return bytes(wr.out)
 
@@ -380,10 +385,10 @@ def _mcu_blocks(comps, mh, mw):
     for my in range(mh):
         for mx in range(mw):
             for k, cp in enumerate(comps):
-                f = cp["f"]
-                for by in range(f):
-                    for bx in range(f):
-                        yield k, cp["coef"][my * f + by, mx * f + bx]
+                fh, fv = cp["h"], cp["v"]
+                for by in range(fv):
+                    for bx in range(fh):
+                        yield k, cp["coef"][my * fv + by, mx * fh + bx]
 
 
 def _comp_blocks(cp):

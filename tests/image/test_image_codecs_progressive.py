@@ -233,6 +233,91 @@ def test_incomplete_progression_gray_2x2_sampling():
     np.testing.assert_array_equal(_accurate(partial), _pil_decode(partial))
 
 
+def _write_sampled(img, factors, progressive, quality=85):
+    """A JPEG of ``img`` with any sampling factors (Pillow only writes 4:4:4/4:2:2/4:2:0): box
+    downsampling, libjpeg's forward DCT and quantisation, tensorlet's coefficient writer."""
+    from tensorlet.image_ops import jpeg_encode as JE
+
+    h, w = img.shape[:2]
+    planes = JE._rgb_to_ycc(img) if len(factors) == 3 else [img[..., 0].astype(np.int64)]
+    hmax, vmax = max(f[0] for f in factors), max(f[1] for f in factors)
+    mh, mw = -(-h // (8 * vmax)), -(-w // (8 * hmax))
+    qs = [JE._quant_table(JE._STD_LUMA_Q, quality), JE._quant_table(JE._STD_CHROMA_Q, quality)]
+    comps = []
+    for ci, (p, (fh, fv)) in enumerate(zip(planes, factors)):
+        sx, sy = hmax // fh, vmax // fv
+        p = JE._pad_plane(p, mh * 8 * vmax, mw * 8 * hmax)
+        p = p.reshape(p.shape[0] // sy, sy, p.shape[1] // sx, sx).mean((1, 3)).round()
+        ch, cw = p.shape[0] // 8, p.shape[1] // 8
+        blocks = p.astype(np.int64).reshape(ch, 8, cw, 8).transpose(0, 2, 1, 3).reshape(-1, 8, 8)
+        coef = JE._quantize(JE._fdct(blocks), qs[min(ci, 1)]).reshape(ch, cw, 64)
+        comps.append({"h": fh, "v": fv, "tq": min(ci, 1), "coef": coef})
+    return JE.write(h, w, comps, qs, progressive=progressive)
+
+
+SAMPLINGS = [
+    ((1, 2), (1, 1), (1, 1)),  # 4:4:0 (libjpeg-turbo's fancy h1v2 upsampling)
+    ((2, 1), (1, 1), (1, 1)),
+    ((4, 1), (1, 1), (1, 1)),  # 4:1:1
+    ((1, 4), (1, 1), (1, 1)),
+    ((2, 2), (2, 1), (1, 1)),  # mixed chroma factors
+    ((4, 2), (1, 1), (1, 1)),
+    ((1, 1), (2, 2), (1, 1)),  # chroma sampled finer than luma
+    ((2, 2),),  # grey with 2x2 factors
+]
+
+
+@pytest.mark.parametrize("factors", SAMPLINGS)
+@pytest.mark.parametrize("progressive", [False, True])
+def test_other_samplings_equal_pillow(factors, progressive):
+    for size in ((17, 33), (40, 23)):
+        img = _image(*size, seed=8, gray=len(factors) == 1)
+        data = _write_sampled(img, factors, progressive)
+        assert _sof(data)[0] == (0xC2 if progressive else 0xC0)
+        np.testing.assert_array_equal(_accurate(data), _pil_decode(data))
+
+
+@pytest.mark.parametrize(
+    "factors",
+    [((2, 2), (1, 1), (1, 1)), ((2, 1), (1, 1), (1, 1)), ((1, 2), (1, 1), (1, 1)), ((1, 1),)],
+)
+@pytest.mark.parametrize("progressive", [False, True])
+def test_ratio_equals_pillow_scaled_decoding(factors, progressive):
+    Image = _pil()
+    h, w = 40, 23
+    img = _image(h, w, seed=4, gray=len(factors) == 1)
+    data = _write_sampled(img, factors, progressive)
+    for ratio in (2, 4, 8):
+        pic = Image.open(io.BytesIO(data))
+        pic.draft(pic.mode, (w // ratio, h // ratio))  # libjpeg scale_denom = ratio
+        want = np.asarray(pic)
+        want = want[..., None] if want.ndim == 2 else want
+        np.testing.assert_array_equal(_accurate(data, ratio=ratio), want)
+
+
+@pytest.mark.parametrize("sampling", ["gray", 0, 2])
+def test_transcode_progressive_to_baseline(sampling):
+    # jpegtran-style: the progressive file's coefficients rewritten as a baseline file decode to
+    # the same pixels under every option
+    from tensorlet.image_ops import jpeg_encode as JE
+
+    img = _image(35, 26, seed=12, gray=sampling == "gray")
+    kw = {} if sampling == "gray" else {"subsampling": sampling}
+    prog = _jpeg(img, quality=70, progressive=True, **kw)
+    frame, coefs = J.parse(prog)
+    comps = [{"h": c["h"], "v": c["v"], "tq": c["tq"], "coef": coefs[c["id"]]} for c in frame.comps]
+    qtables = {c["tq"]: c["q"] for c in frame.comps}
+    for optimize in (False, True):
+        base = JE.write(frame.h, frame.w, comps, qtables, optimize=optimize)
+        assert _sof(base) == (0xC0, [(0, 63, 0, 0)])
+        for options in OPTIONS:
+            np.testing.assert_array_equal(
+                tf.io.decode_jpeg(prog, **options).numpy(),
+                tf.io.decode_jpeg(base, **options).numpy(),
+            )
+        np.testing.assert_array_equal(_pil_decode(base), _pil_decode(prog))
+
+
 def _scan_ranges(data):
     out, pos = [], 0
     for kind, b in _pieces(data):
