@@ -130,6 +130,10 @@ class Dense(Layer):
             "bias_constraint": serialization_lib.serialize_keras_object(self.bias_constraint),
             "quantization_config": self.quantization_config,
         }
+        if self.activity_regularizer is not None:  # Keras' base config adds it when set
+            config["activity_regularizer"] = serialization_lib.serialize_keras_object(
+                self.activity_regularizer
+            )
         if self.lora_rank:
             config["lora_rank"] = self.lora_rank
             config["lora_alpha"] = self.lora_alpha

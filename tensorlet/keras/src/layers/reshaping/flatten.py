@@ -27,7 +27,11 @@ class Flatten(Layer):
         self.data_format = backend.standardize_data_format(data_format)
         self.input_spec = InputSpec(min_ndim=1)
         self._channels_first = self.data_format == "channels_first"
-        self._build_at_init()
+
+    def build(self, input_shape):
+        # Keras builds Flatten on its first call (so its build config records the input
+        # shape), unlike the pooling layers, which are built at construction.
+        pass
 
     def call(self, inputs):
         inputs = backend.convert_to_tensor(inputs)
