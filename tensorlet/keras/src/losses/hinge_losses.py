@@ -6,6 +6,7 @@ converted to -1/1 first (a ``tf.cond`` on the data, so it also traces).
 
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
+from tensorlet.keras.src.losses.regression_losses import promote_to_float
 from tensorlet.ops import (
     comparison_ops,
     control_flow_ops,
@@ -27,7 +28,8 @@ def convert_binary_labels_to_hinge(y_true):
 
 def _margins(y_true, y_pred):
     y_pred = backend.convert_to_tensor(y_pred)
-    y_true = convert_binary_labels_to_hinge(backend.cast(y_true, y_pred.dtype))
+    y_true, y_pred = promote_to_float(backend.cast(y_true, y_pred.dtype), y_pred)
+    y_true = convert_binary_labels_to_hinge(y_true)
     return math_ops.maximum(1.0 - y_true * y_pred, 0.0)
 
 
@@ -63,7 +65,7 @@ def categorical_hinge(y_true, y_pred):
         array([0.6], dtype=float32)
     """
     y_pred = backend.convert_to_tensor(y_pred)
-    y_true = backend.cast(y_true, y_pred.dtype)
+    y_true, y_pred = promote_to_float(backend.cast(y_true, y_pred.dtype), y_pred)
     pos = reduction_ops.reduce_sum(y_true * y_pred, axis=-1)
     neg = reduction_ops.reduce_max((1.0 - y_true) * y_pred, axis=-1)
     zero = backend.cast(0.0, y_pred.dtype)

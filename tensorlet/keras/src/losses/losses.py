@@ -42,13 +42,8 @@ _SBS = "sum_over_batch_size"
 
 
 class LossFunctionWrapper(Loss):
-    """A ``Loss`` computing ``fn(y_true, y_pred, **kwargs)`` per sample.
-
-    Example:
-        >>> loss = keras.losses.LossFunctionWrapper(keras.losses.mean_absolute_error)
-        >>> float(loss([[0.0, 2.0]], [[1.0, 1.0]]))
-        1.0
-    """
+    """A ``Loss`` computing ``fn(y_true, y_pred, **kwargs)`` per sample (labels and predictions
+    first brought to the same rank), then weighted and reduced by ``Loss.__call__``."""
 
     def __init__(self, fn, reduction=_SBS, name=None, dtype=None, **kwargs):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
@@ -228,7 +223,7 @@ class BinaryCrossentropy(_Wrapped):
     Example:
         >>> bce = keras.losses.BinaryCrossentropy(from_logits=True)
         >>> round(float(bce([0., 1.], [-18.6, 0.51])), 4)
-        0.2369
+        0.2352
     """
 
     _options = ("from_logits", "label_smoothing", "axis")

@@ -12,6 +12,7 @@ import warnings
 from tensorlet.framework.export import keras_export
 from tensorlet.framework.tensor import EagerTensor
 from tensorlet.keras.src import backend
+from tensorlet.keras.src.losses.regression_losses import promote_to_float
 from tensorlet.ops import (
     array_creation_ops,
     array_ops,
@@ -167,7 +168,7 @@ def kl_divergence(y_true, y_pred):
 
     Example:
         >>> keras.losses.kl_divergence([[0.0, 1.0]], [[0.5, 0.5]]).numpy()
-        array([0.6931468], dtype=float32)
+        array([0.69314563], dtype=float32)
     """
     y_pred = backend.convert_to_tensor(y_pred)
     y_true = backend.convert_to_tensor(y_true, y_pred.dtype)
@@ -182,11 +183,13 @@ def poisson(y_true, y_pred):
 
     Example:
         >>> keras.losses.poisson([[1.0, 0.0]], [[1.0, 1.0]]).numpy()
-        array([0.49999997], dtype=float32)
+        array([0.99999994], dtype=float32)
     """
     y_pred = backend.convert_to_tensor(y_pred)
     y_true = backend.convert_to_tensor(y_true, dtype=y_pred.dtype)
+    # in the prediction's dtype: 0 for integer predictions, as in Keras
     epsilon = backend.convert_to_tensor(backend.epsilon(), dtype=y_pred.dtype)
+    y_true, y_pred, epsilon = promote_to_float(y_true, y_pred, epsilon)
     return reduction_ops.reduce_mean(y_pred - y_true * unary_math_ops.log(y_pred + epsilon), -1)
 
 

@@ -6,13 +6,21 @@ from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.losses.loss import squeeze_or_expand_to_same_rank
 from tensorlet.keras.src.utils.numerical_utils import normalize
-from tensorlet.ops import array_ops, math_ops, reduction_ops, unary_math_ops
+from tensorlet.ops import array_ops, cast_ops, math_ops, reduction_ops, unary_math_ops
 
 
 def _pair(y_true, y_pred):
     y_pred = backend.convert_to_tensor(y_pred)
     y_true = backend.convert_to_tensor(y_true, dtype=y_pred.dtype)
-    return squeeze_or_expand_to_same_rank(y_true, y_pred)
+    return promote_to_float(*squeeze_or_expand_to_same_rank(y_true, y_pred))
+
+
+def promote_to_float(*tensors):
+    """Integer or bool tensors cast to ``floatx()``: Keras' ops promote them as soon as they
+    meet a Python float or a mean, so computing in float gives Keras' values."""
+    if backend.is_float_dtype(tensors[0].dtype.name):
+        return tensors
+    return tuple(cast_ops.cast(t, backend.floatx()) for t in tensors)
 
 
 @keras_export(
@@ -70,8 +78,10 @@ def mean_absolute_percentage_error(y_true, y_pred):
     """
     y_pred = backend.convert_to_tensor(y_pred)
     y_true = backend.convert_to_tensor(y_true, dtype=y_pred.dtype)
+    # in the prediction's dtype: 0 for integer predictions, as in Keras
     epsilon = backend.convert_to_tensor(backend.epsilon(), dtype=y_pred.dtype)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    y_true, y_pred, epsilon = promote_to_float(y_true, y_pred, epsilon)
     diff = unary_math_ops.abs(
         (y_true - y_pred) / math_ops.maximum(unary_math_ops.abs(y_true), epsilon)
     )
@@ -125,11 +135,15 @@ def huber(y_true, y_pred, delta=1.0):
         >>> keras.losses.huber([[0., 0.]], [[0.5, 2.0]]).numpy()
         array([0.8125], dtype=float32)
     """
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_pred = backend.convert_to_tensor(y_pred)
+    y_true = backend.convert_to_tensor(y_true, dtype=y_pred.dtype)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    # delta and 1/2 take the prediction's dtype (truncated for integers, as in Keras)
     delta = backend.convert_to_tensor(delta, dtype=y_pred.dtype)
+    half = backend.convert_to_tensor(0.5, dtype=y_pred.dtype)
+    y_true, y_pred, delta, half = promote_to_float(y_true, y_pred, delta, half)
     error = math_ops.subtract(y_pred, y_true)
     abs_error = unary_math_ops.abs(error)
-    half = backend.convert_to_tensor(0.5, dtype=abs_error.dtype)
     return reduction_ops.reduce_mean(
         array_ops.where(
             abs_error <= delta,
@@ -154,9 +168,13 @@ def log_cosh(y_true, y_pred):
         >>> keras.losses.log_cosh([[0.]], [[0.]]).numpy()
         array([0.], dtype=float32)
     """
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_pred = backend.convert_to_tensor(y_pred)
+    y_true = backend.convert_to_tensor(y_true, dtype=y_pred.dtype)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    # log(2) in the prediction's dtype (0 for integers, as in Keras)
     log2 = backend.convert_to_tensor(
         unary_math_ops.log(backend.convert_to_tensor(2.0)), dtype=y_pred.dtype
     )
+    y_true, y_pred, log2 = promote_to_float(y_true, y_pred, log2)
     x = y_pred - y_true
     return reduction_ops.reduce_mean(x + unary_math_ops.softplus(x * -2.0) - log2, axis=-1)

@@ -3,6 +3,7 @@
 
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
+from tensorlet.keras.src.losses.regression_losses import promote_to_float
 from tensorlet.ops import math_ops, reduction_ops
 
 
@@ -11,11 +12,11 @@ def dice(y_true, y_pred, axis=None):
     """``1 - 2 * sum(y_true * y_pred) / (sum(y_true) + sum(y_pred) + epsilon)`` over ``axis``.
 
     Example:
-        >>> float(keras.losses.dice([[1., 0.]], [[1., 0.]]))
-        5.960464477539063e-08
+        >>> float(keras.losses.dice([[1., 0.]], [[0., 1.]]))
+        1.0
     """
     y_pred = backend.convert_to_tensor(y_pred)
-    y_true = backend.cast(y_true, y_pred.dtype)
+    y_true, y_pred = promote_to_float(backend.cast(y_true, y_pred.dtype), y_pred)
     intersection = reduction_ops.reduce_sum(y_true * y_pred, axis=axis)
     score = math_ops.divide(
         2.0 * intersection,
@@ -36,7 +37,7 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
         1.0
     """
     y_pred = backend.convert_to_tensor(y_pred)
-    y_true = backend.cast(y_true, y_pred.dtype)
+    y_true, y_pred = promote_to_float(backend.cast(y_true, y_pred.dtype), y_pred)
     intersection = reduction_ops.reduce_sum(y_true * y_pred, axis=axis)
     fp = reduction_ops.reduce_sum((1 - y_pred) * y_true, axis=axis)
     fn = reduction_ops.reduce_sum(y_pred * (1 - y_true), axis=axis)

@@ -4,6 +4,7 @@ averaged over samples."""
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.losses.loss import squeeze_or_expand_to_same_rank
+from tensorlet.keras.src.losses.regression_losses import promote_to_float
 from tensorlet.keras.src.metrics.reduction_metrics import MeanMetricWrapper
 from tensorlet.ops import reduction_ops, unary_math_ops
 
@@ -11,7 +12,7 @@ from tensorlet.ops import reduction_ops, unary_math_ops
 def _pair(y_true, y_pred):
     y_pred = backend.convert_to_tensor(y_pred)
     y_true = backend.convert_to_tensor(y_true, dtype=y_pred.dtype)
-    return squeeze_or_expand_to_same_rank(y_true, y_pred)
+    return promote_to_float(*squeeze_or_expand_to_same_rank(y_true, y_pred))
 
 
 @keras_export("keras.metrics.pearson_correlation")
@@ -19,8 +20,8 @@ def pearson_correlation(y_true, y_pred, axis=-1):
     """``mean(z(y_true) * z(y_pred), axis)`` with ``z(x) = (x - mean) / (std + epsilon)``.
 
     Example:
-        >>> keras.metrics.pearson_correlation([[0., 1., 2.]], [[0., 2., 4.]]).numpy()
-        array([0.99999994], dtype=float32)
+        >>> round(float(keras.metrics.pearson_correlation([[0., 1., 2.]], [[0., 2., 4.]])[0]), 4)
+        1.0
     """
     y_true, y_pred = _pair(y_true, y_pred)
     eps = backend.epsilon()

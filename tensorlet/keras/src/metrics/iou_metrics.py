@@ -108,7 +108,7 @@ class IoU(_IoUBase):
 
     Example:
         >>> m = keras.metrics.IoU(num_classes=2, target_class_ids=[0])
-        >>> m.update_state([0, 0, 1, 1], [0, 1, 0, 1])
+        >>> _ = m.update_state([0, 0, 1, 1], [0, 1, 0, 1])
         >>> round(float(m.result()), 4)
         0.3333
     """
@@ -210,7 +210,7 @@ class MeanIoU(IoU):
 
     Example:
         >>> m = keras.metrics.MeanIoU(num_classes=2)
-        >>> m.update_state([0, 0, 1, 1], [0, 1, 0, 1])
+        >>> _ = m.update_state([0, 0, 1, 1], [0, 1, 0, 1])
         >>> round(float(m.result()), 4)
         0.3333
     """

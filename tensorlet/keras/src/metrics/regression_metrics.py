@@ -6,6 +6,7 @@ from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.losses.loss import squeeze_or_expand_to_same_rank
 from tensorlet.keras.src.losses.regression_losses import (
+    promote_to_float,
     log_cosh,
     mean_absolute_error,
     mean_absolute_percentage_error,
@@ -97,7 +98,7 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     """``sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)`` (the metric's sign)."""
     y_pred = backend.convert_to_tensor(y_pred)
     y_true = backend.convert_to_tensor(y_true, dtype=y_pred.dtype)
-    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    y_true, y_pred = promote_to_float(*squeeze_or_expand_to_same_rank(y_true, y_pred))
     return reduction_ops.reduce_sum(
         normalize(y_true, axis=axis) * normalize(y_pred, axis=axis), axis=axis
     )
