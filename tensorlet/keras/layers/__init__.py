@@ -15,6 +15,7 @@ from tensorlet.keras.src.layers.pooling.average_pooling2d import AveragePooling2
 from tensorlet.keras.src.layers.pooling.average_pooling3d import AveragePooling3D as AvgPool3D
 from tensorlet.keras.src.layers.normalization.batch_normalization import BatchNormalization as BatchNormalization
 from tensorlet.keras.src.layers.rnn.bidirectional import Bidirectional as Bidirectional
+from tensorlet.keras.src.layers.preprocessing.category_encoding import CategoryEncoding as CategoryEncoding
 from tensorlet.keras.src.layers.merging.concatenate import Concatenate as Concatenate
 from tensorlet.keras.src.layers.convolutional.conv1d import Conv1D as Conv1D
 from tensorlet.keras.src.layers.convolutional.conv1d_transpose import Conv1DTranspose as Conv1DTranspose
@@ -37,6 +38,7 @@ from tensorlet.keras.src.layers.reshaping.cropping3d import Cropping3D as Croppi
 from tensorlet.keras.src.layers.core.dense import Dense as Dense
 from tensorlet.keras.src.layers.convolutional.depthwise_conv1d import DepthwiseConv1D as DepthwiseConv1D
 from tensorlet.keras.src.layers.convolutional.depthwise_conv2d import DepthwiseConv2D as DepthwiseConv2D
+from tensorlet.keras.src.layers.preprocessing.discretization import Discretization as Discretization
 from tensorlet.keras.src.layers.merging.dot import Dot as Dot
 from tensorlet.keras.src.layers.regularization.dropout import Dropout as Dropout
 from tensorlet.keras.src.layers.activations.elu import ELU as ELU
@@ -62,6 +64,8 @@ from tensorlet.keras.src.layers.pooling.global_max_pooling3d import GlobalMaxPoo
 from tensorlet.keras.src.layers.normalization.group_normalization import GroupNormalization as GroupNormalization
 from tensorlet.keras.src.layers.attention.grouped_query_attention import GroupedQueryAttention as GroupQueryAttention
 from tensorlet.keras.src.layers.attention.grouped_query_attention import GroupedQueryAttention as GroupedQueryAttention
+from tensorlet.keras.src.layers.preprocessing.hashed_crossing import HashedCrossing as HashedCrossing
+from tensorlet.keras.src.layers.preprocessing.hashing import Hashing as Hashing
 from tensorlet.keras.src.layers.core.identity import Identity as Identity
 from tensorlet.keras.src.layers.core.input_layer import Input as Input
 from tensorlet.keras.src.layers.core.input_layer import InputLayer as InputLayer
@@ -83,12 +87,14 @@ from tensorlet.keras.src.layers.merging.maximum import Maximum as Maximum
 from tensorlet.keras.src.layers.merging.minimum import Minimum as Minimum
 from tensorlet.keras.src.layers.attention.multi_head_attention import MultiHeadAttention as MultiHeadAttention
 from tensorlet.keras.src.layers.merging.multiply import Multiply as Multiply
+from tensorlet.keras.src.layers.preprocessing.normalization import Normalization as Normalization
 from tensorlet.keras.src.layers.activations.prelu import PReLU as PReLU
 from tensorlet.keras.src.layers.reshaping.permute import Permute as Permute
 from tensorlet.keras.src.layers.normalization.rms_normalization import RMSNormalization as RMSNormalization
 from tensorlet.keras.src.layers.rnn.rnn import RNN as RNN
 from tensorlet.keras.src.layers.activations.relu import ReLU as ReLU
 from tensorlet.keras.src.layers.reshaping.repeat_vector import RepeatVector as RepeatVector
+from tensorlet.keras.src.layers.preprocessing.rescaling import Rescaling as Rescaling
 from tensorlet.keras.src.layers.reshaping.reshape import Reshape as Reshape
 from tensorlet.keras.src.layers.convolutional.separable_conv1d import SeparableConv1D as SeparableConv1D
 from tensorlet.keras.src.layers.convolutional.separable_conv2d import SeparableConv2D as SeparableConv2D
