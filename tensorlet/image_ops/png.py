@@ -152,7 +152,8 @@ def _seq(f, prev, bpp, ftype):
 
 
 def decode_png_raw(data):
-    """(pixels (h, w, c) uint8 or uint16, channels, palette info) of a PNG byte string."""
+    """Pixels (h, w, c) uint8 or uint16 of a PNG byte string, interlaced (Adam7) or not: grey
+    below 8 bits scaled to 8, palettes expanded to RGB (RGBA with a tRNS chunk)."""
     if not data.startswith(PNG_SIGNATURE):
         raise CodecError("Invalid PNG header, data size %d" % len(data))
     pos = 8
