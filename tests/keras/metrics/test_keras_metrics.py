@@ -391,7 +391,7 @@ def test_iou_family():
     cm = _confusion(BIN_T[0].astype(int), (BIN_P[0] >= 0.3).astype(int), 2)
     np.testing.assert_allclose(float(binary.result()), _iou(cm, [1]), rtol=1e-6)
     with pytest.raises(tf.errors.InvalidArgumentError, match="Incompatible shapes"):
-        binary.update_state(BIN_T[0], BIN_P[0], sample_weight=W)  # (3,) vs 12 values
+        binary.update_state(BIN_T[0], BIN_P[0], sample_weight=[1, 1, 0])  # (3,) vs 12 values
     with pytest.raises(ValueError, match="out of range"):
         keras.metrics.IoU(num_classes=2, target_class_ids=[2])
     m.reset_state()
