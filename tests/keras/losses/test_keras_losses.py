@@ -167,9 +167,11 @@ CASES = [  # (class, kwargs, y_true, y_pred, reference(y_true, y_pred) -> per-sa
         {"alpha": 0.3, "beta": 0.7, "axis": (1,)},
         BIN_T,
         BIN_P,
-        lambda t, p: 1
-        - (t * p).sum(1)
-        / ((t * p).sum(1) + 0.3 * ((1 - p) * t).sum(1) + 0.7 * (p * (1 - t)).sum(1) + EPS),
+        lambda t, p: (
+            1
+            - (t * p).sum(1)
+            / ((t * p).sum(1) + 0.3 * ((1 - p) * t).sum(1) + 0.7 * (p * (1 - t)).sum(1) + EPS)
+        ),
     ),
 ]
 IDS = [f"{c[0]}-{i}" for i, c in enumerate(CASES)]
@@ -222,8 +224,9 @@ def test_gradients_numerically(case):
     cls, kwargs, t, p, _ = case
     loss = getattr(keras.losses, cls)(dtype="float64", **kwargs)
     t64 = tf.constant(t.astype(np.float64))
-    gradient_check.check_vjp(lambda y_pred: loss(t64, y_pred), [p.astype(np.float64)],
-                             rtol=1e-5, atol=1e-7)
+    gradient_check.check_vjp(
+        lambda y_pred: loss(t64, y_pred), [p.astype(np.float64)], rtol=1e-5, atol=1e-7
+    )
 
 
 def test_hinge_gradient_is_the_subgradient():
@@ -301,9 +304,10 @@ def test_circle():
     want = []
     for i in range(3):
         p = [-80 * max(0.4 + d[i, j], 0) * (0.4 - d[i, j]) for j in range(3) if pos[i, j]]
-        n = [80 * max(1.4 - d[i, j], 0) * (0.6 - d[i, j]) for j in range(3)
-             if labels[i] != labels[j]]
-        lse = (lambda v: np.log(np.exp(v).sum()) if v else -np.inf)
+        n = [
+            80 * max(1.4 - d[i, j], 0) * (0.6 - d[i, j]) for j in range(3) if labels[i] != labels[j]
+        ]
+        lse = lambda v: np.log(np.exp(v).sum()) if v else -np.inf
         want.append(np.logaddexp(0, lse(p) + lse(n)))
     np.testing.assert_allclose(values, want, rtol=1e-4)
     # samples without positive pairs give 0 and are masked out of the mean
@@ -391,8 +395,11 @@ def test_errors():
 
 def _loss_classes():
     return sorted(
-        (obj for obj in losses_src.ALL_OBJECTS if inspect.isclass(obj)
-         and obj not in (losses_src.Loss, losses_src.LossFunctionWrapper)),
+        (
+            obj
+            for obj in losses_src.ALL_OBJECTS
+            if inspect.isclass(obj) and obj not in (losses_src.Loss, losses_src.LossFunctionWrapper)
+        ),
         key=lambda c: c.__name__,
     )
 
@@ -426,9 +433,10 @@ def test_configs_keep_the_options():
     }
     assert keras.losses.Tversky().get_config()["axis"] is None
     assert keras.losses.Circle().get_config()["gamma"] == 80.0
-    assert keras.losses.SparseCategoricalCrossentropy(ignore_class=-1).get_config()[
-        "ignore_class"
-    ] == -1
+    assert (
+        keras.losses.SparseCategoricalCrossentropy(ignore_class=-1).get_config()["ignore_class"]
+        == -1
+    )
 
 
 def test_names_aliases_and_get():

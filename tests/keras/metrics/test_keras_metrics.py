@@ -86,8 +86,11 @@ MEAN_CASES = [  # (metric, data, per-sample reference)
         "cat",
         lambda t, p: np.maximum(((1 - t) * p).max(-1) - (t * p).sum(-1) + 1, 0),
     ),
-    ("KLDivergence()", "cat", lambda t, p: (np.clip(t, 1e-7, 1) * np.log(
-        np.clip(t, 1e-7, 1) / p)).sum(-1)),
+    (
+        "KLDivergence()",
+        "cat",
+        lambda t, p: (np.clip(t, 1e-7, 1) * np.log(np.clip(t, 1e-7, 1) / p)).sum(-1),
+    ),
     ("BinaryCrossentropy()", "bin", _bce),
     (
         "CategoricalCrossentropy()",
@@ -105,8 +108,12 @@ MEAN_CASES = [  # (metric, data, per-sample reference)
         lambda t, p: np.array([np.corrcoef(t[i], p[i])[0, 1] for i in range(3)]),
     ),
 ]
-DATA = {"bin": (BIN_T, BIN_P), "cat": (CAT_T, CAT_P), "sparse": (CAT_IDX, CAT_P),
-        "reg": (REG_T, REG_P)}
+DATA = {
+    "bin": (BIN_T, BIN_P),
+    "cat": (CAT_T, CAT_P),
+    "sparse": (CAT_IDX, CAT_P),
+    "reg": (REG_T, REG_P),
+}
 
 
 @pytest.mark.parametrize("case", MEAN_CASES, ids=[c[0] for c in MEAN_CASES])
@@ -115,8 +122,7 @@ def test_mean_metrics(case):
     t, p = DATA[data]
     metric = eval("keras.metrics." + ctor)
     got = _run(metric, t, p)
-    want = _weighted_mean([ref(t[i].astype(np.float64), p[i].astype(np.float64))
-                           for i in range(2)])
+    want = _weighted_mean([ref(t[i].astype(np.float64), p[i].astype(np.float64)) for i in range(2)])
     np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-6)
     assert [v.name for v in metric.variables] == ["total", "count"]
     assert all(v.dtype == "float32" and not v.trainable for v in metric.variables)
@@ -193,19 +199,26 @@ def _counts(t, p, thresholds, w=None):
     out = []
     for th in thresholds:
         pos = p > th
-        out.append([(w * (t == 1) * pos).sum(), (w * (t == 0) * pos).sum(),
-                    (w * (t == 0) * ~pos).sum(), (w * (t == 1) * ~pos).sum()])
+        out.append(
+            [
+                (w * (t == 1) * pos).sum(),
+                (w * (t == 0) * pos).sum(),
+                (w * (t == 0) * ~pos).sum(),
+                (w * (t == 1) * ~pos).sum(),
+            ]
+        )
     return np.array(out)
 
 
 def _both_batches(thresholds, t=BIN_T, p=BIN_P):
     return _counts(t[0], p[0], thresholds), _counts(t[0], p[0], thresholds) + _counts(
-        t[1], p[1], thresholds, W)
+        t[1], p[1], thresholds, W
+    )
 
 
 @pytest.mark.parametrize(
-    "name,column", [("TruePositives", 0), ("FalsePositives", 1), ("TrueNegatives", 2),
-                    ("FalseNegatives", 3)]
+    "name,column",
+    [("TruePositives", 0), ("FalsePositives", 1), ("TrueNegatives", 2), ("FalseNegatives", 3)],
 )
 def test_condition_counts(name, column):
     got = _run(getattr(keras.metrics, name)(), BIN_T, BIN_P)
@@ -222,8 +235,15 @@ def test_precision_and_recall(thresholds):
     th = [0.5] if thresholds is None else thresholds
     for cls, other in ((keras.metrics.Precision, 1), (keras.metrics.Recall, 3)):
         got = _run(cls(thresholds=thresholds), BIN_T, BIN_P)
-        want = [np.divide(c[:, 0], c[:, 0] + c[:, other], out=np.zeros(len(th)),
-                          where=c[:, 0] + c[:, other] > 0) for c in _both_batches(th)]
+        want = [
+            np.divide(
+                c[:, 0],
+                c[:, 0] + c[:, other],
+                out=np.zeros(len(th)),
+                where=c[:, 0] + c[:, other] > 0,
+            )
+            for c in _both_batches(th)
+        ]
         want = [w[0] if thresholds is None else w for w in want]
         np.testing.assert_allclose(got, want, rtol=1e-6)
 
@@ -235,15 +255,15 @@ def test_precision_top_k_and_class_id():
         return out
 
     got = _run(keras.metrics.Precision(top_k=2), BIN_T, BIN_P)
-    tp = [(top_k_mask(p, 2) * t * w[:, None]).sum() for t, p, w in
-          zip(BIN_T, BIN_P, [np.ones(3), W])]
+    tp = [
+        (top_k_mask(p, 2) * t * w[:, None]).sum() for t, p, w in zip(BIN_T, BIN_P, [np.ones(3), W])
+    ]
     pos = [(top_k_mask(p, 2) * w[:, None]).sum() for p, w in zip(BIN_P, [np.ones(3), W])]
     np.testing.assert_allclose(got, [tp[0] / pos[0], sum(tp) / sum(pos)], rtol=1e-6)
     got = _run(keras.metrics.Recall(class_id=1), BIN_T, BIN_P)
     col = [(t[:, 1:2], p[:, 1:2]) for t, p in zip(BIN_T, BIN_P)]
     c0, c1 = _counts(*col[0], [0.5]), _counts(*col[1], [0.5], W)
-    want = [c0[0, 0] / (c0[0, 0] + c0[0, 3]),
-            (c0 + c1)[0, 0] / ((c0 + c1)[0, 0] + (c0 + c1)[0, 3])]
+    want = [c0[0, 0] / (c0[0, 0] + c0[0, 3]), (c0 + c1)[0, 0] / ((c0 + c1)[0, 0] + (c0 + c1)[0, 3])]
     np.testing.assert_allclose(got, want, rtol=1e-6)
     empty = keras.metrics.Precision()
     empty.update_state(np.zeros((1, 3)), np.zeros((1, 3)))
@@ -259,9 +279,9 @@ def test_at_constraint_metrics(num_thresholds):
     th = _even_thresholds(num_thresholds)
     counts = _both_batches(th)[1]
     tp, fp, tn, fn = counts.T
-    div = (lambda a, b: np.where(b > 0, a / np.where(b > 0, b, 1), 0.0))
+    div = lambda a, b: np.where(b > 0, a / np.where(b > 0, b, 1), 0.0)
     sens, spec, prec = div(tp, tp + fn), div(tn, tn + fp), div(tp, tp + fp)
-    best = (lambda c, d, v: max([d[i] for i in range(len(c)) if c[i] >= v], default=0.0))
+    best = lambda c, d, v: max([d[i] for i in range(len(c)) if c[i] >= v], default=0.0)
     cases = [
         (keras.metrics.SensitivityAtSpecificity(0.5, num_thresholds), best(spec, sens, 0.5)),
         (keras.metrics.SpecificityAtSensitivity(0.5, num_thresholds), best(sens, spec, 0.5)),
@@ -271,37 +291,53 @@ def test_at_constraint_metrics(num_thresholds):
     for metric, want in cases:
         np.testing.assert_allclose(_run(metric, BIN_T, BIN_P)[1], want, rtol=1e-5)
         assert [v.name for v in metric.variables] == [
-            "true_positives", "false_positives", "true_negatives", "false_negatives"]
+            "true_positives",
+            "false_positives",
+            "true_negatives",
+            "false_negatives",
+        ]
     assert keras.metrics.RecallAtPrecision(1.0).result().numpy() == 0.0
 
 
 def _auc_reference(counts, curve="ROC", method="interpolation"):
     tp, fp, tn, fn = counts.T
-    div = (lambda a, b: np.where(b > 0, a / np.where(b > 0, b, 1), 0.0))
+    div = lambda a, b: np.where(b > 0, a / np.where(b > 0, b, 1), 0.0)
     recall = div(tp, tp + fn)
     if curve == "ROC":
         x, y = div(fp, fp + tn), recall
     else:
         x, y = recall, div(tp, tp + fp)
-    heights = {"interpolation": (y[:-1] + y[1:]) / 2, "minoring": np.minimum(y[:-1], y[1:]),
-               "majoring": np.maximum(y[:-1], y[1:])}[method]
+    heights = {
+        "interpolation": (y[:-1] + y[1:]) / 2,
+        "minoring": np.minimum(y[:-1], y[1:]),
+        "majoring": np.maximum(y[:-1], y[1:]),
+    }[method]
     return ((x[:-1] - x[1:]) * heights).sum()
 
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{}, {"num_thresholds": 5}, {"summation_method": "minoring"},
-     {"summation_method": "majoring"}, {"curve": "PR", "summation_method": "majoring"},
-     {"thresholds": [0.25, 0.5, 0.75]}, {"thresholds": [0.1, 0.3, 0.8]}],
+    [
+        {},
+        {"num_thresholds": 5},
+        {"summation_method": "minoring"},
+        {"summation_method": "majoring"},
+        {"curve": "PR", "summation_method": "majoring"},
+        {"thresholds": [0.25, 0.5, 0.75]},
+        {"thresholds": [0.1, 0.3, 0.8]},
+    ],
 )
 def test_auc(kwargs):
     metric = keras.metrics.AUC(**kwargs)
     th = metric.thresholds
     assert th[0] == -1e-7 and th[-1] == 1 + 1e-7 and len(th) == metric.num_thresholds
     got = _run(metric, BIN_T, BIN_P)
-    want = [_auc_reference(c, kwargs.get("curve", "ROC"),
-                           kwargs.get("summation_method", "interpolation"))
-            for c in _both_batches(th)]
+    want = [
+        _auc_reference(
+            c, kwargs.get("curve", "ROC"), kwargs.get("summation_method", "interpolation")
+        )
+        for c in _both_batches(th)
+    ]
     np.testing.assert_allclose(got, want, rtol=1e-5)
     assert metric.true_positives.shape == (len(th),)
     cfg = metric.get_config()
@@ -328,13 +364,29 @@ def test_auc_multi_label_logits_and_reset():
     ml = keras.metrics.AUC(multi_label=True, label_weights=[1.0, 2.0, 0.0, 1.0])
     assert ml.variables == []  # made on the first update
     got = _run(ml, BIN_T, BIN_P)
-    per_label = [[_auc_reference(np.stack([
-        _counts(BIN_T[0][:, j:j + 1], BIN_P[0][:, j:j + 1], ml.thresholds)
-        + (k * _counts(BIN_T[1][:, j:j + 1], BIN_P[1][:, j:j + 1], ml.thresholds, W))
-    ])[0]) for j in range(4)] for k in (0, 1)]
+    per_label = [
+        [
+            _auc_reference(
+                np.stack(
+                    [
+                        _counts(BIN_T[0][:, j : j + 1], BIN_P[0][:, j : j + 1], ml.thresholds)
+                        + (
+                            k
+                            * _counts(
+                                BIN_T[1][:, j : j + 1], BIN_P[1][:, j : j + 1], ml.thresholds, W
+                            )
+                        )
+                    ]
+                )[0]
+            )
+            for j in range(4)
+        ]
+        for k in (0, 1)
+    ]
     lw = np.array([1.0, 2.0, 0.0, 1.0])
-    np.testing.assert_allclose(got, [(np.array(a) * lw).sum() / lw.sum() for a in per_label],
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        got, [(np.array(a) * lw).sum() / lw.sum() for a in per_label], rtol=1e-5
+    )
     assert ml.true_positives.shape == (200, 4)
     logits = [RNG.randn(3, 4).astype(np.float32) for _ in range(2)]
     a = _run(keras.metrics.AUC(from_logits=True), BIN_T, logits)
@@ -407,8 +459,14 @@ def test_fbeta(average, beta):
     stats = np.zeros((4, 4))
     for t, p, w in zip(BIN_T, BIN_P, [np.ones(3), W]):
         yp = (p > 0.5).astype(np.float64)
-        stats += np.stack([(yp * t * w[:, None]).sum(0), (yp * (1 - t) * w[:, None]).sum(0),
-                           ((1 - yp) * t * w[:, None]).sum(0), (t * w[:, None]).sum(0)])
+        stats += np.stack(
+            [
+                (yp * t * w[:, None]).sum(0),
+                (yp * (1 - t) * w[:, None]).sum(0),
+                ((1 - yp) * t * w[:, None]).sum(0),
+                (t * w[:, None]).sum(0),
+            ]
+        )
         tp, fp, fn, support = stats if average != "micro" else stats.sum(1)
         prec, rec = tp / (tp + fp + 1e-7), tp / (tp + fn + 1e-7)
         f = (1 + beta**2) * prec * rec / (beta**2 * prec + rec + 1e-7)
@@ -428,8 +486,9 @@ def test_f1_without_threshold_marks_the_row_maximum():
     yp = (CAT_P[0] == CAT_P[0].max(-1, keepdims=True)).astype(np.float64)
     tp, fp, fn = (yp * CAT_T[0]).sum(0), (yp * (1 - CAT_T[0])).sum(0), ((1 - yp) * CAT_T[0]).sum(0)
     prec, rec = tp / (tp + fp + 1e-7), tp / (tp + fn + 1e-7)
-    np.testing.assert_allclose(metric.result().numpy(), 2 * prec * rec / (prec + rec + 1e-7),
-                               rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(
+        metric.result().numpy(), 2 * prec * rec / (prec + rec + 1e-7), rtol=1e-5, atol=1e-7
+    )
     assert "beta" not in metric.get_config()
     with pytest.raises(ValueError, match="Invalid `beta`"):
         keras.metrics.FBetaScore(beta=2)
@@ -437,9 +496,7 @@ def test_f1_without_threshold_marks_the_row_maximum():
         keras.metrics.F1Score(average="samples")
 
 
-@pytest.mark.parametrize(
-    "aggregation", [None, "uniform_average", "variance_weighted_average"]
-)
+@pytest.mark.parametrize("aggregation", [None, "uniform_average", "variance_weighted_average"])
 def test_r2(aggregation):
     metric = keras.metrics.R2Score(class_aggregation=aggregation)
     got = _run(metric, REG_T, REG_P)
@@ -458,23 +515,35 @@ def test_r2(aggregation):
         want.append(scores)
     np.testing.assert_allclose(got, want, rtol=2e-4, atol=1e-5)
     assert [v.name for v in metric.variables] == [
-        "num_samples", "squared_sum", "sum", "residual", "count"]
+        "num_samples",
+        "squared_sum",
+        "sum",
+        "residual",
+        "count",
+    ]
     adjusted = keras.metrics.R2Score(num_regressors=1)
     _run(adjusted, REG_T, REG_P)
     n = 24.0
     plain = keras.metrics.R2Score()
     _run(plain, REG_T, REG_P)
-    np.testing.assert_allclose(float(adjusted.result()),
-                               1 - (1 - float(plain.result())) * (n - 1) / (n - 2), rtol=1e-5)
+    np.testing.assert_allclose(
+        float(adjusted.result()), 1 - (1 - float(plain.result())) * (n - 1) / (n - 2), rtol=1e-5
+    )
 
 
 # ---------------------------------------------------------------- tracing, configs, names
 def test_updates_inside_tf_function_match_eager():
     def make():
-        return [keras.metrics.AUC(), keras.metrics.Precision(thresholds=[0.3, 0.6]),
-                keras.metrics.BinaryAccuracy(), keras.metrics.F1Score(threshold=0.5),
-                keras.metrics.MeanIoU(2, sparse_y_pred=True), keras.metrics.Hinge(),
-                keras.metrics.AUC(multi_label=True), keras.metrics.R2Score()]
+        return [
+            keras.metrics.AUC(),
+            keras.metrics.Precision(thresholds=[0.3, 0.6]),
+            keras.metrics.BinaryAccuracy(),
+            keras.metrics.F1Score(threshold=0.5),
+            keras.metrics.MeanIoU(2, sparse_y_pred=True),
+            keras.metrics.Hinge(),
+            keras.metrics.AUC(multi_label=True),
+            keras.metrics.R2Score(),
+        ]
 
     traced, eager = make(), make()
 
@@ -509,8 +578,10 @@ def _metric_instances():
         "OneHotMeanIoU": (3,),
         "MeanMetricWrapper": (keras.losses.mean_squared_error,),
     }
-    classes = sorted((c for c in metrics_src.ALL_OBJECTS if c is not metrics_src.Metric),
-                     key=lambda c: c.__name__)
+    classes = sorted(
+        (c for c in metrics_src.ALL_OBJECTS if c is not metrics_src.Metric),
+        key=lambda c: c.__name__,
+    )
     return [(c, args.get(c.__name__, ())) for c in classes]
 
 
@@ -536,9 +607,18 @@ def test_get_and_names():
     keras.backend.clear_session()
     assert keras.metrics.MeanIoU(2).name == "mean_io_u"
     auc = keras.metrics.AUC()
-    assert [v.path for v in auc.variables][0] == "auc/true_positives"
-    for fn in ("binary_crossentropy", "hinge", "poisson", "kl_divergence", "huber", "log_cosh",
-               "pearson_correlation", "concordance_correlation", "sparse_top_k_categorical_accuracy"):
+    assert auc.variables[0].path == "auc/true_positives"
+    for fn in (
+        "binary_crossentropy",
+        "hinge",
+        "poisson",
+        "kl_divergence",
+        "huber",
+        "log_cosh",
+        "pearson_correlation",
+        "concordance_correlation",
+        "sparse_top_k_categorical_accuracy",
+    ):
         assert callable(getattr(keras.metrics, fn))
 
 

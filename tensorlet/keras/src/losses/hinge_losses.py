@@ -19,9 +19,7 @@ from tensorlet.ops import (
 def convert_binary_labels_to_hinge(y_true):
     """``2 * y_true - 1`` when every label is 0 or 1, else ``y_true`` unchanged."""
     is_binary = reduction_ops.reduce_all(
-        comparison_ops.logical_or(
-            comparison_ops.equal(y_true, 0), comparison_ops.equal(y_true, 1)
-        )
+        comparison_ops.logical_or(comparison_ops.equal(y_true, 0), comparison_ops.equal(y_true, 1))
     )
     return control_flow_ops.cond(is_binary, lambda: 2.0 * y_true - 1.0, lambda: y_true)
 

@@ -7,14 +7,13 @@ class's own options.
 """
 
 from tensorlet.framework.export import keras_export
-from tensorlet.keras.src.losses.hinge_losses import (  # noqa: F401  (re-exported)
+from tensorlet.keras.src.losses.hinge_losses import (  # (re-exported)
     categorical_hinge,
-    convert_binary_labels_to_hinge,
     hinge,
     squared_hinge,
 )
 from tensorlet.keras.src.losses.loss import Loss, squeeze_or_expand_to_same_rank
-from tensorlet.keras.src.losses.probabilistic_losses import (  # noqa: F401
+from tensorlet.keras.src.losses.probabilistic_losses import (
     binary_crossentropy,
     binary_focal_crossentropy,
     categorical_crossentropy,
@@ -24,7 +23,7 @@ from tensorlet.keras.src.losses.probabilistic_losses import (  # noqa: F401
     poisson,
     sparse_categorical_crossentropy,
 )
-from tensorlet.keras.src.losses.regression_losses import (  # noqa: F401
+from tensorlet.keras.src.losses.regression_losses import (
     cosine_similarity,
     huber,
     log_cosh,

@@ -132,7 +132,7 @@ def sparse_categorical_crossentropy_kernel(target, output, from_logits=False, ax
 # ---------------------------------------------------------------- loss functions
 def _check_axis(axis):
     if isinstance(axis, bool):
-        raise ValueError(
+        raise ValueError(  # noqa: TRY004 - Keras raises ValueError
             f"`axis` must be of type `int`. Received: axis={axis} of type {type(axis)}"
         )
 
@@ -211,9 +211,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     )
 
 
-@keras_export(
-    "keras.losses.binary_focal_crossentropy", "keras.metrics.binary_focal_crossentropy"
-)
+@keras_export("keras.losses.binary_focal_crossentropy", "keras.metrics.binary_focal_crossentropy")
 def binary_focal_crossentropy(
     y_true,
     y_pred,
@@ -287,9 +285,7 @@ def categorical_focal_crossentropy(
     "keras.losses.sparse_categorical_crossentropy",
     "keras.metrics.sparse_categorical_crossentropy",
 )
-def sparse_categorical_crossentropy(
-    y_true, y_pred, from_logits=False, ignore_class=None, axis=-1
-):
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """Crossentropy of integer labels ``y_true`` against the class scores ``y_pred``;
     entries labelled ``ignore_class`` give 0 and are masked out of reductions.
 

@@ -41,7 +41,5 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
     intersection = reduction_ops.reduce_sum(y_true * y_pred, axis=axis)
     fp = reduction_ops.reduce_sum((1 - y_pred) * y_true, axis=axis)
     fn = reduction_ops.reduce_sum(y_pred * (1 - y_true), axis=axis)
-    score = math_ops.divide(
-        intersection, intersection + fp * alpha + fn * beta + backend.epsilon()
-    )
+    score = math_ops.divide(intersection, intersection + fp * alpha + fn * beta + backend.epsilon())
     return 1 - score

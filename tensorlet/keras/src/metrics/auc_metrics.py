@@ -80,7 +80,8 @@ class AUC(Metric):
         eps = backend.epsilon()
         self._thresholds = xp.array([0.0 - eps] + thresholds + [1.0 + eps])
         self.curve = (
-            curve if isinstance(curve, metrics_utils.AUCCurve)
+            curve
+            if isinstance(curve, metrics_utils.AUCCurve)
             else metrics_utils.AUCCurve.from_str(curve)
         )
         self.summation_method = (
@@ -92,7 +93,8 @@ class AUC(Metric):
         self.multi_label = multi_label
         self.num_labels = num_labels
         self.label_weights = (
-            None if label_weights is None
+            None
+            if label_weights is None
             else backend.convert_to_tensor(label_weights, dtype=self.dtype)
         )
         self._from_logits = from_logits
@@ -167,8 +169,9 @@ class AUC(Metric):
         2006): within ``[A, B]``, ``precision dP`` integrates to
         ``slope * (dTP + intercept * log(P_B / P_A))`` with ``P = TP + FP``."""
         n = self.num_thresholds
-        tp, fp, fn = (v._read() for v in (self.true_positives, self.false_positives,
-                                            self.false_negatives))
+        tp, fp, fn = (
+            v._read() for v in (self.true_positives, self.false_positives, self.false_negatives)
+        )
         dtp = tp[: n - 1] - tp[1:]
         p = tp + fp
         dp = p[: n - 1] - p[1:]
@@ -192,8 +195,15 @@ class AUC(Metric):
         ):
             return self.interpolate_pr_auc()
         n = self.num_thresholds
-        tp, fp, tn, fn = (v._read() for v in (self.true_positives, self.false_positives,
-                                                self.true_negatives, self.false_negatives))
+        tp, fp, tn, fn = (
+            v._read()
+            for v in (
+                self.true_positives,
+                self.false_positives,
+                self.true_negatives,
+                self.false_negatives,
+            )
+        )
         recall = math_ops.divide_no_nan(tp, tp + fn)
         if self.curve == metrics_utils.AUCCurve.ROC:
             x, y = math_ops.divide_no_nan(fp, fp + tn), recall

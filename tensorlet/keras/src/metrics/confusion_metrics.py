@@ -132,7 +132,7 @@ class _PrecisionRecall(Metric):
         )
         shape = (len(self.thresholds),)
         self.true_positives = self.add_variable(shape, "zeros", name="true_positives")
-        other_cond, other_name = self._other
+        other_name = self._other[1]
         self._other_var = self.add_variable(shape, "zeros", name=other_name)
         setattr(self, other_name, self._other_var)
 
@@ -365,8 +365,7 @@ class RecallAtPrecision(SensitivitySpecificityBase):
     def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
         if precision < 0 or precision > 1:
             raise ValueError(
-                "Argument `precision` must be in the range [0, 1]. "
-                f"Received: precision={precision}"
+                f"Argument `precision` must be in the range [0, 1]. Received: precision={precision}"
             )
         self.precision = precision
         self.num_thresholds = num_thresholds

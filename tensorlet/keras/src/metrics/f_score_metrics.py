@@ -45,7 +45,7 @@ class FBetaScore(Metric):
                 f"{{None, 'micro', 'macro', 'weighted'}}. Received: average={average}"
             )
         if not isinstance(beta, float):
-            raise ValueError(
+            raise ValueError(  # noqa: TRY004 - Keras raises ValueError
                 "Invalid `beta` argument value. It should be a Python float. "
                 f"Received: beta={beta} of type '{type(beta)}'"
             )
@@ -83,8 +83,12 @@ class FBetaScore(Metric):
                 f"y_pred.shape={y_pred_shape} and y_true.shape={y_true_shape}."
             )
         shape = () if self.average == "micro" else (y_pred_shape[-1],)
-        for name in ("true_positives", "false_positives", "false_negatives",
-                     "intermediate_weights"):
+        for name in (
+            "true_positives",
+            "false_positives",
+            "false_negatives",
+            "intermediate_weights",
+        ):
             var = self.add_variable(shape=shape, initializer="zeros", dtype=self.dtype, name=name)
             setattr(self, name, var)
         self._built = True

@@ -156,7 +156,8 @@ class IoU(_IoUBase):
         eps = backend.epsilon()
         result_dtype = backend.result_type(true_positives.dtype, denominator.dtype)
         iou = math_ops.divide(
-            cast_ops.cast(true_positives, result_dtype), cast_ops.cast(denominator + eps, result_dtype)
+            cast_ops.cast(true_positives, result_dtype),
+            cast_ops.cast(denominator + eps, result_dtype),
         )
         return math_ops.divide(
             reduction_ops.reduce_sum(iou, axis=self.axis), num_valid_entries + eps
@@ -184,9 +185,7 @@ class BinaryIoU(IoU):
     """
 
     def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
-        super().__init__(
-            num_classes=2, target_class_ids=target_class_ids, name=name, dtype=dtype
-        )
+        super().__init__(num_classes=2, target_class_ids=target_class_ids, name=name, dtype=dtype)
         self.threshold = threshold
 
     def update_state(self, y_true, y_pred, sample_weight=None):

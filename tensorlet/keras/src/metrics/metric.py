@@ -72,9 +72,12 @@ class Metric:
 
     def __setattr__(self, name, value):
         # metrics held as attributes contribute their variables (Keras' Tracker)
-        if isinstance(value, Metric) and "_metrics" in self.__dict__:
-            if not any(m is value for m in self._metrics):
-                self._metrics.append(value)
+        if (
+            isinstance(value, Metric)
+            and "_metrics" in self.__dict__
+            and not any(m is value for m in self._metrics)
+        ):
+            self._metrics.append(value)
         super().__setattr__(name, value)
 
     def _check_super_called(self):

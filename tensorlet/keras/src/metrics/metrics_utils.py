@@ -110,8 +110,16 @@ def _assign_add(variables, key, value):
         var.assign(var + value)
 
 
-def _update_bucketed(variables, y_true, y_pred, thresholds, multi_label, sample_weights,
-                     label_weights, thresholds_with_epsilon):
+def _update_bucketed(
+    variables,
+    y_true,
+    y_pred,
+    thresholds,
+    multi_label,
+    sample_weights,
+    label_weights,
+    thresholds_with_epsilon,
+):
     """The O(T + N) update for evenly spaced thresholds (see the module docstring)."""
     num_thresholds = thresholds.shape[0]
     weights = 1.0
@@ -194,8 +202,9 @@ def _update_bucketed(variables, y_true, y_pred, thresholds, multi_label, sample_
         _assign_add(variables, ConfusionMatrix.FALSE_NEGATIVES, fn)
 
 
-def _update_compared(variables, y_true, y_pred, thresholds, multi_label, sample_weight,
-                     label_weights):
+def _update_compared(
+    variables, y_true, y_pred, thresholds, multi_label, sample_weight, label_weights
+):
     """The general update: every prediction against every threshold."""
     if multi_label:  # (T, N, labels) against thresholds (T, 1, 1) or (T, 1, labels)
         th = array_ops.reshape(thresholds, [thresholds.shape[0], 1, -1])
@@ -215,8 +224,10 @@ def _update_compared(variables, y_true, y_pred, thresholds, multi_label, sample_
         weights = array_ops.broadcast_to(
             cast_ops.cast(sample_weight, y_pred.dtype), array_ops.shape(y_pred)
         )
-        weights = array_ops.expand_dims(weights, 0) if multi_label else array_ops.reshape(
-            weights, [1, -1]
+        weights = (
+            array_ops.expand_dims(weights, 0)
+            if multi_label
+            else array_ops.reshape(weights, [1, -1])
         )
     if label_weights is not None and not multi_label:
         lw = array_ops.broadcast_to(
@@ -285,7 +296,7 @@ def update_confusion_matrix_variables(
     if invalid:
         raise ValueError(f'Invalid keys: "{invalid}". Valid variable key options are: "{valid}"')
 
-    dtype = list(variables_to_update.values())[0].dtype
+    dtype = next(iter(variables_to_update.values())).dtype
     y_true = backend.cast(y_true, dtype)
     y_pred = backend.cast(y_pred, dtype)
     if thresholds_distributed_evenly:
@@ -313,8 +324,14 @@ def update_confusion_matrix_variables(
 
     if thresholds_distributed_evenly:
         return _update_bucketed(
-            variables_to_update, y_true, y_pred, thresholds, multi_label, sample_weight,
-            label_weights, thresholds_with_epsilon,
+            variables_to_update,
+            y_true,
+            y_pred,
+            thresholds,
+            multi_label,
+            sample_weight,
+            label_weights,
+            thresholds_with_epsilon,
         )
     return _update_compared(
         variables_to_update, y_true, y_pred, thresholds, multi_label, sample_weight, label_weights

@@ -112,7 +112,9 @@ class Mean(Metric):
         self.count.assign(0)
 
     def result(self):
-        return math_ops.divide_no_nan(self.total._read(), backend.cast(self.count._read(), self.dtype))
+        return math_ops.divide_no_nan(
+            self.total._read(), backend.cast(self.count._read(), self.dtype)
+        )
 
 
 @keras_export("keras.metrics.MeanMetricWrapper")

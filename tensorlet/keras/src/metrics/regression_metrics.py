@@ -6,12 +6,12 @@ from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.losses.loss import squeeze_or_expand_to_same_rank
 from tensorlet.keras.src.losses.regression_losses import (
-    promote_to_float,
     log_cosh,
     mean_absolute_error,
     mean_absolute_percentage_error,
     mean_squared_error,
     mean_squared_logarithmic_error,
+    promote_to_float,
 )
 from tensorlet.keras.src.metrics.metric import Metric
 from tensorlet.keras.src.metrics.reduction_metrics import Mean, MeanMetricWrapper
@@ -228,9 +228,7 @@ class R2Score(Metric):
             reduction_ops.reduce_sum((y_true - y_pred) ** 2 * sample_weight, axis=0)
         )
         self.count.assign_add(reduction_ops.reduce_sum(sample_weight, axis=0))
-        self.num_samples.assign_add(
-            cast_ops.cast(array_ops.size(y_true), self.num_samples.dtype)
-        )
+        self.num_samples.assign_add(cast_ops.cast(array_ops.size(y_true), self.num_samples.dtype))
 
     def result(self):
         total_sum, count = self.sum._read(), self.count._read()
@@ -238,7 +236,8 @@ class R2Score(Metric):
         total = self.squared_sum._read() - total_sum * mean
         raw_scores = 1 - (self.total_mse._read() / total)
         raw_scores = array_ops.where(
-            unary_math_ops.is_inf(raw_scores), array_creation_ops.zeros_like(raw_scores),
+            unary_math_ops.is_inf(raw_scores),
+            array_creation_ops.zeros_like(raw_scores),
             raw_scores,
         )
         if self.class_aggregation == "uniform_average":
