@@ -70,6 +70,7 @@ from tensorlet.keras.src.layers.core.identity import Identity as Identity
 from tensorlet.keras.src.layers.core.input_layer import Input as Input
 from tensorlet.keras.src.layers.core.input_layer import InputLayer as InputLayer
 from tensorlet.keras.src.layers.input_spec import InputSpec as InputSpec
+from tensorlet.keras.src.layers.preprocessing.integer_lookup import IntegerLookup as IntegerLookup
 from tensorlet.keras.src.layers.rnn.lstm import LSTM as LSTM
 from tensorlet.keras.src.layers.rnn.lstm import LSTMCell as LSTMCell
 from tensorlet.keras.src.layers.core.lambda_layer import Lambda as Lambda
@@ -108,7 +109,9 @@ from tensorlet.keras.src.layers.regularization.spatial_dropout import SpatialDro
 from tensorlet.keras.src.layers.regularization.spatial_dropout import SpatialDropout3D as SpatialDropout3D
 from tensorlet.keras.src.layers.normalization.spectral_normalization import SpectralNormalization as SpectralNormalization
 from tensorlet.keras.src.layers.rnn.stacked_rnn_cells import StackedRNNCells as StackedRNNCells
+from tensorlet.keras.src.layers.preprocessing.string_lookup import StringLookup as StringLookup
 from tensorlet.keras.src.layers.merging.subtract import Subtract as Subtract
+from tensorlet.keras.src.layers.preprocessing.text_vectorization import TextVectorization as TextVectorization
 from tensorlet.keras.src.layers.rnn.time_distributed import TimeDistributed as TimeDistributed
 from tensorlet.keras.src.layers.normalization.unit_normalization import UnitNormalization as UnitNormalization
 from tensorlet.keras.src.layers.reshaping.up_sampling1d import UpSampling1D as UpSampling1D
