@@ -6,5 +6,9 @@ from tensorlet.keras.src.saving.serialization_lib import deserialize_keras_objec
 from tensorlet.keras.src.saving.object_registration import get_custom_objects as get_custom_objects
 from tensorlet.keras.src.saving.object_registration import get_registered_name as get_registered_name
 from tensorlet.keras.src.saving.object_registration import get_registered_object as get_registered_object
+from tensorlet.keras.src.saving.saving_api import load_model as load_model
+from tensorlet.keras.src.saving.saving_api import load_weights as load_weights
 from tensorlet.keras.src.saving.object_registration import register_keras_serializable as register_keras_serializable
+from tensorlet.keras.src.saving.saving_api import save_model as save_model
+from tensorlet.keras.src.saving.saving_api import save_weights as save_weights
 from tensorlet.keras.src.saving.serialization_lib import serialize_keras_object as serialize_keras_object

@@ -5,6 +5,9 @@ compile / fit / evaluate / predict), ``summary()`` and the model utilities.
 subclassing ``keras.Model`` and defining ``call`` gives a subclassed model.
 """
 
+import inspect
+import json
+
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src.layers.layer import Layer
 from tensorlet.keras.src.trainers.trainer import Trainer
@@ -84,3 +87,62 @@ class Model(Trainer, Layer):
             show_trainable=show_trainable,
             layer_range=layer_range,
         )
+
+    # ---------------------------------------------------------------- saving
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Saves the model (architecture, weights, optimizer state) to a ``.keras`` file (or a
+        legacy ``.h5`` file); ``keras.saving.save_model(self, filepath)``."""
+        from tensorlet.keras.src.saving import saving_api
+
+        return saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        """Saves the weights (and optimizer state) to a ``.weights.h5`` file."""
+        from tensorlet.keras.src.saving import saving_api
+
+        return saving_api.save_weights(
+            self, filepath, overwrite=overwrite, max_shard_size=max_shard_size
+        )
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Loads weights from a ``.weights.h5``, ``.keras`` or legacy ``.h5`` file."""
+        from tensorlet.keras.src.saving import saving_api
+
+        saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs):
+        """The model's config as a JSON string (``keras.models.model_from_json`` reads it);
+        ``kwargs`` go to ``json.dumps``."""
+        from tensorlet.keras.src.saving import serialization_lib
+
+        return json.dumps(serialization_lib.serialize_keras_object(self), **kwargs)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A functional model from a functional config, else ``cls(**config)``."""
+        from tensorlet.keras.src.models.functional import Functional, functional_from_config
+
+        is_functional_config = all(
+            key in config for key in ("name", "layers", "input_layers", "output_layers")
+        )
+        argspec = inspect.getfullargspec(cls.__init__)
+        functional_args = inspect.getfullargspec(Functional.__init__).args[1:]
+        revivable_as_functional = (
+            cls in (Functional, Model)
+            or argspec.args[1:] == functional_args
+            or (argspec.varargs == "args" and argspec.varkw == "kwargs")
+        )
+        if is_functional_config and revivable_as_functional:
+            return functional_from_config(cls, config, custom_objects=custom_objects)
+        try:
+            return cls(**config)
+        except TypeError as e:
+            raise TypeError(
+                "Unable to revive model from config. When overriding the `get_config()` "
+                "method, make sure that the returned config contains all items used as "
+                f"arguments in the  constructor to {cls}, which is the default behavior. You "
+                "can override this default behavior by defining a `from_config(cls, config)` "
+                f"class method to specify how to create an instance of {cls.__name__} from its "
+                f"config.\n\nReceived config={config}\n\nError encountered during "
+                f"deserialization: {e}"
+            ) from e

@@ -183,9 +183,13 @@ class Sequential(Model):
         return self.outputs[0]
 
     def get_config(self):
-        layer_configs = [
-            serialization_lib.serialize_keras_object(layer) for layer in self._layers_list
-        ]
+        if serialization_lib.in_legacy_config():  # HDF5 files: layers without module keys
+            from tensorlet.keras.src.saving.legacy_h5_format import legacy_serialize
+
+            serialize = legacy_serialize
+        else:
+            serialize = serialization_lib.serialize_keras_object
+        layer_configs = [serialize(layer) for layer in self._layers_list]
         config = {
             "name": self.name,
             "trainable": self.trainable,
@@ -198,13 +202,23 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        model = cls(name=config.get("name"), trainable=config.get("trainable", True))
-        for layer_config in config["layers"]:
-            layer = serialization_lib.deserialize_keras_object(
-                layer_config, custom_objects=custom_objects
-            )
+        if isinstance(config, dict) and "layers" in config:
+            layer_configs = config["layers"]
+            model = cls(name=config.get("name"), trainable=config.get("trainable", True))
+            build_input_shape = config.get("build_input_shape")
+        else:  # the oldest Keras form: the list of layer configs
+            layer_configs, model, build_input_shape = config, cls(), None
+        for layer_config in layer_configs:
+            if "module" not in layer_config:  # legacy (HDF5 / Keras 2) layer config
+                from tensorlet.keras.src.saving.legacy_h5_format import model_from_config
+
+                layer = model_from_config(layer_config, custom_objects=custom_objects)
+            else:
+                layer = serialization_lib.deserialize_keras_object(
+                    layer_config, custom_objects=custom_objects
+                )
             model.add(layer, rebuild=False)
         model._maybe_rebuild()
-        if not model.built and config.get("build_input_shape"):
-            model.build(config["build_input_shape"])
+        if not model.built and isinstance(build_input_shape, (tuple, list)):
+            model.build(build_input_shape)
         return model
