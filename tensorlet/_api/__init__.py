@@ -111,6 +111,7 @@ from tensorlet.ops.array_creation_ops import linspace as linspace
 from tensorlet.ops.comparison_ops import logical_and as logical_and
 from tensorlet.ops.comparison_ops import logical_not as logical_not
 from tensorlet.ops.comparison_ops import logical_or as logical_or
+from tensorlet.summary_ops.event_pb import make_ndarray as make_ndarray
 from tensorlet.ops.linalg_ops import matmul as matmul
 from tensorlet.ops.math_ops import maximum as maximum
 from tensorlet.ops.array_creation_ops import meshgrid as meshgrid
@@ -202,6 +203,7 @@ from tensorlet.ops.array_ops import where as where
 from tensorlet.ops.control_flow_ops import while_loop as while_loop
 from tensorlet.ops.array_creation_ops import zeros as zeros
 from tensorlet.ops.array_creation_ops import zeros_like as zeros_like
+from tensorlet._api import audio as audio
 from tensorlet._api import autodiff as autodiff
 from tensorlet._api import autograph as autograph
 from tensorlet._api import bitwise as bitwise
@@ -224,12 +226,14 @@ from tensorlet._api import raw_ops as raw_ops
 from tensorlet._api import signal as signal
 from tensorlet._api import sparse as sparse
 from tensorlet._api import strings as strings
+from tensorlet._api import summary as summary
 from tensorlet._api import sysconfig as sysconfig
 from tensorlet._api import test as test
 from tensorlet._api import train as train
 from tensorlet._api import version as version
 
 _SUBMODULES = {
+    'audio': audio,
     'autodiff': autodiff,
     'autograph': autograph,
     'autograph.experimental': autograph.experimental,
@@ -250,7 +254,9 @@ _SUBMODULES = {
     'compat.v1.signal': compat.v1.signal,
     'compat.v1.spectral': compat.v1.spectral,
     'compat.v1.strings': compat.v1.strings,
+    'compat.v1.summary': compat.v1.summary,
     'compat.v1.sysconfig': compat.v1.sysconfig,
+    'compat.v1.train': compat.v1.train,
     'compat.v1.version': compat.v1.version,
     'config': config,
     'config.experimental': config.experimental,
@@ -278,6 +284,8 @@ _SUBMODULES = {
     'signal': signal,
     'sparse': sparse,
     'strings': strings,
+    'summary': summary,
+    'summary.experimental': summary.experimental,
     'sysconfig': sysconfig,
     'test': test,
     'train': train,

@@ -4,6 +4,7 @@ from tensorlet.ops.debugging_ops import Assert as Assert
 from tensorlet.framework.versions import COMPILER_VERSION as COMPILER_VERSION
 from tensorlet.compat_v1.config_pb import ConfigProto as ConfigProto
 from tensorlet.framework.tensor_shape import Dimension as Dimension
+from tensorlet.summary_ops.event_pb import Event as Event
 from tensorlet.io_ops.parsing_config import FixedLenFeature as FixedLenFeature
 from tensorlet.io_ops.parsing_config import FixedLenSequenceFeature as FixedLenSequenceFeature
 from tensorlet.framework.versions import GIT_VERSION as GIT_VERSION
@@ -13,13 +14,18 @@ from tensorlet.framework.versions import GRAPH_DEF_VERSION_MIN_CONSUMER as GRAPH
 from tensorlet.framework.versions import GRAPH_DEF_VERSION_MIN_PRODUCER as GRAPH_DEF_VERSION_MIN_PRODUCER
 from tensorlet.function.func_graph import Graph as Graph
 from tensorlet.compat_v1.config_pb import GraphOptions as GraphOptions
+from tensorlet.summary_ops.event_pb import HistogramProto as HistogramProto
 from tensorlet.compat_v1.session import InteractiveSession as InteractiveSession
+from tensorlet.summary_ops.event_pb import LogMessage as LogMessage
 from tensorlet.function.func_graph import Operation as Operation
 from tensorlet.compat_v1.config_pb import OptimizerOptions as OptimizerOptions
 from tensorlet.compat_v1.config_pb import RunMetadata as RunMetadata
 from tensorlet.compat_v1.config_pb import RunOptions as RunOptions
 from tensorlet.compat_v1.session import Session as Session
+from tensorlet.summary_ops.event_pb import SessionLog as SessionLog
 from tensorlet.io_ops.parsing_config import SparseFeature as SparseFeature
+from tensorlet.summary_ops.event_pb import Summary as Summary
+from tensorlet.summary_ops.event_pb import SummaryMetadata as SummaryMetadata
 from tensorlet.ops.tensor_array_ops import TensorArray as TensorArray
 from tensorlet.ops.tensor_array_ops import TensorArraySpec as TensorArraySpec
 from tensorlet.framework.versions import VERSION as VERSION
@@ -93,6 +99,7 @@ from tensorlet.ops.debugging_ops import is_non_decreasing as is_non_decreasing
 from tensorlet.ops.debugging_ops import is_numeric_tensor as is_numeric_tensor
 from tensorlet.ops.debugging_ops import is_strictly_increasing as is_strictly_increasing
 from tensorlet.compat_v1.graph_mode import local_variables_initializer as local_variables_initializer
+from tensorlet.summary_ops.event_pb import make_ndarray as make_ndarray
 from tensorlet.io_ops.file_io import matching_files as matching_files
 from tensorlet.framework.module import name_scope_v1 as name_scope
 from tensorlet.ops.control_flow_ops import no_op as no_op
@@ -145,5 +152,7 @@ from tensorlet._api.compat.v1 import random as random
 from tensorlet._api.compat.v1 import signal as signal
 from tensorlet._api.compat.v1 import spectral as spectral
 from tensorlet._api.compat.v1 import strings as strings
+from tensorlet._api.compat.v1 import summary as summary
 from tensorlet._api.compat.v1 import sysconfig as sysconfig
+from tensorlet._api.compat.v1 import train as train
 from tensorlet._api.compat.v1 import version as version
