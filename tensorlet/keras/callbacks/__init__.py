@@ -10,4 +10,5 @@ from tensorlet.keras.src.callbacks.learning_rate_scheduler import LearningRateSc
 from tensorlet.keras.src.callbacks.model_checkpoint import ModelCheckpoint as ModelCheckpoint
 from tensorlet.keras.src.callbacks.progbar_logger import ProgbarLogger as ProgbarLogger
 from tensorlet.keras.src.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau as ReduceLROnPlateau
+from tensorlet.keras.src.callbacks.tensorboard import TensorBoard as TensorBoard
 from tensorlet.keras.src.callbacks.terminate_on_nan import TerminateOnNaN as TerminateOnNaN

@@ -10,6 +10,7 @@ from tensorlet.keras.src.callbacks.learning_rate_scheduler import LearningRateSc
 from tensorlet.keras.src.callbacks.model_checkpoint import ModelCheckpoint
 from tensorlet.keras.src.callbacks.progbar_logger import ProgbarLogger
 from tensorlet.keras.src.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from tensorlet.keras.src.callbacks.tensorboard import TensorBoard
 from tensorlet.keras.src.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
