@@ -16,6 +16,7 @@ from tensorlet.keras.src.layers.pooling.average_pooling3d import AveragePooling3
 from tensorlet.keras.src.layers.normalization.batch_normalization import BatchNormalization as BatchNormalization
 from tensorlet.keras.src.layers.rnn.bidirectional import Bidirectional as Bidirectional
 from tensorlet.keras.src.layers.preprocessing.category_encoding import CategoryEncoding as CategoryEncoding
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.center_crop import CenterCrop as CenterCrop
 from tensorlet.keras.src.layers.merging.concatenate import Concatenate as Concatenate
 from tensorlet.keras.src.layers.convolutional.conv1d import Conv1D as Conv1D
 from tensorlet.keras.src.layers.convolutional.conv1d_transpose import Conv1DTranspose as Conv1DTranspose
@@ -93,10 +94,18 @@ from tensorlet.keras.src.layers.activations.prelu import PReLU as PReLU
 from tensorlet.keras.src.layers.reshaping.permute import Permute as Permute
 from tensorlet.keras.src.layers.normalization.rms_normalization import RMSNormalization as RMSNormalization
 from tensorlet.keras.src.layers.rnn.rnn import RNN as RNN
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_brightness import RandomBrightness as RandomBrightness
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_contrast import RandomContrast as RandomContrast
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_crop import RandomCrop as RandomCrop
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_flip import RandomFlip as RandomFlip
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_rotation import RandomRotation as RandomRotation
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_translation import RandomTranslation as RandomTranslation
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_zoom import RandomZoom as RandomZoom
 from tensorlet.keras.src.layers.activations.relu import ReLU as ReLU
 from tensorlet.keras.src.layers.reshaping.repeat_vector import RepeatVector as RepeatVector
 from tensorlet.keras.src.layers.preprocessing.rescaling import Rescaling as Rescaling
 from tensorlet.keras.src.layers.reshaping.reshape import Reshape as Reshape
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.resizing import Resizing as Resizing
 from tensorlet.keras.src.layers.convolutional.separable_conv1d import SeparableConv1D as SeparableConv1D
 from tensorlet.keras.src.layers.convolutional.separable_conv2d import SeparableConv2D as SeparableConv2D
 from tensorlet.keras.src.layers.convolutional.separable_conv1d import SeparableConv1D as SeparableConvolution1D
