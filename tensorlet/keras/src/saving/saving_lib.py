@@ -318,9 +318,12 @@ def load_state(
     if id(saveable) in visited:
         return
     failure = False
+    found = True  # whether this path of the object is in the file
     if hasattr(saveable, "load_own_variables") and weights_store is not None:
+        entry = weights_store.get(inner_path)
+        found = entry.found
         try:
-            saveable.load_own_variables(weights_store.get(inner_path))
+            saveable.load_own_variables(entry)
         except Exception as e:  # noqa: BLE001 (collected and reported together, as Keras does)
             failed.add(id(saveable))
             errors[id(saveable)] = saveable, e
@@ -354,7 +357,9 @@ def load_state(
     if not failure:
         if len(failed) - before <= 0:
             visited.add(id(saveable))
-        if id(saveable) in failed:
+        # a failure at another path is cleared by a successful load; a path absent from the
+        # file (a layer met again through `layers`) proves nothing
+        if id(saveable) in failed and found:
             failed.remove(id(saveable))
             errors.pop(id(saveable))
 
@@ -404,6 +409,7 @@ class H5Entry:
                 self.group.attrs["name"] = name
             return
         self.group = {}
+        self.found = True
         if not path:
             self.group = h5_file.get("vars", {})
         elif path in h5_file and "vars" in h5_file[path]:
@@ -412,6 +418,7 @@ class H5Entry:
             legacy = path.replace("layers", "_layer_checkpoint_dependencies")
             if legacy in h5_file and "vars" in h5_file[legacy]:
                 self.group = h5_file[legacy]["vars"]
+        self.found = not isinstance(self.group, dict)
 
     def __len__(self):
         return len(self.group)

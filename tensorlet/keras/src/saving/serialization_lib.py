@@ -424,13 +424,50 @@ def _instantiate(cls, config, inner, custom_objects, safe_mode):
             ) from e
         build_config = config.get("build_config")
         if build_config and not getattr(instance, "built", True):
-            instance.build_from_config(build_config)
+            _build_from_config(instance, build_config)
             instance.built = True
         compile_config = config.get("compile_config")
         if compile_config and hasattr(instance, "compile_from_config"):
             instance.compile_from_config(compile_config)
             instance.compiled = True
     return instance
+
+
+def _build_from_config(instance, build_config):
+    """``instance.build_from_config``; a subclassed model without its own ``build`` is built
+    by calling it on symbolic inputs of the recorded shape (Keras' ``Model.build_from_config``)."""
+    default_build = getattr(type(instance).build, "_is_default", False)
+    if default_build and hasattr(instance, "get_compile_config") and "input_shape" in build_config:
+        shape = build_config["input_shape"]
+        try:
+            instance(_symbolic_inputs(shape))
+            return
+        except Exception:  # noqa: BLE001 (as Keras: warn, the model builds on first call)
+            warnings.warn(
+                f"Model '{instance.name}' had a build config, but the model cannot be built "
+                "automatically in `build_from_config(config)`. You should implement "
+                "`def build_from_config(self, config)`, and you might also want to implement "
+                "the method that generates the config at saving time, "
+                "`def get_build_config(self)`. The method `build_from_config()` is meant to "
+                "create the state of the model (i.e. its variables) upon deserialization.",
+                stacklevel=4,
+            )
+            return
+    instance.build_from_config(build_config)
+
+
+def _symbolic_inputs(shape):
+    from tensorlet.keras.src.backend.keras_tensor import KerasTensor
+
+    if _is_shape(shape):
+        return KerasTensor(shape)
+    if isinstance(shape, dict):
+        return {k: _symbolic_inputs(v) for k, v in shape.items()}
+    return [_symbolic_inputs(s) for s in shape]
+
+
+def _is_shape(shape):
+    return isinstance(shape, (list, tuple)) and all(d is None or isinstance(d, int) for d in shape)
 
 
 def _call_from_config(cls, inner, safe_mode):
