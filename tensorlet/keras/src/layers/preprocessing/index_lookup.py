@@ -107,7 +107,7 @@ class IndexLookup(Layer):
                 "When specifying the `vocabulary` argument, in TF-IDF output mode, the "
                 "`idf_weights` argument must also be provided."
             )
-        self.__dict__["lookup_table"] = self._table([])
+        self.__dict__["lookup_table"] = self._table([], initialized=False)
         if vocabulary is not None:
             self.set_vocabulary(vocabulary, idf_weights)
         self.reset_state()
@@ -163,14 +163,14 @@ class IndexLookup(Layer):
             vocab = vocab[self._token_start_index() :]
         return vocab
 
-    def _table(self, tokens):
+    def _table(self, tokens, initialized=True):
         """A table for ``tokens`` (in index order) after the special indices."""
         start = self._token_start_index()
         indices = xp.arange(start, start + len(tokens), dtype=xp.int64)
         tokens = self._tokens_array(tokens)
         keys, values = (indices, tokens) if self.invert else (tokens, indices)
         return VocabularyTable(
-            keys, values, self._key_dtype, self._value_dtype, self._default_value
+            keys, values, self._key_dtype, self._value_dtype, self._default_value, initialized
         )
 
     def _tokens_array(self, tokens):

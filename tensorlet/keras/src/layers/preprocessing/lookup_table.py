@@ -8,7 +8,7 @@ so a lookup is exact.
 """
 
 from tensorlet.backend import xp
-from tensorlet.framework import dtypes
+from tensorlet.framework import dtypes, errors
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.keras.src.backend import core
 from tensorlet.ops import array_creation_ops, array_ops, cast_ops, comparison_ops, gather_ops, math_ops
@@ -29,9 +29,12 @@ class VocabularyTable:
         values: int64 indices or (for inverse lookups) strings / integers.
         key_dtype, value_dtype: ``'string'``, ``'int64'``, ``'int32'``.
         default_value: the value of missing keys.
+        initialized: False for the placeholder table of a lookup layer without vocabulary:
+            looking it up raises ``FailedPreconditionError`` (TF's uninitialized table).
     """
 
-    def __init__(self, keys, values, key_dtype, value_dtype, default_value):
+    def __init__(self, keys, values, key_dtype, value_dtype, default_value, initialized=True):
+        self.initialized = initialized
         self.key_dtype = key_dtype
         self.value_dtype = value_dtype
         self.default_value = default_value
@@ -70,6 +73,8 @@ class VocabularyTable:
 
     def lookup(self, inputs):
         """The values of ``inputs`` (a dense tensor), ``default_value`` where missing."""
+        if not self.initialized:
+            raise errors.FailedPreconditionError(None, None, "Table not initialized.")
         inputs = convert_to_tensor(inputs)
         default = convert_to_tensor(self.default_value, dtype=_dtype(self.value_dtype))
         if self._n == 0:
