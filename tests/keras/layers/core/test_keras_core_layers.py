@@ -146,7 +146,8 @@ def test_wrapper():
     layer = Twice(dense)
     out = layer(tf.ones((1, 3)))
     assert out.shape == (1, 2)
-    assert [w.path for w in layer.weights] == ["twice/dense/kernel", "twice/dense/bias"]
+    prefix = f"{layer.name}/{dense.name}"
+    assert [w.path for w in layer.weights] == [f"{prefix}/kernel", f"{prefix}/bias"]
     assert layer.get_config()["layer"]["class_name"] == "Dense"
     with pytest.raises(ValueError, match="supported layer type"):
         Twice(3)
