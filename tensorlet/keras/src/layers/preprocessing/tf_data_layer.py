@@ -2,7 +2,8 @@
 
 Keras 3 gives these layers a switchable backend so that they can run in ``tf.data`` under any
 backend. tensorlet has one backend, so the layer only reproduces what Keras does inside a traced
-function (a ``tf.data`` map or a ``tf.function``): the input is converted to the compute dtype.
+function (a ``tf.data`` map or a ``tf.function``): the input is converted to the layer's input
+dtype (the compute dtype, or floats for ``Discretization``).
 """
 
 from tensorlet.framework import nest
@@ -22,7 +23,7 @@ class TFDataLayer(Layer):
             inputs, KerasTensor
         ):
             inputs = nest.map_structure(
-                lambda x: backend.convert_to_tensor(x, dtype=self.compute_dtype), inputs
+                lambda x: backend.convert_to_tensor(x, dtype=self.input_dtype), inputs
             )
         return super().__call__(inputs, **kwargs)
 
