@@ -180,8 +180,9 @@ def test_zero_output_for_mask_and_unroll_match_loop():
         layer = keras.layers.SimpleRNN(3, return_sequences=True, unroll=unroll)
         layer.zero_output_for_mask = True
         out = layer(X, mask=MASK).numpy()
+        weights = _weights(layer)
         want, _ = _reference(
-            lambda x, s: _simple_step(_weights(layer), x, s),
+            lambda x, s, w=weights: _simple_step(w, x, s),
             X,
             [np.zeros((2, 3), np.float32)],
             MASK,
@@ -279,12 +280,17 @@ def test_cells_direct_calls_and_configs():
     assert not isinstance(state, list)
     config = keras.layers.LSTMCell(2, unit_forget_bias=False).get_config()
     assert config["unit_forget_bias"] is False and config["recurrent_activation"] == "sigmoid"
-    stacked = keras.layers.StackedRNNCells([keras.layers.LSTMCell(2), keras.layers.SimpleRNNCell(3)])
+    stacked = keras.layers.StackedRNNCells(
+        [keras.layers.LSTMCell(2), keras.layers.SimpleRNNCell(3)]
+    )
     clone = keras.layers.StackedRNNCells.from_config(stacked.get_config())
     assert [type(c).__name__ for c in clone.cells] == ["LSTMCell", "SimpleRNNCell"]
     assert stacked.state_size == [[2, 2], 3] and stacked.output_size == 3
     assert "seed" not in keras.layers.SimpleRNN(2).get_config()
-    assert keras.layers.LSTM(2).units == 2 and keras.layers.GRU(2, reset_after=False).reset_after is False
+    assert (
+        keras.layers.LSTM(2).units == 2
+        and keras.layers.GRU(2, reset_after=False).reset_after is False
+    )
 
 
 def test_errors():

@@ -53,7 +53,7 @@ def test_bidirectional_merges_forward_and_reversed_backward(merge_mode):
 
 def test_bidirectional_states_initial_state_and_backward_layer():
     layer = keras.layers.Bidirectional(keras.layers.LSTM(2, return_state=True))
-    out, fh, fc, bh, bc = layer(X)
+    out, fh, _, bh, _ = layer(X)
     assert out.shape == (2, 4) and fh.shape == (2, 2)
     _close(out, np.concatenate([fh, bh], -1))
     states = [tf.ones((2, 2)) * k for k in range(1, 5)]

@@ -2,12 +2,14 @@
 
 from tensorlet.backend import xp
 from tensorlet.data_ops.dataset import DatasetV2
+from tensorlet.framework import dtypes
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.backend.keras_tensor import KerasTensor
 from tensorlet.keras.src.layers.preprocessing.encoding import encode_categorical_inputs
+from tensorlet.keras.src.layers.preprocessing.lookup_table import search_sorted
 from tensorlet.keras.src.layers.preprocessing.tf_data_layer import TFDataLayer
-from tensorlet.ops import array_ops, gather_ops
+from tensorlet.ops import array_ops
 
 _MODES = ("int", "one_hot", "multi_hot", "count")
 
@@ -165,7 +167,7 @@ def _bucketize(inputs, boundaries):
     inputs = backend.convert_to_tensor(inputs, dtype=backend.floatx())
     flat = array_ops.reshape(inputs, [1, -1])
     edges = backend.convert_to_tensor([list(map(float, boundaries))], dtype=inputs.dtype)
-    found = gather_ops.searchsorted(edges, flat, side="right", out_type="int32")
+    found = search_sorted(edges, flat, "right", dtypes.int32)
     return array_ops.reshape(found, array_ops.shape(inputs))
 
 

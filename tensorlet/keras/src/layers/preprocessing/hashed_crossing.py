@@ -3,10 +3,10 @@
 
 from tensorlet.framework import dtypes
 from tensorlet.framework.export import keras_export
+from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.keras.src.layers.layer import Layer
 from tensorlet.keras.src.layers.preprocessing.encoding import encode_categorical_inputs
 from tensorlet.ops import array_ops
-from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.ragged_tensors import ragged_cross_ops
 from tensorlet.sparse_tensors import sparse_ops
 
@@ -68,7 +68,7 @@ class HashedCrossing(Layer):
 
     def call(self, inputs):
         if not isinstance(inputs, (list, tuple)):
-            raise ValueError(
+            raise ValueError(  # noqa: TRY004 (Keras' class)
                 "`HashedCrossing` should be called on a list or tuple of inputs. Received: "
                 f"inputs={inputs}"
             )
@@ -85,7 +85,9 @@ class HashedCrossing(Layer):
         crossed = ragged_cross_ops.sparse_cross_hashed(inputs, self.num_bins)
         outputs = sparse_ops.to_dense(crossed)
         outputs = array_ops.reshape(outputs, {2: [-1, 1], 1: [-1], 0: []}[rank])
-        return encode_categorical_inputs(outputs, self.output_mode, self.num_bins, self.compute_dtype)
+        return encode_categorical_inputs(
+            outputs, self.output_mode, self.num_bins, self.compute_dtype
+        )
 
     def get_config(self):
         return {
@@ -105,7 +107,9 @@ def _check_inputs(inputs):
             f"`(batch_size, 1)`. Received: inputs={inputs}"
         )
     if not all(tuple(x.shape.as_list()) == first for x in inputs[1:]):
-        raise ValueError(f"All `HashedCrossing` inputs should have equal shape. Received: inputs={inputs}")
+        raise ValueError(
+            f"All `HashedCrossing` inputs should have equal shape. Received: inputs={inputs}"
+        )
     if not all(x.dtype.is_integer or x.dtype == dtypes.string for x in inputs):
         raise ValueError(
             "All `HashedCrossing` inputs should have an integer or string dtype. Received: "

@@ -52,7 +52,7 @@ class Hashing(Layer):
             )
         if output_mode == "int" and self.dtype_policy.name not in ("int32", "int64"):
             raise ValueError(
-                'When `output_mode="int"`, `dtype` should be an integer type, \'int32\' or '
+                "When `output_mode=\"int\"`, `dtype` should be an integer type, 'int32' or "
                 f"'in64'. Received: dtype={kwargs['dtype']}"
             )
         if output_mode not in _MODES:

@@ -231,7 +231,9 @@ class IndexLookup(Layer):
 
     def _read_vocabulary_file(self, path):
         if self.output_mode == "tf_idf":
-            raise ValueError("output_mode `'tf_idf'` does not support loading a vocabulary from file.")
+            raise ValueError(
+                "output_mode `'tf_idf'` does not support loading a vocabulary from file."
+            )
         try:
             with open(path, encoding="utf-8") as f:
                 lines = f.read().splitlines()
@@ -560,9 +562,7 @@ class IndexLookup(Layer):
     def load_own_variables(self, store):
         if self.output_mode == "tf_idf":
             with backend.init_scope():
-                self.__dict__["idf_weights_const"] = backend.convert_to_tensor(
-                    store["idf_weights"]
-                )
+                self.__dict__["idf_weights_const"] = backend.convert_to_tensor(store["idf_weights"])
 
     def save_assets(self, dir_path):
         if self.input_vocabulary is not None:
@@ -653,4 +653,3 @@ def _listify(x):
     if hasattr(x, "tolist"):
         x = x.tolist()
     return x
-

@@ -11,8 +11,16 @@ from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.keras.src.backend import core
-from tensorlet.ops import array_creation_ops, array_ops, cast_ops, comparison_ops, gather_ops, math_ops
-from tensorlet.ops import string_ops_hash
+from tensorlet.ops import (
+    array_creation_ops,
+    array_ops,
+    cast_ops,
+    comparison_ops,
+    gather_ops,
+    math_ops,
+    string_ops_hash,
+)
+from tensorlet.ops.op_def import apply
 
 _HASH_BUCKETS = 2**63 - 1
 
@@ -57,9 +65,7 @@ class VocabularyTable:
         self._sorted = convert_to_tensor(sort_keys[order][None, :], dtype=dtypes.int64)
         self._sorted_flat = array_ops.reshape(self._sorted, [-1])
         if self.key_dtype == "string":
-            self._sorted_strings = convert_to_tensor(
-                _as_bytes(keys)[order], dtype=dtypes.string
-            )
+            self._sorted_strings = convert_to_tensor(_as_bytes(keys)[order], dtype=dtypes.string)
         self._sorted_values = convert_to_tensor(
             _values_array(values, self.value_dtype)[order], dtype=_dtype(self.value_dtype)
         )
@@ -84,7 +90,7 @@ class VocabularyTable:
         else:
             keys = cast_ops.cast(inputs, dtypes.int64)
         flat = array_ops.reshape(keys, [1, -1])
-        pos = gather_ops.searchsorted(self._sorted, flat, out_type=dtypes.int64)
+        pos = search_sorted(self._sorted, flat, "left", dtypes.int64)
         pos = math_ops.minimum(array_ops.reshape(pos, [-1]), self._n - 1)
         hit = comparison_ops.equal(
             gather_ops.gather(self._sorted_flat, pos), array_ops.reshape(keys, [-1])
@@ -96,6 +102,14 @@ class VocabularyTable:
             hit = comparison_ops.logical_and(hit, same)
         found = array_ops.where(hit, gather_ops.gather(self._sorted_values, pos), default)
         return array_ops.reshape(found, array_ops.shape(inputs))
+
+
+def search_sorted(sorted_2d, values_2d, side, out_type):
+    """``tf.searchsorted`` on ``[1, n]`` / ``[1, m]`` tensors, run as TF's ``LowerBound`` /
+    ``UpperBound`` op directly: the public wrapper needs static shapes, and the lengths of
+    traced values (``tf.data`` maps of strings) are unknown."""
+    op = gather_ops.lower_bound_op if side == "left" else gather_ops.upper_bound_op
+    return apply(op, sorted_2d, values_2d, out_type=out_type)
 
 
 def _dtype(name):

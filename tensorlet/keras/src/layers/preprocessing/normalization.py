@@ -84,9 +84,7 @@ class Normalization(TFDataLayer):
                     f"index {d}"
                 )
         self._reduce_axis = tuple(d for d in range(ndim) if d not in self._keep_axis)
-        self._broadcast_shape = [
-            input_shape[d] if d in self._keep_axis else 1 for d in range(ndim)
-        ]
+        self._broadcast_shape = [input_shape[d] if d in self._keep_axis else 1 for d in range(ndim)]
         self._mean_and_var_shape = tuple(input_shape[d] for d in self._keep_axis)
         if self.input_mean is None:
             shape = self._mean_and_var_shape
@@ -143,8 +141,7 @@ class Normalization(TFDataLayer):
             first = next(batches, None)
             if first is None:
                 raise ValueError(
-                    "adapt() received an empty iterable (no batches). Expected at least one "
-                    "batch."
+                    "adapt() received an empty iterable (no batches). Expected at least one batch."
                 )
             batches = _chain(first, batches)
             first = first[0] if isinstance(first, tuple) else first

@@ -19,8 +19,10 @@ class TFDataLayer(Layer):
     _convert_in_graph = True
 
     def __call__(self, inputs, **kwargs):
-        if state.graph is not None and self._convert_in_graph and not isinstance(
-            inputs, KerasTensor
+        if (
+            state.graph is not None
+            and self._convert_in_graph
+            and not isinstance(inputs, KerasTensor)
         ):
             inputs = nest.map_structure(
                 lambda x: backend.convert_to_tensor(x, dtype=self.input_dtype), inputs

@@ -15,7 +15,7 @@ _MERGE_MODES = ("sum", "mul", "ave", "concat", None)
 def _renamed_copy(layer, prefix, go_backwards=None):
     """A fresh layer from ``layer``'s config, named ``prefix + name`` (weights not shared)."""
     config = serialization_lib.serialize_keras_object(layer)
-    name = layer.name[len(prefix) :] if layer.name.startswith(prefix) else layer.name
+    name = layer.name.removeprefix(prefix)
     config["config"]["name"] = prefix + name
     if go_backwards is not None:
         config["config"]["go_backwards"] = go_backwards
@@ -46,7 +46,7 @@ class Bidirectional(Layer):
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         if not isinstance(layer, Layer):
-            raise ValueError(
+            raise ValueError(  # noqa: TRY004 (Keras' class)
                 "Please initialize `Bidirectional` layer with a `keras.layers.Layer` "
                 f"instance. Received: {layer}"
             )

@@ -129,8 +129,11 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
             def initializer(_, dtype=None):
                 ones = initializers.get("ones")
                 return array_ops.concat(
-                    [base((filters,), dtype=dtype), ones((filters,), dtype=dtype),
-                     base((filters * 2,), dtype=dtype)],
+                    [
+                        base((filters,), dtype=dtype),
+                        ones((filters,), dtype=dtype),
+                        base((filters * 2,), dtype=dtype),
+                    ],
                     axis=0,
                 )
 
@@ -142,8 +145,12 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
         if first:
             x = array_ops.transpose(x, [0] + list(range(2, self.rank + 2)) + [1])
         out = conv_ops.convolution(
-            x, w, strides=list(strides), padding=padding.upper(),
-            data_format=_FORMATS[self.rank], dilations=list(dilations),
+            x,
+            w,
+            strides=list(strides),
+            padding=padding.upper(),
+            data_format=_FORMATS[self.rank],
+            dilations=list(dilations),
         )
         if first:
             out = array_ops.transpose(out, [0, self.rank + 1] + list(range(1, self.rank + 1)))

@@ -324,4 +324,6 @@ class GRU(RNN):
         return cls(**config)
 
 
-cell_utils.forward_to_cell(GRU, cell_utils.CELL_PROPERTIES + ("recurrent_activation", "reset_after"))
+cell_utils.forward_to_cell(
+    GRU, cell_utils.CELL_PROPERTIES + ("recurrent_activation", "reset_after")
+)

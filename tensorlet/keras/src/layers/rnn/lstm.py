@@ -97,8 +97,11 @@ class LSTMCell(Layer, DropoutRNNCell):
             def initializer(_, dtype=None):
                 ones = initializers.get("ones")
                 return array_ops.concat(
-                    [base((units,), dtype=dtype), ones((units,), dtype=dtype),
-                     base((units * 2,), dtype=dtype)],
+                    [
+                        base((units,), dtype=dtype),
+                        ones((units,), dtype=dtype),
+                        base((units * 2,), dtype=dtype),
+                    ],
                     axis=0,
                 )
 

@@ -83,7 +83,7 @@ class RNN(Layer):
         if state_size is None:
             raise ValueError("state_size must be specified as property on the RNN cell.")
         if not isinstance(state_size, (list, tuple, int)):
-            raise ValueError(
+            raise ValueError(  # noqa: TRY004 (Keras' class)
                 "state_size must be an integer, or a list/tuple of integers "
                 "(one for each state tensor)."
             )
@@ -107,7 +107,7 @@ class RNN(Layer):
         if output_size is None:
             output_size = self.state_size[0]
         if not isinstance(output_size, int):
-            raise ValueError("output_size must be an integer.")
+            raise ValueError("output_size must be an integer.")  # noqa: TRY004 (Keras' class)
         if self.return_sequences:
             output_shape = (batch_size, length, output_size)
         else:

@@ -68,7 +68,9 @@ class SimpleRNNCell(Layer, DropoutRNNCell):
         self.output_size = self.units
 
     def build(self, input_shape):
-        self.kernel = cell_utils.cell_weight(self, "kernel", "kernel", (input_shape[-1], self.units))
+        self.kernel = cell_utils.cell_weight(
+            self, "kernel", "kernel", (input_shape[-1], self.units)
+        )
         self.recurrent_kernel = cell_utils.cell_weight(
             self, "recurrent", "recurrent_kernel", (self.units, self.units)
         )
@@ -87,7 +89,9 @@ class SimpleRNNCell(Layer, DropoutRNNCell):
             h = math_ops.add(h, backend.convert_to_tensor(self.bias))
         if training and rec_dp_mask is not None:
             prev_output = prev_output * rec_dp_mask
-        output = h + linalg_ops.matmul(prev_output, backend.convert_to_tensor(self.recurrent_kernel))
+        output = h + linalg_ops.matmul(
+            prev_output, backend.convert_to_tensor(self.recurrent_kernel)
+        )
         if self.activation is not None:
             output = self.activation(output)
         new_state = [output] if isinstance(states, (list, tuple)) else output

@@ -45,7 +45,7 @@ class BaseImagePreprocessingLayer(TFDataLayer):
             factor = abs(factor)
             lower, upper = [max(-factor, low), factor]
         else:
-            raise ValueError(error_msg)
+            raise ValueError(error_msg)  # noqa: TRY004 (Keras' class)
         self.factor = lower, upper
 
     # ---------------------------------------------------------------- overridden by layers

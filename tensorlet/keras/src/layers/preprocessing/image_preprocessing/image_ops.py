@@ -101,7 +101,9 @@ def resize(
             f"Received: fill_mode={fill_mode}"
         )
     if pad_to_aspect_ratio and crop_to_aspect_ratio:
-        raise ValueError("Only one of `pad_to_aspect_ratio` & `crop_to_aspect_ratio` can be `True`.")
+        raise ValueError(
+            "Only one of `pad_to_aspect_ratio` & `crop_to_aspect_ratio` can be `True`."
+        )
     if len(size) != 2:
         raise ValueError(
             f"Argument `size` must be a tuple of two elements (height, width). Received: size={size}"
@@ -133,7 +135,11 @@ def smart_resize(images, size, interpolation="bilinear", data_format="channels_l
 
 
 def affine_transform(
-    images, transform, interpolation="bilinear", fill_mode="constant", fill_value=0,
+    images,
+    transform,
+    interpolation="bilinear",
+    fill_mode="constant",
+    fill_value=0,
     data_format=None,
 ):
     """Keras' ``ops.image.affine_transform``: output pixel ``(x, y)`` samples the input at

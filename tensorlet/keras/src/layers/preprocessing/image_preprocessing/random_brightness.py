@@ -2,16 +2,14 @@
 
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
-from tensorlet.keras.src.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (  # noqa: E501
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer,
 )
 from tensorlet.keras.src.random import random
 from tensorlet.keras.src.random.seed_generator import SeedGenerator
 from tensorlet.ops import clip_ops
 
-_VALUE_RANGE_ERROR = (
-    "The `value_range` argument should be a list of two numbers. "
-)
+_VALUE_RANGE_ERROR = "The `value_range` argument should be a list of two numbers. "
 
 
 @keras_export("keras.layers.RandomBrightness")

@@ -1,7 +1,7 @@
 """``keras.layers.RandomContrast``: image contrast changed at random while training."""
 
 from tensorlet.framework.export import keras_export
-from tensorlet.keras.src.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (  # noqa: E501
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer,
 )
 from tensorlet.keras.src.random import random

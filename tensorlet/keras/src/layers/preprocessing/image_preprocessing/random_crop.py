@@ -3,7 +3,7 @@
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.layers.preprocessing.image_preprocessing import image_ops
-from tensorlet.keras.src.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (  # noqa: E501
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer,
 )
 from tensorlet.keras.src.random import random

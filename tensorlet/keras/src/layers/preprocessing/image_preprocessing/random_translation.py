@@ -3,7 +3,7 @@
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.layers.preprocessing.image_preprocessing import image_ops
-from tensorlet.keras.src.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (  # noqa: E501
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer,
 )
 from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_zoom import (
@@ -15,8 +15,7 @@ from tensorlet.keras.src.random.seed_generator import SeedGenerator
 from tensorlet.ops import array_creation_ops, array_ops
 
 _FACTOR_ERROR = (
-    "The `factor` argument should be a number (or a list of two numbers) in the range "
-    "[-1.0, 1.0]. "
+    "The `factor` argument should be a number (or a list of two numbers) in the range [-1.0, 1.0]. "
 )
 
 

@@ -3,7 +3,7 @@
 from tensorlet.framework.export import keras_export
 from tensorlet.keras.src import backend
 from tensorlet.keras.src.layers.preprocessing.image_preprocessing import image_ops
-from tensorlet.keras.src.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (  # noqa: E501
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer,
 )
 from tensorlet.keras.src.random import random
@@ -18,6 +18,7 @@ _FACTOR_ERROR = (
 
 def factor_range(factor, name, error=_FACTOR_ERROR):
     """``(lower, upper)`` from a number (``-|f|, |f|``) or a pair, each in ``[-1, 1]``."""
+
     def check(value):
         if value > 1.0 or value < -1.0:
             raise ValueError(error + f"Received: input_number={value}")
@@ -104,9 +105,7 @@ class RandomZoom(BaseImagePreprocessingLayer):
         if not training or transformation is None:
             return images
         zooms = backend.cast(
-            array_ops.concat(
-                [transformation["width_zoom"], transformation["height_zoom"]], axis=1
-            ),
+            array_ops.concat([transformation["width_zoom"], transformation["height_zoom"]], axis=1),
             "float32",
         )
         _, height, width = self._image_size(images)
