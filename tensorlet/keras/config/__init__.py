@@ -2,13 +2,16 @@
 
 from tensorlet.keras.src.backend.config import backend as backend
 from tensorlet.keras.src.utils.io_utils import disable_interactive_logging as disable_interactive_logging
+from tensorlet.keras.src.utils.traceback_utils import disable_traceback_filtering as disable_traceback_filtering
 from tensorlet.keras.src.dtype_policies.dtype_policy import dtype_policy as dtype_policy
 from tensorlet.keras.src.utils.io_utils import enable_interactive_logging as enable_interactive_logging
+from tensorlet.keras.src.utils.traceback_utils import enable_traceback_filtering as enable_traceback_filtering
 from tensorlet.keras.src.saving.serialization_lib import enable_unsafe_deserialization as enable_unsafe_deserialization
 from tensorlet.keras.src.backend.config import epsilon as epsilon
 from tensorlet.keras.src.backend.config import floatx as floatx
 from tensorlet.keras.src.backend.config import image_data_format as image_data_format
 from tensorlet.keras.src.utils.io_utils import is_interactive_logging_enabled as is_interactive_logging_enabled
+from tensorlet.keras.src.utils.traceback_utils import is_traceback_filtering_enabled as is_traceback_filtering_enabled
 from tensorlet.keras.src.dtype_policies.dtype_policy import set_dtype_policy as set_dtype_policy
 from tensorlet.keras.src.backend.config import set_epsilon as set_epsilon
 from tensorlet.keras.src.backend.config import set_floatx as set_floatx

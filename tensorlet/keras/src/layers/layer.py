@@ -32,7 +32,7 @@ from tensorlet.keras.src.layers.layer_utils import (
 from tensorlet.keras.src.layers.state_tracking import collect, trackable, unique
 from tensorlet.keras.src.ops.node import Node
 from tensorlet.keras.src.ops.operation import Operation, default
-from tensorlet.keras.src.utils import tracking
+from tensorlet.keras.src.utils import traceback_utils, tracking
 
 _NOT_STATE = frozenset(
     (
@@ -472,7 +472,12 @@ class Layer(Operation):
         try:
             with backend.name_scope(self.name, caller=self):
                 self._maybe_build(args)
-                outputs = self.call(*args, **kwargs)
+                try:
+                    outputs = self.call(*args, **kwargs)
+                except Exception as e:  # Keras' "Exception encountered when calling X.call()"
+                    raise traceback_utils.with_call_context(
+                        e, self.call, args, kwargs, f"{type(self).__name__}.call()"
+                    ) from None
             if self.activity_regularizer is not None:
                 for out in nest.flatten(outputs):
                     self.add_loss(self.activity_regularizer(out))
@@ -524,7 +529,12 @@ class Layer(Operation):
         if args:
             assert_input_compatibility(self._input_spec, args[0], self.name)
         kwargs, _ = self._resolve_training(args, kwargs)
-        outputs = self.compute_output_spec(*args, **kwargs)
+        try:
+            outputs = self.compute_output_spec(*args, **kwargs)
+        except Exception as e:
+            raise traceback_utils.with_call_context(
+                e, self.call, args, kwargs, f"{type(self).__name__}.call()"
+            ) from None
         Node(operation=self, call_args=args, call_kwargs=kwargs, outputs=outputs)
         self._called = True
         return outputs

@@ -51,6 +51,16 @@ class Functional(Model):
         return nest.flatten(self._outputs_struct)
 
     @property
+    def input_shape(self):
+        shapes = [kt.shape for kt in self.inputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def output_shape(self):
+        shapes = [kt.shape for kt in self.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
     def output_names(self):
         """The names of the layers producing the outputs (keys of per-output logs)."""
         return [kt._keras_history.operation.name for kt in self.outputs]
@@ -70,6 +80,7 @@ class Functional(Model):
                 f"Functional model '{self.name}' expects {len(self.inputs)} "
                 f"input(s), but it received {len(flat_in)} input tensors."
             )
+        flat_in = adjust_input_rank(flat_in, self.inputs)
         values = {id(kt): x for kt, x in zip(self.inputs, flat_in)}
         for node in self._nodes:
             if isinstance(node.operation, InputLayer):
@@ -253,6 +264,32 @@ def _node_output(layer, node_index, tensor_index):
             f"inbound_node_index = {node_index}"
         )
     return layer._inbound_nodes[node_index].output_tensors[tensor_index]
+
+
+def adjust_input_rank(flat_inputs, ref_inputs):
+    """Keras' input standardization: a trailing dimension of 1 is squeezed or added to match
+    the model's Input rank; any other rank mismatch is Keras' ValueError."""
+    from tensorlet.ops import array_ops
+
+    out = []
+    for x, ref in zip(flat_inputs, ref_inputs):
+        if x is None or not hasattr(x, "shape") or x.shape.rank is None:
+            out.append(x)
+            continue
+        ref_shape = tuple(ref.shape)
+        rank, ref_rank = x.shape.rank, len(ref_shape)
+        if rank == ref_rank:
+            out.append(x)
+        elif rank == ref_rank + 1 and x.shape[-1] == 1:
+            out.append(array_ops.squeeze(x, axis=-1))
+        elif rank == ref_rank - 1 and ref_shape[-1] == 1:
+            out.append(array_ops.expand_dims(x, axis=-1))
+        else:
+            raise ValueError(
+                f"Invalid input shape for input {x}. Expected shape {ref_shape}, but input has "
+                f"incompatible shape {tuple(x.shape.as_list())}"
+            )
+    return out
 
 
 def _nodes_in_order(inputs, outputs):

@@ -132,6 +132,12 @@ class Sequential(Model):
         self.built = True
 
     def call(self, inputs, training=None, mask=None):
+        if self._layers_list and isinstance(self._layers_list[0], InputLayer) and not isinstance(
+            inputs, (list, tuple, dict)
+        ):
+            from tensorlet.keras.src.models.functional import adjust_input_rank
+
+            inputs = adjust_input_rank([inputs], [self._layers_list[0].output])[0]
         outputs = inputs
         for layer in self._layers:
             kwargs = {}
