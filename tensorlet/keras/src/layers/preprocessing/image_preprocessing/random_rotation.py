@@ -29,8 +29,8 @@ class RandomRotation(BaseImagePreprocessingLayer):
 
     Example:
         >>> layer = keras.layers.RandomRotation(0.1, seed=1)
-        >>> layer(tf.ones((2, 5, 5, 1)), training=False).numpy().sum()
-        50.0
+        >>> layer(tf.ones((2, 5, 5, 1)), training=True).shape
+        TensorShape([2, 5, 5, 1])
     """
 
     _SUPPORTED_FILL_MODE = ("reflect", "wrap", "constant", "nearest")
