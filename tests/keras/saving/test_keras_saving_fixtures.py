@@ -10,8 +10,6 @@ import zipfile
 
 import numpy as np
 import pytest
-
-import tensorlet as tf
 from keras_fixture_models import (
     BUILDERS,
     K2DIR,
@@ -25,6 +23,8 @@ from keras_fixture_models import (
     outputs,
     require_layers,
 )
+
+import tensorlet as tf
 
 h5py = pytest.importorskip("h5py")
 keras = tf.keras

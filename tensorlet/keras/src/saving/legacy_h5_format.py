@@ -34,7 +34,9 @@ logger = logging.getLogger("keras")
 # --------------------------------------------------------------------------- saving
 def save_model_to_hdf5(model, filepath, overwrite=True, include_optimizer=True):
     """Writes ``model`` (config, weights, compile config and optimizer state) to ``filepath``."""
-    h5py = saving_lib.h5py_module()
+    h5py = saving_lib.h5py_module(
+        "`save_model()` using h5 format requires h5py. Could not import h5py."
+    )
     if isinstance(filepath, h5py.File):
         _write_model(filepath, model, include_optimizer)
         return
@@ -193,7 +195,9 @@ class _IdSet:
 # --------------------------------------------------------------------------- loading
 def load_model_from_hdf5(filepath, custom_objects=None, compile=True, safe_mode=True):
     """The model of a legacy HDF5 file (compiled from its training config when ``compile``)."""
-    h5py = saving_lib.h5py_module()
+    h5py = saving_lib.h5py_module(
+        "`load_model()` using h5 format requires h5py. Could not import h5py."
+    )
     custom_objects = {
         **(custom_objects or {}),
         **object_registration.GLOBAL_CUSTOM_OBJECTS,
@@ -265,7 +269,9 @@ def _scope_objects():
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False):
     """``model.load_weights`` of a legacy ``.h5`` file (a whole model or weights only)."""
-    h5py = saving_lib.h5py_module()
+    h5py = saving_lib.h5py_module(
+        "Loading HDF5 files requires the h5py package. You can install it via `pip install h5py`"
+    )
     with h5py.File(filepath, "r") as f:
         if "layer_names" not in f.attrs and "model_weights" in f:
             f = f["model_weights"]

@@ -35,12 +35,12 @@ VARS_FNAME = "model.weights"  # "model.weights.h5" in the archive
 ASSETS_DIRNAME = "assets"
 
 
-def h5py_module():
-    """``h5py``, or an ImportError saying that saving needs it."""
+def h5py_module(message="h5py must be installed in order to save a model."):
+    """``h5py`` (an optional dependency: ``pip install tensorlet[h5]``), else ImportError."""
     try:
         import h5py
     except ImportError:
-        raise ImportError("h5py must be installed in order to save a model.") from None
+        raise ImportError(message) from None
     return h5py
 
 
