@@ -17,7 +17,9 @@ _from_numpy = dtypes.from_numpy
 class Tensor:
     """A multidimensional array of one dtype. Use ``tf.constant`` / ops to make one."""
 
-    __slots__ = ("_dtype", "__weakref__")
+    # _keras_mask / _keras_logits: attributes Keras sets on its layers' outputs (TF tensors take
+    # arbitrary attributes; these two are the ones Keras uses)
+    __slots__ = ("_dtype", "__weakref__", "_keras_mask", "_keras_logits")
     __array_priority__ = 100  # NumPy defers `ndarray + tensor` to Tensor.__radd__
 
     @property

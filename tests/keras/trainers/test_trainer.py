@@ -397,3 +397,29 @@ def test_model_checkpoint_validates_paths_and_formats_names(tmp_path):
         keras.callbacks.ModelCheckpoint(str(tmp_path / "m.tf"))
     ckpt = keras.callbacks.ModelCheckpoint(str(tmp_path / "m-{epoch:02d}-{loss:.2f}.keras"))
     assert ckpt._get_file_path(2, None, {"loss": 0.123}).endswith("m-03-0.12.keras")
+
+
+def test_masks_propagate_and_activity_losses_are_batch_normalized():
+    emb = keras.layers.Embedding(10, 3, mask_zero=True)
+    x = tf.constant([[1, 2, 0, 0], [3, 0, 0, 0]])
+    out = emb(x)
+    np.testing.assert_array_equal(out._keras_mask.numpy(), x.numpy() != 0)
+
+    class SeesMask(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.supports_masking = True
+            self.seen = None
+
+        def call(self, inputs, mask=None):
+            self.seen = mask
+            return inputs
+
+    layer = SeesMask()
+    passed = layer(out)
+    np.testing.assert_array_equal(layer.seen.numpy(), x.numpy() != 0)
+    np.testing.assert_array_equal(passed._keras_mask.numpy(), x.numpy() != 0)
+    dense = keras.layers.Dense(2, activity_regularizer=keras.regularizers.L1(0.5))
+    y = dense(tf.ones([4, 3]))
+    np.testing.assert_allclose(float(dense.losses[0]), 0.5 * np.abs(y.numpy()).sum() / 4,
+                               rtol=1e-6)

@@ -33,6 +33,7 @@ from tensorlet.keras.src.layers.state_tracking import collect, trackable, unique
 from tensorlet.keras.src.ops.node import Node
 from tensorlet.keras.src.ops.operation import Operation, default
 from tensorlet.keras.src.utils import traceback_utils, tracking
+from tensorlet.ops import array_ops, math_ops
 
 _NOT_STATE = frozenset(
     (
@@ -464,6 +465,9 @@ class Layer(Operation):
         if any_keras_tensor(args, kwargs):
             return self._symbolic_call(args, kwargs)
         kwargs, training = self._resolve_training(args, kwargs)
+        previous_mask = _keras_mask_of(args[0]) if args else None
+        if previous_mask is not None and self._call_info.has_mask and kwargs.get("mask") is None:
+            kwargs["mask"] = previous_mask  # Keras passes the input's mask to call(mask=)
         if args:
             assert_input_compatibility(self._input_spec, args[0], self.name)
         context = CallContext.enter(training)
@@ -480,7 +484,25 @@ class Layer(Operation):
                     ) from None
             if self.activity_regularizer is not None:
                 for out in nest.flatten(outputs):
-                    self.add_loss(self.activity_regularizer(out))
+                    if not isinstance(out, Tensor):
+                        continue
+                    loss = self.activity_regularizer(out)
+                    if out.shape.rank:  # Keras normalizes by the batch size
+                        batch = backend.cast(array_ops.shape(out)[0], loss.dtype)
+                        loss = math_ops.div_no_nan(loss, batch)
+                    self.add_loss(loss)
+            if self.supports_masking:
+                _set_mask_metadata(self, args[0] if args else None, outputs, previous_mask)
+            elif previous_mask is not None and any(
+                m is not None for m in nest.flatten(previous_mask)
+            ):
+                warnings.warn(
+                    f"Layer '{self.name}' (of type {type(self).__name__}) was passed an input "
+                    "with a mask attached to it. However, this layer does not support masking "
+                    "and will therefore destroy the mask information. Downstream layers will "
+                    "not see the mask.",
+                    stacklevel=2,
+                )
         finally:
             CallContext.exit(context)
         if not self._called:
@@ -613,6 +635,31 @@ class Layer(Operation):
 
 
 # ------------------------------------------------------------------------- helpers
+def _keras_mask_of(x):
+    """The Keras mask(s) attached to a call's first argument (a structure), or None."""
+    if isinstance(x, Tensor):
+        return getattr(x, "_keras_mask", None)
+    if isinstance(x, (list, tuple)):
+        masks = [_keras_mask_of(e) for e in x]
+        return masks if any(m is not None for m in masks) else None
+    return None
+
+
+def _set_mask_metadata(layer, inputs, outputs, previous_mask):
+    flat = [t for t in nest.flatten(outputs) if isinstance(t, Tensor)]
+    if not flat or all(getattr(t, "_keras_mask", None) is not None for t in flat):
+        return
+    masks = layer.compute_mask(inputs, previous_mask)
+    if masks is None:
+        return
+    for tensor, mask in zip(flat, nest.flatten(masks)):
+        if mask is not None and getattr(tensor, "_keras_mask", None) is None:
+            try:
+                tensor._keras_mask = mask
+            except AttributeError:  # a tensor type without the slot (ragged, sparse)
+                pass
+
+
 def _wrap_build(build):
     @functools.wraps(build)
     def build_wrapper(self, *args, **kwargs):

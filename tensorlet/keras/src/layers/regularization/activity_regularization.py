@@ -2,10 +2,8 @@
 ``layer.losses``."""
 
 from tensorlet.framework.export import keras_export
-from tensorlet.keras.src import backend
 from tensorlet.keras.src.layers.layer import Layer
 from tensorlet.keras.src.regularizers import regularizers
-from tensorlet.ops import array_ops, math_ops
 
 
 @keras_export("keras.layers.ActivityRegularization")
@@ -24,26 +22,19 @@ class ActivityRegularization(Layer):
     """
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
-        super().__init__(**kwargs)
-        # The penalty is added here (divided by the batch size, as Keras' Layer.__call__ does
-        # for activity regularizers) rather than through the base class' hook.
-        self._penalty = regularizers.L1L2(l1=l1, l2=l2)
+        super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
         self.supports_masking = True
         self.l1 = l1
         self.l2 = l2
         self._build_at_init()
 
     def call(self, inputs):
-        inputs = backend.convert_to_tensor(inputs)
-        loss = self._penalty(inputs)
-        if inputs.shape.rank:
-            batch = backend.cast(array_ops.shape(inputs)[0], loss.dtype.name)
-            loss = math_ops.div_no_nan(loss, batch)
-        self.add_loss(loss)
-        return inputs
+        return inputs  # Layer.__call__ adds the (batch-normalized) activity penalty
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "l1": self.l1, "l2": self.l2}
+        config = super().get_config()
+        config.pop("activity_regularizer", None)
+        return {**config, "l1": self.l1, "l2": self.l2}
