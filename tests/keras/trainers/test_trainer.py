@@ -423,3 +423,26 @@ def test_masks_propagate_and_activity_losses_are_batch_normalized():
     y = dense(tf.ones([4, 3]))
     np.testing.assert_allclose(float(dense.losses[0]), 0.5 * np.abs(y.numpy()).sum() / 4,
                                rtol=1e-6)
+
+
+def test_build_with_several_shapes_gets_them_by_argument_name():
+    class Two(keras.layers.Layer):
+        def build(self, a_shape, b_shape):
+            self.shapes = (a_shape, b_shape)
+
+        def call(self, a, b):
+            return a + b
+
+    layer = Two()
+    layer(tf.ones([2, 3]), b=tf.ones([2, 3]))
+    assert layer.shapes == ((2, 3), (2, 3)) and layer.built
+
+    class BadBuild(keras.layers.Layer):
+        def build(self, a_shape, other):
+            pass
+
+        def call(self, a):
+            return a
+
+    with pytest.raises(ValueError, match="should have a `_shape` suffix"):
+        BadBuild()(tf.ones([1]))

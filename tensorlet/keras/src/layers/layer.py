@@ -171,12 +171,38 @@ class Layer(Operation):
             return {"input_shape": next(iter(self._build_shapes_dict.values()))}
         return {"shapes_dict": self._build_shapes_dict}
 
-    def _maybe_build(self, args):
+    def _maybe_build(self, args, kwargs=None):
+        """Builds from the call's input shapes: ``build(input_shape)`` gets the first tensor
+        argument's shape; a ``build`` with several parameters gets ``<arg>_shape`` for each
+        tensor argument of ``call`` by name (``build(self, query_shape, value_shape)``)."""
         if self.built:
             return
-        first = args[0] if args else None
-        shape = nest.map_structure(shape_tuple, first) if first is not None else None
-        self.build(shape)
+        params = _build_params(type(self))
+        if len(params) <= 1:
+            first = args[0] if args else next(
+                (v for k, v in (kwargs or {}).items() if k not in ("mask", "training")), None
+            )
+            shape = nest.map_structure(shape_tuple, first) if first is not None else None
+            self.build(shape)
+        else:
+            try:
+                bound = inspect.signature(self.call).bind(*args, **(kwargs or {})).arguments
+            except TypeError:
+                bound = {}
+            shapes = {}
+            for name in params:
+                if not name.endswith("_shape"):
+                    raise ValueError(
+                        "For a `build()` method with more than one argument, all arguments "
+                        "should have a `_shape` suffix and match an argument from `call()`. "
+                        f"E.g. `build(self, foo_shape, bar_shape)` For layer "
+                        f"'{type(self).__name__}', Received `build()` argument `{name}`, which "
+                        "does not end in `_shape`."
+                    )
+                value = bound.get(name[: -len("_shape")])
+                if value is not None:
+                    shapes[name] = nest.map_structure(shape_tuple, value)
+            self.build(**shapes)
         self.built = True
 
     # ---------------------------------------------------------------- weights
@@ -475,7 +501,7 @@ class Layer(Operation):
             self._clear_losses()
         try:
             with backend.name_scope(self.name, caller=self):
-                self._maybe_build(args)
+                self._maybe_build(args, kwargs)
                 try:
                     outputs = self.call(*args, **kwargs)
                 except Exception as e:  # Keras' "Exception encountered when calling X.call()"
@@ -547,7 +573,7 @@ class Layer(Operation):
 
     def _symbolic_call(self, args, kwargs):
         with backend.name_scope(self.name, caller=self):
-            self._maybe_build(args)
+            self._maybe_build(args, kwargs)
         if args:
             assert_input_compatibility(self._input_spec, args[0], self.name)
         kwargs, _ = self._resolve_training(args, kwargs)
@@ -635,6 +661,18 @@ class Layer(Operation):
 
 
 # ------------------------------------------------------------------------- helpers
+@functools.lru_cache(maxsize=None)
+def _build_params(cls):
+    """Names of the parameters of ``cls.build`` (besides self)."""
+    try:
+        sig = inspect.signature(cls.build)
+    except (TypeError, ValueError):
+        return ("input_shape",)
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.POSITIONAL_ONLY,
+             inspect.Parameter.KEYWORD_ONLY)
+    return tuple(p.name for p in list(sig.parameters.values())[1:] if p.kind in kinds)
+
+
 def _keras_mask_of(x):
     """The Keras mask(s) attached to a call's first argument (a structure), or None."""
     if isinstance(x, Tensor):
