@@ -457,3 +457,12 @@ def test_trace_functions(writer, caplog):
     tf.summary.trace_off()
     tf.summary.trace_off()
     assert event_file(str(writer._events.logdir)) == writer._events.path
+
+
+def test_doctests():
+    import doctest
+
+    from tensorlet.summary_ops import event_file, event_pb, plugins, summary_ops
+
+    for module in (summary_ops, plugins, event_pb, event_file):
+        assert doctest.testmod(module, extraglobs={"tf": tf}).failed == 0, module.__name__
