@@ -6,6 +6,7 @@ from tensorlet.keras.src.layers.merging.add import Add as Add
 from tensorlet.keras.src.layers.attention.additive_attention import AdditiveAttention as AdditiveAttention
 from tensorlet.keras.src.layers.regularization.alpha_dropout import AlphaDropout as AlphaDropout
 from tensorlet.keras.src.layers.attention.attention import Attention as Attention
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.color_layers import AutoContrast as AutoContrast
 from tensorlet.keras.src.layers.merging.average import Average as Average
 from tensorlet.keras.src.layers.pooling.average_pooling1d import AveragePooling1D as AveragePooling1D
 from tensorlet.keras.src.layers.pooling.average_pooling2d import AveragePooling2D as AveragePooling2D
@@ -92,12 +93,15 @@ from tensorlet.keras.src.layers.merging.multiply import Multiply as Multiply
 from tensorlet.keras.src.layers.preprocessing.normalization import Normalization as Normalization
 from tensorlet.keras.src.layers.activations.prelu import PReLU as PReLU
 from tensorlet.keras.src.layers.reshaping.permute import Permute as Permute
+from tensorlet.keras.src.layers.preprocessing.pipeline import Pipeline as Pipeline
 from tensorlet.keras.src.layers.normalization.rms_normalization import RMSNormalization as RMSNormalization
 from tensorlet.keras.src.layers.rnn.rnn import RNN as RNN
 from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_brightness import RandomBrightness as RandomBrightness
 from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_contrast import RandomContrast as RandomContrast
 from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_crop import RandomCrop as RandomCrop
 from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_flip import RandomFlip as RandomFlip
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.color_layers import RandomGrayscale as RandomGrayscale
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.color_layers import RandomInvert as RandomInvert
 from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_rotation import RandomRotation as RandomRotation
 from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_translation import RandomTranslation as RandomTranslation
 from tensorlet.keras.src.layers.preprocessing.image_preprocessing.random_zoom import RandomZoom as RandomZoom
@@ -113,6 +117,7 @@ from tensorlet.keras.src.layers.convolutional.separable_conv2d import SeparableC
 from tensorlet.keras.src.layers.rnn.simple_rnn import SimpleRNN as SimpleRNN
 from tensorlet.keras.src.layers.rnn.simple_rnn import SimpleRNNCell as SimpleRNNCell
 from tensorlet.keras.src.layers.activations.softmax import Softmax as Softmax
+from tensorlet.keras.src.layers.preprocessing.image_preprocessing.color_layers import Solarization as Solarization
 from tensorlet.keras.src.layers.regularization.spatial_dropout import SpatialDropout1D as SpatialDropout1D
 from tensorlet.keras.src.layers.regularization.spatial_dropout import SpatialDropout2D as SpatialDropout2D
 from tensorlet.keras.src.layers.regularization.spatial_dropout import SpatialDropout3D as SpatialDropout3D

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 import tensorlet as tf
+from tensorlet.keras.src.layers.preprocessing import pipeline
 from tensorlet.keras.src.layers.preprocessing.image_preprocessing import (
     center_crop,
+    color_layers,
     random_brightness,
     random_contrast,
     random_crop,
@@ -198,6 +200,8 @@ def test_factors_and_configs():
 @pytest.mark.parametrize(
     "module",
     [
+        pipeline,
+        color_layers,
         resizing,
         center_crop,
         random_flip,
@@ -211,3 +215,47 @@ def test_factors_and_configs():
 )
 def test_docstring_examples(module):
     assert doctest.testmod(module, extraglobs={"tf": tf, "keras": keras, "np": np}).failed == 0
+
+
+# ---------------------------------------------------------------- colour layers, Pipeline
+def test_auto_contrast_solarization_invert_grayscale():
+    stretched = keras.layers.AutoContrast()(IMAGES).numpy()
+    low = IMAGES.min(axis=(1, 2), keepdims=True)
+    high = IMAGES.max(axis=(1, 2), keepdims=True)
+    _close(stretched, (IMAGES - low) * (255.0 / (high - low)))
+    as_uint8 = keras.layers.AutoContrast()(IMAGES.astype("uint8"))
+    assert as_uint8.dtype == tf.uint8
+    solarized = keras.layers.Solarization(threshold_factor=0.0)(IMAGES, training=True)
+    _close(solarized, 255 - IMAGES)
+    solar = keras.layers.Solarization(addition_factor=0.5, threshold_factor=1.0, seed=4)
+    add = _uniform((2, 1, 1, 1), 0.0, 0.5 * 255, [4, 0])
+    thr = _uniform((2, 1, 1, 1), 0.0, 255.0, [4, 1])
+    shifted = np.clip(IMAGES + add, 0, 255)
+    _close(solar(IMAGES, training=True), np.where(shifted < thr, shifted, 255 - shifted))
+    invert = keras.layers.RandomInvert(factor=(0.3, 0.7), seed=6)
+    p = _uniform((2,), 0.3, 0.7, [6, 0])
+    u = _uniform((2,), 0.0, 1.0, [6, 1])
+    want = np.where((u < p)[:, None, None, None], 255 - IMAGES, IMAGES)
+    _close(invert(IMAGES, training=True), want)
+    _close(invert(IMAGES, training=False), IMAGES)
+    gray = keras.layers.RandomGrayscale(factor=1.0)(IMAGES, training=True).numpy()
+    _close(gray[..., 0], IMAGES @ np.array([0.2989, 0.5870, 0.1140], "float32"))
+    np.testing.assert_array_equal(gray[..., 0], gray[..., 2])
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        keras.layers.RandomGrayscale(factor=2.0)
+    with pytest.raises(ValueError, match="list of two numbers"):
+        keras.layers.AutoContrast(value_range=5)
+
+
+def test_pipeline():
+    pipeline = keras.layers.Pipeline(
+        [keras.layers.Rescaling(1 / 255.0), keras.layers.RandomFlip("horizontal", seed=2)]
+    )
+    flips = _uniform((2, 1, 1, 1), 0.0, 1.0, [2, 0]) <= 0.5
+    want = np.where(flips, IMAGES[:, :, ::-1], IMAGES) / 255.0
+    _close(pipeline(IMAGES), want)  # training defaults to True, as in Keras
+    _close(pipeline(IMAGES, training=False), IMAGES / 255.0)
+    mapped = list(tf.data.Dataset.from_tensor_slices(IMAGES).batch(2).map(pipeline))
+    assert mapped[0].shape == (2, 5, 6, 3)
+    clone = keras.layers.Pipeline.from_config(pipeline.get_config())
+    assert [type(layer).__name__ for layer in clone.layers] == ["Rescaling", "RandomFlip"]

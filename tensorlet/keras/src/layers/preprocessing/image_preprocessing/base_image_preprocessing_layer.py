@@ -120,6 +120,16 @@ class BaseImagePreprocessingLayer(TFDataLayer):
             config["bounding_box_format"] = self.bounding_box_format
         return config
 
+    def _transform_value_range(self, images, original_range, target_range, dtype="float32"):
+        """Linearly maps ``images`` from ``original_range`` to ``target_range``."""
+        if original_range[0] == target_range[0] and original_range[1] == target_range[1]:
+            return images
+        images = backend.cast(images, dtype)
+        low, high = (backend.cast(v, dtype) for v in original_range)
+        target_low, target_high = (backend.cast(v, dtype) for v in target_range)
+        images = (images - low) / (high - low)
+        return images * (target_high - target_low) + target_low
+
     def _image_size(self, images):
         """``(batch or None, height, width)`` of ``images`` (static ints where known)."""
         shape = images.shape.as_list()
