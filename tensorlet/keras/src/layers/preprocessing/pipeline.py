@@ -53,7 +53,7 @@ class Pipeline(Layer):
     def from_config(cls, config):
         layers = config.get("layers")
         if not isinstance(layers, (list, tuple)):
-            raise ValueError(
+            raise ValueError(  # noqa: TRY004 (Keras' class)
                 "`Pipeline` config must contain a `layers` key mapping to a list of serialized "
                 f"layers. Received config with layers={layers}."
             )
