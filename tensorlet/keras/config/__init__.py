@@ -6,7 +6,7 @@ from tensorlet.keras.src.utils.traceback_utils import disable_traceback_filterin
 from tensorlet.keras.src.dtype_policies.dtype_policy import dtype_policy as dtype_policy
 from tensorlet.keras.src.utils.io_utils import enable_interactive_logging as enable_interactive_logging
 from tensorlet.keras.src.utils.traceback_utils import enable_traceback_filtering as enable_traceback_filtering
-from tensorlet.keras.src.saving.serialization_lib import enable_unsafe_deserialization as enable_unsafe_deserialization
+from tensorlet.keras.src.saving.scopes import enable_unsafe_deserialization as enable_unsafe_deserialization
 from tensorlet.keras.src.backend.config import epsilon as epsilon
 from tensorlet.keras.src.backend.config import floatx as floatx
 from tensorlet.keras.src.backend.config import image_data_format as image_data_format

@@ -465,7 +465,9 @@ def test_model_checkpoint_weights_only(tmp_path):
 
 
 # --------------------------------------------------------------------------- docs
-@pytest.mark.parametrize("module", ["saving_api", "saving_lib", "legacy_h5_format"])
+@pytest.mark.parametrize(
+    "module", ["saving_api", "saving_lib", "legacy_h5_format", "legacy_config", "scopes"]
+)
 def test_doctests(module):
     mod = importlib.import_module(f"tensorlet.keras.src.saving.{module}")
     result = doctest.testmod(

@@ -119,9 +119,9 @@ class Functional(Model):
                 if id(node) in own and node.input_tensors
             ]
             if legacy:
-                from tensorlet.keras.src.saving import legacy_h5_format
+                from tensorlet.keras.src.saving import legacy_config
 
-                layer_config = legacy_h5_format.legacy_serialize(operation)
+                layer_config = legacy_config.legacy_serialize(operation)
             else:
                 layer_config = serialization_lib.serialize_keras_object(operation)
             layer_config["name"] = operation.name
@@ -175,7 +175,7 @@ def _serialize_node(node, own):
 def functional_from_config(cls, config, custom_objects=None):
     """A ``cls`` instance from a functional config: the layers are created, then called on
     each other's outputs in the recorded order (shared layers get several calls)."""
-    from tensorlet.keras.src.saving import legacy_h5_format
+    from tensorlet.keras.src.saving import legacy_config
 
     config = dict(config)
     layers_data = config.pop("layers")
@@ -184,7 +184,7 @@ def functional_from_config(cls, config, custom_objects=None):
     created, pending = {}, {}
     for layer_data in layers_data:
         if "module" not in layer_data:  # legacy (HDF5 / Keras 2) layer config
-            layer = legacy_h5_format.model_from_config(layer_data, custom_objects=custom_objects)
+            layer = legacy_config.model_from_config(layer_data, custom_objects=custom_objects)
         else:
             layer = serialization_lib.deserialize_keras_object(
                 layer_data, custom_objects=custom_objects

@@ -190,7 +190,7 @@ class Sequential(Model):
 
     def get_config(self):
         if serialization_lib.in_legacy_config():  # HDF5 files: layers without module keys
-            from tensorlet.keras.src.saving.legacy_h5_format import legacy_serialize
+            from tensorlet.keras.src.saving.legacy_config import legacy_serialize
 
             serialize = legacy_serialize
         else:
@@ -216,7 +216,7 @@ class Sequential(Model):
             layer_configs, model, build_input_shape = config, cls(), None
         for layer_config in layer_configs:
             if "module" not in layer_config:  # legacy (HDF5 / Keras 2) layer config
-                from tensorlet.keras.src.saving.legacy_h5_format import model_from_config
+                from tensorlet.keras.src.saving.legacy_config import model_from_config
 
                 layer = model_from_config(layer_config, custom_objects=custom_objects)
             else:
