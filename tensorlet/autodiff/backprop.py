@@ -101,7 +101,8 @@ def unbroadcast(g, x):
     if axes:
         g = reduction_ops.reduce_sum(g, axis=axes, keepdims=False)
     if tuple(g.shape) != xshape:
-        g = array_ops.reshape(g, list(xshape))
+        # unknown dims (a relaxed trace): the run-time shape, read while tracing
+        g = array_ops.reshape(g, array_ops.shape_ints(x) if None in xshape else list(xshape))
     return g
 
 

@@ -73,6 +73,19 @@ def host_array(v):
     return xp.asarray(py_value(v))
 
 
+def shape_ints(t):
+    """``t``'s shape as Python ints: the static shape, or where it has unknown dimensions the
+    run-time shape read while tracing (tf.function then keeps one graph per shape). Gradient
+    rules use it where TF's use ``tf.shape``."""
+    dims = t.shape.as_list()
+    if None not in dims:
+        return dims
+    try:
+        return list(py_value(shape(t)))
+    except (TypeError, AttributeError):
+        return dims  # not known while tracing: callers fail as with the static shape
+
+
 def py_ints(v):
     """A tuple of Python ints from a list / tuple / array / rank-1 tensor."""
     v = py_value(v)
@@ -220,7 +233,7 @@ reshape_op = defop(
     _reshape_forward,
     dtype_rule=R.same_dtype(),
     shape_rule=_reshape_shape,
-    grad=lambda op, dy: [reshape(dy, op.inputs[0].shape.as_list())],
+    grad=lambda op, dy: [reshape(dy, shape_ints(op.inputs[0]))],
 )
 identity_op = defop(
     "Identity",
@@ -427,7 +440,7 @@ expand_dims_op = defop(
     _expand_dims_forward,
     dtype_rule=R.same_dtype(),
     shape_rule=_expand_dims_shape,
-    grad=lambda op, dy: [reshape(dy, op.inputs[0].shape.as_list())],
+    grad=lambda op, dy: [reshape(dy, shape_ints(op.inputs[0]))],
 )
 
 
@@ -470,7 +483,7 @@ squeeze_op = defop(
     _squeeze_forward,
     dtype_rule=R.same_dtype(),
     shape_rule=_squeeze_shape,
-    grad=lambda op, dy: [reshape(dy, op.inputs[0].shape.as_list())],
+    grad=lambda op, dy: [reshape(dy, shape_ints(op.inputs[0]))],
 )
 
 
@@ -937,7 +950,7 @@ def _tile_grad(op, dy):
     """Sums the tiles: dy viewed as [m0, d0, m1, d1, ...] reduced over the m axes."""
     from tensorlet.ops import reduction_ops
 
-    dims = op.inputs[0].shape.as_list()
+    dims = shape_ints(op.inputs[0])
     mult = op.get_attr("multiples")
     split_shape = [v for m, d in zip(mult, dims) for v in (m, d)]
     g = reduction_ops.reduce_sum(reshape(dy, split_shape), axis=list(_pyrange(0, 2 * len(dims), 2)))
@@ -1011,7 +1024,7 @@ def _pad_grad(op, dy, *_):
     from tensorlet.ops import indexing
 
     begin = [a for a, _ in op.get_attr("paddings")]
-    g = indexing.slice(dy, begin, op.inputs[0].shape.as_list())
+    g = indexing.slice(dy, begin, shape_ints(op.inputs[0]))
     return [g] + [None] * (len(op.inputs) - 1)
 
 
@@ -1212,7 +1225,7 @@ broadcast_to_op = defop(
     shape_rule=lambda op, inputs, attrs: (
         _broadcast_to_static(op, inputs[0].shape, attrs["shape"]),
     ),
-    grad=lambda op, dy: [unbroadcast(dy, op.inputs[0].shape.as_list())],
+    grad=lambda op, dy: [unbroadcast(dy, shape_ints(op.inputs[0]))],
 )
 
 

@@ -153,7 +153,8 @@ def _strided_slice_shape(op, inputs, attrs):
 
 
 def _strided_slice_grad(op, dy):
-    return [apply(strided_slice_grad_op, dy, shape=tuple(op.inputs[0].shape.as_list()), **op.attrs)]
+    from tensorlet.ops import array_ops  # noqa: PLC0415 (import cycle)
+    return [apply(strided_slice_grad_op, dy, shape=tuple(array_ops.shape_ints(op.inputs[0])), **op.attrs)]
 
 
 def _strided_slice_grad_forward(dy, shape, **attrs):
@@ -255,7 +256,8 @@ def _slice_shape(op, inputs, attrs):
 
 def _slice_grad(op, dy):
     """Pads dy back to the input's shape."""
-    dims = op.inputs[0].shape.as_list()
+    from tensorlet.ops import array_ops  # noqa: PLC0415 (import cycle)
+    dims = array_ops.shape_ints(op.inputs[0])
     begin = op.get_attr("begin")
     paddings = [[b, d - b - s] for d, b, s in zip(dims, begin, dy.shape.as_list())]
     return [A.pad(dy, paddings)]

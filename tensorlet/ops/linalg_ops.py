@@ -719,7 +719,8 @@ def _set_diag_forward(x, diagonal, k, align):
 
 
 def _diag_part_grad(op, dy, *_):
-    dims = op.inputs[0].shape.as_list()
+    from tensorlet.ops import array_ops  # noqa: PLC0415 (import cycle)
+    dims = array_ops.shape_ints(op.inputs[0])
     k, align = op.get_attr("k"), op.get_attr("align")
     return [
         apply(

@@ -438,8 +438,9 @@ def _max_pool_grad(grad_op):
 def _avg_pool_grad(grad_op):
     def grad(op, dy):
         """Returns AvgPoolGrad: dy / count spread over each window's valid cells."""
+        from tensorlet.ops import array_ops  # noqa: PLC0415 (import cycle)
         return [
-            apply(grad_op, dy, orig_input_shape=tuple(op.inputs[0].shape.as_list()), **op.attrs)
+            apply(grad_op, dy, orig_input_shape=tuple(array_ops.shape_ints(op.inputs[0])), **op.attrs)
         ]
 
     return grad
@@ -1043,6 +1044,7 @@ def _fap_grad_forward(dy, rows, cols, orig_input_shape, overlapping):
 
 def _fractional_grad(kind):
     def grad(op, dy, *unused):
+        from tensorlet.ops import array_ops  # noqa: PLC0415 (import cycle)
         rows, cols = op.outputs[1], op.outputs[2]
         ov = op.attrs["overlapping"]
         if kind == "Max":
@@ -1063,7 +1065,7 @@ def _fractional_grad(kind):
                 dy,
                 rows,
                 cols,
-                orig_input_shape=tuple(op.inputs[0].shape.as_list()),
+                orig_input_shape=tuple(array_ops.shape_ints(op.inputs[0])),
                 overlapping=ov,
             )
         ]

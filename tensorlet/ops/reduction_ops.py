@@ -8,6 +8,8 @@ TF semantics matched on purpose: integer ``reduce_mean`` truncates toward zero w
 reduction's identity (max: -inf / INT_MIN), and the max/min gradient is split equally among ties.
 """
 
+import math
+
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
@@ -267,7 +269,8 @@ def _axes_of(op):
 
 
 def _kept_shape(op):
-    shape = op.inputs[0].shape.as_list()
+    from tensorlet.ops import array_ops  # noqa: PLC0415 (import cycle)
+    shape = array_ops.shape_ints(op.inputs[0])
     for a in _axes_of(op):
         shape[a] = 1
     return shape
@@ -284,7 +287,8 @@ def _keep(op, t):
 
 def _sum_grad(op, dy):
     """Broadcasts dy back over the reduced axes."""
-    return [broadcast_to_shape(_keep(op, dy), op.inputs[0].shape.as_list())]
+    from tensorlet.ops import array_ops  # noqa: PLC0415 (import cycle)
+    return [broadcast_to_shape(_keep(op, dy), array_ops.shape_ints(op.inputs[0]))]
 
 
 def broadcast_to_shape(t, shape):
@@ -302,8 +306,10 @@ def _mean_grad(op, dy):
     """Sum's gradient divided by the number of reduced elements."""
     from tensorlet.ops import math_ops
 
-    n_in = op.inputs[0].shape.num_elements()
-    n_out = op.outputs[0].shape.num_elements()
+    from tensorlet.ops import array_ops  # noqa: PLC0415 (import cycle)
+
+    n_in = math.prod(array_ops.shape_ints(op.inputs[0]))
+    n_out = math.prod(array_ops.shape_ints(op.outputs[0]))
     factor = n_in // max(n_out, 1)
     g = _sum_grad(op, dy)[0]
     return [math_ops.divide(g, _scalar(factor, g.dtype))]

@@ -597,3 +597,22 @@ def test_shapes_of_relaxed_arguments_guard_the_shape_not_the_value():
     assert len(h.traces) == 1
     assert h(tf.ones([5, 2])).shape == (5, 2)
     assert len(h.traces) == 2
+
+
+def test_gradients_in_traces_with_unknown_batch_dimension():
+    """Gradient rules that need an input's shape read the run-time shape when the traced one
+    has None dims (reshape, slicing, reductions, broadcasting): training under an
+    input_signature with a None batch works, one graph per batch size."""
+    v = tf.Variable(tf.ones([4]))
+
+    @counting(input_signature=[tf.TensorSpec([None, 4])])
+    def step(x):
+        with tf.GradientTape() as tape:
+            y = (tf.reduce_sum(tf.reshape(x * v, [-1, 2])) + tf.reduce_sum(x[:, :2])
+                 + tf.reduce_mean(x + v))
+        return tape.gradient(y, v)
+
+    np.testing.assert_allclose(step(tf.ones([3, 4])).numpy(), [3.25] * 4)
+    np.testing.assert_allclose(step(tf.ones([5, 4])).numpy(), [5.25] * 4)
+    np.testing.assert_allclose(step(tf.ones([3, 4]) * 2).numpy(), [6.25] * 4)
+    assert len(step.traces) == 2
