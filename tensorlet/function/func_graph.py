@@ -536,6 +536,49 @@ def _example_of(t, examples):
     return None
 
 
+class _ShapeSpec:
+    __slots__ = ("_const", "dtype", "shape")
+
+    def __init__(self, shape, dtype, const=None):
+        self.shape, self.dtype, self._const = shape, dtype, const
+
+
+def _run_time_shape(t, examples, guards, memo):
+    """``t``'s shape for this call, re-inferred with the shape rules from the arguments'
+    example shapes (recording a shape guard per argument used); None when a shape rule cannot
+    tell without values (data-dependent shapes, ops without rules)."""
+    if t._shape.is_fully_defined():
+        return tuple(t._shape.as_list())
+    key = id(t)
+    if key in memo:
+        return memo[key]
+    memo[key] = None
+    ex = _example_of(t, examples)
+    if ex is not None:
+        guards.setdefault(ex[0], ex[1].shape)
+        memo[key] = tuple(ex[1].shape)
+        return memo[key]
+    node = t._op
+    rule = getattr(node.op, "shape_rule", None)
+    if rule is None or node.op is graph_ops.placeholder_op:
+        return None
+    specs = []
+    for i in node.inputs:
+        shape = _run_time_shape(i, examples, guards, memo)
+        if shape is None:
+            return None
+        specs.append(_ShapeSpec(TensorShape(list(shape)), i._dtype, i._const))
+    try:
+        out = rule(node.op, specs, node.attrs)
+    except Exception:  # noqa: BLE001 (any failure: fall back to values)
+        return None
+    result = out[t._value_index] if out is not None else None
+    if result is None or not result.is_fully_defined():
+        return None
+    memo[key] = tuple(result.as_list())
+    return memo[key]
+
+
 def _dummy(t):
     """An array with t's static shape and dtype (for ops that only look at those)."""
     return xp.broadcast_to(xp.zeros((), t._dtype._np or object), tuple(t._shape))
@@ -568,6 +611,7 @@ def evaluate(tensor, guard=True):
     graph = tensor._op.graph
     examples = getattr(graph, "_examples", {})
     needed, stack = set(), [tensor._op]
+    shape_only = {}  # node id -> (input shapes re-inferred from the examples' shapes, guards)
     while stack:
         n = stack.pop()
         if id(n) in needed:
@@ -583,6 +627,12 @@ def evaluate(tensor, guard=True):
             t._shape.is_fully_defined() or _example_of(t, examples) is not None for t in n.inputs
         ):
             continue
+        if n.op.name in _SHAPE_ONLY and examples:
+            guards, memo = {}, {}
+            shapes = [_run_time_shape(t, examples, guards, memo) for t in n.inputs]
+            if all(sh is not None for sh in shapes):
+                shape_only[id(n)] = (shapes, guards)
+                continue
         stack.extend(t._op for t in n.inputs)
     values = {}
     for n in graph._nodes:
@@ -597,6 +647,16 @@ def evaluate(tensor, guard=True):
             res = (n.variable._value,)
         elif n.op is graph_ops.const_op:
             res = (n.attrs["value"],)
+        elif id(n) in shape_only:
+            shapes, guards = shape_only[id(n)]
+            if guard:
+                for pos, shape in guards.items():
+                    if not isinstance(graph.value_guards.get(pos), xp.ndarray):
+                        graph.value_guards[pos] = ShapeGuard(shape)
+            ins = [xp.broadcast_to(xp.zeros((), t._dtype._np or object), sh)
+                   for t, sh in zip(n.inputs, shapes)]
+            r = n.op.forward(*ins, **n.attrs)
+            res = (r,) if n.op.num_outputs == 1 else r
         else:
             if n.op.name in _SHAPE_ONLY and all(
                 t._shape.is_fully_defined() or _example_of(t, examples) is not None
