@@ -1,0 +1,2 @@
+"""The tuner's engine (``keras_tuner.engine``): hyperparameters, hypermodels, oracles, trials
+and the tuner base classes."""
