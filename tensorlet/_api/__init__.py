@@ -211,6 +211,7 @@ from tensorlet._api import compat as compat
 from tensorlet._api import config as config
 from tensorlet._api import data as data
 from tensorlet._api import debugging as debugging
+from tensorlet._api import distribute as distribute
 from tensorlet._api import dtypes as dtypes
 from tensorlet._api import errors as errors
 from tensorlet._api import experimental as experimental
@@ -265,6 +266,9 @@ _SUBMODULES = {
     'data': data,
     'data.experimental': data.experimental,
     'debugging': debugging,
+    'distribute': distribute,
+    'distribute.cluster_resolver': distribute.cluster_resolver,
+    'distribute.experimental': distribute.experimental,
     'dtypes': dtypes,
     'errors': errors,
     'experimental': experimental,
