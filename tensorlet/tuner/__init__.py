@@ -32,7 +32,16 @@ from tensorlet.tuner.tuners import BayesianOptimization, GridSearch, Hyperband, 
 __version__ = "1.4.7"
 
 __all__ = [
-    "BaseTuner", "BayesianOptimization", "GridSearch", "HyperModel", "HyperParameter",
-    "HyperParameters", "Hyperband", "Objective", "Oracle", "RandomSearch", "Tuner",
+    "BaseTuner",
+    "BayesianOptimization",
+    "GridSearch",
+    "HyperModel",
+    "HyperParameter",
+    "HyperParameters",
+    "Hyperband",
+    "Objective",
+    "Oracle",
+    "RandomSearch",
+    "Tuner",
     "synchronized",
 ]

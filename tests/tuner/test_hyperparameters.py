@@ -21,29 +21,83 @@ def test_int_registration_and_values():
     assert len(hp.space) == 1
 
 
-@pytest.mark.parametrize("cls,kwargs,config", [
-    (hpm.Int, dict(min_value=32, max_value=512, step=32),
-     {"default": None, "conditions": [], "min_value": 32, "max_value": 512, "step": 32,
-      "sampling": "linear"}),
-    (hpm.Int, dict(min_value=1, max_value=5),
-     {"default": None, "conditions": [], "min_value": 1, "max_value": 5, "step": 1,
-      "sampling": "linear"}),
-    (hpm.Int, dict(min_value=2, max_value=64, sampling="log", default=8),
-     {"default": 8, "conditions": [], "min_value": 2, "max_value": 64, "step": None,
-      "sampling": "log"}),
-    (hpm.Float, dict(min_value=1e-4, max_value=1e-2, sampling="log"),
-     {"default": 0.0001, "conditions": [], "min_value": 0.0001, "max_value": 0.01, "step": None,
-      "sampling": "log"}),
-    (hpm.Float, dict(min_value=0, max_value=1, step=0.25),
-     {"default": 0.0, "conditions": [], "min_value": 0.0, "max_value": 1.0, "step": 0.25,
-      "sampling": "linear"}),
-    (hpm.Choice, dict(values=[1e-2, 1e-3, 1e-4]),
-     {"default": 0.01, "conditions": [], "values": [0.01, 0.001, 0.0001], "ordered": True}),
-    (hpm.Choice, dict(values=["relu", "tanh"], default="tanh"),
-     {"default": "tanh", "conditions": [], "values": ["relu", "tanh"], "ordered": False}),
-    (hpm.Boolean, dict(), {"default": False, "conditions": []}),
-    (hpm.Fixed, dict(value="adam"), {"conditions": [], "value": "adam"}),
-])
+@pytest.mark.parametrize(
+    "cls,kwargs,config",
+    [
+        (
+            hpm.Int,
+            {"min_value": 32, "max_value": 512, "step": 32},
+            {
+                "default": None,
+                "conditions": [],
+                "min_value": 32,
+                "max_value": 512,
+                "step": 32,
+                "sampling": "linear",
+            },
+        ),
+        (
+            hpm.Int,
+            {"min_value": 1, "max_value": 5},
+            {
+                "default": None,
+                "conditions": [],
+                "min_value": 1,
+                "max_value": 5,
+                "step": 1,
+                "sampling": "linear",
+            },
+        ),
+        (
+            hpm.Int,
+            {"min_value": 2, "max_value": 64, "sampling": "log", "default": 8},
+            {
+                "default": 8,
+                "conditions": [],
+                "min_value": 2,
+                "max_value": 64,
+                "step": None,
+                "sampling": "log",
+            },
+        ),
+        (
+            hpm.Float,
+            {"min_value": 1e-4, "max_value": 1e-2, "sampling": "log"},
+            {
+                "default": 0.0001,
+                "conditions": [],
+                "min_value": 0.0001,
+                "max_value": 0.01,
+                "step": None,
+                "sampling": "log",
+            },
+        ),
+        (
+            hpm.Float,
+            {"min_value": 0, "max_value": 1, "step": 0.25},
+            {
+                "default": 0.0,
+                "conditions": [],
+                "min_value": 0.0,
+                "max_value": 1.0,
+                "step": 0.25,
+                "sampling": "linear",
+            },
+        ),
+        (
+            hpm.Choice,
+            {"values": [1e-2, 1e-3, 1e-4]},
+            {"default": 0.01, "conditions": [], "values": [0.01, 0.001, 0.0001], "ordered": True},
+        ),
+        (
+            hpm.Choice,
+            {"values": ["relu", "tanh"], "default": "tanh"},
+            {"default": "tanh", "conditions": [], "values": ["relu", "tanh"], "ordered": False},
+        ),
+        (hpm.Boolean, {}, {"default": False, "conditions": []}),
+        (hpm.Fixed, {"value": "adam"}, {"conditions": [], "value": "adam"}),
+    ],
+)
 def test_configs_as_keras_tuner_prints_them(cls, kwargs, config):
     p = cls(name="x", **kwargs)
     got = p.get_config()
@@ -67,21 +121,25 @@ def test_defaults():
     assert list(hp.values) == ["lr", "d", "act", "n", "flag", "flag2", "opt", "k"]
 
 
-@pytest.mark.parametrize("entry,expected", [
-    (hpm.Int("a", 32, 512, step=32), tuple(range(32, 513, 32))),
-    (hpm.Int("a", 1, 4), (1, 2, 3, 4)),
-    (hpm.Int("a", 2, 32, step=2, sampling="log"), (2, 4, 8, 16, 32)),
-    (hpm.Float("a", 0.0, 1.0, step=0.25), (0.0, 0.25, 0.5, 0.75, 1.0)),
-    (hpm.Float("a", 0.001, 10, step=10, sampling="log"), (0.001, 0.01, 0.1, 1.0, 10.0)),
-    (hpm.Choice("a", ["x", "y"]), ["x", "y"]),
-    (hpm.Boolean("a"), (True, False)),
-    (hpm.Fixed("a", 3), (3,)),
-])
+@pytest.mark.parametrize(
+    "entry,expected",
+    [
+        (hpm.Int("a", 32, 512, step=32), tuple(range(32, 513, 32))),
+        (hpm.Int("a", 1, 4), (1, 2, 3, 4)),
+        (hpm.Int("a", 2, 32, step=2, sampling="log"), (2, 4, 8, 16, 32)),
+        (hpm.Float("a", 0.0, 1.0, step=0.25), (0.0, 0.25, 0.5, 0.75, 1.0)),
+        (hpm.Float("a", 0.001, 10, step=10, sampling="log"), (0.001, 0.01, 0.1, 1.0, 10.0)),
+        (hpm.Choice("a", ["x", "y"]), ["x", "y"]),
+        (hpm.Boolean("a"), (True, False)),
+        (hpm.Fixed("a", 3), (3,)),
+    ],
+)
 def test_value_grids(entry, expected):
     values = entry.values
     assert len(values) == len(expected)
-    assert all(abs(v - e) < 1e-9 if isinstance(e, float) else v == e
-               for v, e in zip(values, expected))
+    assert all(
+        abs(v - e) < 1e-9 if isinstance(e, float) else v == e for v, e in zip(values, expected)
+    )
 
 
 def test_unstepped_float_grid_is_ten_samples():
@@ -90,13 +148,22 @@ def test_unstepped_float_grid_is_ten_samples():
     assert values[0] == pytest.approx(0.05) and values[-1] == pytest.approx(0.95)
 
 
-@pytest.mark.parametrize("entry", [
-    hpm.Int("a", 32, 512, step=32), hpm.Int("a", 1, 10), hpm.Int("a", 1, 1000, sampling="log"),
-    hpm.Int("a", 2, 64, step=2, sampling="log"), hpm.Int("a", 1, 100, sampling="reverse_log"),
-    hpm.Float("a", -1.0, 3.0), hpm.Float("a", 1e-5, 1e-1, sampling="log"),
-    hpm.Float("a", 0.1, 1.0, sampling="reverse_log"), hpm.Float("a", 0.0, 1.0, step=0.1),
-    hpm.Choice("a", [3, 1, 2]), hpm.Boolean("a"),
-])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        hpm.Int("a", 32, 512, step=32),
+        hpm.Int("a", 1, 10),
+        hpm.Int("a", 1, 1000, sampling="log"),
+        hpm.Int("a", 2, 64, step=2, sampling="log"),
+        hpm.Int("a", 1, 100, sampling="reverse_log"),
+        hpm.Float("a", -1.0, 3.0),
+        hpm.Float("a", 1e-5, 1e-1, sampling="log"),
+        hpm.Float("a", 0.1, 1.0, sampling="reverse_log"),
+        hpm.Float("a", 0.0, 1.0, step=0.1),
+        hpm.Choice("a", [3, 1, 2]),
+        hpm.Boolean("a"),
+    ],
+)
 def test_prob_round_trip_and_sampling_range(entry):
     for v in entry.values:
         assert entry.prob_to_value(entry.value_to_prob(v)) == pytest.approx(v)
@@ -119,21 +186,28 @@ def test_random_sample_is_seeded_by_python_random():
     assert entry.random_sample(3) == entry.random_sample(3)
 
 
-@pytest.mark.parametrize("make,error,match", [
-    (lambda: hpm.Int("a", 5, 1), ValueError, "min_value 5 is greater than the max_value 1"),
-    (lambda: hpm.Int("a", 1, 5, sampling="cubic"), ValueError, "sampling must be one of"),
-    (lambda: hpm.Int("a", 0, 5, sampling="log"), ValueError, "does not support negative"),
-    (lambda: hpm.Int("a", 1, 5, step=1, sampling="log"), ValueError, "expected step > 1"),
-    (lambda: hpm.Int("a", 1.5, 5), ValueError, "min_value must be an int"),
-    (lambda: hpm.Int("a", 1, 5, step=0.5), ValueError, "step must be an int"),
-    (lambda: hpm.Choice("a", []), ValueError, "`values` must be provided"),
-    (lambda: hpm.Choice("a", [1, "x"]), TypeError, "only one type of value"),
-    (lambda: hpm.Choice("a", [1, 2], default=3), ValueError, "should be one of the choices"),
-    (lambda: hpm.Choice("a", ["x"], ordered=True), ValueError, "must be `False` for non-numeric"),
-    (lambda: hpm.Choice("a", [[1]]), TypeError, "only `int`, `float`, `str`, or `bool`"),
-    (lambda: hpm.Boolean("a", default=3), ValueError, "must be a Python boolean"),
-    (lambda: hpm.Fixed("a", [1]), ValueError, "must be an `int`, `float`, `str`, or `bool`"),
-])
+@pytest.mark.parametrize(
+    "make,error,match",
+    [
+        (lambda: hpm.Int("a", 5, 1), ValueError, "min_value 5 is greater than the max_value 1"),
+        (lambda: hpm.Int("a", 1, 5, sampling="cubic"), ValueError, "sampling must be one of"),
+        (lambda: hpm.Int("a", 0, 5, sampling="log"), ValueError, "does not support negative"),
+        (lambda: hpm.Int("a", 1, 5, step=1, sampling="log"), ValueError, "expected step > 1"),
+        (lambda: hpm.Int("a", 1.5, 5), ValueError, "min_value must be an int"),
+        (lambda: hpm.Int("a", 1, 5, step=0.5), ValueError, "step must be an int"),
+        (lambda: hpm.Choice("a", []), ValueError, "`values` must be provided"),
+        (lambda: hpm.Choice("a", [1, "x"]), TypeError, "only one type of value"),
+        (lambda: hpm.Choice("a", [1, 2], default=3), ValueError, "should be one of the choices"),
+        (
+            lambda: hpm.Choice("a", ["x"], ordered=True),
+            ValueError,
+            "must be `False` for non-numeric",
+        ),
+        (lambda: hpm.Choice("a", [[1]]), TypeError, "only `int`, `float`, `str`, or `bool`"),
+        (lambda: hpm.Boolean("a", default=3), ValueError, "must be a Python boolean"),
+        (lambda: hpm.Fixed("a", [1]), ValueError, "must be an `int`, `float`, `str`, or `bool`"),
+    ],
+)
 def test_entry_errors(make, error, match):
     with pytest.raises(error, match=match):
         make()
@@ -170,12 +244,16 @@ def test_conditional_scopes():
     hp2.Boolean("deep")
     assert hp2.Int("layers", 2, 4, parent_name="deep", parent_values=[True]) is None
     assert hp2.space[1].conditions == [conditions.Parent("deep", [True])]
-    with pytest.raises(ValueError, match="`HyperParameter` named: nothing not defined"):
-        with hp2.conditional_scope("nothing", [1]):
-            pass
-    with pytest.raises(ValueError, match="cannot have the same name as its parent"):
-        with hp2.conditional_scope("deep", [True]):
-            hp2.Boolean("deep")
+    with (
+        pytest.raises(ValueError, match="`HyperParameter` named: nothing not defined"),
+        hp2.conditional_scope("nothing", [1]),
+    ):
+        pass
+    with (
+        pytest.raises(ValueError, match="cannot have the same name as its parent"),
+        hp2.conditional_scope("deep", [True]),
+    ):
+        hp2.Boolean("deep")
 
 
 def test_name_scope():
@@ -193,11 +271,19 @@ def test_config_round_trip_copy_and_merge():
     with hp.conditional_scope("model", ["mlp"]):
         hp.Float("dropout", 0.0, 0.5, step=0.1)
     config = hp.get_config()
-    assert config["space"][0] == {"class_name": "Choice", "config": {
-        "name": "model", "default": "mlp", "conditions": [], "values": ["mlp", "cnn"],
-        "ordered": False}}
+    assert config["space"][0] == {
+        "class_name": "Choice",
+        "config": {
+            "name": "model",
+            "default": "mlp",
+            "conditions": [],
+            "values": ["mlp", "cnn"],
+            "ordered": False,
+        },
+    }
     assert config["space"][1]["config"]["conditions"] == [
-        {"class_name": "Parent", "config": {"name": "model", "values": ["mlp"]}}]
+        {"class_name": "Parent", "config": {"name": "model", "values": ["mlp"]}}
+    ]
     again = HyperParameters.from_config(config)
     assert again.get_config() == config
     cp = hp.copy()
@@ -217,6 +303,10 @@ def test_choice_types_are_standardized():
     assert hpm.Choice("a", [True, False]).values == [True, False]
     assert hpm.Choice("a", [1, 2]).ordered is True
     assert hpm.Choice("a", [1.5, 2.5], ordered=False).ordered is False
-    assert repr(hpm.Choice("a", [1, 2])) == "Choice(name: 'a', values: [1, 2], ordered: True, default: 1)"
-    assert repr(hpm.Int("a", 1, 4)) == ("Int(name: 'a', min_value: 1, max_value: 4, step: 1, "
-                                        "sampling: linear, default: 1)")
+    assert (
+        repr(hpm.Choice("a", [1, 2]))
+        == "Choice(name: 'a', values: [1, 2], ordered: True, default: 1)"
+    )
+    assert repr(hpm.Int("a", 1, 4)) == (
+        "Int(name: 'a', min_value: 1, max_value: 4, step: 1, sampling: linear, default: 1)"
+    )

@@ -26,8 +26,13 @@ XV, YV = X[:8], Y[:8]
 
 
 def build_model(hp):
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(hp.Int("units", 2, 8, step=2)),
-                              keras.layers.Dense(2)])
+    model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(hp.Int("units", 2, 8, step=2)),
+            keras.layers.Dense(2),
+        ]
+    )
     lr = hp.Choice("learning_rate", values=[1e-2, 1e-3])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=lr), loss="mse", metrics=["mae"])
     return model
@@ -45,16 +50,24 @@ def test_search_space_summary(tmp_path, capsys):
         "Search space summary",
         "Default search space size: 2",
         "units (Int)",
-        "{'default': None, 'conditions': [], 'min_value': 2, 'max_value': 8, 'step': 2, "
-        "'sampling': 'linear'}",
+        (
+            "{'default': None, 'conditions': [], 'min_value': 2, 'max_value': 8, 'step': 2, "
+            "'sampling': 'linear'}"
+        ),
         "learning_rate (Choice)",
         "{'default': 0.01, 'conditions': [], 'values': [0.01, 0.001], 'ordered': True}",
     ]
 
 
 def test_random_search_end_to_end(tmp_path, capsys):
-    tuner = kt.RandomSearch(build_model, objective="val_loss", max_trials=3, seed=1,
-                            directory=tmp_path, project_name="proj")
+    tuner = kt.RandomSearch(
+        build_model,
+        objective="val_loss",
+        max_trials=3,
+        seed=1,
+        directory=tmp_path,
+        project_name="proj",
+    )
     _search(tuner, verbose=1)
     out = capsys.readouterr().out
     lines = out.splitlines()
@@ -71,20 +84,45 @@ def test_random_search_end_to_end(tmp_path, capsys):
     assert re.fullmatch(r"(\d+)\s+\|\1\s+\|units", lines[first + 3])
 
     proj = tmp_path / "proj"
-    assert sorted(os.listdir(proj)) == ["oracle.json", "trial_0", "trial_1", "trial_2",
-                                        "tuner0.json"]
-    assert sorted(os.listdir(proj / "trial_0")) == ["build_config.json", "checkpoint.weights.h5",
-                                                    "trial.json"]
+    assert sorted(os.listdir(proj)) == [
+        "oracle.json",
+        "trial_0",
+        "trial_1",
+        "trial_2",
+        "tuner0.json",
+    ]
+    assert sorted(os.listdir(proj / "trial_0")) == [
+        "build_config.json",
+        "checkpoint.weights.h5",
+        "trial.json",
+    ]
     oracle = json.loads((proj / "oracle.json").read_text())
-    assert list(oracle) == ["ongoing_trials", "hyperparameters", "start_order", "end_order",
-                            "run_times", "retry_queue", "seed", "seed_state", "tried_so_far",
-                            "id_to_hash", "display"]
+    assert list(oracle) == [
+        "ongoing_trials",
+        "hyperparameters",
+        "start_order",
+        "end_order",
+        "run_times",
+        "retry_queue",
+        "seed",
+        "seed_state",
+        "tried_so_far",
+        "id_to_hash",
+        "display",
+    ]
     assert oracle["end_order"] == ["0", "1", "2"] and oracle["seed"] == 1
     assert oracle["run_times"] == {"0": 1, "1": 1, "2": 1}
     assert len(oracle["tried_so_far"]) == 3
     trial = json.loads((proj / "trial_0" / "trial.json").read_text())
-    assert list(trial) == ["trial_id", "metrics", "hyperparameters", "score", "best_step",
-                           "status", "message"]
+    assert list(trial) == [
+        "trial_id",
+        "metrics",
+        "hyperparameters",
+        "score",
+        "best_step",
+        "status",
+        "message",
+    ]
     assert trial["status"] == "COMPLETED" and trial["message"] is None
     assert set(trial["metrics"]["metrics"]) == {"loss", "mae", "val_loss", "val_mae"}
     assert trial["metrics"]["metrics"]["val_loss"]["direction"] == "min"
@@ -105,19 +143,28 @@ def test_random_search_end_to_end(tmp_path, capsys):
 
 
 def test_results_summary(tmp_path, capsys):
-    tuner = kt.RandomSearch(build_model, objective="val_loss", max_trials=2, directory=tmp_path,
-                            project_name="p")
+    tuner = kt.RandomSearch(
+        build_model, objective="val_loss", max_trials=2, directory=tmp_path, project_name="p"
+    )
     _search(tuner, verbose=0)
     capsys.readouterr()
     tuner.results_summary(num_trials=1)
     lines = capsys.readouterr().out.splitlines()
     best = tuner.oracle.get_best_trials()[0]
-    assert lines[:4] == ["Results summary", f"Results in {tmp_path}/p", "Showing 1 best trials",
-                         'Objective(name="val_loss", direction="min")']
-    assert lines[4:] == ["", f"Trial {best.trial_id} summary", "Hyperparameters:",
-                         f"units: {best.hyperparameters.values['units']}",
-                         f"learning_rate: {best.hyperparameters.values['learning_rate']}",
-                         f"Score: {best.score}"]
+    assert lines[:4] == [
+        "Results summary",
+        f"Results in {tmp_path}/p",
+        "Showing 1 best trials",
+        'Objective(name="val_loss", direction="min")',
+    ]
+    assert lines[4:] == [
+        "",
+        f"Trial {best.trial_id} summary",
+        "Hyperparameters:",
+        f"units: {best.hyperparameters.values['units']}",
+        f"learning_rate: {best.hyperparameters.values['learning_rate']}",
+        f"Score: {best.score}",
+    ]
 
 
 def test_verbose_zero_is_silent(tmp_path, capsys):
@@ -127,7 +174,7 @@ def test_verbose_zero_is_silent(tmp_path, capsys):
 
 
 def test_reload_and_overwrite(tmp_path, capsys):
-    kwargs = dict(objective="val_loss", max_trials=2, directory=tmp_path, project_name="p")
+    kwargs = {"objective": "val_loss", "max_trials": 2, "directory": tmp_path, "project_name": "p"}
     tuner = kt.RandomSearch(build_model, **kwargs)
     _search(tuner, verbose=0)
     values = tuner.get_best_hyperparameters()[0].values
@@ -145,8 +192,14 @@ def test_reload_and_overwrite(tmp_path, capsys):
 
 
 def test_missing_objective_fails_after_three_trials(tmp_path, capsys):
-    tuner = kt.Hyperband(build_model, objective="val_accuracy", max_epochs=3, factor=3,
-                         directory=tmp_path, project_name="hb")
+    tuner = kt.Hyperband(
+        build_model,
+        objective="val_accuracy",
+        max_epochs=3,
+        factor=3,
+        directory=tmp_path,
+        project_name="hb",
+    )
     with pytest.raises(RuntimeError) as info:
         _search(tuner, epochs=10)
     message = str(info.value)
@@ -157,8 +210,9 @@ def test_missing_objective_fails_after_three_trials(tmp_path, capsys):
     assert lines.count("Best val_accuracy So Far: None") == 2
     assert "Trial 3 Complete" not in captured.out
     assert captured.err.count("KeyError: 'val_accuracy'") == 3  # every failure is printed
-    trials = [json.loads((tmp_path / "hb" / f"trial_000{i}" / "trial.json").read_text())
-              for i in range(3)]
+    trials = [
+        json.loads((tmp_path / "hb" / f"trial_000{i}" / "trial.json").read_text()) for i in range(3)
+    ]
     assert [t["status"] for t in trials] == ["FAILED", "FAILED", "RUNNING"]
     assert "KeyError" in trials[0]["message"]
     assert os.path.exists(tmp_path / "hb" / "oracle.json")
@@ -173,8 +227,14 @@ def test_max_consecutive_failed_trials_and_retries(tmp_path, capsys):
             raise ValueError("cannot build")
         return build_model(hp)
 
-    tuner = kt.RandomSearch(broken, objective="val_loss", max_trials=10, directory=tmp_path,
-                            max_retries_per_trial=1, max_consecutive_failed_trials=2)
+    tuner = kt.RandomSearch(
+        broken,
+        objective="val_loss",
+        max_trials=10,
+        directory=tmp_path,
+        max_retries_per_trial=1,
+        max_consecutive_failed_trials=2,
+    )
     with pytest.raises(RuntimeError, match="exceeded the limit of 2"):
         _search(tuner)
     out = capsys.readouterr().out
@@ -190,8 +250,7 @@ def test_failed_trial_error_skips_retries(tmp_path, capsys):
             raise errors.FailedTrialError("too big")
         return build_model(hp)
 
-    tuner = kt.GridSearch(build, objective="val_loss", directory=tmp_path,
-                          max_retries_per_trial=3)
+    tuner = kt.GridSearch(build, objective="val_loss", directory=tmp_path, max_retries_per_trial=3)
     _search(tuner, verbose=0)
     statuses = {t.hyperparameters.values["units"]: t.status for t in tuner.oracle.trials.values()}
     assert statuses[8] == "FAILED"
@@ -210,8 +269,9 @@ def test_fatal_errors_stop_the_search(tmp_path):
 
 
 def test_executions_per_trial_average(tmp_path):
-    tuner = kt.RandomSearch(build_model, objective="val_loss", max_trials=1, directory=tmp_path,
-                            executions_per_trial=2)
+    tuner = kt.RandomSearch(
+        build_model, objective="val_loss", max_trials=1, directory=tmp_path, executions_per_trial=2
+    )
     _search(tuner, epochs=2, verbose=0)
     trial = tuner.oracle.trials["0"]
     obs = trial.metrics.get_history("val_loss")
@@ -220,8 +280,15 @@ def test_executions_per_trial_average(tmp_path):
 
 
 def test_hyperband_schedule(tmp_path):
-    tuner = kt.Hyperband(build_model, objective="val_loss", max_epochs=3, factor=3, seed=3,
-                         directory=tmp_path, project_name="hb")
+    tuner = kt.Hyperband(
+        build_model,
+        objective="val_loss",
+        max_epochs=3,
+        factor=3,
+        seed=3,
+        directory=tmp_path,
+        project_name="hb",
+    )
     epochs_seen = []
 
     class Recorder(keras.callbacks.Callback):
@@ -231,9 +298,15 @@ def test_hyperband_schedule(tmp_path):
     tuner.search(X, Y, epochs=50, validation_data=(XV, YV), verbose=0, callbacks=[Recorder()])
     trials = [tuner.oracle.trials[k] for k in sorted(tuner.oracle.trials)]
     assert [t.trial_id for t in trials] == ["0000", "0001", "0002", "0003", "0004", "0005"]
-    info = [(t.hyperparameters.values["tuner/bracket"], t.hyperparameters.values["tuner/round"],
-             t.hyperparameters.values["tuner/epochs"],
-             t.hyperparameters.values["tuner/initial_epoch"]) for t in trials]
+    info = [
+        (
+            t.hyperparameters.values["tuner/bracket"],
+            t.hyperparameters.values["tuner/round"],
+            t.hyperparameters.values["tuner/epochs"],
+            t.hyperparameters.values["tuner/initial_epoch"],
+        )
+        for t in trials
+    ]
     # bracket 1: three 1-epoch trials, the best continues to epoch 3; bracket 0: two 3-epoch runs
     assert info == [(1, 0, 1, 0)] * 3 + [(1, 1, 3, 1)] + [(0, 0, 3, 0)] * 2
     promoted = trials[3].hyperparameters.values
@@ -256,8 +329,10 @@ def test_grid_search_walks_every_combination(tmp_path):
 
     tuner = kt.GridSearch(build, objective="val_loss", directory=tmp_path)
     _search(tuner, verbose=0)
-    combos = [(t.hyperparameters.values["a"], t.hyperparameters.values["b"])
-              for t in tuner.oracle.trials.values()]
+    combos = [
+        (t.hyperparameters.values["a"], t.hyperparameters.values["b"])
+        for t in tuner.oracle.trials.values()
+    ]
     assert combos == [(1, False), (1, True), (2, False), (2, True)]
     assert list(tuner.oracle.trials) == ["0000", "0001", "0002", "0003"]
 
@@ -307,8 +382,9 @@ def test_default_objective_and_dict_results(tmp_path):
     best = tuner.oracle.get_best_trials(3)
     assert [t.score for t in best] == sorted((t.score for t in best), reverse=True)
 
-    bad = FunctionTuner(oracle=kt.oracles.RandomSearchOracle(max_trials=2), directory=tmp_path,
-                        project_name="h")
+    bad = FunctionTuner(
+        oracle=kt.oracles.RandomSearchOracle(max_trials=2), directory=tmp_path, project_name="h"
+    )
     bad.oracle.hyperparameters.Int("n", 0, 9)
     with pytest.raises(errors.FatalTypeError, match="to be a single float"):
         bad.search(lambda hp: {"loss": 1.0})
@@ -324,11 +400,14 @@ def test_hypermodel_subclass_with_fit_and_untunable(tmp_path):
         def fit(self, hp, model, *args, **kwargs):
             return model.fit(*args, batch_size=hp.Choice("batch_size", [8, 16]), **kwargs)
 
-    tuner = kt.RandomSearch(MyHyperModel(), objective="val_loss", max_trials=2, seed=5,
-                            directory=tmp_path)
+    tuner = kt.RandomSearch(
+        MyHyperModel(), objective="val_loss", max_trials=2, seed=5, directory=tmp_path
+    )
     _search(tuner, verbose=0)
-    assert sorted(t.hyperparameters.values["batch_size"]
-                  for t in tuner.oracle.trials.values()) == [8, 16]
+    assert sorted(t.hyperparameters.values["batch_size"] for t in tuner.oracle.trials.values()) == [
+        8,
+        16,
+    ]
 
     class Untunable(kt.HyperModel):
         def build(self, hp):
@@ -340,20 +419,41 @@ def test_hypermodel_subclass_with_fit_and_untunable(tmp_path):
     assert hp.space == []
 
 
-@pytest.mark.parametrize("make,error,match", [
-    (lambda d: kt.RandomSearch(build_model, objective="val_foo", directory=d), ValueError,
-     "Could not infer optimization direction"),
-    (lambda d: kt.RandomSearch(None, objective="val_loss", directory=d), ValueError,
-     "Received `hypermodel=None`"),
-    (lambda d: kt.RandomSearch(42, objective="val_loss", directory=d), errors.FatalValueError,
-     "should be either a callable"),
-    (lambda d: kt.RandomSearch(build_model, objective=3, directory=d), TypeError,
-     "`objective` not understood"),
-    (lambda d: kt.Hyperband(build_model, objective="val_loss", factor=1, directory=d), ValueError,
-     "factor needs to be a int larger than 1"),
-    (lambda d: kt.RandomSearch(build_model, objective="val_loss", directory=d, bogus=1),
-     ValueError, r"Unrecognized arguments \['bogus'\]"),
-])
+@pytest.mark.parametrize(
+    "make,error,match",
+    [
+        (
+            lambda d: kt.RandomSearch(build_model, objective="val_foo", directory=d),
+            ValueError,
+            "Could not infer optimization direction",
+        ),
+        (
+            lambda d: kt.RandomSearch(None, objective="val_loss", directory=d),
+            ValueError,
+            "Received `hypermodel=None`",
+        ),
+        (
+            lambda d: kt.RandomSearch(42, objective="val_loss", directory=d),
+            errors.FatalValueError,
+            "should be either a callable",
+        ),
+        (
+            lambda d: kt.RandomSearch(build_model, objective=3, directory=d),
+            TypeError,
+            "`objective` not understood",
+        ),
+        (
+            lambda d: kt.Hyperband(build_model, objective="val_loss", factor=1, directory=d),
+            ValueError,
+            "factor needs to be a int larger than 1",
+        ),
+        (
+            lambda d: kt.RandomSearch(build_model, objective="val_loss", directory=d, bogus=1),
+            ValueError,
+            r"Unrecognized arguments \['bogus'\]",
+        ),
+    ],
+)
 def test_constructor_errors(tmp_path, make, error, match):
     with pytest.raises(error, match=match):
         make(tmp_path)
@@ -385,11 +485,15 @@ def test_conditional_space_is_explored_at_construction(tmp_path):
 
 
 def test_keras_tuner_alias():
-    code = ("import tensorlet._alias as a; a.install(); import keras_tuner as kt, tensorlet; "
-            "import keras_tuner.engine.hyperparameters as h; "
-            "assert kt is tensorlet.tuner and h.HyperParameters is kt.HyperParameters; "
-            "print(kt.__version__)")
+    code = (
+        "import tensorlet._alias as a; a.install(); import keras_tuner as kt, tensorlet; "
+        "import keras_tuner.engine.hyperparameters as h; "
+        "assert kt is tensorlet.tuner and h.HyperParameters is kt.HyperParameters; "
+        "print(kt.__version__)"
+    )
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, cwd=root
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "1.4.7"

@@ -10,9 +10,8 @@ from tensorlet.tuner import config as config_module
 from tensorlet.tuner import errors, utils
 from tensorlet.tuner.engine import hypermodel as hm_module
 from tensorlet.tuner.engine import oracle as oracle_module
-from tensorlet.tuner.engine import stateful
+from tensorlet.tuner.engine import stateful, tuner_utils
 from tensorlet.tuner.engine import trial as trial_module
-from tensorlet.tuner.engine import tuner_utils
 
 
 class BaseTuner(stateful.Stateful):
@@ -28,8 +27,16 @@ class BaseTuner(stateful.Stateful):
         overwrite: start afresh instead of reloading an existing project of the same name.
     """
 
-    def __init__(self, oracle, hypermodel=None, directory=None, project_name=None, overwrite=False,
-                 logger=None, **kwargs):
+    def __init__(
+        self,
+        oracle,
+        hypermodel=None,
+        directory=None,
+        project_name=None,
+        overwrite=False,
+        logger=None,
+        **kwargs,
+    ):
         if kwargs:
             raise ValueError(
                 f"Unrecognized arguments {list(kwargs.keys())} for `BaseTuner.__init__()`."
@@ -40,7 +47,7 @@ class BaseTuner(stateful.Stateful):
         if overwrite and os.path.exists(self.project_dir):
             shutil.rmtree(self.project_dir)
         if not isinstance(oracle, oracle_module.Oracle):
-            raise ValueError(
+            raise ValueError(  # noqa: TRY004 (keras_tuner's class)
                 "Expected `oracle` argument to be an instance of `Oracle`. "
                 f"Received: oracle={oracle} (of type ({type(oracle)})."
             )

@@ -41,7 +41,7 @@ class Parent(Condition):
         elif not isinstance(first, float):
             raise TypeError(
                 "Can contain only one type of value, found values: "
-                f"{values} with types {set(type(v) for v in values)}."
+                f"{values} with types { {type(v) for v in values} }."
             )
         self.values = list(values)
 

@@ -16,7 +16,7 @@ from tensorlet.tuner.engine import conditions as conditions_mod
 
 
 def _prob_to_index(prob, n):
-    index = int(math.floor(prob / (1 / n)))
+    index = math.floor(prob / (1 / n))
     return min(index, n - 1)  # prob very close to 1
 
 
@@ -105,7 +105,9 @@ class Fixed(HyperParameter):
         elif isinstance(value, str):
             value = str(value)
         elif not isinstance(value, float):
-            raise ValueError(f"`Fixed` value must be an `int`, `float`, `str`, or `bool`, found {value}")
+            raise ValueError(  # noqa: TRY004 (keras_tuner's class)
+                f"`Fixed` value must be an `int`, `float`, `str`, or `bool`, found {value}"
+            )
         self.value = value
 
     def __repr__(self):
@@ -180,8 +182,10 @@ class Choice(HyperParameter):
         self.ordered = numeric if ordered is None else ordered
 
     def __repr__(self):
-        return (f"Choice(name: '{self.name}', values: {self.values}, "
-                f"ordered: {self.ordered}, default: {self.default})")
+        return (
+            f"Choice(name: '{self.name}', values: {self.values}, "
+            f"ordered: {self.ordered}, default: {self.default})"
+        )
 
     @property
     def default(self):
@@ -207,8 +211,9 @@ class Numerical(HyperParameter):
     """Base of ``Int`` and ``Float``: a range ``[min_value, max_value]`` with a ``sampling``
     (``'linear'``, ``'log'`` or ``'reverse_log'``) and an optional ``step``."""
 
-    def __init__(self, name, min_value, max_value, step=None, sampling="linear", default=None,
-                 **kwargs):
+    def __init__(
+        self, name, min_value, max_value, step=None, sampling="linear", default=None, **kwargs
+    ):
         super().__init__(name=name, default=default, **kwargs)
         self.min_value = min_value
         self.max_value = max_value
@@ -314,20 +319,29 @@ class Int(Numerical):
     sampling). The default is ``min_value``.
     """
 
-    def __init__(self, name, min_value, max_value, step=None, sampling="linear", default=None,
-                 **kwargs):
+    def __init__(
+        self, name, min_value, max_value, step=None, sampling="linear", default=None, **kwargs
+    ):
         if step is not None:
             step = _check_int(step, arg="step")
         elif sampling in ("linear", None):
             step = 1
-        super().__init__(name=name, min_value=_check_int(min_value, arg="min_value"),
-                         max_value=_check_int(max_value, arg="max_value"), step=step,
-                         sampling=sampling, default=default, **kwargs)
+        super().__init__(
+            name=name,
+            min_value=_check_int(min_value, arg="min_value"),
+            max_value=_check_int(max_value, arg="max_value"),
+            step=step,
+            sampling=sampling,
+            default=default,
+            **kwargs,
+        )
 
     def __repr__(self):
-        return (f"Int(name: '{self.name}', min_value: {self.min_value}, "
-                f"max_value: {self.max_value}, step: {self.step}, "
-                f"sampling: {self.sampling}, default: {self.default})")
+        return (
+            f"Int(name: '{self.name}', min_value: {self.min_value}, "
+            f"max_value: {self.max_value}, step: {self.step}, "
+            f"sampling: {self.sampling}, default: {self.default})"
+        )
 
     def _cast(self, value):
         return int(value)
@@ -356,17 +370,27 @@ class Float(Numerical):
     """A float in ``[min_value, max_value]``; ``step`` makes it a grid (a factor with log
     sampling). The default is ``min_value``."""
 
-    def __init__(self, name, min_value, max_value, step=None, sampling="linear", default=None,
-                 **kwargs):
+    def __init__(
+        self, name, min_value, max_value, step=None, sampling="linear", default=None, **kwargs
+    ):
         if step is not None:
             step = float(step)
-        super().__init__(name=name, min_value=float(min_value), max_value=float(max_value),
-                         step=step, sampling=sampling, default=default, **kwargs)
+        super().__init__(
+            name=name,
+            min_value=float(min_value),
+            max_value=float(max_value),
+            step=step,
+            sampling=sampling,
+            default=default,
+            **kwargs,
+        )
 
     def __repr__(self):
-        return (f"Float(name: '{self.name}', min_value: '{self.min_value}', "
-                f"max_value: '{self.max_value}', step: '{self.step}', "
-                f"sampling: '{self.sampling}', default: '{self.default}')")
+        return (
+            f"Float(name: '{self.name}', min_value: '{self.min_value}', "
+            f"max_value: '{self.max_value}', step: '{self.step}', "
+            f"sampling: '{self.sampling}', default: '{self.default}')"
+        )
 
     def _cast(self, value):
         return float(value)
@@ -417,8 +441,8 @@ class HyperParameters:
     def __init__(self):
         self._name_scopes = []
         self._conditions = []
-        self._hps = {}       # name -> [entries with that name, under different conditions]
-        self._space = []     # every entry, in registration order (parents before children)
+        self._hps = {}  # name -> [entries with that name, under different conditions]
+        self._space = []  # every entry, in registration order (parents before children)
         self.values = {}
         self.active_scopes = []
         self.inactive_scopes = []
@@ -554,41 +578,84 @@ class HyperParameters:
 
     # ---- entry factories
 
-    def Choice(self, name, values, ordered=None, default=None, parent_name=None,
-               parent_values=None):
+    def Choice(
+        self, name, values, ordered=None, default=None, parent_name=None, parent_values=None
+    ):
         """One value among ``values``; returns the current value (``None`` if inactive)."""
         with self._maybe_conditional_scope(parent_name, parent_values):
-            return self._retrieve(Choice(name=self._get_name(name), values=values,
-                                         ordered=ordered, default=default,
-                                         conditions=self._conditions))
+            return self._retrieve(
+                Choice(
+                    name=self._get_name(name),
+                    values=values,
+                    ordered=ordered,
+                    default=default,
+                    conditions=self._conditions,
+                )
+            )
 
-    def Int(self, name, min_value, max_value, step=None, sampling="linear", default=None,
-            parent_name=None, parent_values=None):
+    def Int(
+        self,
+        name,
+        min_value,
+        max_value,
+        step=None,
+        sampling="linear",
+        default=None,
+        parent_name=None,
+        parent_values=None,
+    ):
         """An integer in ``[min_value, max_value]``; returns the current value."""
         with self._maybe_conditional_scope(parent_name, parent_values):
-            return self._retrieve(Int(name=self._get_name(name), min_value=min_value,
-                                      max_value=max_value, step=step, sampling=sampling,
-                                      default=default, conditions=self._conditions))
+            return self._retrieve(
+                Int(
+                    name=self._get_name(name),
+                    min_value=min_value,
+                    max_value=max_value,
+                    step=step,
+                    sampling=sampling,
+                    default=default,
+                    conditions=self._conditions,
+                )
+            )
 
-    def Float(self, name, min_value, max_value, step=None, sampling="linear", default=None,
-              parent_name=None, parent_values=None):
+    def Float(
+        self,
+        name,
+        min_value,
+        max_value,
+        step=None,
+        sampling="linear",
+        default=None,
+        parent_name=None,
+        parent_values=None,
+    ):
         """A float in ``[min_value, max_value]``; returns the current value."""
         with self._maybe_conditional_scope(parent_name, parent_values):
-            return self._retrieve(Float(name=self._get_name(name), min_value=min_value,
-                                        max_value=max_value, step=step, sampling=sampling,
-                                        default=default, conditions=self._conditions))
+            return self._retrieve(
+                Float(
+                    name=self._get_name(name),
+                    min_value=min_value,
+                    max_value=max_value,
+                    step=step,
+                    sampling=sampling,
+                    default=default,
+                    conditions=self._conditions,
+                )
+            )
 
     def Boolean(self, name, default=False, parent_name=None, parent_values=None):
         """``True`` or ``False``; returns the current value."""
         with self._maybe_conditional_scope(parent_name, parent_values):
-            return self._retrieve(Boolean(name=self._get_name(name), default=default,
-                                          conditions=self._conditions))
+            return self._retrieve(
+                Boolean(name=self._get_name(name), default=default, conditions=self._conditions)
+            )
 
     def Fixed(self, name, value, parent_name=None, parent_values=None):
         """A constant; returns it."""
         with self._maybe_conditional_scope(parent_name, parent_values):
-            return self._retrieve(Fixed(name=self._get_name(name), value=value,
-                                        conditions=self._conditions))
+            return self._retrieve(
+                Fixed(name=self._get_name(name), value=value, conditions=self._conditions)
+            )
 
     # ---- (de)serialization
 

@@ -91,8 +91,10 @@ class MetricHistory:
         return history[-1].mean() if history else None
 
     def get_config(self):
-        return {"direction": self.direction,
-                "observations": [obs.get_config() for obs in self.get_history()]}
+        return {
+            "direction": self.direction,
+            "observations": [obs.get_config() for obs in self.get_history()],
+        }
 
     @classmethod
     def from_config(cls, config):
@@ -167,21 +169,44 @@ class MetricsTracker:
     @classmethod
     def from_config(cls, config):
         instance = cls()
-        instance.metrics = {name: MetricHistory.from_config(h)
-                            for name, h in config["metrics"].items()}
+        instance.metrics = {
+            name: MetricHistory.from_config(h) for name, h in config["metrics"].items()
+        }
         return instance
 
 
 _MAX_METRICS = (
-    "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
-    "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "TruePositives",
-    "TrueNegatives", "Precision", "Recall", "AUC", "SensitivityAtSpecificity",
-    "SpecificityAtSensitivity", "PrecisionAtRecall", "RecallAtPrecision", "F1Score",
-    "FBetaScore", "R2Score", "MeanIoU", "IoU", "BinaryIoU", "OneHotMeanIoU", "OneHotIoU",
+    "Accuracy",
+    "BinaryAccuracy",
+    "CategoricalAccuracy",
+    "SparseCategoricalAccuracy",
+    "TopKCategoricalAccuracy",
+    "SparseTopKCategoricalAccuracy",
+    "TruePositives",
+    "TrueNegatives",
+    "Precision",
+    "Recall",
+    "AUC",
+    "SensitivityAtSpecificity",
+    "SpecificityAtSensitivity",
+    "PrecisionAtRecall",
+    "RecallAtPrecision",
+    "F1Score",
+    "FBetaScore",
+    "R2Score",
+    "MeanIoU",
+    "IoU",
+    "BinaryIoU",
+    "OneHotMeanIoU",
+    "OneHotIoU",
 )
 _MAX_METRIC_FNS = (
-    "accuracy", "categorical_accuracy", "binary_accuracy", "sparse_categorical_accuracy",
-    "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy",
+    "accuracy",
+    "categorical_accuracy",
+    "binary_accuracy",
+    "sparse_categorical_accuracy",
+    "top_k_categorical_accuracy",
+    "sparse_top_k_categorical_accuracy",
 )
 
 
@@ -193,20 +218,18 @@ def infer_metric_direction(metric):
 
     if isinstance(metric, str):
         name = metric
-        if name.startswith("val_"):
-            name = name[len("val_"):]
-        if name.startswith("weighted_"):
-            name = name[len("weighted_"):]
+        name = name.removeprefix("val_")
+        name = name.removeprefix("weighted_")
         if name in {"loss", "crossentropy", "ce"}:
             return "min"
         if name == "acc":
             return "max"
         try:
             metric = keras_metrics.get(name)
-        except Exception:
+        except Exception:  # noqa: BLE001 (any lookup failure: try the losses)
             try:
                 metric = keras_losses.get(name)
-            except Exception:
+            except Exception:  # noqa: BLE001 (unknown name: no direction)
                 return None
         if metric is None:
             return None

@@ -77,7 +77,9 @@ class MultiObjective(Objective):
     __hash__ = Objective.__hash__
 
     def __str__(self):
-        return "Multi" + super().__str__() + ": [" + ", ".join(str(o) for o in self.objectives) + "]"
+        return (
+            "Multi" + super().__str__() + ": [" + ", ".join(str(o) for o in self.objectives) + "]"
+        )
 
     __repr__ = __str__
 
@@ -92,8 +94,7 @@ def create_objective(objective):
         return objective
     if not isinstance(objective, str):
         raise TypeError(
-            "`objective` not understood, expected str or `Objective` object, "
-            f"found: {objective}"
+            f"`objective` not understood, expected str or `Objective` object, found: {objective}"
         )
     direction = metrics_tracking.infer_metric_direction(objective)
     if direction is None:

@@ -45,7 +45,7 @@ class Display(stateful.Stateful):
         self.oracle = oracle
         self.col_width = 18
         self.search_start = None
-        self.trial_start = {}   # trial_id -> datetime
+        self.trial_start = {}  # trial_id -> datetime
         self.trial_number = {}  # trial_id -> 1-based number
 
     def get_state(self):
@@ -91,7 +91,7 @@ class Display(stateful.Stateful):
         print(f"Total elapsed time: {self.format_duration(datetime.now() - self.search_start)}")
 
     def show_hyperparameter_table(self, trial):
-        template = "{{0:{0}}}|{{1:{0}}}|{{2}}".format(self.col_width)
+        template = f"{{0:{self.col_width}}}|{{1:{self.col_width}}}|{{2}}"
         best = self.oracle.get_best_trials()
         best_trial = best[0] if best else None
         if not trial.hyperparameters.values:
@@ -107,7 +107,7 @@ class Display(stateful.Stateful):
             return f"{val:.5g}"
         text = str(val)
         if len(text) > self.col_width:
-            text = text[:self.col_width - 3] + "..."
+            text = text[: self.col_width - 3] + "..."
         return text
 
     @staticmethod
@@ -141,9 +141,17 @@ class Oracle(stateful.Stateful):
             failed trials in a row.
     """
 
-    def __init__(self, objective=None, max_trials=None, hyperparameters=None,
-                 allow_new_entries=True, tune_new_entries=True, seed=None,
-                 max_retries_per_trial=0, max_consecutive_failed_trials=3):
+    def __init__(
+        self,
+        objective=None,
+        max_trials=None,
+        hyperparameters=None,
+        allow_new_entries=True,
+        tune_new_entries=True,
+        seed=None,
+        max_retries_per_trial=0,
+        max_consecutive_failed_trials=3,
+    ):
         self.objective = obj_module.create_objective(objective)
         self.max_trials = max_trials
         if not hyperparameters:
@@ -163,8 +171,8 @@ class Oracle(stateful.Stateful):
         self.allow_new_entries = allow_new_entries
         self.tune_new_entries = tune_new_entries
 
-        self.trials = {}            # trial_id -> Trial
-        self.ongoing_trials = {}    # tuner_id -> Trial
+        self.trials = {}  # trial_id -> Trial
+        self.ongoing_trials = {}  # tuner_id -> Trial
         self.start_order = []
         self.end_order = []
         self._run_times = collections.defaultdict(int)
@@ -234,8 +242,9 @@ class Oracle(stateful.Stateful):
 
         hyperparameters = self.hyperparameters.copy()
         hyperparameters.values = values or {}
-        trial = trial_module.Trial(hyperparameters=hyperparameters, trial_id=trial_id,
-                                   status=status)
+        trial = trial_module.Trial(
+            hyperparameters=hyperparameters, trial_id=trial_id, status=status
+        )
         if status == trial_module.TrialStatus.RUNNING:
             self._record_values(trial)
             self.ongoing_trials[tuner_id] = trial
@@ -334,8 +343,11 @@ class Oracle(stateful.Stateful):
 
     def update_space(self, hyperparameters):
         """Adds the entries of ``hyperparameters`` not yet in the space."""
-        new = [hp for hp in hyperparameters.space
-               if not self.hyperparameters._exists(hp.name, hp.conditions)]
+        new = [
+            hp
+            for hp in hyperparameters.space
+            if not self.hyperparameters._exists(hp.name, hp.conditions)
+        ]
         if new and not self.allow_new_entries:
             raise RuntimeError(f"`allow_new_entries` is `False`, but found new entries {new}")
         if not self.tune_new_entries:
@@ -350,8 +362,9 @@ class Oracle(stateful.Stateful):
         done = [t for t in self.trials.values() if t.status == trial_module.TrialStatus.COMPLETED]
         ranked = sorted(done, key=lambda t: t.score, reverse=self.objective.direction == "max")
         if len(ranked) < num_trials:
-            ranked += [t for t in self.trials.values()
-                       if t.status != trial_module.TrialStatus.COMPLETED]
+            ranked += [
+                t for t in self.trials.values() if t.status != trial_module.TrialStatus.COMPLETED
+            ]
         return ranked[:num_trials]
 
     def remaining_trials(self):
@@ -412,8 +425,9 @@ class Oracle(stateful.Stateful):
         }
 
     def set_state(self, state):
-        self.ongoing_trials = {tid: self.trials[trial_id]
-                               for tid, trial_id in state["ongoing_trials"].items()}
+        self.ongoing_trials = {
+            tid: self.trials[trial_id] for tid, trial_id in state["ongoing_trials"].items()
+        }
         self.hyperparameters = hp_module.HyperParameters.from_config(state["hyperparameters"])
         self.start_order = state["start_order"]
         self.end_order = state["end_order"]
@@ -476,6 +490,7 @@ class Oracle(stateful.Stateful):
 
 
 def _direction_of(objective, metric_name):
-    objectives = objective.objectives if isinstance(objective, obj_module.MultiObjective) \
-        else [objective]
+    objectives = (
+        objective.objectives if isinstance(objective, obj_module.MultiObjective) else [objective]
+    )
     return next((o.direction for o in objectives if o.name == metric_name), None)

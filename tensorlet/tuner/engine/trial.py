@@ -11,12 +11,12 @@ from tensorlet.tuner.engine import metrics_tracking, stateful
 class TrialStatus:
     """The states of a trial (``Oracle.populate_space`` also answers ``IDLE``/``STOPPED``)."""
 
-    RUNNING = "RUNNING"      # being evaluated
-    IDLE = "IDLE"            # the oracle is waiting for other trials
-    INVALID = "INVALID"      # crashed or gave invalid results; may be retried
-    STOPPED = "STOPPED"      # the oracle finished the search
+    RUNNING = "RUNNING"  # being evaluated
+    IDLE = "IDLE"  # the oracle is waiting for other trials
+    INVALID = "INVALID"  # crashed or gave invalid results; may be retried
+    STOPPED = "STOPPED"  # the oracle finished the search
     COMPLETED = "COMPLETED"  # evaluated and scored
-    FAILED = "FAILED"        # failed for good (retries exhausted or FailedTrialError)
+    FAILED = "FAILED"  # failed for good (retries exhausted or FailedTrialError)
 
 
 class Trial(stateful.Stateful):

@@ -29,17 +29,38 @@ class Tuner(base_tuner.BaseTuner):
         executions_per_trial: how many models to train per trial (their metrics are averaged).
     """
 
-    def __init__(self, oracle, hypermodel=None, max_model_size=None, optimizer=None, loss=None,
-                 metrics=None, distribution_strategy=None, directory=None, project_name=None,
-                 logger=None, tuner_id=None, overwrite=False, executions_per_trial=1, **kwargs):
+    def __init__(
+        self,
+        oracle,
+        hypermodel=None,
+        max_model_size=None,
+        optimizer=None,
+        loss=None,
+        metrics=None,
+        distribution_strategy=None,
+        directory=None,
+        project_name=None,
+        logger=None,
+        tuner_id=None,
+        overwrite=False,
+        executions_per_trial=1,
+        **kwargs,
+    ):
         if hypermodel is None and self.__class__.run_trial is Tuner.run_trial:
             raise ValueError(
                 "Received `hypermodel=None`. We only allow not specifying `hypermodel` if the "
                 "user defines the search space in `Tuner.run_trial()` by subclassing a `Tuner` "
                 "class without using a `HyperModel` instance."
             )
-        super().__init__(oracle=oracle, hypermodel=hypermodel, directory=directory,
-                         project_name=project_name, logger=logger, overwrite=overwrite, **kwargs)
+        super().__init__(
+            oracle=oracle,
+            hypermodel=hypermodel,
+            directory=directory,
+            project_name=project_name,
+            logger=logger,
+            overwrite=overwrite,
+            **kwargs,
+        )
         self.max_model_size = max_model_size
         self.optimizer = optimizer
         self.loss = loss
@@ -94,8 +115,9 @@ class Tuner(base_tuner.BaseTuner):
         if hasattr(model, "get_build_config") and getattr(model, "built", False):
             build_config = model.get_build_config()
             if build_config is not None:
-                utils.save_json(self._get_build_config_fname(trial.trial_id),
-                                _jsonable(build_config))
+                utils.save_json(
+                    self._get_build_config_fname(trial.trial_id), _jsonable(build_config)
+                )
         tuner_utils.validate_trial_results(results, self.oracle.objective, "HyperModel.fit()")
         return results
 
@@ -163,8 +185,9 @@ class Tuner(base_tuner.BaseTuner):
     def _configure_tensorboard_dir(self, callbacks, trial, execution=0):
         for callback in callbacks:
             if callback.__class__.__name__ == "TensorBoard":
-                callback.log_dir = self._get_tensorboard_dir(callback.log_dir, trial.trial_id,
-                                                             execution)
+                callback.log_dir = self._get_tensorboard_dir(
+                    callback.log_dir, trial.trial_id, execution
+                )
 
     def _get_tensorboard_dir(self, logdir, trial_id, execution):
         return os.path.join(str(logdir), str(trial_id), f"execution{execution}")

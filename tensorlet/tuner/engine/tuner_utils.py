@@ -21,7 +21,9 @@ def _is_history(results):
 
 
 def _is_number(results):
-    return isinstance(results, (int, float, xp.floating, xp.integer)) and not isinstance(results, bool)
+    return isinstance(results, (int, float, xp.floating, xp.integer)) and not isinstance(
+        results, bool
+    )
 
 
 def average_metrics_dicts(metrics_dicts):
@@ -76,7 +78,8 @@ def validate_trial_results(results, objective, func_name):
             f"The return value of {func_name} is None. Did you forget to return the metrics? "
         )
     if isinstance(objective, obj_module.DefaultObjective) and not (
-            isinstance(results, dict) and objective.name in results):
+        isinstance(results, dict) and objective.name in results
+    ):
         raise errors.FatalTypeError(
             f"Expected the return value of {func_name} to be a single float when `objective` "
             f"is left unspecified. Recevied return value: {results} of type {type(results)}."

@@ -5,5 +5,9 @@ from tensorlet.tuner.tuners.gridsearch import GridSearchOracle
 from tensorlet.tuner.tuners.hyperband import HyperbandOracle
 from tensorlet.tuner.tuners.randomsearch import RandomSearchOracle
 
-__all__ = ["BayesianOptimizationOracle", "GridSearchOracle", "HyperbandOracle",
-           "RandomSearchOracle"]
+__all__ = [
+    "BayesianOptimizationOracle",
+    "GridSearchOracle",
+    "HyperbandOracle",
+    "RandomSearchOracle",
+]

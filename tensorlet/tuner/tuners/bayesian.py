@@ -22,7 +22,7 @@ _SQRT5 = math.sqrt(5.0)
 
 def _matern52(a, b, length_scale=1.0):
     d = xp.sqrt(xp.maximum(((a[:, None, :] - b[None, :, :]) ** 2).sum(-1), 0.0)) / length_scale
-    return (1.0 + _SQRT5 * d + 5.0 / 3.0 * d ** 2) * xp.exp(-_SQRT5 * d)
+    return (1.0 + _SQRT5 * d + 5.0 / 3.0 * d**2) * xp.exp(-_SQRT5 * d)
 
 
 class GaussianProcessRegressor:
@@ -53,7 +53,7 @@ class GaussianProcessRegressor:
         if not return_std:
             return mean
         v = xp.linalg.solve(self._chol, ks.T)
-        var = xp.maximum(1.0 - (v ** 2).sum(0), 0.0)
+        var = xp.maximum(1.0 - (v**2).sum(0), 0.0)
         return mean, xp.sqrt(var) * self._y_std
 
 
@@ -70,14 +70,30 @@ class BayesianOptimizationOracle(oracle_module.Oracle):
         The other arguments are ``Oracle``'s.
     """
 
-    def __init__(self, objective=None, max_trials=10, num_initial_points=None, alpha=1e-4,
-                 beta=2.6, seed=None, hyperparameters=None, allow_new_entries=True,
-                 tune_new_entries=True, max_retries_per_trial=0, max_consecutive_failed_trials=3):
-        super().__init__(objective=objective, max_trials=max_trials,
-                         hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
-                         allow_new_entries=allow_new_entries, seed=seed,
-                         max_retries_per_trial=max_retries_per_trial,
-                         max_consecutive_failed_trials=max_consecutive_failed_trials)
+    def __init__(
+        self,
+        objective=None,
+        max_trials=10,
+        num_initial_points=None,
+        alpha=1e-4,
+        beta=2.6,
+        seed=None,
+        hyperparameters=None,
+        allow_new_entries=True,
+        tune_new_entries=True,
+        max_retries_per_trial=0,
+        max_consecutive_failed_trials=3,
+    ):
+        super().__init__(
+            objective=objective,
+            max_trials=max_trials,
+            hyperparameters=hyperparameters,
+            tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries,
+            seed=seed,
+            max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials,
+        )
         self.num_initial_points = num_initial_points
         self.alpha = alpha
         self.beta = beta
@@ -88,8 +104,9 @@ class BayesianOptimizationOracle(oracle_module.Oracle):
         return [hp for hp in self.hyperparameters.space if not isinstance(hp, hp_module.Fixed)]
 
     def populate_space(self, trial_id):
-        completed = [t for t in self.trials.values()
-                     if t.status == trial_module.TrialStatus.COMPLETED]
+        completed = [
+            t for t in self.trials.values() if t.status == trial_module.TrialStatus.COMPLETED
+        ]
         dims = len(self.hyperparameters.space)
         initial = self.num_initial_points or max(3 * dims, 3)
         if len(completed) < initial or not self._nonfixed_space():
@@ -162,8 +179,9 @@ class BayesianOptimizationOracle(oracle_module.Oracle):
 
     def get_state(self):
         state = super().get_state()
-        state.update({"num_initial_points": self.num_initial_points, "alpha": self.alpha,
-                      "beta": self.beta})
+        state.update(
+            {"num_initial_points": self.num_initial_points, "alpha": self.alpha, "beta": self.beta}
+        )
         return state
 
     def set_state(self, state):
@@ -186,14 +204,33 @@ class BayesianOptimization(tuner_module.Tuner):
         The other arguments are ``Oracle``'s and ``Tuner``'s.
     """
 
-    def __init__(self, hypermodel=None, objective=None, max_trials=10, num_initial_points=None,
-                 alpha=1e-4, beta=2.6, seed=None, hyperparameters=None, tune_new_entries=True,
-                 allow_new_entries=True, max_retries_per_trial=0,
-                 max_consecutive_failed_trials=3, **kwargs):
+    def __init__(
+        self,
+        hypermodel=None,
+        objective=None,
+        max_trials=10,
+        num_initial_points=None,
+        alpha=1e-4,
+        beta=2.6,
+        seed=None,
+        hyperparameters=None,
+        tune_new_entries=True,
+        allow_new_entries=True,
+        max_retries_per_trial=0,
+        max_consecutive_failed_trials=3,
+        **kwargs,
+    ):
         oracle = BayesianOptimizationOracle(
-            objective=objective, max_trials=max_trials, num_initial_points=num_initial_points,
-            alpha=alpha, beta=beta, seed=seed, hyperparameters=hyperparameters,
-            tune_new_entries=tune_new_entries, allow_new_entries=allow_new_entries,
+            objective=objective,
+            max_trials=max_trials,
+            num_initial_points=num_initial_points,
+            alpha=alpha,
+            beta=beta,
+            seed=seed,
+            hyperparameters=hyperparameters,
+            tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries,
             max_retries_per_trial=max_retries_per_trial,
-            max_consecutive_failed_trials=max_consecutive_failed_trials)
+            max_consecutive_failed_trials=max_consecutive_failed_trials,
+        )
         super().__init__(oracle=oracle, hypermodel=hypermodel, **kwargs)

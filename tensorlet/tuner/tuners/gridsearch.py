@@ -15,15 +15,28 @@ class GridSearchOracle(oracle_module.Oracle):
     evenly spread values. ``max_trials`` defaults to ``None`` (the whole grid).
     """
 
-    def __init__(self, objective=None, max_trials=None, seed=None, hyperparameters=None,
-                 allow_new_entries=True, tune_new_entries=True, max_retries_per_trial=0,
-                 max_consecutive_failed_trials=3):
-        super().__init__(objective=objective, max_trials=max_trials,
-                         hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
-                         allow_new_entries=allow_new_entries, seed=seed,
-                         max_retries_per_trial=max_retries_per_trial,
-                         max_consecutive_failed_trials=max_consecutive_failed_trials)
-        self._ordered_ids = []    # trial ids sorted by their values' grid order
+    def __init__(
+        self,
+        objective=None,
+        max_trials=None,
+        seed=None,
+        hyperparameters=None,
+        allow_new_entries=True,
+        tune_new_entries=True,
+        max_retries_per_trial=0,
+        max_consecutive_failed_trials=3,
+    ):
+        super().__init__(
+            objective=objective,
+            max_trials=max_trials,
+            hyperparameters=hyperparameters,
+            tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries,
+            seed=seed,
+            max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials,
+        )
+        self._ordered_ids = []  # trial ids sorted by their values' grid order
         self._populate_next = []  # trials whose successor combination is still to create
 
     def populate_space(self, trial_id):
@@ -116,13 +129,28 @@ class GridSearch(tuner_module.Tuner):
         The other arguments are ``GridSearchOracle``'s and ``Tuner``'s.
     """
 
-    def __init__(self, hypermodel=None, objective=None, max_trials=None, seed=None,
-                 hyperparameters=None, tune_new_entries=True, allow_new_entries=True,
-                 max_retries_per_trial=0, max_consecutive_failed_trials=3, **kwargs):
+    def __init__(
+        self,
+        hypermodel=None,
+        objective=None,
+        max_trials=None,
+        seed=None,
+        hyperparameters=None,
+        tune_new_entries=True,
+        allow_new_entries=True,
+        max_retries_per_trial=0,
+        max_consecutive_failed_trials=3,
+        **kwargs,
+    ):
         self.seed = seed
         oracle = GridSearchOracle(
-            objective=objective, max_trials=max_trials, seed=seed,
-            hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
-            allow_new_entries=allow_new_entries, max_retries_per_trial=max_retries_per_trial,
-            max_consecutive_failed_trials=max_consecutive_failed_trials)
+            objective=objective,
+            max_trials=max_trials,
+            seed=seed,
+            hyperparameters=hyperparameters,
+            tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries,
+            max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials,
+        )
         super().__init__(oracle, hypermodel, **kwargs)

@@ -24,13 +24,28 @@ class HyperbandOracle(oracle_module.Oracle):
         The other arguments are ``Oracle``'s.
     """
 
-    def __init__(self, objective=None, max_epochs=100, factor=3, hyperband_iterations=1,
-                 seed=None, hyperparameters=None, allow_new_entries=True, tune_new_entries=True,
-                 max_retries_per_trial=0, max_consecutive_failed_trials=3):
-        super().__init__(objective=objective, hyperparameters=hyperparameters,
-                         allow_new_entries=allow_new_entries, tune_new_entries=tune_new_entries,
-                         seed=seed, max_retries_per_trial=max_retries_per_trial,
-                         max_consecutive_failed_trials=max_consecutive_failed_trials)
+    def __init__(
+        self,
+        objective=None,
+        max_epochs=100,
+        factor=3,
+        hyperband_iterations=1,
+        seed=None,
+        hyperparameters=None,
+        allow_new_entries=True,
+        tune_new_entries=True,
+        max_retries_per_trial=0,
+        max_consecutive_failed_trials=3,
+    ):
+        super().__init__(
+            objective=objective,
+            hyperparameters=hyperparameters,
+            allow_new_entries=allow_new_entries,
+            tune_new_entries=tune_new_entries,
+            seed=seed,
+            max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials,
+        )
         if factor < 2:
             raise ValueError("factor needs to be a int larger than 1.")
         self.hyperband_iterations = hyperband_iterations or float("inf")
@@ -56,12 +71,14 @@ class HyperbandOracle(oracle_module.Oracle):
                 past_size = self._get_size(num, round_num - 1)
                 selected = [i["past_id"] for i in info]
                 candidates = [self.trials[i["id"]] for i in past_info if i["id"] not in selected]
-                candidates = [t for t in candidates
-                              if t.status == trial_module.TrialStatus.COMPLETED]
+                candidates = [
+                    t for t in candidates if t.status == trial_module.TrialStatus.COMPLETED
+                ]
                 # once more trials finished than the round drops, the best one moves up
                 if len(candidates) > past_size - size:
-                    best = sorted(candidates, key=lambda t: t.score,
-                                  reverse=self.objective.direction == "max")[0]
+                    best = sorted(
+                        candidates, key=lambda t: t.score, reverse=self.objective.direction == "max"
+                    )[0]
                     values = best.hyperparameters.values.copy()
                     values["tuner/trial_id"] = best.trial_id
                     values["tuner/epochs"] = self._get_epochs(num, round_num)
@@ -132,15 +149,17 @@ class HyperbandOracle(oracle_module.Oracle):
 
     def get_state(self):
         state = super().get_state()
-        state.update({
-            "hyperband_iterations": self.hyperband_iterations,
-            "max_epochs": self.max_epochs,
-            "min_epochs": self.min_epochs,
-            "factor": self.factor,
-            "brackets": self._brackets,
-            "current_bracket": self._current_bracket,
-            "current_iteration": self._current_iteration,
-        })
+        state.update(
+            {
+                "hyperband_iterations": self.hyperband_iterations,
+                "max_epochs": self.max_epochs,
+                "min_epochs": self.min_epochs,
+                "factor": self.factor,
+                "brackets": self._brackets,
+                "current_bracket": self._current_bracket,
+                "current_iteration": self._current_iteration,
+            }
+        )
         return state
 
     def set_state(self, state):
@@ -168,16 +187,33 @@ class Hyperband(tuner_module.Tuner):
         The other arguments are ``HyperbandOracle``'s and ``Tuner``'s.
     """
 
-    def __init__(self, hypermodel=None, objective=None, max_epochs=100, factor=3,
-                 hyperband_iterations=1, seed=None, hyperparameters=None, tune_new_entries=True,
-                 allow_new_entries=True, max_retries_per_trial=0,
-                 max_consecutive_failed_trials=3, **kwargs):
+    def __init__(
+        self,
+        hypermodel=None,
+        objective=None,
+        max_epochs=100,
+        factor=3,
+        hyperband_iterations=1,
+        seed=None,
+        hyperparameters=None,
+        tune_new_entries=True,
+        allow_new_entries=True,
+        max_retries_per_trial=0,
+        max_consecutive_failed_trials=3,
+        **kwargs,
+    ):
         oracle = HyperbandOracle(
-            objective, max_epochs=max_epochs, factor=factor,
-            hyperband_iterations=hyperband_iterations, seed=seed,
-            hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
-            allow_new_entries=allow_new_entries, max_retries_per_trial=max_retries_per_trial,
-            max_consecutive_failed_trials=max_consecutive_failed_trials)
+            objective,
+            max_epochs=max_epochs,
+            factor=factor,
+            hyperband_iterations=hyperband_iterations,
+            seed=seed,
+            hyperparameters=hyperparameters,
+            tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries,
+            max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials,
+        )
         super().__init__(oracle=oracle, hypermodel=hypermodel, **kwargs)
 
     def run_trial(self, trial, *fit_args, **fit_kwargs):

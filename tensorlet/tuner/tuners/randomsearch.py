@@ -10,14 +10,27 @@ class RandomSearchOracle(oracle_module.Oracle):
     in a row collide or after ``max_trials``). The arguments are ``Oracle``'s
     (``max_trials`` defaults to 10)."""
 
-    def __init__(self, objective=None, max_trials=10, seed=None, hyperparameters=None,
-                 allow_new_entries=True, tune_new_entries=True, max_retries_per_trial=0,
-                 max_consecutive_failed_trials=3):
-        super().__init__(objective=objective, max_trials=max_trials,
-                         hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
-                         allow_new_entries=allow_new_entries, seed=seed,
-                         max_retries_per_trial=max_retries_per_trial,
-                         max_consecutive_failed_trials=max_consecutive_failed_trials)
+    def __init__(
+        self,
+        objective=None,
+        max_trials=10,
+        seed=None,
+        hyperparameters=None,
+        allow_new_entries=True,
+        tune_new_entries=True,
+        max_retries_per_trial=0,
+        max_consecutive_failed_trials=3,
+    ):
+        super().__init__(
+            objective=objective,
+            max_trials=max_trials,
+            hyperparameters=hyperparameters,
+            tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries,
+            seed=seed,
+            max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials,
+        )
 
     def populate_space(self, trial_id):
         values = self._random_values()
@@ -44,13 +57,28 @@ class RandomSearch(tuner_module.Tuner):
         >>> best_model = tuner.get_best_models(1)[0]
     """
 
-    def __init__(self, hypermodel=None, objective=None, max_trials=10, seed=None,
-                 hyperparameters=None, tune_new_entries=True, allow_new_entries=True,
-                 max_retries_per_trial=0, max_consecutive_failed_trials=3, **kwargs):
+    def __init__(
+        self,
+        hypermodel=None,
+        objective=None,
+        max_trials=10,
+        seed=None,
+        hyperparameters=None,
+        tune_new_entries=True,
+        allow_new_entries=True,
+        max_retries_per_trial=0,
+        max_consecutive_failed_trials=3,
+        **kwargs,
+    ):
         self.seed = seed
         oracle = RandomSearchOracle(
-            objective=objective, max_trials=max_trials, seed=seed,
-            hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
-            allow_new_entries=allow_new_entries, max_retries_per_trial=max_retries_per_trial,
-            max_consecutive_failed_trials=max_consecutive_failed_trials)
+            objective=objective,
+            max_trials=max_trials,
+            seed=seed,
+            hyperparameters=hyperparameters,
+            tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries,
+            max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials,
+        )
         super().__init__(oracle, hypermodel, **kwargs)

@@ -80,20 +80,30 @@ def test_binary_vs_numpy(name, ref):
 
 
 def test_pow_clip_and_elu_alpha():
-    _close(K.pow(tf.constant(POS), 3), POS ** 3, 1e-4)
+    _close(K.pow(tf.constant(POS), 3), POS**3, 1e-4)
     _close(K.clip(tf.constant(X), -0.5, 0.5), np.clip(X, -0.5, 0.5))
     _close(K.clip(tf.constant(X), 0.5, -1.0), np.full_like(X, 0.5))  # max raised to min
     _close(K.clip(tf.constant(X), None, 0.0), np.minimum(X, 0))
     _close(K.elu(tf.constant(X), alpha=0.5), np.where(X > 0, X, 0.5 * (np.exp(X) - 1)))
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(alpha=0.1), dict(max_value=1.0), dict(max_value=6.0), dict(threshold=0.5),
-    dict(alpha=0.1, max_value=1.0, threshold=0.5), dict(alpha=0.2, threshold=-0.3),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"alpha": 0.1},
+        {"max_value": 1.0},
+        {"max_value": 6.0},
+        {"threshold": 0.5},
+        {"alpha": 0.1, "max_value": 1.0, "threshold": 0.5},
+        {"alpha": 0.2, "threshold": -0.3},
+    ],
+)
 def test_relu_options(kwargs):
-    alpha, max_value, threshold = (kwargs.get("alpha", 0.0), kwargs.get("max_value"),
-                                   kwargs.get("threshold", 0.0))
+    alpha, max_value, threshold = (
+        kwargs.get("alpha", 0.0),
+        kwargs.get("max_value"),
+        kwargs.get("threshold", 0.0),
+    )
     x = np.linspace(-8, 8, 33).astype(np.float32)
     if alpha and max_value is None and threshold == 0:
         ref = np.where(x >= 0, x, alpha * x)
@@ -125,8 +135,13 @@ def test_l2_normalize():
 
 
 REDUCTIONS = [
-    ("max", np.max), ("min", np.min), ("sum", np.sum), ("prod", np.prod), ("mean", np.mean),
-    ("std", np.std), ("var", np.var),
+    ("max", np.max),
+    ("min", np.min),
+    ("sum", np.sum),
+    ("prod", np.prod),
+    ("mean", np.mean),
+    ("std", np.std),
+    ("var", np.var),
 ]
 
 
@@ -158,8 +173,16 @@ def test_argmax_argmin_cumsum_cumprod():
 # ---------------------------------------------------------------- dot products
 
 
-@pytest.mark.parametrize("xs,ys", [((2, 3), (3, 4)), ((2, 5, 3), (3, 4)), ((2, 3), (6, 3, 4)),
-                                   ((2, 5, 3), (6, 3, 4)), ((7, 2, 5, 3), (3, 2))])
+@pytest.mark.parametrize(
+    "xs,ys",
+    [
+        ((2, 3), (3, 4)),
+        ((2, 5, 3), (3, 4)),
+        ((2, 3), (6, 3, 4)),
+        ((2, 5, 3), (6, 3, 4)),
+        ((7, 2, 5, 3), (3, 2)),
+    ],
+)
 def test_dot_matches_keras2_contraction(xs, ys):
     a = RNG.randn(*xs).astype(np.float32)
     b = RNG.randn(*ys).astype(np.float32)
@@ -181,15 +204,18 @@ def _batch_dot_ref(x, y, axes):
     return out if out.ndim > 1 else out[:, None]
 
 
-@pytest.mark.parametrize("xs,ys,axes", [
-    ((32, 20, 1), (32, 30, 20), (1, 2)),
-    ((4, 5), (4, 5), None),
-    ((4, 5), (4, 5, 6), None),
-    ((4, 3, 5), (4, 5), None),
-    ((4, 3, 5), (4, 6, 5), 2),
-    ((4, 2, 3, 5), (4, 5, 6), (3, 1)),
-    ((4, 3, 5), (4, 6, 5, 2), (2, 2)),
-])
+@pytest.mark.parametrize(
+    "xs,ys,axes",
+    [
+        ((32, 20, 1), (32, 30, 20), (1, 2)),
+        ((4, 5), (4, 5), None),
+        ((4, 5), (4, 5, 6), None),
+        ((4, 3, 5), (4, 5), None),
+        ((4, 3, 5), (4, 6, 5), 2),
+        ((4, 2, 3, 5), (4, 5, 6), (3, 1)),
+        ((4, 3, 5), (4, 6, 5, 2), (2, 2)),
+    ],
+)
 def test_batch_dot(xs, ys, axes):
     a = RNG.randn(*xs).astype(np.float32)
     b = RNG.randn(*ys).astype(np.float32)
@@ -202,13 +228,16 @@ def test_batch_dot(xs, ys, axes):
     _close(K.batch_dot(tf.constant(a), tf.constant(b), axes), _batch_dot_ref(a, b, ax), 1e-4)
 
 
-@pytest.mark.parametrize("xs,ys,axes,match", [
-    ((4,), (4, 5), None, "rank < 2"),
-    ((4, 5), (3, 5), None, "different batch sizes"),
-    ((4, 5), (4, 5), 0, "axis 0"),
-    ((4, 5), (4, 6), None, r"x.shape\[1\] != y.shape\[1\] \(5 != 6\)"),
-    ((4, 5), (4, 5), ([1], [1]), "Multiple target dimensions"),
-])
+@pytest.mark.parametrize(
+    "xs,ys,axes,match",
+    [
+        ((4,), (4, 5), None, "rank < 2"),
+        ((4, 5), (3, 5), None, "different batch sizes"),
+        ((4, 5), (4, 5), 0, "axis 0"),
+        ((4, 5), (4, 6), None, r"x.shape\[1\] != y.shape\[1\] \(5 != 6\)"),
+        ((4, 5), (4, 5), ([1], [1]), "Multiple target dimensions"),
+    ],
+)
 def test_batch_dot_errors(xs, ys, axes, match):
     with pytest.raises(ValueError, match=match):
         K.batch_dot(tf.ones(xs), tf.ones(ys), axes)
@@ -240,8 +269,9 @@ def test_repeat_elements(axis):
 
 
 def test_repeat_elements_unknown_length_in_tf_function():
-    f = tf.function(lambda x: K.repeat_elements(x, 2, 1),
-                    input_signature=[tf.TensorSpec([2, None], tf.float32)])
+    f = tf.function(
+        lambda x: K.repeat_elements(x, 2, 1), input_signature=[tf.TensorSpec([2, None], tf.float32)]
+    )
     _close(f(tf.constant(X[:2])), np.repeat(X[:2], 2, axis=1))
 
 
@@ -277,12 +307,16 @@ def test_paddings():
     _close(K.temporal_padding(tf.constant(a), (1, 2)), np.pad(a, [(0, 0), (1, 2), (0, 0)]))
     b = RNG.randn(1, 2, 3, 2).astype(np.float32)
     _close(K.spatial_2d_padding(tf.constant(b)), np.pad(b, [(0, 0), (1, 1), (1, 1), (0, 0)]))
-    _close(K.spatial_2d_padding(tf.constant(b), ((0, 1), (2, 0)), "channels_first"),
-           np.pad(b, [(0, 0), (0, 0), (0, 1), (2, 0)]))
+    _close(
+        K.spatial_2d_padding(tf.constant(b), ((0, 1), (2, 0)), "channels_first"),
+        np.pad(b, [(0, 0), (0, 0), (0, 1), (2, 0)]),
+    )
     c = RNG.randn(1, 2, 2, 2, 1).astype(np.float32)
     _close(K.spatial_3d_padding(tf.constant(c)), np.pad(c, [(0, 0)] + [(1, 1)] * 3 + [(0, 0)]))
-    _close(K.spatial_3d_padding(tf.constant(c), data_format="channels_first"),
-           np.pad(c, [(0, 0), (0, 0)] + [(1, 1)] * 3))
+    _close(
+        K.spatial_3d_padding(tf.constant(c), data_format="channels_first"),
+        np.pad(c, [(0, 0), (0, 0)] + [(1, 1)] * 3),
+    )
     with pytest.raises(ValueError, match="Unknown data_format"):
         K.spatial_2d_padding(tf.constant(b), data_format="nhwc")
 
@@ -292,16 +326,20 @@ def test_resize_images_and_volumes():
     out = K.resize_images(tf.constant(a), 2, 3, "channels_last")
     _close(out, a.repeat(2, axis=1).repeat(3, axis=2))
     af = a.transpose(0, 3, 1, 2)
-    _close(K.resize_images(tf.constant(af), 2, 2, "channels_first"),
-           af.repeat(2, axis=2).repeat(2, axis=3))
+    _close(
+        K.resize_images(tf.constant(af), 2, 2, "channels_first"),
+        af.repeat(2, axis=2).repeat(2, axis=3),
+    )
     assert K.resize_images(tf.constant(a), 2, 2, "channels_last", "bilinear").shape == (1, 4, 6, 2)
     with pytest.raises(ValueError, match="`interpolation` argument should be one of"):
         K.resize_images(tf.constant(a), 2, 2, "channels_last", "cubic")
     with pytest.raises(ValueError, match="Invalid `data_format` argument"):
         K.resize_images(tf.constant(a), 2, 2, None)
     v = RNG.randn(1, 2, 2, 2, 1).astype(np.float32)
-    _close(K.resize_volumes(tf.constant(v), 2, 1, 3, "channels_last"),
-           v.repeat(2, 1).repeat(1, 2).repeat(3, 3))
+    _close(
+        K.resize_volumes(tf.constant(v), 2, 1, 3, "channels_last"),
+        v.repeat(2, 1).repeat(1, 2).repeat(3, 3),
+    )
     with pytest.raises(ValueError, match="Invalid data_format"):
         K.resize_volumes(tf.constant(v), 2, 2, 2, "x")
 
@@ -316,7 +354,7 @@ def _conv2d_ref(x, k, stride=1):
     out = np.zeros((n, oh, ow, co), np.float32)
     for i in range(oh):
         for j in range(ow):
-            patch = x[:, i * stride:i * stride + kh, j * stride:j * stride + kw, :]
+            patch = x[:, i * stride : i * stride + kh, j * stride : j * stride + kw, :]
             out[:, i, j] = np.tensordot(patch, k, axes=([1, 2, 3], [0, 1, 2]))
     return out
 
@@ -328,8 +366,7 @@ def test_conv2d_formats():
     _close(K.conv2d(tf.constant(x), tf.constant(k)), ref, 1e-4)
     # channels_first runs as NCHW, which TF's CPU kernels refuse
     with pytest.raises(tf.errors.UnimplementedError, match="NHWC"):
-        K.conv2d(tf.constant(x.transpose(0, 3, 1, 2)), tf.constant(k),
-                 data_format="channels_first")
+        K.conv2d(tf.constant(x.transpose(0, 3, 1, 2)), tf.constant(k), data_format="channels_first")
     assert K.conv2d(tf.constant(x), tf.constant(k), padding="same").shape == (2, 5, 6, 4)
     assert K.conv2d(tf.constant(x), tf.constant(k), strides=(2, 2)).shape == (2, 2, 3, 4)
     with pytest.raises(ValueError, match="Invalid padding"):
@@ -347,8 +384,9 @@ def test_conv1d_causal_and_conv3d():
     kv = RNG.randn(2, 2, 2, 2, 3).astype(np.float32)
     assert K.conv3d(tf.constant(v), tf.constant(kv)).shape == (1, 3, 3, 3, 3)
     with pytest.raises(tf.errors.UnimplementedError, match="NDHWC"):
-        K.conv3d(tf.constant(v.transpose(0, 4, 1, 2, 3)), tf.constant(kv),
-                 data_format="channels_first")
+        K.conv3d(
+            tf.constant(v.transpose(0, 4, 1, 2, 3)), tf.constant(kv), data_format="channels_first"
+        )
 
 
 def test_conv2d_transpose_depthwise_separable():
@@ -361,18 +399,28 @@ def test_conv2d_transpose_depthwise_separable():
     lhs = (_conv2d_ref(y, k) * x).sum()
     _close(np.asarray((_np(out) * y).sum()), lhs, 1e-3)
     with pytest.raises(tf.errors.UnimplementedError, match="NHWC"):
-        K.conv2d_transpose(tf.constant(x.transpose(0, 3, 1, 2)), tf.constant(k), (2, 2, 5, 5),
-                           data_format="channels_first")
+        K.conv2d_transpose(
+            tf.constant(x.transpose(0, 3, 1, 2)),
+            tf.constant(k),
+            (2, 2, 5, 5),
+            data_format="channels_first",
+        )
     # with a dilation, channels_first inputs are transposed to NHWC first
-    outd = K.conv2d_transpose(tf.constant(x.transpose(0, 3, 1, 2)), tf.constant(k),
-                              (2, 2, 7, 7), data_format="channels_first", dilation_rate=(2, 2))
+    outd = K.conv2d_transpose(
+        tf.constant(x.transpose(0, 3, 1, 2)),
+        tf.constant(k),
+        (2, 2, 7, 7),
+        data_format="channels_first",
+        dilation_rate=(2, 2),
+    )
     assert outd.shape == (2, 2, 7, 7)
     dk = RNG.randn(3, 3, 4, 2).astype(np.float32)
     dw = K.depthwise_conv2d(tf.constant(np.tile(x, (1, 2, 2, 1))), tf.constant(dk))
     assert dw.shape == (2, 4, 4, 8)
     pk = RNG.randn(1, 1, 8, 5).astype(np.float32)
-    sep = K.separable_conv2d(tf.constant(np.tile(x, (1, 2, 2, 1))), tf.constant(dk),
-                             tf.constant(pk))
+    sep = K.separable_conv2d(
+        tf.constant(np.tile(x, (1, 2, 2, 1))), tf.constant(dk), tf.constant(pk)
+    )
     _close(sep, np.tensordot(_np(dw), pk[0, 0], axes=1), 1e-4)
     with pytest.raises(ValueError, match="`strides` must be a tuple of 2 integers"):
         K.separable_conv2d(tf.constant(x), tf.constant(dk), tf.constant(pk), strides=(1,))
@@ -384,8 +432,7 @@ def test_pooling():
     _close(K.pool2d(tf.constant(x), (2, 2), (2, 2)), blocks.max((2, 4)))
     _close(K.pool2d(tf.constant(x), (2, 2), (2, 2), pool_mode="avg"), blocks.mean((2, 4)))
     with pytest.raises(tf.errors.InvalidArgumentError, match="NHWC"):
-        K.pool2d(tf.constant(x.transpose(0, 3, 1, 2)), (2, 2), (2, 2),
-                 data_format="channels_first")
+        K.pool2d(tf.constant(x.transpose(0, 3, 1, 2)), (2, 2), (2, 2), data_format="channels_first")
     with pytest.raises(ValueError, match="Invalid pooling mode"):
         K.pool2d(tf.constant(x), (2, 2), (2, 2), pool_mode="min")
     with pytest.raises(ValueError, match="`pool_size` must be a tuple of 2 integers"):
@@ -407,8 +454,11 @@ def test_bias_add_and_batch_normalization():
     with pytest.raises(ValueError, match="Unexpected bias dimensions 3"):
         K.bias_add(tf.constant(x), tf.ones((1, 2, 3)))
     m, v, beta, gamma = (RNG.rand(4).astype(np.float32) + 0.5 for _ in range(4))
-    _close(K.batch_normalization(tf.constant(x), m, v, beta, gamma, epsilon=1e-3),
-           (x - m) / np.sqrt(v + 1e-3) * gamma + beta, 1e-4)
+    _close(
+        K.batch_normalization(tf.constant(x), m, v, beta, gamma, epsilon=1e-3),
+        (x - m) / np.sqrt(v + 1e-3) * gamma + beta,
+        1e-4,
+    )
 
 
 # ---------------------------------------------------------------- losses
@@ -437,19 +487,27 @@ def test_binary_focal_crossentropy():
     ref = (1 - p_t) ** 2 * _bce(T_BIN, P_BIN)
     _close(K.binary_focal_crossentropy(tf.constant(T_BIN), tf.constant(P_BIN)), ref)
     w = T_BIN * 0.25 + (1 - T_BIN) * 0.75
-    _close(K.binary_focal_crossentropy(tf.constant(T_BIN), tf.constant(P_BIN),
-                                       apply_class_balancing=True), w * ref)
+    _close(
+        K.binary_focal_crossentropy(
+            tf.constant(T_BIN), tf.constant(P_BIN), apply_class_balancing=True
+        ),
+        w * ref,
+    )
 
 
 def test_categorical_crossentropies():
     p = np.clip(P_CAT / P_CAT.sum(-1, keepdims=True), EPS, 1 - EPS)
-    _close(K.categorical_crossentropy(tf.constant(T_CAT), tf.constant(P_CAT)),
-           -(T_CAT * np.log(p)).sum(-1))
+    _close(
+        K.categorical_crossentropy(tf.constant(T_CAT), tf.constant(P_CAT)),
+        -(T_CAT * np.log(p)).sum(-1),
+    )
     logits = RNG.randn(3, 4).astype(np.float32)
     ls = logits - logits.max(-1, keepdims=True)
     ls = ls - np.log(np.exp(ls).sum(-1, keepdims=True))
-    _close(K.categorical_crossentropy(tf.constant(T_CAT), tf.constant(logits), from_logits=True),
-           -(T_CAT * ls).sum(-1))
+    _close(
+        K.categorical_crossentropy(tf.constant(T_CAT), tf.constant(logits), from_logits=True),
+        -(T_CAT * ls).sum(-1),
+    )
     focal = (0.25 * (1 - p) ** 2 * -T_CAT * np.log(p)).sum(-1)
     _close(K.categorical_focal_crossentropy(tf.constant(T_CAT), tf.constant(P_CAT)), focal)
     with pytest.raises(ValueError):
@@ -464,15 +522,20 @@ def test_sparse_categorical_crossentropy():
     ref = -ls[np.arange(3), idx]
     _close(K.sparse_categorical_crossentropy(tf.constant(idx), tf.constant(P_CAT)), ref, 1e-4)
     # targets with a trailing 1 axis, and a time axis
-    _close(K.sparse_categorical_crossentropy(tf.constant(idx[:, None]), tf.constant(P_CAT)), ref,
-           1e-4)
+    _close(
+        K.sparse_categorical_crossentropy(tf.constant(idx[:, None]), tf.constant(P_CAT)), ref, 1e-4
+    )
     p3 = np.stack([P_CAT, P_CAT])
-    out = K.sparse_categorical_crossentropy(tf.constant(np.stack([idx, idx])[..., None]),
-                                            tf.constant(p3))
+    out = K.sparse_categorical_crossentropy(
+        tf.constant(np.stack([idx, idx])[..., None]), tf.constant(p3)
+    )
     assert out.shape == (2, 3)
     # the class axis first
-    _close(K.sparse_categorical_crossentropy(tf.constant(idx), tf.constant(P_CAT.T.copy()),
-                                             axis=0), ref, 1e-4)
+    _close(
+        K.sparse_categorical_crossentropy(tf.constant(idx), tf.constant(P_CAT.T.copy()), axis=0),
+        ref,
+        1e-4,
+    )
     res = K.sparse_categorical_crossentropy(tf.constant(idx), tf.constant(P_CAT), ignore_class=3)
     _close(res, np.where(idx == 3, 0.0, ref), 1e-4)
     np.testing.assert_array_equal(_np(res._keras_mask), idx != 3)
@@ -494,20 +557,23 @@ def test_ctc_batch_cost_and_decode():
     probs = np.full((1, 3, 4), 1e-6, np.float32)
     probs[0, 0, 1] = probs[0, 1, 3] = probs[0, 2, 2] = 1.0  # 1, blank(3), 2
     probs /= probs.sum(-1, keepdims=True)
-    loss = K.ctc_batch_cost(tf.constant([[1, 2]]), tf.constant(probs), tf.constant([[3]]),
-                            tf.constant([[2]]))
+    loss = K.ctc_batch_cost(
+        tf.constant([[1, 2]]), tf.constant(probs), tf.constant([[3]]), tf.constant([[2]])
+    )
     assert loss.shape == (1, 1)
     assert float(_np(loss)[0, 0]) < 1e-3
     decoded, log_prob = K.ctc_decode(tf.constant(probs), tf.constant([3]))
     np.testing.assert_array_equal(_np(decoded[0]), [[1, 2, -1]])
     assert log_prob.shape == (1, 1)
-    decoded, log_prob = K.ctc_decode(tf.constant(probs), tf.constant([3]), greedy=False,
-                                     beam_width=4, top_paths=2)
+    decoded, log_prob = K.ctc_decode(
+        tf.constant(probs), tf.constant([3]), greedy=False, beam_width=4, top_paths=2
+    )
     assert len(decoded) == 2 and log_prob.shape == (1, 2)
     np.testing.assert_array_equal(_np(decoded[0]), [[1, 2, -1]])
     # the loss grows when the labels disagree with the predictions
-    worse = K.ctc_batch_cost(tf.constant([[2, 1]]), tf.constant(probs), tf.constant([[3]]),
-                             tf.constant([[2]]))
+    worse = K.ctc_batch_cost(
+        tf.constant([[2, 1]]), tf.constant(probs), tf.constant([[3]]), tf.constant([[2]])
+    )
     assert float(_np(worse)[0, 0]) > 5
 
 
@@ -628,8 +694,12 @@ def test_sparse_helpers():
 
 
 def test_random_functions():
-    for fn, kw in [(K.random_uniform, {}), (K.random_normal, {}), (K.truncated_normal, {}),
-                   (K.random_bernoulli, {"p": 0.5})]:
+    for fn, kw in [
+        (K.random_uniform, {}),
+        (K.random_normal, {}),
+        (K.truncated_normal, {}),
+        (K.random_bernoulli, {"p": 0.5}),
+    ]:
         out = fn((200, 50), seed=3, **kw)
         assert out.shape == (200, 50) and out.dtype == tf.float32
         # as TF eager: a repeated op seed continues the sequence
@@ -693,8 +763,12 @@ def test_custom_layer_with_k_dot():
             super().__init__(**kwargs)
 
         def build(self, input_shape):
-            self.kernel = self.add_weight(name="kernel", shape=(input_shape[1], self.output_dim),
-                                          initializer="uniform", trainable=True)
+            self.kernel = self.add_weight(
+                name="kernel",
+                shape=(input_shape[1], self.output_dim),
+                initializer="uniform",
+                trainable=True,
+            )
             super().build(input_shape)
 
         def call(self, x):
@@ -717,16 +791,32 @@ def test_custom_loss_and_scheduler_in_fit():
     model.compile(optimizer="sgd", loss=custom_loss)
     x = RNG.randn(16, 3).astype(np.float32)
     y = RNG.randn(16, 2).astype(np.float32)
-    hist = model.fit(x, y, epochs=3, verbose=0,
-                     callbacks=[tf.keras.callbacks.LearningRateScheduler(scheduler)])
+    hist = model.fit(
+        x, y, epochs=3, verbose=0, callbacks=[tf.keras.callbacks.LearningRateScheduler(scheduler)]
+    )
     assert len(hist.history["loss"]) == 3
-    np.testing.assert_allclose(hist.history["learning_rate"],
-                               [0.01, 0.01 * np.exp(-0.1), 0.01 * np.exp(-0.2)], rtol=1e-5)
+    np.testing.assert_allclose(
+        hist.history["learning_rate"], [0.01, 0.01 * np.exp(-0.1), 0.01 * np.exp(-0.2)], rtol=1e-5
+    )
 
 
 def test_exported_under_keras_backend():
     assert tf.keras.backend.dot is legacy.dot
     assert K.floatx() == "float32" and K.epsilon() == 1e-7  # the Keras 3 functions stay
-    for name in ("abs", "all", "any", "batch_dot", "ctc_decode", "rnn", "variable", "zeros_like",
-                 "eval", "max", "min", "sum", "pow", "round"):
+    for name in (
+        "abs",
+        "all",
+        "any",
+        "batch_dot",
+        "ctc_decode",
+        "rnn",
+        "variable",
+        "zeros_like",
+        "eval",
+        "max",
+        "min",
+        "sum",
+        "pow",
+        "round",
+    ):
         assert getattr(K, name) is getattr(legacy, name)

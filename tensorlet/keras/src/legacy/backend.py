@@ -173,7 +173,9 @@ def sigmoid(x):
 def hard_sigmoid(x):
     """``clip(0.2 * x + 0.5, 0, 1)``."""
     x = _t(x)
-    x = tf.add(tf.multiply(x, tf.convert_to_tensor(0.2, x.dtype)), tf.convert_to_tensor(0.5, x.dtype))
+    x = tf.add(
+        tf.multiply(x, tf.convert_to_tensor(0.2, x.dtype)), tf.convert_to_tensor(0.5, x.dtype)
+    )
     return tf.clip_by_value(x, 0.0, 1.0)
 
 
@@ -219,8 +221,11 @@ def relu(x, alpha=0.0, max_value=None, threshold=0.0):
     else:
         x = tf.nn.relu(x)
     if clip_max:
-        x = tf.clip_by_value(x, tf.convert_to_tensor(0, dtype=x.dtype),
-                             tf.convert_to_tensor(max_value, dtype=x.dtype))
+        x = tf.clip_by_value(
+            x,
+            tf.convert_to_tensor(0, dtype=x.dtype),
+            tf.convert_to_tensor(max_value, dtype=x.dtype),
+        )
     if alpha != 0.0:
         x -= tf.convert_to_tensor(alpha, dtype=x.dtype) * negative_part
     return x
@@ -261,8 +266,7 @@ def clip(x, min_value, max_value):
     """Clips to ``[min_value, max_value]``; ``None`` bounds are infinite and a ``max_value``
     below ``min_value`` is raised to it."""
     if isinstance(min_value, (int, float)) and isinstance(max_value, (int, float)):
-        if max_value < min_value:
-            max_value = min_value
+        max_value = _py_max(max_value, min_value)
     if min_value is None:
         min_value = -float("inf")
     if max_value is None:
@@ -755,11 +759,11 @@ def resize_images(x, height_factor, width_factor, data_format, interpolation="ne
     else:
         raise ValueError(f"Invalid `data_format` argument: {data_format}")
     x = _t(x)
-    new_shape = x.shape[rows:cols + 1]
+    new_shape = x.shape[rows : cols + 1]
     if new_shape.is_fully_defined():
         new_shape = tf.constant(new_shape.as_list(), dtype="int32")
     else:
-        new_shape = tf.shape(x)[rows:cols + 1]
+        new_shape = tf.shape(x)[rows : cols + 1]
     new_shape = new_shape * tf.constant([height_factor, width_factor], dtype="int32")
     if interpolation not in _INTERPOLATIONS:
         names = '"' + '", "'.join(_INTERPOLATIONS) + '"'
@@ -801,22 +805,34 @@ def conv1d(x, kernel, strides=1, padding="valid", data_format=None, dilation_rat
         padding = "valid"
     padding = _padding(padding)
     tf_format = "NCW" if data_format == "channels_first" else "NWC"
-    return tf.compat.v1.nn.convolution(input=x, filter=kernel, dilation_rate=dilation_rate,
-                                       strides=strides, padding=padding, data_format=tf_format)
+    return tf.compat.v1.nn.convolution(
+        input=x,
+        filter=kernel,
+        dilation_rate=dilation_rate,
+        strides=strides,
+        padding=padding,
+        data_format=tf_format,
+    )
 
 
 @keras_export("keras.backend.conv2d")
 def conv2d(x, kernel, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1)):
     data_format = _check_data_format(data_format)
     x, tf_format = _conv2d_input(x, data_format)
-    return tf.compat.v1.nn.convolution(input=x, filter=kernel, dilation_rate=dilation_rate,
-                                       strides=strides, padding=_padding(padding),
-                                       data_format=tf_format)
+    return tf.compat.v1.nn.convolution(
+        input=x,
+        filter=kernel,
+        dilation_rate=dilation_rate,
+        strides=strides,
+        padding=_padding(padding),
+        data_format=tf_format,
+    )
 
 
 @keras_export("keras.backend.conv2d_transpose")
-def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding="valid", data_format=None,
-                     dilation_rate=(1, 1)):
+def conv2d_transpose(
+    x, kernel, output_shape, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1)
+):
     """Transposed 2D convolution to ``output_shape`` (batch may be ``None``)."""
     data_format = _check_data_format(data_format)
     force_transpose = data_format == "channels_first" and tuple(dilation_rate) != (1, 1)
@@ -831,54 +847,82 @@ def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding="valid", d
     strides = tuple(strides)
     strides = (1,) + strides + (1,) if tf_format == "NHWC" else (1, 1) + strides
     if tuple(dilation_rate) == (1, 1):
-        x = tf.nn.conv2d_transpose(x, kernel, output_shape, strides, padding=padding,
-                                   data_format=tf_format)
+        x = tf.nn.conv2d_transpose(
+            x, kernel, output_shape, strides, padding=padding, data_format=tf_format
+        )
     else:
         if dilation_rate[0] != dilation_rate[1]:
             raise ValueError(
                 "Expected the 2 dimensions of the `dilation_rate` argument to be equal to each "
                 f"other. Received: dilation_rate={dilation_rate}"
             )
-        x = tf.nn.atrous_conv2d_transpose(x, kernel, output_shape, rate=dilation_rate[0],
-                                          padding=padding)
+        x = tf.nn.atrous_conv2d_transpose(
+            x, kernel, output_shape, rate=dilation_rate[0], padding=padding
+        )
     if data_format == "channels_first" and tf_format == "NHWC":
         x = tf.transpose(x, (0, 3, 1, 2))
     return x
 
 
 @keras_export("keras.backend.conv3d")
-def conv3d(x, kernel, strides=(1, 1, 1), padding="valid", data_format=None,
-           dilation_rate=(1, 1, 1)):
+def conv3d(
+    x, kernel, strides=(1, 1, 1), padding="valid", data_format=None, dilation_rate=(1, 1, 1)
+):
     data_format = _check_data_format(data_format)
     tf_format = "NCDHW" if data_format == "channels_first" else "NDHWC"
-    return tf.compat.v1.nn.convolution(input=x, filter=kernel, dilation_rate=dilation_rate,
-                                       strides=strides, padding=_padding(padding),
-                                       data_format=tf_format)
+    return tf.compat.v1.nn.convolution(
+        input=x,
+        filter=kernel,
+        dilation_rate=dilation_rate,
+        strides=strides,
+        padding=_padding(padding),
+        data_format=tf_format,
+    )
 
 
 @keras_export("keras.backend.depthwise_conv2d")
-def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding="valid", data_format=None,
-                     dilation_rate=(1, 1)):
+def depthwise_conv2d(
+    x, depthwise_kernel, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1)
+):
     data_format = _check_data_format(data_format)
     x, tf_format = _conv2d_input(x, data_format)
     strides = tuple(strides)
     strides = (1,) + strides + (1,) if tf_format == "NHWC" else (1, 1) + strides
-    return tf.nn.depthwise_conv2d(x, depthwise_kernel, strides=strides, padding=_padding(padding),
-                                  dilations=dilation_rate, data_format=tf_format)
+    return tf.nn.depthwise_conv2d(
+        x,
+        depthwise_kernel,
+        strides=strides,
+        padding=_padding(padding),
+        dilations=dilation_rate,
+        data_format=tf_format,
+    )
 
 
 @keras_export("keras.backend.separable_conv2d")
-def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1), padding="valid",
-                     data_format=None, dilation_rate=(1, 1)):
+def separable_conv2d(
+    x,
+    depthwise_kernel,
+    pointwise_kernel,
+    strides=(1, 1),
+    padding="valid",
+    data_format=None,
+    dilation_rate=(1, 1),
+):
     data_format = _check_data_format(data_format)
     if len(strides) != 2:
         raise ValueError("`strides` must be a tuple of 2 integers.")
     x, tf_format = _conv2d_input(x, data_format)
     strides = tuple(strides)
     strides = (1,) + strides + (1,) if tf_format == "NHWC" else (1, 1) + strides
-    return tf.nn.separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=strides,
-                                  padding=_padding(padding), dilations=dilation_rate,
-                                  data_format=tf_format)
+    return tf.nn.separable_conv2d(
+        x,
+        depthwise_kernel,
+        pointwise_kernel,
+        strides=strides,
+        padding=_padding(padding),
+        dilations=dilation_rate,
+        data_format=tf_format,
+    )
 
 
 @keras_export("keras.backend.pool2d")
@@ -897,11 +941,13 @@ def pool2d(x, pool_size, strides=(1, 1), padding="valid", data_format=None, pool
     else:
         strides, pool_size = (1, 1) + strides, (1, 1) + pool_size
     if pool_mode == "max":
-        return tf.compat.v1.nn.max_pool(x, pool_size, strides, padding=padding,
-                                        data_format=tf_format)
+        return tf.compat.v1.nn.max_pool(
+            x, pool_size, strides, padding=padding, data_format=tf_format
+        )
     if pool_mode == "avg":
-        return tf.compat.v1.nn.avg_pool(x, pool_size, strides, padding=padding,
-                                        data_format=tf_format)
+        return tf.compat.v1.nn.avg_pool(
+            x, pool_size, strides, padding=padding, data_format=tf_format
+        )
     raise ValueError("Invalid pooling mode: " + str(pool_mode))
 
 
@@ -970,8 +1016,9 @@ def binary_crossentropy(target, output, from_logits=False):
 
 
 @keras_export("keras.backend.binary_focal_crossentropy")
-def binary_focal_crossentropy(target, output, apply_class_balancing=False, alpha=0.25, gamma=2.0,
-                              from_logits=False):
+def binary_focal_crossentropy(
+    target, output, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False
+):
     """Binary crossentropy weighted by ``(1 - p_t) ** gamma`` (and ``alpha`` if balanced)."""
     target = tf.convert_to_tensor(target)
     output = tf.convert_to_tensor(output)
@@ -999,8 +1046,9 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 @keras_export("keras.backend.categorical_focal_crossentropy")
-def categorical_focal_crossentropy(target, output, alpha=0.25, gamma=2.0, from_logits=False,
-                                   axis=-1):
+def categorical_focal_crossentropy(
+    target, output, alpha=0.25, gamma=2.0, from_logits=False, axis=-1
+):
     """Categorical crossentropy weighted by ``alpha * (1 - p) ** gamma``."""
     target = tf.convert_to_tensor(target)
     output = tf.convert_to_tensor(output)
@@ -1016,8 +1064,7 @@ def categorical_focal_crossentropy(target, output, alpha=0.25, gamma=2.0, from_l
 
 
 @keras_export("keras.backend.sparse_categorical_crossentropy")
-def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1,
-                                    ignore_class=None):
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1, ignore_class=None):
     """Crossentropy with integer targets; ``ignore_class`` entries get a loss of 0 (and the
     result carries ``_keras_mask``)."""
     target = tf.convert_to_tensor(target)
@@ -1039,8 +1086,9 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1,
         )
     output_shape = tf.shape(output)
     target_rank = target.shape.rank
-    update_shape = (target_rank is not None and output_rank is not None
-                    and target_rank != output_rank - 1)
+    update_shape = (
+        target_rank is not None and output_rank is not None and target_rank != output_rank - 1
+    )
     if update_shape:
         target = flatten(target)
         output = tf.reshape(output, [-1, output_shape[-1]])
@@ -1083,11 +1131,18 @@ def ctc_batch_cost(y_true, y_pred, input_length, label_length):
     label_length = tf.cast(tf.squeeze(label_length, axis=-1), tf.int32)
     input_length = tf.cast(tf.squeeze(input_length, axis=-1), tf.int32)
     sparse_labels = ctc_label_dense_to_sparse(y_true, label_length)
-    sparse_labels = tf.SparseTensor(sparse_labels.indices, tf.cast(sparse_labels.values, tf.int32),
-                                    sparse_labels.dense_shape)
+    sparse_labels = tf.SparseTensor(
+        sparse_labels.indices, tf.cast(sparse_labels.values, tf.int32), sparse_labels.dense_shape
+    )
     logits = tf.math.log(tf.transpose(y_pred, perm=[1, 0, 2]) + config.epsilon())
-    loss = tf.nn.ctc_loss(labels=sparse_labels, logits=logits, label_length=None,
-                          logit_length=input_length, logits_time_major=True, blank_index=-1)
+    loss = tf.nn.ctc_loss(
+        labels=sparse_labels,
+        logits=logits,
+        label_length=None,
+        logit_length=input_length,
+        logits_time_major=True,
+        blank_index=-1,
+    )
     return tf.expand_dims(loss, 1)
 
 
@@ -1103,8 +1158,8 @@ def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
         decoded, log_prob = tf.nn.ctc_greedy_decoder(inputs=logits, sequence_length=input_length)
     else:
         decoded, log_prob = tf.compat.v1.nn.ctc_beam_search_decoder(
-            inputs=logits, sequence_length=input_length, beam_width=beam_width,
-            top_paths=top_paths)
+            inputs=logits, sequence_length=input_length, beam_width=beam_width, top_paths=top_paths
+        )
     dense_shape = tf.cast(tf.stack([num_samples, num_steps]), tf.int64)
     decoded_dense = [
         tf.sparse.to_dense(tf.SparseTensor(st.indices, st.values, dense_shape), default_value=-1)
@@ -1140,8 +1195,7 @@ def _leading_dim(x):
     n = _static_shape(x)[0]
     if n is None:
         raise ValueError(
-            "tensorlet's map_fn/foldl/foldr need a static first dimension; got shape "
-            f"{x.shape}."
+            f"tensorlet's map_fn/foldl/foldr need a static first dimension; got shape {x.shape}."
         )
     return n
 
@@ -1183,17 +1237,36 @@ def foldr(fn, elems, initializer=None, name=None):
 
 
 @keras_export("keras.backend.rnn")
-def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, constants=None,
-        unroll=False, input_length=None, time_major=False, zero_output_for_mask=False,
-        return_all_outputs=True):
+def rnn(
+    step_function,
+    inputs,
+    initial_states,
+    go_backwards=False,
+    mask=None,
+    constants=None,
+    unroll=False,
+    input_length=None,
+    time_major=False,
+    zero_output_for_mask=False,
+    return_all_outputs=True,
+):
     """Iterates ``step_function(input_t, states)`` over time; returns
     ``(last_output, outputs, new_states)``."""
     from tensorlet.keras.src.layers.rnn import rnn_loop
 
-    return rnn_loop.rnn(step_function, inputs, initial_states, go_backwards=go_backwards,
-                        mask=mask, constants=constants, unroll=unroll, input_length=input_length,
-                        time_major=time_major, zero_output_for_mask=zero_output_for_mask,
-                        return_all_outputs=return_all_outputs)
+    return rnn_loop.rnn(
+        step_function,
+        inputs,
+        initial_states,
+        go_backwards=go_backwards,
+        mask=mask,
+        constants=constants,
+        unroll=unroll,
+        input_length=input_length,
+        time_major=time_major,
+        zero_output_for_mask=zero_output_for_mask,
+        return_all_outputs=return_all_outputs,
+    )
 
 
 @keras_export("keras.backend.in_top_k")
@@ -1321,8 +1394,11 @@ def random_bernoulli(shape, p=0.0, dtype=None, seed=None):
         dtype = config.floatx()
     if seed is None:
         seed = _seed()
-    return tf.where(tf.random.uniform(shape, dtype=dtype, seed=seed) <= p,
-                    tf.ones(shape, dtype=dtype), tf.zeros(shape, dtype=dtype))
+    return tf.where(
+        tf.random.uniform(shape, dtype=dtype, seed=seed) <= p,
+        tf.ones(shape, dtype=dtype),
+        tf.zeros(shape, dtype=dtype),
+    )
 
 
 @keras_export("keras.backend.random_normal_variable")
@@ -1343,8 +1419,7 @@ def random_uniform_variable(shape, low, high, dtype=None, name=None, seed=None):
         dtype = config.floatx()
     if seed is None:
         seed = _seed(10e8)
-    value = tf.random.uniform(shape, minval=low, maxval=high, dtype=tf.as_dtype(dtype),
-                              seed=seed)
+    value = tf.random.uniform(shape, minval=low, maxval=high, dtype=tf.as_dtype(dtype), seed=seed)
     return variable(value, dtype=dtype, name=name)
 
 
