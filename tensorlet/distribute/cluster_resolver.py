@@ -27,9 +27,11 @@ class ClusterSpec:
         if isinstance(cluster, ClusterSpec):
             cluster = cluster.as_dict()
         if not isinstance(cluster, dict):
-            raise TypeError("`cluster` must be a dictionary mapping one or more job names to "
-                            "(i) a list of network addresses, or (ii) a dictionary mapping "
-                            "integer task indices to network addresses.")
+            raise TypeError(
+                "`cluster` must be a dictionary mapping one or more job names to "
+                "(i) a list of network addresses, or (ii) a dictionary mapping "
+                "integer task indices to network addresses."
+            )
         self._cluster_spec = {}
         for job, tasks in cluster.items():
             if isinstance(tasks, (list, tuple)):
@@ -37,8 +39,10 @@ class ClusterSpec:
             elif isinstance(tasks, dict):
                 job_tasks = {int(i): t for i, t in tasks.items()}
             else:
-                raise TypeError("The tasks for job %r must be a list or a dictionary from "
-                                "integers to strings." % job)
+                raise TypeError(
+                    f"The tasks for job {job!r} must be a list or a dictionary from "
+                    "integers to strings."
+                )
             self._cluster_spec[job] = job_tasks
 
     def __bool__(self):
@@ -72,7 +76,7 @@ class ClusterSpec:
         try:
             return self._cluster_spec[job_name]
         except KeyError:
-            raise ValueError("No such job in cluster: %r" % job_name) from None
+            raise ValueError(f"No such job in cluster: {job_name!r}") from None
 
     def num_tasks(self, job_name):
         return len(self._job(job_name))
@@ -85,7 +89,7 @@ class ClusterSpec:
         try:
             return job[task_index]
         except KeyError:
-            raise ValueError("No task with index %r in job %r" % (task_index, job_name)) from None
+            raise ValueError(f"No task with index {task_index!r} in job {job_name!r}") from None
 
     def job_tasks(self, job_name):
         job = self._job(job_name)
@@ -119,8 +123,16 @@ class ClusterResolver:
 class SimpleClusterResolver(ClusterResolver):
     """A resolver holding the given cluster spec and task information."""
 
-    def __init__(self, cluster_spec, master="", task_type=None, task_id=None, environment="",
-                 num_accelerators=None, rpc_layer=None):
+    def __init__(
+        self,
+        cluster_spec,
+        master="",
+        task_type=None,
+        task_id=None,
+        environment="",
+        num_accelerators=None,
+        rpc_layer=None,
+    ):
         if not isinstance(cluster_spec, ClusterSpec):
             raise TypeError("cluster_spec must be a `tf.train.ClusterSpec`.")
         self._cluster_spec = cluster_spec
@@ -148,7 +160,7 @@ class SimpleClusterResolver(ClusterResolver):
 
 
 def _format_master_url(master, rpc_layer=None):
-    return "%s://%s" % (rpc_layer, master) if rpc_layer else master
+    return f"{rpc_layer}://{master}" if rpc_layer else master
 
 
 def _load_tf_config():
@@ -218,9 +230,18 @@ class TFConfigClusterResolver(ClusterResolver):
 class TPUClusterResolver(ClusterResolver):
     """Resolves a Cloud TPU by name; there is no TPU to find here."""
 
-    def __init__(self, tpu=None, zone=None, project=None, job_name="worker",
-                 coordinator_name=None, coordinator_address=None, credentials="default",
-                 service=None, discovery_url=None):
+    def __init__(
+        self,
+        tpu=None,
+        zone=None,
+        project=None,
+        job_name="worker",
+        coordinator_name=None,
+        coordinator_address=None,
+        credentials="default",
+        service=None,
+        discovery_url=None,
+    ):
         if tpu is None:
             tpu = os.environ.get("TPU_NAME")
         if tpu is None:

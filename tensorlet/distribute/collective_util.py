@@ -7,8 +7,10 @@ import enum
 from tensorlet.framework.export import tf_export
 
 
-@tf_export("distribute.experimental.CommunicationImplementation",
-           "distribute.experimental.CollectiveCommunication")
+@tf_export(
+    "distribute.experimental.CommunicationImplementation",
+    "distribute.experimental.CollectiveCommunication",
+)
 class CommunicationImplementation(enum.Enum):
     """The collective implementation: ``AUTO``, ``RING`` (gRPC) or ``NCCL`` (GPUs)."""
 
@@ -23,15 +25,21 @@ CollectiveCommunication = CommunicationImplementation
 class Options:
     """Options for cross-device communications (see ``CommunicationOptions``)."""
 
-    def __init__(self, bytes_per_pack=0, timeout_seconds=None,
-                 implementation=CommunicationImplementation.AUTO):
+    def __init__(
+        self,
+        bytes_per_pack=0,
+        timeout_seconds=None,
+        implementation=CommunicationImplementation.AUTO,
+    ):
         if bytes_per_pack < 0:
             raise ValueError(f"Argument `bytes_per_pack` must be >=0, Received {bytes_per_pack}.")
         if isinstance(implementation, str):
             implementation = CommunicationImplementation(implementation.upper())
         if not isinstance(implementation, CommunicationImplementation):
-            raise ValueError("Argument `implementation` must be instance of "
-                             "`tf.distribute.experimental.CommunicationImplementation`.")
+            raise ValueError(  # noqa: TRY004 (TF's class)
+                "Argument `implementation` must be instance of "
+                "`tf.distribute.experimental.CommunicationImplementation`."
+            )
         self.bytes_per_pack = bytes_per_pack
         self.timeout_seconds = timeout_seconds
         self.implementation = implementation
@@ -50,9 +58,11 @@ class Options:
         return merged
 
     def __str__(self):
-        return (f"Options(bytes_per_pack={self.bytes_per_pack},"
-                f"timeout_seconds={self.timeout_seconds}, "
-                f"implementation={self.implementation})")
+        return (
+            f"Options(bytes_per_pack={self.bytes_per_pack},"
+            f"timeout_seconds={self.timeout_seconds}, "
+            f"implementation={self.implementation})"
+        )
 
 
 @tf_export("distribute.experimental.CommunicationOptions")
@@ -74,8 +84,12 @@ class CommunicationOptions:
         # as in TF, the public class is a factory of the internal Options
         return Options(*args, **kwargs)
 
-    def __init__(self, bytes_per_pack=0, timeout_seconds=None,
-                 implementation=CommunicationImplementation.AUTO):
+    def __init__(
+        self,
+        bytes_per_pack=0,
+        timeout_seconds=None,
+        implementation=CommunicationImplementation.AUTO,
+    ):
         pass
 
 

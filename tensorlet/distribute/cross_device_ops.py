@@ -5,8 +5,7 @@ components in place (``ReductionToOneDevice``'s algorithm); NCCL and hierarchica
 accepted names for the same thing. A value with one component reduces to a copy of it.
 """
 
-from tensorlet.distribute import collective_util
-from tensorlet.distribute import device_util
+from tensorlet.distribute import collective_util, device_util
 from tensorlet.distribute import values as values_lib
 from tensorlet.distribute.reduce_util import ReduceOp
 from tensorlet.framework import nest
@@ -22,10 +21,15 @@ def _is_variable(x):
 def validate_destinations(destinations):
     """Raises TF's ValueError unless ``destinations`` is a device string, tensor, variable or
     distributed value (and not empty)."""
-    if not (isinstance(destinations, (values_lib.DistributedValues, IndexedSlices, str))
-            or is_tensor(destinations) or _is_variable(destinations)):
-        raise ValueError("destinations must be one of a `DistributedValues` object, a "
-                         "tf.Variable object, or a device string.")
+    if not (
+        isinstance(destinations, (values_lib.DistributedValues, IndexedSlices, str))
+        or is_tensor(destinations)
+        or _is_variable(destinations)
+    ):
+        raise ValueError(
+            "destinations must be one of a `DistributedValues` object, a "
+            "tf.Variable object, or a device string."
+        )
     if isinstance(destinations, str) and not destinations:
         raise ValueError("destinations can not be empty")
 
@@ -42,13 +46,17 @@ def reduce_non_distributed_value(reduce_op, value, destinations, num_replicas_in
     """Reduces a plain value (the same on every replica) onto ``destinations``: MEAN gives it
     back, SUM only makes sense with one replica."""
     if isinstance(value, values_lib.DistributedValues):
-        raise ValueError("You are passing a `DistributedValues` to "
-                         "`reduce_non_distributed_value`, which is not allowed.")
+        raise ValueError(  # noqa: TRY004 (TF's class)
+            "You are passing a `DistributedValues` to "
+            "`reduce_non_distributed_value`, which is not allowed."
+        )
     if reduce_op == ReduceOp.MEAN:
         return value
     if num_replicas_in_graph != 1:
-        raise ValueError("A non-DistributedValues value %s cannot be reduced with the given "
-                         "reduce op %s." % (value, reduce_op))
+        raise ValueError(
+            f"A non-DistributedValues value {value} cannot be reduced with the given "
+            f"reduce op {reduce_op}."
+        )
     validate_destinations(destinations)
     return _identity(value)
 
@@ -73,7 +81,7 @@ class CrossDeviceOps:
         self._canonicalize_devices = True
 
     def __repr__(self):
-        return "<%s.%s object at %#x>" % (self._TF_MODULE, type(self).__name__, id(self))
+        return f"<{self._TF_MODULE}.{type(self).__name__} object at {id(self):#x}>"
 
     @property
     def _num_between_graph_workers(self):
@@ -85,8 +93,9 @@ class CrossDeviceOps:
         validate_destinations(destinations)
         if len(per_replica_value.values) == 1:
             return _identity(per_replica_value.values[0])
-        return self.reduce_implementation(reduce_op, per_replica_value, destinations,
-                                          options or collective_util.Options())
+        return self.reduce_implementation(
+            reduce_op, per_replica_value, destinations, options or collective_util.Options()
+        )
 
     def batch_reduce(self, reduce_op, value_destination_pairs, options=None):
         """``reduce`` of each ``(per_replica_value, destinations)`` pair; a list of results."""
@@ -94,10 +103,10 @@ class CrossDeviceOps:
         for _, d in pairs:
             validate_destinations(d)
         if pairs and all(len(v.values) == 1 for v, _ in pairs):
-            return [values_lib.regroup(v.values, wrap_class=values_lib.Mirrored)
-                    for v, _ in pairs]
-        return self.batch_reduce_implementation(reduce_op, pairs,
-                                                options or collective_util.Options())
+            return [values_lib.regroup(v.values, wrap_class=values_lib.Mirrored) for v, _ in pairs]
+        return self.batch_reduce_implementation(
+            reduce_op, pairs, options or collective_util.Options()
+        )
 
     def broadcast(self, tensor, destinations):
         """``tensor`` mirrored onto ``destinations``."""
@@ -113,8 +122,9 @@ class CrossDeviceOps:
         return total
 
     def batch_reduce_implementation(self, reduce_op, value_destination_pairs, options):
-        return [self.reduce_implementation(reduce_op, v, d, options)
-                for v, d in value_destination_pairs]
+        return [
+            self.reduce_implementation(reduce_op, v, d, options) for v, d in value_destination_pairs
+        ]
 
     def broadcast_implementation(self, tensor, destinations):
         return _identity(tensor)
@@ -144,8 +154,9 @@ class ReductionToOneDevice(CrossDeviceOps):
 
     def reduce_implementation(self, reduce_op, per_replica_value, destinations, options):
         if self.accumulation_fn is None:
-            return super().reduce_implementation(reduce_op, per_replica_value, destinations,
-                                                 options)
+            return super().reduce_implementation(
+                reduce_op, per_replica_value, destinations, options
+            )
         total = self.accumulation_fn(list(per_replica_value.values))
         if reduce_op == ReduceOp.MEAN:
             total = total / len(per_replica_value.values)
@@ -166,7 +177,8 @@ class NcclAllReduce(_AllReduceCrossDeviceOps):
     def __init__(self, num_packs=1):
         if num_packs < 0:
             raise ValueError(
-                "NCCL all-reduce requires num_packs >= 0, but {} is specified".format(num_packs))
+                f"NCCL all-reduce requires num_packs >= 0, but {num_packs} is specified"
+            )
         super().__init__(all_reduce_alg="nccl", num_packs=num_packs)
 
 
@@ -177,7 +189,8 @@ class HierarchicalCopyAllReduce(_AllReduceCrossDeviceOps):
     def __init__(self, num_packs=1):
         if num_packs < 0:
             raise ValueError(
-                "HierarchicalCopy requires num_packs >= 0, but {} is specified".format(num_packs))
+                f"HierarchicalCopy requires num_packs >= 0, but {num_packs} is specified"
+            )
         super().__init__(all_reduce_alg="hierarchical_copy", num_packs=num_packs)
 
 
@@ -192,8 +205,9 @@ def select_cross_device_ops(devices):
         import logging
 
         logging.getLogger("tensorflow").warning(
-            "Some requested devices in `tf.distribute.Strategy` are not visible to "
-            "TensorFlow: %s", ",".join(sorted(missing)))
+            "Some requested devices in `tf.distribute.Strategy` are not visible to TensorFlow: %s",
+            ",".join(sorted(missing)),
+        )
     if any("gpu" not in d.lower() for d in requested):
         return ReductionToOneDevice()
     return NcclAllReduce()
@@ -201,6 +215,7 @@ def select_cross_device_ops(devices):
 
 def reduce_structure(cross_device_ops, reduce_op, value, destinations, num_replicas):
     """Reduces every leaf of ``value`` (distributed or not) onto ``destinations``."""
+
     def get_values(v):
         if not isinstance(v, values_lib.DistributedValues):
             return reduce_non_distributed_value(reduce_op, v, destinations, num_replicas)

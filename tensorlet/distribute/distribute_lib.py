@@ -13,8 +13,7 @@ import enum
 import threading
 import weakref
 
-from tensorlet.distribute import device_util
-from tensorlet.distribute import reduce_util
+from tensorlet.distribute import device_util, reduce_util
 from tensorlet.distribute import values as values_lib
 from tensorlet.distribute.reduce_util import ReduceOp
 from tensorlet.framework import nest
@@ -29,7 +28,7 @@ from tensorlet.framework.variables import VariableAggregation
 
 
 class _ThreadMode:
-    __slots__ = ("strategy", "cross_replica_context", "replica_context")
+    __slots__ = ("cross_replica_context", "replica_context", "strategy")
 
     def __init__(self, strategy, cross, replica):
         self.strategy = strategy
@@ -81,14 +80,16 @@ def _get_default_strategy():
 def _get_default_replica_context():
     if _defaults["replica_context"] is None:
         _defaults["replica_context"] = _DefaultReplicaContext(
-            _get_default_strategy(), replica_id_in_sync_group=0)
+            _get_default_strategy(), replica_id_in_sync_group=0
+        )
     return _defaults["replica_context"]
 
 
 def _get_default_replica_mode():
     if _defaults["replica_mode"] is None:
         _defaults["replica_mode"] = _ThreadMode(
-            _get_default_strategy(), None, _get_default_replica_context())
+            _get_default_strategy(), None, _get_default_replica_context()
+        )
     return _defaults["replica_mode"]
 
 
@@ -188,10 +189,10 @@ def current_replica_id():
 
 def _wrong_strategy_scope(strategy, context):
     if not has_strategy():
-        raise RuntimeError('Need to be inside "with strategy.scope()" for %s' % (strategy,))
+        raise RuntimeError(f'Need to be inside "with strategy.scope()" for {strategy}')
     raise RuntimeError(
-        "Mixing different tf.distribute.Strategy objects: %s is not %s" % (context.strategy,
-                                                                          strategy))
+        f"Mixing different tf.distribute.Strategy objects: {context.strategy} is not {strategy}"
+    )
 
 
 def require_cross_replica_or_default_context(extended, error_message=None):
@@ -205,8 +206,10 @@ def require_cross_replica_or_default_context(extended, error_message=None):
     strategy = extended._container_strategy()
     if context.strategy is not strategy:
         _wrong_strategy_scope(strategy, context)
-    raise RuntimeError(error_message or "Method requires being in cross-replica context, use "
-                                        "get_replica_context().merge_call()")
+    raise RuntimeError(
+        error_message
+        or "Method requires being in cross-replica context, use get_replica_context().merge_call()"
+    )
 
 
 def require_replica_context(replica_ctx):
@@ -218,8 +221,9 @@ def require_replica_context(replica_ctx):
         raise RuntimeError("Need to be inside `call_for_each_replica()`")
     if context.strategy is replica_ctx.strategy:
         raise RuntimeError("Mismatching ReplicaContext.")
-    raise RuntimeError("Mismatching tf.distribute.Strategy objects: %s is not %s." % (
-        context.strategy, replica_ctx.strategy))
+    raise RuntimeError(
+        f"Mismatching tf.distribute.Strategy objects: {context.strategy} is not {replica_ctx.strategy}."
+    )
 
 
 def _require_strategy_scope_extended(extended):
@@ -242,7 +246,7 @@ def get_update_replica_id():
 class UpdateContext:
     """Context manager marking a ``strategy.extended.update()`` for replica ``replica_id``."""
 
-    __slots__ = ("_replica_id", "_old_replica_id")
+    __slots__ = ("_old_replica_id", "_replica_id")
 
     def __init__(self, replica_id):
         self._replica_id = replica_id
@@ -278,7 +282,7 @@ class InputContext:
         32
     """
 
-    __slots__ = ("_num_input_pipelines", "_input_pipeline_id", "_num_replicas_in_sync")
+    __slots__ = ("_input_pipeline_id", "_num_input_pipelines", "_num_replicas_in_sync")
 
     def __init__(self, num_input_pipelines=1, input_pipeline_id=0, num_replicas_in_sync=1):
         self._num_input_pipelines = num_input_pipelines
@@ -292,14 +296,14 @@ class InputContext:
     def get_per_replica_batch_size(self, global_batch_size):
         """``global_batch_size // num_replicas_in_sync`` (ValueError if not divisible)."""
         if global_batch_size % self._num_replicas_in_sync != 0:
-            raise ValueError("The `global_batch_size` %r is not divisible by "
-                             "`num_replicas_in_sync` %r " % (global_batch_size,
-                                                              self._num_replicas_in_sync))
+            raise ValueError(
+                f"The `global_batch_size` {global_batch_size!r} is not divisible by "
+                f"`num_replicas_in_sync` {self._num_replicas_in_sync!r} "
+            )
         return global_batch_size // self._num_replicas_in_sync
 
     def __str__(self):
-        return "tf.distribute.InputContext(input pipeline id {}, total: {})".format(
-            self.input_pipeline_id, self.num_input_pipelines)
+        return f"tf.distribute.InputContext(input pipeline id {self.input_pipeline_id}, total: {self.num_input_pipelines})"
 
 
 @tf_export("distribute.experimental.ValueContext")
@@ -307,7 +311,7 @@ class ValueContext:
     """What ``experimental_distribute_values_from_function``'s ``value_fn`` gets: the replica id
     and the number of replicas in sync."""
 
-    __slots__ = ("_replica_id_in_sync_group", "_num_replicas_in_sync")
+    __slots__ = ("_num_replicas_in_sync", "_replica_id_in_sync_group")
 
     def __init__(self, replica_id_in_sync_group=0, num_replicas_in_sync=1):
         self._replica_id_in_sync_group = replica_id_in_sync_group
@@ -317,37 +321,66 @@ class ValueContext:
     replica_id_in_sync_group = property(lambda self: self._replica_id_in_sync_group)
 
     def __str__(self):
-        return "tf.distribute.ValueContext(replica id {},  total replicas in sync: {})".format(
-            self.replica_id_in_sync_group, self.num_replicas_in_sync)
+        return f"tf.distribute.ValueContext(replica id {self.replica_id_in_sync_group},  total replicas in sync: {self.num_replicas_in_sync})"
 
 
 @tf_export("distribute.RunOptions")
-class RunOptions(collections.namedtuple("RunOptions", [
-        "experimental_enable_dynamic_batch_size", "experimental_bucketizing_dynamic_shape",
-        "experimental_xla_options"])):
+class RunOptions(
+    collections.namedtuple(
+        "RunOptions",
+        [
+            "experimental_enable_dynamic_batch_size",
+            "experimental_bucketizing_dynamic_shape",
+            "experimental_xla_options",
+        ],
+    )
+):
     """Options of ``strategy.run`` (they only matter to TPUStrategy)."""
 
-    def __new__(cls, experimental_enable_dynamic_batch_size=True,
-                experimental_bucketizing_dynamic_shape=False, experimental_xla_options=None):
-        return super().__new__(cls, experimental_enable_dynamic_batch_size,
-                               experimental_bucketizing_dynamic_shape, experimental_xla_options)
+    def __new__(
+        cls,
+        experimental_enable_dynamic_batch_size=True,
+        experimental_bucketizing_dynamic_shape=False,
+        experimental_xla_options=None,
+    ):
+        return super().__new__(
+            cls,
+            experimental_enable_dynamic_batch_size,
+            experimental_bucketizing_dynamic_shape,
+            experimental_xla_options,
+        )
 
 
 @tf_export("distribute.InputOptions")
-class InputOptions(collections.namedtuple("InputOptions", [
-        "experimental_fetch_to_device", "experimental_replication_mode",
-        "experimental_place_dataset_on_device", "experimental_per_replica_buffer_size"])):
+class InputOptions(
+    collections.namedtuple(
+        "InputOptions",
+        [
+            "experimental_fetch_to_device",
+            "experimental_replication_mode",
+            "experimental_place_dataset_on_device",
+            "experimental_per_replica_buffer_size",
+        ],
+    )
+):
     """Options of ``experimental_distribute_dataset`` / ``distribute_datasets_from_function``."""
 
-    def __new__(cls, experimental_fetch_to_device=None,
-                experimental_replication_mode=InputReplicationMode.PER_WORKER,
-                experimental_place_dataset_on_device=False,
-                experimental_per_replica_buffer_size=1):
+    def __new__(
+        cls,
+        experimental_fetch_to_device=None,
+        experimental_replication_mode=InputReplicationMode.PER_WORKER,
+        experimental_place_dataset_on_device=False,
+        experimental_per_replica_buffer_size=1,
+    ):
         if experimental_fetch_to_device is None:
             experimental_fetch_to_device = True
-        return super().__new__(cls, experimental_fetch_to_device, experimental_replication_mode,
-                               experimental_place_dataset_on_device,
-                               experimental_per_replica_buffer_size)
+        return super().__new__(
+            cls,
+            experimental_fetch_to_device,
+            experimental_replication_mode,
+            experimental_place_dataset_on_device,
+            experimental_per_replica_buffer_size,
+        )
 
 
 # ---------------------------------------------------------------- scopes
@@ -385,7 +418,7 @@ class _CurrentDistributionContext:
 class _DefaultDistributionContext:
     """The default strategy's ``scope()``: nothing to enter, but not inside another strategy."""
 
-    __slots__ = ("_strategy", "_nested_count")
+    __slots__ = ("_nested_count", "_strategy")
 
     def __init__(self, strategy):
         self._strategy = strategy
@@ -407,7 +440,7 @@ class _DefaultDistributionContext:
 def _tf_repr(obj):
     cls = type(obj)
     module = getattr(cls, "_TF_MODULE", cls.__module__)
-    return "<%s.%s object at %#x>" % (module, cls.__name__, id(obj))
+    return f"<{module}.{cls.__name__} object at {id(obj):#x}>"
 
 
 @tf_export("distribute.Strategy")
@@ -484,13 +517,12 @@ class Strategy:
         """
         del options
         if not isinstance(args, (list, tuple)):
-            raise ValueError("positional args must be a list or tuple, got {}".format(type(args)))
-        from tensorlet.autograph import impl as autograph
-
+            raise ValueError(  # noqa: TRY004 (TF's class)
+                f"positional args must be a list or tuple, got {type(args)}"
+            )
         with self.scope():
             if not _is_tf_function(fn):  # TF re-wraps a tf.function's python function instead
-                fn = autograph.tf_convert(fn, autograph.control_status_ctx(),
-                                          convert_by_default=False)
+                fn = autograph_convert(fn, convert_by_default=False)
             return self._extended.call_for_each_replica(fn, args=args, kwargs=kwargs)
 
     def reduce(self, reduce_op, value, axis):
@@ -510,8 +542,9 @@ class Strategy:
             value = self.run(self._reduce_sum_fn(axis), args=(value,))
             return self._extended._reduce(reduce_op, value)
         if reduce_op != ReduceOp.MEAN:
-            raise TypeError("Expected `reduce_op` to be a `tf.distribute.ReduceOp`, not: %r"
-                            % reduce_op)
+            raise TypeError(
+                f"Expected `reduce_op` to be a `tf.distribute.ReduceOp`, not: {reduce_op!r}"
+            )
         numer, denom = self.run(self._mean_reduce_fn(axis), args=(value,))
         numer = self._extended._reduce(ReduceOp.SUM, numer)
         denom = self._extended._reduce(ReduceOp.SUM, denom)
@@ -556,8 +589,10 @@ class Strategy:
     def gather(self, value, axis):
         """Concatenates ``value``'s per-replica components along ``axis`` (cross-replica)."""
         require_cross_replica_or_default_context(
-            self._extended, "tf.distribute.Strategy.gather method requires cross-replica "
-                            "context, use get_replica_context().all_gather() instead")
+            self._extended,
+            "tf.distribute.Strategy.gather method requires cross-replica "
+            "context, use get_replica_context().all_gather() instead",
+        )
         dst = device_util.current() or self._extended._default_device or "/device:CPU:0"
         if isinstance(value, IndexedSlices):
             raise NotImplementedError("gather does not support IndexedSlices")
@@ -576,6 +611,20 @@ class Strategy:
         raise RuntimeError("Must only deepcopy DistributionStrategy.")
 
 
+def autograph_convert(fn, convert_by_default):
+    """``fn`` as AutoGraph would run it when library code calls it (TF's ``tf_convert``):
+    converted when AutoGraph is on (in tensorlet: also while a tf.function is traced, where TF
+    has it on) or when ``convert_by_default``, unconverted when it is off, else as is."""
+    from tensorlet.autograph import impl as autograph
+
+    status = autograph.control_status_ctx().status
+    if status is autograph.Status.DISABLED:
+        return autograph.do_not_convert(fn)
+    if status is autograph.Status.ENABLED or convert_by_default or state.graph is not None:
+        return autograph.tf_convert(fn, autograph.ControlStatusCtx(autograph.Status.ENABLED))
+    return fn
+
+
 def _is_tf_function(fn):
     from tensorlet.function.polymorphic_function import Function
 
@@ -584,8 +633,8 @@ def _is_tf_function(fn):
 
 def _mean_reduce_parts(v, axes):
     """(sum over ``axes``, number of elements summed) of one replica's tensor."""
-    from tensorlet.ops import array_creation_ops, array_ops, reduction_ops
     from tensorlet.framework import dtypes
+    from tensorlet.ops import array_creation_ops, array_ops, reduction_ops
 
     numer = reduction_ops.reduce_sum(v, axis=axes)
     rank = v.shape.rank
@@ -594,12 +643,10 @@ def _mean_reduce_parts(v, axes):
         if rank is not None:
             if axis < 0:
                 if axis + rank < 0:
-                    raise ValueError("`axis` = %r out of range for `value` with rank %d"
-                                     % (axis, rank))
+                    raise ValueError(f"`axis` = {axis!r} out of range for `value` with rank {rank}")
                 axis += rank
             elif axis >= rank:
-                raise ValueError("`axis` = %r out of range for `value` with rank %d"
-                                 % (axis, rank))
+                raise ValueError(f"`axis` = {axis!r} out of range for `value` with rank {rank}")
             dim = v.shape[axis]
             if dim is not None:
                 return array_ops.identity(array_creation_ops.constant(dim, dtype=dtypes.int64))
@@ -612,7 +659,7 @@ def _mean_reduce_parts(v, axes):
     elif isinstance(axes, (tuple, list)):
         denom = reduction_ops.reduce_prod([dimension(a) for a in axes])
     else:
-        raise TypeError("Expected `axis` to be an integer, tuple or list not: %r" % axes)
+        raise TypeError(f"Expected `axis` to be an integer, tuple or list not: {axes!r}")
     return numer, denom
 
 
@@ -679,8 +726,10 @@ class StrategyExtended:
         return self._batch_reduce_to(reduce_op, value_destination_pairs, options)
 
     def _batch_reduce_to(self, reduce_op, value_destination_pairs, options):
-        return [self.reduce_to(reduce_op, t, destinations=v, options=options)
-                for t, v in value_destination_pairs]
+        return [
+            self.reduce_to(reduce_op, t, destinations=v, options=options)
+            for t, v in value_destination_pairs
+        ]
 
     def _gather_to(self, value, destinations, axis, options=None):
         require_cross_replica_or_default_context(self)
@@ -692,8 +741,10 @@ class StrategyExtended:
 
     def _batch_gather_to(self, value_destination_pairs, axis, options=None):
         require_cross_replica_or_default_context(self)
-        return [self._gather_to(t, destinations=v, axis=axis, options=options)
-                for t, v in value_destination_pairs]
+        return [
+            self._gather_to(t, destinations=v, axis=axis, options=options)
+            for t, v in value_destination_pairs
+        ]
 
     # ---------------------------------------------------------------- updates
     def update(self, var, fn, args=(), kwargs=None, group=True):
@@ -724,8 +775,9 @@ class StrategyExtended:
 
     def _replica_ctx_all_reduce(self, reduce_op, value, options=None):
         replica_context = get_replica_context()
-        assert replica_context, ("`StrategyExtended._replica_ctx_all_reduce` must be called in "
-                                 "a replica context")
+        assert replica_context, (
+            "`StrategyExtended._replica_ctx_all_reduce` must be called in a replica context"
+        )
 
         def merge_fn(_, flat_value):
             return self.batch_reduce_to(reduce_op, [(v, v) for v in flat_value], options)
@@ -736,8 +788,9 @@ class StrategyExtended:
     def _replica_ctx_update(self, var, fn, args=(), kwargs=None, group=True):
         replica_context = get_replica_context()
         if not replica_context:
-            raise ValueError("`StrategyExtended._replica_ctx_update` must be called in a replica "
-                             "context.")
+            raise ValueError(
+                "`StrategyExtended._replica_ctx_update` must be called in a replica context."
+            )
 
         def merge_fn(_, *merged_args, **merged_kwargs):
             return self.update(var, fn, merged_args, merged_kwargs, group=group)
@@ -760,8 +813,7 @@ class StrategyExtended:
         if isinstance(val, values_lib.DistributedValues):
             return val._values
         if nest.is_nested(val):
-            return tuple(values_lib.select_replica(i, val)
-                         for i in range(len(self.worker_devices)))
+            return tuple(values_lib.select_replica(i, val) for i in range(len(self.worker_devices)))
         return (val,)
 
     def value_container(self, value):
@@ -853,13 +905,17 @@ class ReplicaContext:
     def __init__(self, strategy, replica_id_in_sync_group):
         self._strategy = strategy
         self._thread_context = _ThreadMode(strategy, None, self)
-        if not (replica_id_in_sync_group is None or is_tensor(replica_id_in_sync_group)
-                or isinstance(replica_id_in_sync_group, int)):
+        if not (
+            replica_id_in_sync_group is None
+            or is_tensor(replica_id_in_sync_group)
+            or isinstance(replica_id_in_sync_group, int)
+        ):
             raise ValueError("replica_id_in_sync_group can only be an integer, a Tensor or None.")
         self._replica_id_in_sync_group = replica_id_in_sync_group
         if strategy:
             self._local_replica_id = strategy.extended._get_local_replica_id(
-                replica_id_in_sync_group)
+                replica_id_in_sync_group
+            )
         self._summary_recording_distribution_strategy = None
 
     def __repr__(self):
@@ -873,8 +929,9 @@ class ReplicaContext:
         def replica_id_is_zero():
             from tensorlet.ops import array_creation_ops, comparison_ops
 
-            return comparison_ops.equal(self.replica_id_in_sync_group,
-                                        array_creation_ops.constant(0))
+            return comparison_ops.equal(
+                self.replica_id_in_sync_group, array_creation_ops.constant(0)
+            )
 
         st = summary_ops._summary_state
         self._summary_recording_distribution_strategy = st.is_recording_distribution_strategy
@@ -884,7 +941,8 @@ class ReplicaContext:
         from tensorlet.summary_ops import summary_ops
 
         summary_ops._summary_state.is_recording_distribution_strategy = (
-            self._summary_recording_distribution_strategy)
+            self._summary_recording_distribution_strategy
+        )
         _pop_per_thread_mode()
 
     def merge_call(self, merge_fn, args=(), kwargs=None):
@@ -893,10 +951,7 @@ class ReplicaContext:
         require_replica_context(self)
         if kwargs is None:
             kwargs = {}
-        from tensorlet.autograph import impl as autograph
-
-        merge_fn = autograph.tf_convert(merge_fn, autograph.control_status_ctx(),
-                                        convert_by_default=False)
+        merge_fn = autograph_convert(merge_fn, convert_by_default=False)
         return self._merge_call(merge_fn, args, kwargs)
 
     def _merge_call(self, merge_fn, args, kwargs):
@@ -919,8 +974,9 @@ class ReplicaContext:
         from tensorlet.framework import dtypes
         from tensorlet.ops import array_creation_ops
 
-        return array_creation_ops.constant(self._replica_id_in_sync_group, dtypes.int32,
-                                           name="replica_id_in_sync_group")
+        return array_creation_ops.constant(
+            self._replica_id_in_sync_group, dtypes.int32, name="replica_id_in_sync_group"
+        )
 
     @property
     def _replica_id(self):
@@ -945,7 +1001,8 @@ class ReplicaContext:
 
         def batch_all_reduce(strategy, *value_flat):
             return strategy.extended.batch_reduce_to(
-                reduce_op, [(v, _batch_reduce_destination(v)) for v in value_flat], options)
+                reduce_op, [(v, _batch_reduce_destination(v)) for v in value_flat], options
+            )
 
         reduced = self.merge_call(batch_all_reduce, args=flat)
         # TF routes the result through a custom gradient whose backward pass is the same
@@ -960,7 +1017,8 @@ class ReplicaContext:
 
         def batch_all_gather(strategy, *value_flat):
             return strategy.extended._batch_gather_to(
-                [(v, _batch_reduce_destination(v)) for v in value_flat], axis, options)
+                [(v, _batch_reduce_destination(v)) for v in value_flat], axis, options
+            )
 
         gathered = self.merge_call(batch_all_gather, args=nest.flatten(value))
         return nest.pack_sequence_as(value, [_identity_unless_slices(v) for v in gathered])
@@ -968,8 +1026,9 @@ class ReplicaContext:
     def _update(self, var, fn, args=(), kwargs=None, group=True):
         if kwargs is None:
             kwargs = {}
-        return self._strategy.extended._replica_ctx_update(var, fn, args=args, kwargs=kwargs,
-                                                           group=group)
+        return self._strategy.extended._replica_ctx_update(
+            var, fn, args=args, kwargs=kwargs, group=group
+        )
 
 
 class _DefaultReplicaContext(ReplicaContext):
@@ -1002,8 +1061,9 @@ class _DefaultDistributionStrategy(Strategy):
 
     def __init__(self):
         if not _creating_default_strategy[0]:
-            raise RuntimeError("Should only create a single instance of "
-                               "_DefaultDistributionStrategy")
+            raise RuntimeError(
+                "Should only create a single instance of _DefaultDistributionStrategy"
+            )
         super().__init__(_DefaultDistributionExtended(self))
 
     def __deepcopy__(self, memo):
@@ -1056,13 +1116,13 @@ class _DefaultDistributionExtended(StrategyExtended):
 
     @property
     def worker_devices(self):
-        raise RuntimeError("worker_devices() method unsupported by default "
-                           "tf.distribute.Strategy.")
+        raise RuntimeError("worker_devices() method unsupported by default tf.distribute.Strategy.")
 
     @property
     def parameter_devices(self):
-        raise RuntimeError("parameter_devices() method unsupported by default "
-                           "tf.distribute.Strategy.")
+        raise RuntimeError(
+            "parameter_devices() method unsupported by default tf.distribute.Strategy."
+        )
 
     @property
     def _global_batch_size(self):

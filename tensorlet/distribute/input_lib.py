@@ -21,7 +21,7 @@ class DistributedIterator:
         self._element_spec = element_spec
 
     def __repr__(self):
-        return "<%s.%s object at %#x>" % (self._TF_MODULE, type(self).__name__, id(self))
+        return f"<{self._TF_MODULE}.{type(self).__name__} object at {id(self):#x}>"
 
     def __iter__(self):
         return self
@@ -73,7 +73,7 @@ class DistributedDataset:
             self._datasets = [dataset]
 
     def __repr__(self):
-        return "<%s.%s object at %#x>" % (self._TF_MODULE, type(self).__name__, id(self))
+        return f"<{self._TF_MODULE}.{type(self).__name__} object at {id(self):#x}>"
 
     def __iter__(self):
         return DistributedIterator(self._datasets, self.element_spec)
@@ -95,4 +95,3 @@ class DistributedDataset:
         """The number of elements of the underlying dataset (an int; ``-1`` infinite,
         ``-2`` unknown)."""
         return int(self._datasets[0].cardinality())
-

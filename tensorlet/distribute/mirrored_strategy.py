@@ -10,9 +10,7 @@ running in lock-step (TF uses one thread per replica); that is not implemented.
 import logging
 
 from tensorlet.distribute import cross_device_ops as cross_device_ops_lib
-from tensorlet.distribute import device_util
-from tensorlet.distribute import distribute_lib
-from tensorlet.distribute import input_lib
+from tensorlet.distribute import device_util, distribute_lib, input_lib
 from tensorlet.distribute import values as values_lib
 from tensorlet.distribute.reduce_util import ReduceOp
 from tensorlet.framework import config
@@ -39,7 +37,8 @@ def _warn_eager(strategy):
             "Using %s eagerly has significant overhead currently. We will be working on "
             "improving this in the future, but for now please wrap `call_for_each_replica` or "
             "`experimental_run` or `run` inside a tf.function to get the best performance.",
-            type(strategy).__name__)
+            type(strategy).__name__,
+        )
 
 
 class SingleReplicaExtended(distribute_lib.StrategyExtended):
@@ -54,14 +53,12 @@ class SingleReplicaExtended(distribute_lib.StrategyExtended):
 
     # ---------------------------------------------------------------- running
     def _call_for_each_replica(self, fn, args, kwargs):
-        from tensorlet.autograph import impl as autograph
-
         strategy = self._container_strategy()
         if not distribute_lib._is_tf_function(fn):
             if state.graph is None:
                 _warn_eager(strategy)
             else:
-                fn = autograph.tf_convert(fn, autograph.control_status_ctx())
+                fn = distribute_lib.autograph_convert(fn, convert_by_default=True)
         args = values_lib.select_replica(0, args)
         kwargs = values_lib.select_replica(0, kwargs)
         with device_scope(self._devices[0]), _SingleReplicaContext(strategy, 0):
@@ -77,12 +74,17 @@ class SingleReplicaExtended(distribute_lib.StrategyExtended):
             return value
         assert not values_lib.is_mirrored(value)
         return cross_device_ops_lib.reduce_structure(
-            self._get_cross_device_ops(value), reduce_op, value, destinations,
-            self._num_replicas_in_sync)
+            self._get_cross_device_ops(value),
+            reduce_op,
+            value,
+            destinations,
+            self._num_replicas_in_sync,
+        )
 
     def _batch_reduce_to(self, reduce_op, value_destination_pairs, options):
-        return self._get_cross_device_ops().batch_reduce(reduce_op, value_destination_pairs,
-                                                         options)
+        return self._get_cross_device_ops().batch_reduce(
+            reduce_op, value_destination_pairs, options
+        )
 
     def _gather_to_implementation(self, value, destinations, axis, options):
         if not isinstance(value, values_lib.DistributedValues):
@@ -91,8 +93,9 @@ class SingleReplicaExtended(distribute_lib.StrategyExtended):
 
     def _update(self, var, fn, args, kwargs, group):
         with device_scope(self._devices[0]), distribute_lib.UpdateContext(0):
-            result = fn(var, *values_lib.select_replica(0, args),
-                        **values_lib.select_replica(0, kwargs))
+            result = fn(
+                var, *values_lib.select_replica(0, args), **values_lib.select_replica(0, kwargs)
+            )
         if group:
             return result
         from tensorlet.framework import nest
@@ -101,8 +104,7 @@ class SingleReplicaExtended(distribute_lib.StrategyExtended):
 
     def _update_non_slot(self, colocate_with, fn, args, kwargs, group):
         with device_scope(self._devices[0]), distribute_lib.UpdateContext(0):
-            result = fn(*values_lib.select_replica(0, args),
-                        **values_lib.select_replica(0, kwargs))
+            result = fn(*values_lib.select_replica(0, args), **values_lib.select_replica(0, kwargs))
         if group:
             return result
         from tensorlet.framework import nest
@@ -111,19 +113,30 @@ class SingleReplicaExtended(distribute_lib.StrategyExtended):
 
     # ---------------------------------------------------------------- input
     def _input_contexts(self):
-        return [distribute_lib.InputContext(num_input_pipelines=1, input_pipeline_id=0,
-                                            num_replicas_in_sync=self._num_replicas_in_sync)]
+        return [
+            distribute_lib.InputContext(
+                num_input_pipelines=1,
+                input_pipeline_id=0,
+                num_replicas_in_sync=self._num_replicas_in_sync,
+            )
+        ]
 
     def _experimental_distribute_dataset(self, dataset, options):
-        if (options and options.experimental_replication_mode
-                == distribute_lib.InputReplicationMode.PER_REPLICA):
-            raise NotImplementedError("InputReplicationMode.PER_REPLICA is only supported in "
-                                      "`distribute_datasets_from_function`.")
+        if (
+            options
+            and options.experimental_replication_mode
+            == distribute_lib.InputReplicationMode.PER_REPLICA
+        ):
+            raise NotImplementedError(
+                "InputReplicationMode.PER_REPLICA is only supported in "
+                "`distribute_datasets_from_function`."
+            )
         return input_lib.DistributedDataset(self._container_strategy(), dataset=dataset)
 
     def _distribute_datasets_from_function(self, dataset_fn, options):
-        return input_lib.DistributedDataset(self._container_strategy(), dataset_fn=dataset_fn,
-                                            input_contexts=self._input_contexts())
+        return input_lib.DistributedDataset(
+            self._container_strategy(), dataset_fn=dataset_fn, input_contexts=self._input_contexts()
+        )
 
     def _experimental_distribute_values_from_function(self, value_fn):
         n = self._num_replicas_in_sync
@@ -173,23 +186,26 @@ class _SingleReplicaContext(distribute_lib.ReplicaContext):
 
     def _merge_call(self, merge_fn, args, kwargs):
         # the merged arguments of one replica are its own; the result goes back to it unwrapped
-        result = super()._merge_call(merge_fn, values_lib.regroup((args,)),
-                                     values_lib.regroup((kwargs,)))
+        result = super()._merge_call(
+            merge_fn, values_lib.regroup((args,)), values_lib.regroup((kwargs,))
+        )
         return values_lib.select_replica(0, result)
 
 
 def _resolve_devices(devices):
     devices = tuple(device_util.resolve(getattr(d, "name", d)) for d in devices)
     assert len(set(devices)) == len(devices), (
-        "No duplicates allowed in `devices` argument: %s" % (devices,))
+        f"No duplicates allowed in `devices` argument: {devices}"
+    )
     return devices
 
 
 def _one_replica_only(strategy_name, devices):
     if len(devices) > 1:
         raise NotImplementedError(
-            "tensorlet runs tf.distribute strategies on a single replica; %s was given %d "
-            "devices %s." % (strategy_name, len(devices), devices))
+            f"tensorlet runs tf.distribute strategies on a single replica; {strategy_name} was "
+            f"given {len(devices)} devices {devices}."
+        )
 
 
 class MirroredExtended(SingleReplicaExtended):
@@ -197,8 +213,10 @@ class MirroredExtended(SingleReplicaExtended):
 
     def __init__(self, container_strategy, devices=None, cross_device_ops=None):
         if devices and not device_util.is_single_worker(devices):
-            raise RuntimeError("In-graph multi-worker training with `MirroredStrategy` is not "
-                               "supported in eager mode.")
+            raise RuntimeError(
+                "In-graph multi-worker training with `MirroredStrategy` is not "
+                "supported in eager mode."
+            )
         devices = devices or all_local_devices()
         assert devices, "Got an empty `devices` list and unable to recognize any local devices."
         devices = _resolve_devices(devices)
@@ -206,7 +224,8 @@ class MirroredExtended(SingleReplicaExtended):
         super().__init__(container_strategy, device_util.canonicalize(devices[0]))
         self._cross_device_ops = cross_device_ops
         self._inferred_cross_device_ops = (
-            None if cross_device_ops else cross_device_ops_lib.select_cross_device_ops(devices))
+            None if cross_device_ops else cross_device_ops_lib.select_cross_device_ops(devices)
+        )
         self._is_multi_worker_training = False
 
     def _get_cross_device_ops(self, value=None):

@@ -8,12 +8,8 @@ accelerators; their constructors raise TF's errors for a missing cluster or say 
 
 import logging
 
-from tensorlet.distribute import collective_util
-from tensorlet.distribute import device_util
-from tensorlet.distribute import distribute_lib
-from tensorlet.distribute import mirrored_strategy
-from tensorlet.distribute.cluster_resolver import TFConfigClusterResolver
-from tensorlet.distribute.cluster_resolver import TPUClusterResolver
+from tensorlet.distribute import collective_util, device_util, distribute_lib, mirrored_strategy
+from tensorlet.distribute.cluster_resolver import TFConfigClusterResolver, TPUClusterResolver
 from tensorlet.framework import config
 from tensorlet.framework.export import tf_export
 
@@ -32,16 +28,20 @@ class CollectiveAllReduceExtended(mirrored_strategy.SingleReplicaExtended):
         self._communication_options = communication_options
         self._cluster_resolver = cluster_resolver or TFConfigClusterResolver()
         cluster_spec = self._cluster_resolver.cluster_spec()
-        workers = sum(cluster_spec.num_tasks(job) for job in cluster_spec.jobs
-                      if job in ("chief", "worker"))
+        workers = sum(
+            cluster_spec.num_tasks(job) for job in cluster_spec.jobs if job in ("chief", "worker")
+        )
         if workers > 1:
             raise NotImplementedError(
                 "tensorlet cannot run MultiWorkerMirroredStrategy across several workers (the "
-                "cluster in TF_CONFIG has %d); it runs on this machine only." % workers)
+                f"cluster in TF_CONFIG has {workers}); it runs on this machine only."
+            )
         super().__init__(container_strategy, _local_device())
         logging.getLogger("tensorflow").info(
-            "Single-worker MultiWorkerMirroredStrategy with local_devices = %r, communication = "
-            "%s", self._devices, communication_options.implementation)
+            "Single-worker MultiWorkerMirroredStrategy with local_devices = %r, communication = %s",
+            self._devices,
+            communication_options.implementation,
+        )
 
 
 @tf_export("distribute.MultiWorkerMirroredStrategy")
@@ -60,16 +60,19 @@ class MultiWorkerMirroredStrategy(distribute_lib.Strategy):
     _TF_MODULE = "tensorflow.python.distribute.collective_all_reduce_strategy"
 
     def __init__(self, cluster_resolver=None, communication_options=None):
-        super().__init__(CollectiveAllReduceExtended(self, cluster_resolver,
-                                                     communication_options))
+        super().__init__(CollectiveAllReduceExtended(self, cluster_resolver, communication_options))
 
 
 @tf_export("distribute.experimental.MultiWorkerMirroredStrategy")
 class _CollectiveAllReduceStrategyExperimental(MultiWorkerMirroredStrategy):
     """Deprecated: use ``tf.distribute.MultiWorkerMirroredStrategy``."""
 
-    def __init__(self, communication=collective_util.CommunicationImplementation.AUTO,
-                 cluster_resolver=None, communication_options=None):
+    def __init__(
+        self,
+        communication=collective_util.CommunicationImplementation.AUTO,
+        cluster_resolver=None,
+        communication_options=None,
+    ):
         if communication_options is None:
             communication_options = collective_util.Options(implementation=communication)
         super().__init__(cluster_resolver, communication_options)
@@ -100,8 +103,7 @@ def _task_count(cluster_spec, job):
     return cluster_spec.num_tasks(job) if job in cluster_spec.jobs else 0
 
 
-@tf_export("distribute.ParameterServerStrategy",
-           "distribute.experimental.ParameterServerStrategy")
+@tf_export("distribute.ParameterServerStrategy", "distribute.experimental.ParameterServerStrategy")
 class ParameterServerStrategy(distribute_lib.Strategy):
     """Asynchronous training with variables on parameter servers (needs a cluster with ``ps``
     and ``worker`` tasks and a running coordinator; not available in tensorlet).
@@ -118,15 +120,18 @@ class ParameterServerStrategy(distribute_lib.Strategy):
             cluster_resolver = TFConfigClusterResolver()
         cluster_spec = cluster_resolver.cluster_spec()
         if not cluster_spec:
-            raise ValueError("Cluster spec must be non-empty in "
-                             "`tf.distribute.cluster_resolver.ClusterResolver`.")
+            raise ValueError(
+                "Cluster spec must be non-empty in "
+                "`tf.distribute.cluster_resolver.ClusterResolver`."
+            )
         if _task_count(cluster_spec, "ps") < 1:
             raise ValueError("There must be at least one ps.")
         if _task_count(cluster_spec, "worker") < 1:
             raise ValueError("There must be at least one worker.")
         raise NotImplementedError(
             "tensorlet cannot run ParameterServerStrategy: it needs the parameter servers and "
-            "workers of %r to be reachable." % (cluster_spec,))
+            f"workers of {cluster_spec!r} to be reachable."
+        )
 
 
 @tf_export("distribute.TPUStrategy", "distribute.experimental.TPUStrategy")
@@ -142,12 +147,17 @@ class TPUStrategy(distribute_lib.Strategy):
 
     _TF_MODULE = "tensorflow.python.distribute.tpu_strategy"
 
-    def __init__(self, tpu_cluster_resolver=None, experimental_device_assignment=None,
-                 experimental_spmd_xla_partitioning=False):
+    def __init__(
+        self,
+        tpu_cluster_resolver=None,
+        experimental_device_assignment=None,
+        experimental_spmd_xla_partitioning=False,
+    ):
         if tpu_cluster_resolver is None:
             tpu_cluster_resolver = TPUClusterResolver("")
         devices = [d.name for d in config.list_logical_devices()]
         raise RuntimeError(
-            "Cannot find any TPU cores in the system (master address {}). This usually means "
+            f"Cannot find any TPU cores in the system (master address {tpu_cluster_resolver.master()}). This usually means "
             "the master address is incorrect or the TPU worker has some problems. Available "
-            "devices: {}".format(tpu_cluster_resolver.master(), devices))
+            f"devices: {devices}"
+        )

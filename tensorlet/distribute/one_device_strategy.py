@@ -1,7 +1,6 @@
 """``tf.distribute.OneDeviceStrategy``: everything on one named device, one replica."""
 
-from tensorlet.distribute import device_util
-from tensorlet.distribute import distribute_lib
+from tensorlet.distribute import device_util, distribute_lib
 from tensorlet.distribute.mirrored_strategy import SingleReplicaExtended
 from tensorlet.framework import dtypes
 from tensorlet.framework.device import device as device_scope
@@ -15,7 +14,7 @@ class OneDeviceExtended(SingleReplicaExtended):
     def __init__(self, container_strategy, device):
         super().__init__(container_strategy, device_util.resolve(device))
         self._device = self._devices[0]
-        self._input_device = self._device[:self._device.rfind("/")] + "/device:CPU:0"
+        self._input_device = self._device[: self._device.rfind("/")] + "/device:CPU:0"
 
     def _call_for_each_replica(self, fn, args, kwargs):
         strategy = self._container_strategy()

@@ -25,8 +25,8 @@ class ReduceOp(enum.Enum):
         reduce_op = mapping.get(aggregation)
         if not reduce_op:
             raise ValueError(
-                "Could not convert from `tf.VariableAggregation` %s to`tf.distribute.ReduceOp` "
-                "type" % aggregation
+                f"Could not convert from `tf.VariableAggregation` {aggregation} to`tf.distribute.ReduceOp` "
+                "type"
             )
         return reduce_op
 

@@ -41,20 +41,22 @@ class DistributedValues:
         return self._values[replica_id]
 
     def _get_cross_replica(self):
-        raise NotImplementedError("DistributedValues._get_cross_replica should be implemented by "
-                                  "sub-classes which support cross-replica accesses.")
+        raise NotImplementedError(
+            "DistributedValues._get_cross_replica should be implemented by "
+            "sub-classes which support cross-replica accesses."
+        )
 
     @property
     def _devices(self):
         return tuple(getattr(v, "device", None) for v in self._values)
 
     def __str__(self):
-        body = ",\n".join("  %d: %s" % (i, v) for i, v in enumerate(self._values))
-        return "%s:{\n%s\n}" % (type(self).__name__, body)
+        body = ",\n".join(f"  {i}: {v}" for i, v in enumerate(self._values))
+        return f"{type(self).__name__}:{{\n{body}\n}}"
 
     def __repr__(self):
-        body = ",\n".join("  %d: %r" % (i, v) for i, v in enumerate(self._values))
-        return "%s:{\n%s\n}" % (type(self).__name__, body)
+        body = ",\n".join(f"  {i}: {v!r}" for i, v in enumerate(self._values))
+        return f"{type(self).__name__}:{{\n{body}\n}}"
 
 
 class PerReplica(DistributedValues):
@@ -93,10 +95,32 @@ def _delegate(op):
     return method
 
 
-for _op in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
-            "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__",
-            "__rpow__", "__neg__", "__abs__", "__matmul__", "__rmatmul__", "__lt__", "__le__",
-            "__gt__", "__ge__", "__getitem__", "__array__"):
+for _op in (
+    "__add__",
+    "__radd__",
+    "__sub__",
+    "__rsub__",
+    "__mul__",
+    "__rmul__",
+    "__truediv__",
+    "__rtruediv__",
+    "__floordiv__",
+    "__rfloordiv__",
+    "__mod__",
+    "__rmod__",
+    "__pow__",
+    "__rpow__",
+    "__neg__",
+    "__abs__",
+    "__matmul__",
+    "__rmatmul__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__getitem__",
+    "__array__",
+):
     setattr(Mirrored, _op, _delegate(_op))
 
 
@@ -106,15 +130,18 @@ def regroup(values, wrap_class=PerReplica, always_wrap=False):
     unless it is the same object on every replica (then it is returned as is)."""
     v0 = values[0]
     if isinstance(v0, list):
-        return [regroup(tuple(v[i] for v in values), wrap_class, always_wrap)
-                for i in range(len(v0))]
+        return [
+            regroup(tuple(v[i] for v in values), wrap_class, always_wrap) for i in range(len(v0))
+        ]
     if isinstance(v0, tuple):
-        items = tuple(regroup(tuple(v[i] for v in values), wrap_class, always_wrap)
-                      for i in range(len(v0)))
+        items = tuple(
+            regroup(tuple(v[i] for v in values), wrap_class, always_wrap) for i in range(len(v0))
+        )
         return v0._make(items) if hasattr(v0, "_fields") else items
     if isinstance(v0, dict):
-        return type(v0)({k: regroup(tuple(v[k] for v in values), wrap_class, always_wrap)
-                         for k in v0})
+        return type(v0)(
+            {k: regroup(tuple(v[k] for v in values), wrap_class, always_wrap) for k in v0}
+        )
     if all(v is v0 for v in values[1:]) and not always_wrap:
         return v0
     return wrap_class(values)
@@ -122,6 +149,7 @@ def regroup(values, wrap_class=PerReplica, always_wrap=False):
 
 def select_replica(replica_id, structured):
     """``structured`` with every DistributedValues replaced by its ``replica_id`` component."""
+
     def select(x):
         return x._values[replica_id] if isinstance(x, DistributedValues) else x
 
