@@ -178,6 +178,18 @@ class Layer(Operation):
         if self.built:
             return
         params = _build_params(type(self))
+        if getattr(type(self).build, "_is_default", False):
+            # the default build: the build config records the call's tensor-argument shapes
+            try:
+                bound = inspect.signature(self.call).bind(*args, **(kwargs or {})).arguments
+            except TypeError:
+                bound = {}
+            self._build_shapes_dict = {
+                f"{k}_shape": nest.map_structure(shape_tuple, v)
+                for k, v in bound.items()
+                if k not in ("mask", "training") and v is not None
+                and all(hasattr(t, "shape") for t in nest.flatten(v))
+            }
         if len(params) <= 1:
             first = args[0] if args else next(
                 (v for k, v in (kwargs or {}).items() if k not in ("mask", "training")), None
@@ -492,8 +504,8 @@ class Layer(Operation):
             return self._symbolic_call(args, kwargs)
         kwargs, training = self._resolve_training(args, kwargs)
         previous_mask = _keras_mask_of(args[0]) if args else None
-        if previous_mask is not None and self._call_info.has_mask and kwargs.get("mask") is None:
-            kwargs["mask"] = previous_mask  # Keras passes the input's mask to call(mask=)
+        if self._call_info.has_mask and kwargs.get("mask") is None and len(args) == 1:
+            kwargs["mask"] = previous_mask  # Keras passes the input's mask (or None) as call(mask=)
         if args:
             assert_input_compatibility(self._input_spec, args[0], self.name)
         context = CallContext.enter(training)
@@ -577,6 +589,8 @@ class Layer(Operation):
         if args:
             assert_input_compatibility(self._input_spec, args[0], self.name)
         kwargs, _ = self._resolve_training(args, kwargs)
+        if self._call_info.has_mask and kwargs.get("mask") is None and len(args) == 1:
+            kwargs["mask"] = getattr(args[0], "_keras_mask", None)  # recorded as in Keras
         try:
             outputs = self.compute_output_spec(*args, **kwargs)
         except Exception as e:
@@ -704,13 +718,12 @@ def _wrap_build(build):
         with backend.name_scope(self.name, caller=self):
             self._path = backend.current_path()
             build(self, *args, **kwargs)
-        if self._build_shapes_dict is None:
-            try:
-                bound = inspect.signature(build).bind(self, *args, **kwargs).arguments
-                bound.pop(next(iter(bound)))
-                self._build_shapes_dict = dict(bound)
-            except TypeError:
-                self._build_shapes_dict = {}
+        try:  # the build config: this build's own arguments (the outermost wrapper wins)
+            bound = inspect.signature(build).bind(self, *args, **kwargs).arguments
+            bound.pop(next(iter(bound)))
+            self._build_shapes_dict = dict(bound)
+        except TypeError:
+            self._build_shapes_dict = {}
         self.built = True
 
     build_wrapper._keras_build_wrapper = True
