@@ -610,14 +610,18 @@ class Layer(Operation):
         """Output KerasTensors for KerasTensor inputs (via ``compute_output_shape`` if the layer
         defines it, else by running ``call`` on small concrete inputs)."""
         if getattr(type(self).compute_output_shape, "_is_default", False):
-
-            def run(*a, **k):
-                with backend.name_scope(self.name, caller=self):
-                    return self.call(*a, **k)
-
-            return backend.compute_output_spec(run, *args, **kwargs)
+            return self._output_spec_by_calling(*args, **kwargs)
         shape = nest.map_structure(shape_tuple, args[0]) if not is_shape(args[0]) else args[0]
         return specs(self.compute_output_shape(shape), self.compute_dtype)
+
+    def _output_spec_by_calling(self, *args, **kwargs):
+        """Output KerasTensors found by running ``call`` on small concrete inputs."""
+
+        def run(*a, **k):
+            with backend.name_scope(self.name, caller=self):
+                return self.call(*a, **k)
+
+        return backend.compute_output_spec(run, *args, **kwargs)
 
     @default
     def compute_output_shape(self, *args, **kwargs):

@@ -151,3 +151,11 @@ def test_wrapper():
     assert layer.get_config()["layer"]["class_name"] == "Dense"
     with pytest.raises(ValueError, match="supported layer type"):
         Twice(3)
+
+
+def test_lambda_without_output_shape_on_keras_tensors():
+    inputs = keras.Input((3,))
+    out = keras.layers.Lambda(lambda x: x[:, :2] * 2.0)(inputs)
+    assert out.shape == (None, 2)
+    model = keras.Model(inputs, out)
+    np.testing.assert_allclose(model(tf.ones((1, 3))).numpy(), [[2.0, 2.0]])

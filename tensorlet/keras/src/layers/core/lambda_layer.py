@@ -41,6 +41,11 @@ class Lambda(Layer):
         self._fn_expects_mask_arg = "mask" in _arg_names(function)
         self._build_at_init()
 
+    def compute_output_spec(self, *args, **kwargs):
+        if self._output_shape is None:  # found by running the function, as Keras does
+            return self._output_spec_by_calling(*args, **kwargs)
+        return super().compute_output_spec(*args, **kwargs)
+
     def compute_output_shape(self, input_shape):
         if self._output_shape is None:
             return Layer.compute_output_shape(self, input_shape)
