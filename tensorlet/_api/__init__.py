@@ -88,6 +88,8 @@ from tensorlet.framework.dtypes import float16 as float16
 from tensorlet.framework.dtypes import float32 as float32
 from tensorlet.framework.dtypes import float64 as float64
 from tensorlet.ops.unary_math_ops import floor as floor
+from tensorlet.ops.functional_ops import foldl as foldl
+from tensorlet.ops.functional_ops import foldr as foldr
 from tensorlet.function.polymorphic_function import function as function
 from tensorlet.ops.gather_ops import gather as gather
 from tensorlet.ops.gather_ops import gather_nd as gather_nd
@@ -112,6 +114,7 @@ from tensorlet.ops.comparison_ops import logical_and as logical_and
 from tensorlet.ops.comparison_ops import logical_not as logical_not
 from tensorlet.ops.comparison_ops import logical_or as logical_or
 from tensorlet.summary_ops.event_pb import make_ndarray as make_ndarray
+from tensorlet.ops.functional_ops import map_fn as map_fn
 from tensorlet.ops.linalg_ops import matmul as matmul
 from tensorlet.ops.math_ops import maximum as maximum
 from tensorlet.ops.array_creation_ops import meshgrid as meshgrid
@@ -152,6 +155,7 @@ from tensorlet.ops.array_ops import roll as roll
 from tensorlet.ops.unary_math_ops import round as round
 from tensorlet.ops.cast_ops import saturate_cast as saturate_cast
 from tensorlet.ops.math_ops import scalar_mul as scalar_mul
+from tensorlet.ops.functional_ops import scan as scan
 from tensorlet.ops.gather_ops import scatter_nd as scatter_nd
 from tensorlet.ops.gather_ops import searchsorted as searchsorted
 from tensorlet.ops.array_creation_ops import sequence_mask as sequence_mask
@@ -199,6 +203,7 @@ from tensorlet.ops.sort_ops import unique_with_counts as unique_with_counts
 from tensorlet.ops.gather_ops import unravel_index as unravel_index
 from tensorlet.ops.array_ops import unstack as unstack
 from tensorlet.framework.dtypes import variant as variant
+from tensorlet.ops.functional_ops import vectorized_map as vectorized_map
 from tensorlet.ops.array_ops import where as where
 from tensorlet.ops.control_flow_ops import while_loop as while_loop
 from tensorlet.ops.array_creation_ops import zeros as zeros

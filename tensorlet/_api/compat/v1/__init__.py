@@ -84,6 +84,8 @@ from tensorlet.image_ops.patches import extract_image_patches as extract_image_p
 from tensorlet.ops.signal_ops import fft as fft
 from tensorlet.ops.signal_ops import fft2d as fft2d
 from tensorlet.ops.signal_ops import fft3d as fft3d
+from tensorlet.ops.functional_ops import foldl as foldl
+from tensorlet.ops.functional_ops import foldr as foldr
 from tensorlet.compat_v1.graph_mode import get_default_graph as get_default_graph
 from tensorlet.compat_v1.session import get_default_session as get_default_session
 from tensorlet.ops.random_ops import get_seed as get_seed
@@ -100,6 +102,7 @@ from tensorlet.ops.debugging_ops import is_numeric_tensor as is_numeric_tensor
 from tensorlet.ops.debugging_ops import is_strictly_increasing as is_strictly_increasing
 from tensorlet.compat_v1.graph_mode import local_variables_initializer as local_variables_initializer
 from tensorlet.summary_ops.event_pb import make_ndarray as make_ndarray
+from tensorlet.ops.functional_ops import map_fn as map_fn
 from tensorlet.io_ops.file_io import matching_files as matching_files
 from tensorlet.framework.module import name_scope_v1 as name_scope
 from tensorlet.ops.control_flow_ops import no_op as no_op
@@ -121,6 +124,7 @@ from tensorlet.ops.reduction_ops import reduce_prod_v1 as reduce_prod
 from tensorlet.ops.reduction_ops import reduce_sum_v1 as reduce_sum
 from tensorlet.ops.string_ops_regex import regex_replace as regex_replace
 from tensorlet.compat_v1.graph_mode import reset_default_graph as reset_default_graph
+from tensorlet.ops.functional_ops import scan as scan
 from tensorlet.io_ops.tensor_proto import serialize_tensor as serialize_tensor
 from tensorlet.ops.random_ops import set_seed as set_random_seed
 from tensorlet.ops.nn_impl import space_to_depth_v1 as space_to_depth
