@@ -94,6 +94,7 @@ from tensorlet.function.polymorphic_function import function as function
 from tensorlet.ops.gather_ops import gather as gather
 from tensorlet.ops.gather_ops import gather_nd as gather_nd
 from tensorlet.framework.tensor_util import constant_value as get_static_value
+from tensorlet.autodiff.graph_gradients import gradients as gradients
 from tensorlet.ops.comparison_ops import greater as greater
 from tensorlet.ops.comparison_ops import greater_equal as greater_equal
 from tensorlet.ops.control_flow_ops import group as group
@@ -102,6 +103,7 @@ from tensorlet.ops.segment_ops import histogram_fixed_width as histogram_fixed_w
 from tensorlet.ops.segment_ops import histogram_fixed_width_bins as histogram_fixed_width_bins
 from tensorlet.ops.array_ops import identity as identity
 from tensorlet.ops.array_ops import identity_n as identity_n
+from tensorlet.autodiff.graph_gradients import init_scope as init_scope
 from tensorlet.framework.dtypes import int16 as int16
 from tensorlet.framework.dtypes import int32 as int32
 from tensorlet.framework.dtypes import int64 as int64

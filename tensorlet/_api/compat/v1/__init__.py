@@ -90,10 +90,12 @@ from tensorlet.compat_v1.graph_mode import get_default_graph as get_default_grap
 from tensorlet.compat_v1.session import get_default_session as get_default_session
 from tensorlet.ops.random_ops import get_seed as get_seed
 from tensorlet.compat_v1.graph_mode import global_variables_initializer as global_variables_initializer
+from tensorlet.autodiff.graph_gradients import gradients as gradients
 from tensorlet.ops.control_flow_ops import group as group
 from tensorlet.ops.signal_ops import ifft as ifft
 from tensorlet.ops.signal_ops import ifft2d as ifft2d
 from tensorlet.ops.signal_ops import ifft3d as ifft3d
+from tensorlet.autodiff.graph_gradients import init_scope as init_scope
 from tensorlet.compat_v1.graph_mode import global_variables_initializer as initialize_all_variables
 from tensorlet.compat_v1.graph_mode import local_variables_initializer as initialize_local_variables
 from tensorlet.compat_v1.graph_mode import variables_initializer as initialize_variables
