@@ -122,8 +122,42 @@ def _existing_generated():
     return found
 
 
+# tf.compat.v1 mirrors every TF 1 name whose TF 2 function is the same one (tools/reference/
+# tf_compat_v1_names.txt, read from TF 2.21 by tools/reference/gen_tf_compat_v1_names.py).
+# Names whose TF 1 version differs in meaning are never mirrored: they need their own v1 export.
+V1_NAMES = os.path.join(ROOT, "tools", "reference", "tf_compat_v1_names.txt")
+V1_DIFFERENT = (
+    "where",  # v1: a vector condition selects rows (no broadcasting)
+    "nn.dropout",  # v1: the second argument is keep_prob
+    "nn.ctc_loss",  # v1: (labels, inputs, sequence_length, ...)
+    "strings.split",  # v1: a SparseTensor by default
+    "string_split",
+    "nn.ctc_beam_search_decoder",
+    "nn.ctc_greedy_decoder",
+    "image.resize",  # v1: resize_images (align_corners, method codes)
+)
+V1_DIFFERENT_PACKAGES = ("losses.", "metrics.", "layers.", "summary.", "train.", "saved_model.",
+                         "initializers.", "nn.rnn_cell.", "data.experimental.", "distribute.")
+
+
+def with_compat_v1_mirrors(registry):
+    """``registry`` plus ``compat.v1.<name>`` for each TF 1 name implemented at ``<name>``."""
+    try:
+        with open(V1_NAMES) as f:
+            v1 = [ln.strip() for ln in f if ln.strip() and not ln.startswith("#")]
+    except OSError:
+        return registry
+    out = dict(registry)
+    for name in v1:
+        if name in V1_DIFFERENT or name.startswith(V1_DIFFERENT_PACKAGES):
+            continue
+        if name in registry and "compat.v1." + name not in registry:
+            out["compat.v1." + name] = registry[name]
+    return out
+
+
 def main(argv):
-    files = render(load_registry())
+    files = render(with_compat_v1_mirrors(load_registry()))
     existing = _existing_generated()
     stale = sorted(p for p, text in files.items() if _read(os.path.join(ROOT, p)) != text)
     extra = sorted(existing - set(files))

@@ -1318,6 +1318,30 @@ def where(condition, x=None, y=None, name=None):
     return apply(select_v2_op, c, x, y, name=name)
 
 
+@tf_export("compat.v1.where")
+def where_v1(condition, x=None, y=None, name=None):
+    """TF 1's ``where``: ``condition`` has ``x``'s shape, or is a vector picking whole rows
+    (``x``'s first dimension); no other broadcasting. Alone: as ``tf.where``."""
+    if x is None and y is None:
+        return where(condition, name=name)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    c = condition if isinstance(condition, Tensor) else convert_to_tensor(condition, D.bool)
+    x, y = match_dtypes([x, y])
+    if x.shape.rank is not None and y.shape.rank is not None and x.shape.rank != y.shape.rank:
+        raise errors.InvalidArgumentError(
+            None, None, f"'then' and 'else' must have the same size.  but received: "
+            f"{x.shape} vs. {y.shape}")
+    if c.shape.rank == 1 and x.shape.rank is not None and x.shape.rank > 1:
+        c = reshape(c, [-1] + [1] * (x.shape.rank - 1))  # one value per row
+    return apply(select_v2_op, c, x, y, name=name)
+
+
+@tf_export("compat.v1.where_v2")
+def where_v2(condition, x=None, y=None, name=None):
+    return where(condition, x, y, name=name)
+
+
 # ---------------------------------------------------------------- TF's array_ops namespace
 # The constructors, the gather/scatter family and slicing live in their own modules (which import
 # this one); TF code refers to them as ``array_ops.<name>``, so they resolve here lazily.

@@ -2,18 +2,30 @@
 
 from tensorlet.io_ops.parsing_config import FixedLenFeature as FixedLenFeature
 from tensorlet.io_ops.parsing_config import FixedLenSequenceFeature as FixedLenSequenceFeature
+from tensorlet.io_ops.parsing_config import RaggedFeature as RaggedFeature
 from tensorlet.io_ops.parsing_config import SparseFeature as SparseFeature
 from tensorlet.io_ops.tfrecord import TFRecordCompressionType as TFRecordCompressionType
 from tensorlet.io_ops.tfrecord import TFRecordOptions as TFRecordOptions
 from tensorlet.io_ops.tfrecord import TFRecordWriter as TFRecordWriter
 from tensorlet.io_ops.parsing_config import VarLenFeature as VarLenFeature
+from tensorlet.image_ops.codecs import decode_and_crop_jpeg as decode_and_crop_jpeg
 from tensorlet.io_ops.decode_ops import decode_base64 as decode_base64
+from tensorlet.image_ops.codecs import decode_bmp as decode_bmp
 from tensorlet.io_ops.decode_ops import decode_compressed as decode_compressed
 from tensorlet.io_ops.decode_ops import decode_csv_v1 as decode_csv
+from tensorlet.image_ops.codecs import decode_gif as decode_gif
+from tensorlet.image_ops.codecs import decode_image as decode_image
+from tensorlet.image_ops.codecs import decode_jpeg as decode_jpeg
+from tensorlet.image_ops.codecs import decode_png as decode_png
 from tensorlet.io_ops.decode_ops import decode_raw_v1 as decode_raw
 from tensorlet.io_ops.decode_ops import encode_base64 as encode_base64
+from tensorlet.image_ops.codecs import encode_jpeg as encode_jpeg
+from tensorlet.image_ops.codecs import encode_png as encode_png
+from tensorlet.image_ops.codecs import extract_jpeg_shape as extract_jpeg_shape
+from tensorlet.image_ops.codecs import is_jpeg as is_jpeg
 from tensorlet.io_ops.file_io import matching_files as matching_files
 from tensorlet.io_ops.parsing_ops import parse_example as parse_example
+from tensorlet.io_ops.parsing_ops import parse_sequence_example as parse_sequence_example
 from tensorlet.io_ops.parsing_ops import parse_single_example as parse_single_example
 from tensorlet.io_ops.parsing_ops import parse_single_sequence_example as parse_single_sequence_example
 from tensorlet.io_ops.tensor_proto import parse_tensor as parse_tensor
@@ -21,3 +33,4 @@ from tensorlet.io_ops.file_io import read_file as read_file
 from tensorlet.io_ops.tensor_proto import serialize_tensor as serialize_tensor
 from tensorlet.io_ops.tfrecord import tf_record_iterator as tf_record_iterator
 from tensorlet.io_ops.file_io import write_file as write_file
+from tensorlet._api.compat.v1.io import gfile as gfile

@@ -3,3 +3,8 @@
 from tensorlet.framework.versions import CXX11_ABI_FLAG as CXX11_ABI_FLAG
 from tensorlet.framework.versions import CXX_VERSION as CXX_VERSION
 from tensorlet.framework.versions import MONOLITHIC_BUILD as MONOLITHIC_BUILD
+from tensorlet.framework.config import get_build_info as get_build_info
+from tensorlet.framework.config import get_compile_flags as get_compile_flags
+from tensorlet.framework.config import get_include as get_include
+from tensorlet.framework.config import get_lib as get_lib
+from tensorlet.framework.config import get_link_flags as get_link_flags
