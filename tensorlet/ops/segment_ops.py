@@ -298,7 +298,10 @@ unsorted_segment_prod_op = defop(
 
 def _unsorted(op, data, segment_ids, num_segments, name):
     data, segment_ids = convert_to_tensor(data), convert_to_tensor(segment_ids)
-    return apply(op, data, segment_ids, num_segments=int(num_segments), name=name)
+    from tensorlet.ops.array_ops import py_int  # noqa: PLC0415 (import cycle)
+
+    # a host value TF takes as an input; also a symbolic one tracing can compute
+    return apply(op, data, segment_ids, num_segments=py_int(num_segments), name=name)
 
 
 @tf_export("math.unsorted_segment_sum")
@@ -539,10 +542,15 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=D.int32, n
     if axis not in (0, -1):
         raise ValueError(f"Unsupported value for argument axis={axis}. Only 0 and -1 are "
                          "currently supported.")  # fmt: skip
-    values = arr.numpy()
-    size = int(values.max()) + 1 if values.size else 0
-    size = max(int(minlength), size) if minlength is not None else size
-    size = min(int(maxlength), size) if maxlength is not None else size
+    if minlength is not None and maxlength is not None and A.py_int(minlength) == A.py_int(
+            maxlength):
+        size = A.py_int(minlength)  # known without looking at the data
+    else:
+        # the output length depends on the data: read while tracing, one graph per value
+        values = A.host_array(arr)
+        size = int(values.max()) + 1 if values.size else 0
+        size = max(A.py_int(minlength), size) if minlength is not None else size
+        size = min(A.py_int(maxlength), size) if maxlength is not None else size
     if axis == 0:
         arr = A.reshape(arr, [-1])
         weights = None if weights is None else A.reshape(weights, [-1])

@@ -16,6 +16,7 @@ from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
+from tensorlet.ops.array_ops import py_int
 from tensorlet.ops.op_def import apply, defop
 from tensorlet.ops.reduction_ops import _REAL, _REAL_NAMES, type_rule
 
@@ -153,7 +154,8 @@ def top_k(input, k=1, sorted=True, index_type=D.int32, name=None):
     """
     x = convert_to_tensor(input)
     values, indices = apply(
-        top_k_v2_op, x, k=int(k), sorted=bool(sorted), index_type=D.as_dtype(index_type), name=name
+        top_k_v2_op, x, k=py_int(k), sorted=bool(sorted), index_type=D.as_dtype(index_type),
+        name=name,
     )
     return TopKV2(values, indices)
 

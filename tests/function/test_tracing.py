@@ -616,3 +616,29 @@ def test_gradients_in_traces_with_unknown_batch_dimension():
     np.testing.assert_allclose(step(tf.ones([5, 4])).numpy(), [5.25] * 4)
     np.testing.assert_allclose(step(tf.ones([3, 4]) * 2).numpy(), [6.25] * 4)
     assert len(step.traces) == 2
+
+
+@pytest.mark.parametrize(
+    "name, fn",
+    [
+        ("top_k", lambda x, n: tf.math.top_k(tf.cast(x, tf.float32), k=n).values),
+        ("one_hot", lambda x, n: tf.one_hot(x, n)),
+        ("sequence_mask", lambda x, n: tf.sequence_mask(x, maxlen=n)),
+        ("bincount", lambda x, n: tf.math.bincount(x, minlength=n)),
+        ("tile", lambda x, n: tf.tile(x, [n])),
+        ("pad", lambda x, n: tf.pad(x, [[n, n]])),
+        ("linspace", lambda x, n: tf.linspace(0.0, 1.0, n)),
+        ("transpose", lambda x, n: tf.transpose(tf.reshape(tf.range(4), [2, 2]), [n - 1, n - 2])),
+        ("resize", lambda x, n: tf.image.resize(tf.ones([4, 4, 1]), [n, n])),
+        ("repeat", lambda x, n: tf.repeat(x, n)),
+        ("unsorted_segment_sum", lambda x, n: tf.math.unsorted_segment_sum(x, x, n + 1)),
+    ],
+)
+def test_host_arguments_given_as_function_arguments(name, fn):
+    """Arguments TF takes as tensors (sizes, depths, k...) work when they are tf.function
+    arguments: the results equal the eager ones, for each value."""
+    f = tf.function(fn)
+    x = tf.constant([1, 0, 2])
+    for n in (2, 3):
+        got, want = f(x, tf.constant(n)), fn(x, tf.constant(n))
+        np.testing.assert_allclose(got.numpy(), want.numpy())
