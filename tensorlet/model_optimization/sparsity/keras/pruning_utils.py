@@ -160,8 +160,3 @@ def is_pruned_m_by_n(weights, m_by_n=(2, 4), last_channel="C_OUT"):
             return False
     return True
 
-
-def cast_like(x, dtype):
-    from tensorlet.ops import cast_ops
-
-    return cast_ops.cast(x, dtypes.as_dtype(dtype))
