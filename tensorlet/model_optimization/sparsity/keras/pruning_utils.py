@@ -1,6 +1,5 @@
 """Helpers of block and m-by-n pruning: block pooling, mask expansion, m-by-n masks."""
 
-from tensorlet.framework import dtypes
 from tensorlet.ops import (
     array_creation_ops,
     array_ops,
