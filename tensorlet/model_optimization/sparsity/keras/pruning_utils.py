@@ -158,4 +158,3 @@ def is_pruned_m_by_n(weights, m_by_n=(2, 4), last_channel="C_OUT"):
         if (xp.count_nonzero(arr[:, col : col + num_elem], axis=1) > num_elem - num_zeros).any():
             return False
     return True
-
