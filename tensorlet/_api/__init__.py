@@ -10,6 +10,7 @@ from tensorlet.framework.module import Module as Module
 from tensorlet.autodiff.custom_gradient import no_gradient as NotDifferentiable
 from tensorlet.framework.errors import OpError as OpError
 from tensorlet.function.func_graph import Operation as Operation
+from tensorlet.ops.misc_ops import OptionalSpec as OptionalSpec
 from tensorlet.ragged_tensors.ragged_tensor import RaggedTensor as RaggedTensor
 from tensorlet.ragged_tensors.ragged_tensor import RaggedTensorSpec as RaggedTensorSpec
 from tensorlet.autodiff.custom_gradient import RegisterGradient as RegisterGradient
@@ -20,6 +21,7 @@ from tensorlet.ops.tensor_array_ops import TensorArray as TensorArray
 from tensorlet.ops.tensor_array_ops import TensorArraySpec as TensorArraySpec
 from tensorlet.framework.tensor_shape import TensorShape as TensorShape
 from tensorlet.framework.tensor_spec import TensorSpec as TensorSpec
+from tensorlet.ops.misc_ops import TypeSpec as TypeSpec
 from tensorlet.autodiff.gradient_tape import UnconnectedGradients as UnconnectedGradients
 from tensorlet.framework.variables import Variable as Variable
 from tensorlet.framework.variables import VariableAggregation as VariableAggregation
@@ -63,6 +65,7 @@ from tensorlet.framework.dtypes import complex64 as complex64
 from tensorlet.ops.array_ops import concat as concat
 from tensorlet.ops.control_flow_ops import cond as cond
 from tensorlet.ops.array_creation_ops import constant as constant
+from tensorlet.ops.init_ops import Constant as constant_initializer
 from tensorlet.ops.control_flow_ops import control_dependencies as control_dependencies
 from tensorlet.framework.tensor_conversion import convert_to_tensor as convert_to_tensor
 from tensorlet.ops.unary_math_ops import cos as cos
@@ -98,6 +101,7 @@ from tensorlet.autodiff.graph_gradients import gradients as gradients
 from tensorlet.ops.comparison_ops import greater as greater
 from tensorlet.ops.comparison_ops import greater_equal as greater_equal
 from tensorlet.ops.control_flow_ops import group as group
+from tensorlet.ops.misc_ops import guarantee_const as guarantee_const
 from tensorlet.framework.dtypes import half as half
 from tensorlet.ops.segment_ops import histogram_fixed_width as histogram_fixed_width
 from tensorlet.ops.segment_ops import histogram_fixed_width_bins as histogram_fixed_width_bins
@@ -116,6 +120,7 @@ from tensorlet.ops.comparison_ops import logical_and as logical_and
 from tensorlet.ops.comparison_ops import logical_not as logical_not
 from tensorlet.ops.comparison_ops import logical_or as logical_or
 from tensorlet.summary_ops.event_pb import make_ndarray as make_ndarray
+from tensorlet.ops.misc_ops import make_tensor_proto as make_tensor_proto
 from tensorlet.ops.functional_ops import map_fn as map_fn
 from tensorlet.ops.linalg_ops import matmul as matmul
 from tensorlet.ops.math_ops import maximum as maximum
@@ -128,17 +133,24 @@ from tensorlet.ops.unary_math_ops import negative as negative
 from tensorlet.ops.indexing import newaxis as newaxis
 from tensorlet.autodiff.custom_gradient import no_gradient as no_gradient
 from tensorlet.ops.control_flow_ops import no_op as no_op
+from tensorlet.ops.misc_ops import batch_function as nondifferentiable_batch_function
 from tensorlet.ops.linalg_decomp_ops import norm as norm
 from tensorlet.ops.comparison_ops import not_equal as not_equal
+from tensorlet.ops.script_ops import numpy_function as numpy_function
 from tensorlet.ops.array_creation_ops import one_hot as one_hot
 from tensorlet.ops.array_creation_ops import ones as ones
+from tensorlet.ops.init_ops import Ones as ones_initializer
 from tensorlet.ops.array_creation_ops import ones_like as ones_like
 from tensorlet.ops.array_ops import pad as pad
 from tensorlet.ops.math_ops import pow as pow
 from tensorlet.framework.tensor_format import tf_print as print
+from tensorlet.ops.script_ops import eager_py_func as py_function
+from tensorlet.ops.init_ops import RandomNormal as random_normal_initializer
+from tensorlet.ops.init_ops import RandomUniform as random_uniform_initializer
 from tensorlet.ops.array_creation_ops import range as range
 from tensorlet.ops.array_ops import rank as rank
 from tensorlet.ops.math_ops import realdiv as realdiv
+from tensorlet.ops.misc_ops import recompute_grad as recompute_grad
 from tensorlet.ops.reduction_ops import reduce_all as reduce_all
 from tensorlet.ops.reduction_ops import reduce_any as reduce_any
 from tensorlet.ops.reduction_ops import reduce_logsumexp as reduce_logsumexp
@@ -191,6 +203,7 @@ from tensorlet.ops.gather_ops import tensor_scatter_nd_sub as tensor_scatter_nd_
 from tensorlet.ops.gather_ops import tensor_scatter_nd_update as tensor_scatter_nd_update
 from tensorlet.ops.linalg_ops import tensordot as tensordot
 from tensorlet.ops.array_ops import tile as tile
+from tensorlet.ops.misc_ops import timestamp as timestamp
 from tensorlet.ops.array_ops import transpose as transpose
 from tensorlet.ops.math_ops import truediv as truediv
 from tensorlet.ops.math_ops import truncatediv as truncatediv
@@ -209,6 +222,7 @@ from tensorlet.ops.functional_ops import vectorized_map as vectorized_map
 from tensorlet.ops.array_ops import where as where
 from tensorlet.ops.control_flow_ops import while_loop as while_loop
 from tensorlet.ops.array_creation_ops import zeros as zeros
+from tensorlet.ops.init_ops import Zeros as zeros_initializer
 from tensorlet.ops.array_creation_ops import zeros_like as zeros_like
 from tensorlet._api import audio as audio
 from tensorlet._api import autodiff as autodiff
@@ -225,12 +239,14 @@ from tensorlet._api import experimental as experimental
 from tensorlet._api import image as image
 from tensorlet._api import io as io
 from tensorlet._api import linalg as linalg
+from tensorlet._api import lookup as lookup
 from tensorlet._api import math as math
 from tensorlet._api import nest as nest
 from tensorlet._api import nn as nn
 from tensorlet._api import ragged as ragged
 from tensorlet._api import random as random
 from tensorlet._api import raw_ops as raw_ops
+from tensorlet._api import sets as sets
 from tensorlet._api import signal as signal
 from tensorlet._api import sparse as sparse
 from tensorlet._api import strings as strings
@@ -257,15 +273,19 @@ _SUBMODULES = {
     'compat.v1.config.optimizer': compat.v1.config.optimizer,
     'compat.v1.config.threading': compat.v1.config.threading,
     'compat.v1.data': compat.v1.data,
+    'compat.v1.data.experimental': compat.v1.data.experimental,
     'compat.v1.debugging': compat.v1.debugging,
     'compat.v1.dtypes': compat.v1.dtypes,
     'compat.v1.errors': compat.v1.errors,
     'compat.v1.experimental': compat.v1.experimental,
     'compat.v1.gfile': compat.v1.gfile,
     'compat.v1.image': compat.v1.image,
+    'compat.v1.initializers': compat.v1.initializers,
     'compat.v1.io': compat.v1.io,
     'compat.v1.io.gfile': compat.v1.io.gfile,
     'compat.v1.linalg': compat.v1.linalg,
+    'compat.v1.lookup': compat.v1.lookup,
+    'compat.v1.lookup.experimental': compat.v1.lookup.experimental,
     'compat.v1.manip': compat.v1.manip,
     'compat.v1.math': compat.v1.math,
     'compat.v1.math.special': compat.v1.math.special,
@@ -277,6 +297,7 @@ _SUBMODULES = {
     'compat.v1.random': compat.v1.random,
     'compat.v1.random.experimental': compat.v1.random.experimental,
     'compat.v1.raw_ops': compat.v1.raw_ops,
+    'compat.v1.sets': compat.v1.sets,
     'compat.v1.signal': compat.v1.signal,
     'compat.v1.sparse': compat.v1.sparse,
     'compat.v1.spectral': compat.v1.spectral,
@@ -303,6 +324,8 @@ _SUBMODULES = {
     'io': io,
     'io.gfile': io.gfile,
     'linalg': linalg,
+    'lookup': lookup,
+    'lookup.experimental': lookup.experimental,
     'math': math,
     'math.special': math.special,
     'nest': nest,
@@ -312,6 +335,7 @@ _SUBMODULES = {
     'random': random,
     'random.experimental': random.experimental,
     'raw_ops': raw_ops,
+    'sets': sets,
     'signal': signal,
     'sparse': sparse,
     'strings': strings,

@@ -5,6 +5,7 @@ from tensorlet.data_ops.options import AutoShardPolicy as AutoShardPolicy
 from tensorlet.data_ops.options import AutotuneAlgorithm as AutotuneAlgorithm
 from tensorlet.data_ops.options import AutotuneOptions as AutotuneOptions
 from tensorlet.data_ops.experimental import Counter as Counter
+from tensorlet.lookup_ops.dataset_initializer import DatasetInitializer as DatasetInitializer
 from tensorlet.data_ops.options import DistributeOptions as DistributeOptions
 from tensorlet.data_ops.options import ExternalStatePolicy as ExternalStatePolicy
 from tensorlet.data_ops.options import INFINITE as INFINITE_CARDINALITY
@@ -28,6 +29,7 @@ from tensorlet.data_ops.experimental import get_single_element as get_single_ele
 from tensorlet.data_ops.experimental import get_structure as get_structure
 from tensorlet.data_ops.experimental import group_by_window as group_by_window
 from tensorlet.data_ops.experimental import ignore_errors as ignore_errors
+from tensorlet.lookup_ops.dataset_initializer import index_table_from_dataset as index_table_from_dataset
 from tensorlet.data_ops.experimental import latency_stats as latency_stats
 from tensorlet.data_ops.experimental import map_and_batch as map_and_batch
 from tensorlet.data_ops.experimental import parallel_interleave as parallel_interleave
@@ -35,6 +37,7 @@ from tensorlet.data_ops.experimental import prefetch_to_device as prefetch_to_de
 from tensorlet.data_ops.experimental import sample_from_datasets as sample_from_datasets
 from tensorlet.data_ops.experimental import scan as scan
 from tensorlet.data_ops.experimental import shuffle_and_repeat as shuffle_and_repeat
+from tensorlet.lookup_ops.dataset_initializer import table_from_dataset as table_from_dataset
 from tensorlet.data_ops.experimental import take_while as take_while
 from tensorlet.data_ops.experimental import unbatch as unbatch
 from tensorlet.data_ops.experimental import unique as unique

@@ -11,3 +11,4 @@ from tensorlet.data_ops.readers import TFRecordDatasetV2 as TFRecordDataset
 from tensorlet.data_ops.readers import TextLineDatasetV2 as TextLineDataset
 from tensorlet.data_ops.options import ThreadingOptions as ThreadingOptions
 from tensorlet.data_ops.options import UNKNOWN as UNKNOWN_CARDINALITY
+from tensorlet._api.compat.v1.data import experimental as experimental
