@@ -620,12 +620,21 @@ def _control_flow_cases():
     ]
 
 
+def _script_cases():
+    """tf.py_function: once differentiable (TF's gradient EagerPyFunc is not differentiable)."""
+    def py_fn(x, y):
+        return tf.py_function(lambda a, b: tf.sin(a) * b + a * a, [x, y], tf.float64)
+
+    return [OpCase("py_function", py_fn, (A(2, 3), A(2, 3)), ops=("EagerPyFunc",), order=1)]
+
+
 IMAGE_CASES = _image_cases()
 SPARSE_CASES = _sparse_cases()
 SIGNAL_CASES = _signal_cases()
 CONTROL_FLOW_CASES = _control_flow_cases()
+SCRIPT_CASES = _script_cases()
 
 CASES = (UNARY_CASES + BINARY_CASES + MATH_CASES + REDUCTION_CASES + ARRAY_CASES + GATHER_CASES
          + SEGMENT_CASES + LINALG_CASES + NN_CASES + CONV_CASES + POOL_CASES + IMAGE_CASES
-         + SPARSE_CASES + SIGNAL_CASES + CONTROL_FLOW_CASES)
+         + SPARSE_CASES + SIGNAL_CASES + CONTROL_FLOW_CASES + SCRIPT_CASES)
 # fmt: on
