@@ -4,4 +4,5 @@ from tensorlet.keras.src.models.model import Model as Model
 from tensorlet.keras.src.models.sequential import Sequential as Sequential
 from tensorlet.keras.src.saving.saving_api import load_model as load_model
 from tensorlet.keras.src.saving.saving_api import model_from_json as model_from_json
+from tensorlet.keras.src.saving.saving_api import model_from_yaml as model_from_yaml
 from tensorlet.keras.src.saving.saving_api import save_model as save_model

@@ -117,6 +117,19 @@ class Model(Trainer, Layer):
 
         return json.dumps(serialization_lib.serialize_keras_object(self), **kwargs)
 
+    def to_yaml(self, **kwargs):
+        """Keras 2's YAML form of ``to_json()`` (Keras 3 removed it; kept because the seed
+        document uses it): PyYAML's ``dump`` when installed, else the JSON text, which is
+        valid YAML. ``keras.models.model_from_yaml`` reads it back."""
+        from tensorlet.keras.src.saving import serialization_lib
+
+        config = serialization_lib.serialize_keras_object(self)
+        try:
+            import yaml
+        except ImportError:
+            return json.dumps(config, **kwargs)
+        return yaml.dump(json.loads(json.dumps(config)), **kwargs)
+
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """A functional model from a functional config, else ``cls(**config)``."""

@@ -135,6 +135,18 @@ def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs)
     path = str(filepath)
     if max_shard_size is not None:
         raise NotImplementedError("tensorlet does not write sharded weights (`max_shard_size`).")
+    if path.endswith(".h5") and not path.endswith(".weights.h5"):
+        # Keras 2's HDF5 weights file (Keras 3 refuses the name; the seed document, written for
+        # Keras 2, uses it): layer_names + one group per layer, read back by load_weights
+        if os.path.exists(path) and not overwrite and not ask_to_proceed_with_overwrite(path):
+            return
+        from tensorlet.keras.src.saving import legacy_h5_format
+
+        h5py = saving_lib.h5py_module(
+            "`save_weights` requires h5py. You can install it via `pip install h5py`")
+        with saving_lib.atomic_write(path) as fileobj, h5py.File(fileobj, mode="w") as f:
+            legacy_h5_format.save_weights_to_hdf5_group(f, model)
+        return
     if not path.endswith(".weights.h5"):
         raise ValueError(f"The filename must end in `.weights.h5`. Received: filepath={path}")
     try:
@@ -203,6 +215,19 @@ def model_from_json(json_string, custom_objects=None):
         8
     """
     config = json.loads(json_string)
+    return serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects)
+
+
+@keras_export("keras.models.model_from_yaml")
+def model_from_yaml(yaml_string, custom_objects=None):
+    """Keras 2's counterpart of ``model.to_yaml()`` (removed in Keras 3; kept because the seed
+    document uses it): PyYAML's ``safe_load`` when installed, else JSON (which is YAML)."""
+    try:
+        import yaml
+
+        config = yaml.safe_load(yaml_string)
+    except ImportError:
+        config = json.loads(yaml_string)
     return serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects)
 
 
