@@ -39,6 +39,11 @@ def _check_element_spec(spec):
                              f"{what} Tensors of rank {s.shape.rank}.")
 
 
+def _column(parts, dtype):
+    arr = xp.concatenate(parts) if parts else xp.zeros(0, np_dtype(dtype))
+    return EagerTensor(arr.astype(np_dtype(dtype), copy=False), dtype)
+
+
 @tf_export("data.experimental.DatasetInitializer")
 class DatasetInitializer(TableInitializerBase):
     """Table initializer from a ``tf.data.Dataset`` of ``(key, value)`` scalar pairs.
@@ -64,13 +69,10 @@ class DatasetInitializer(TableInitializerBase):
         with table_ops.init_scope():
             keys, values = [], []
             for k, v in self.dataset:
-                keys.append(k._value)
-                values.append(v._value)
-            k = EagerTensor(xp.array(keys, dtype=np_dtype(self._key_dtype)).reshape(-1),
-                            self._key_dtype)
-            v = EagerTensor(xp.array(values, dtype=np_dtype(self._value_dtype)).reshape(-1),
-                            self._value_dtype)
-            table_ops.import_values(table.resource_handle, k, v)
+                keys.append(xp.reshape(k._value, (1,)))
+                values.append(xp.reshape(v._value, (1,)))
+            table_ops.import_values(table.resource_handle, _column(keys, self._key_dtype),
+                                    _column(values, self._value_dtype))
 
 
 @tf_export("data.experimental.table_from_dataset")

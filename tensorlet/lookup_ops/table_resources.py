@@ -55,13 +55,14 @@ def invalid(message):
     return TableError(errors.InvalidArgumentError, message)
 
 
-def check_kernel(op_name, key_dtype, value_dtype, attrs=""):
+def check_kernel(op_name, key_dtype, value_dtype):
     """NotFoundError when TF registers no CPU kernel of ``op_name`` for the dtype pair."""
     if value_dtype not in KERNELS[op_name].get(key_dtype, ()):
         raise errors.op_error(
             errors.NotFoundError, op_name,
-            f"Could not find device for node: {{{{node {op_name}}}}} = {op_name}[{attrs}"
-            f"key_dtype=DT_{key_dtype.name.upper()}, value_dtype=DT_{value_dtype.name.upper()}]")
+            f"Could not find device for node: {{{{node {op_name}}}}} = {op_name}["
+            f"key_dtype=DT_{_tf_type_word(key_dtype).upper()}, "
+            f"value_dtype=DT_{_tf_type_word(value_dtype).upper()}]")
 
 
 def debug_shape(shape):
