@@ -29,7 +29,7 @@ def test_save_weights_to_a_plain_h5_file(tmp_path):
     path = str(tmp_path / "w.h5")
     model.save_weights(path)
     with h5py.File(path, "r") as f:  # Keras 2's layout: layer_names, a group per layer
-        names = [n.decode() for n in f.attrs["layer_names"]]
+        names = [n.decode() if isinstance(n, bytes) else n for n in f.attrs["layer_names"]]
         assert names == [layer.name for layer in model.layers]
         assert len(f[names[0]].attrs["weight_names"]) == 2
     other = _model()
