@@ -446,3 +446,15 @@ def test_build_with_several_shapes_gets_them_by_argument_name():
 
     with pytest.raises(ValueError, match="should have a `_shape` suffix"):
         BadBuild()(tf.ones([1]))
+
+
+def test_reiterable_inputs_are_iterated_each_epoch():
+    class Batches:  # iterable, not an iterator (like a distributed dataset)
+        def __iter__(self):
+            for _ in range(2):
+                yield np.ones((4, 3), "float32"), np.ones((4, 1), "float32")
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(0.0))
+    hist = model.fit(Batches(), epochs=3, verbose=0)
+    assert len(hist.history["loss"]) == 3 and all(v > 0 for v in hist.history["loss"])

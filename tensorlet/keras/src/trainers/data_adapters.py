@@ -281,7 +281,8 @@ class PyDatasetAdapter:
 
 
 class GeneratorAdapter:
-    """A Python generator/iterator of batches (consumed across epochs, as in Keras)."""
+    """A Python generator/iterator of batches (consumed across epochs, as in Keras), or a
+    re-iterable object (e.g. a distributed dataset: iterated afresh each epoch)."""
 
     def __init__(self, generator, class_weight=None):
         self._generator = generator
@@ -293,7 +294,9 @@ class GeneratorAdapter:
         return None
 
     def get_iterator(self):
-        for batch in self._generator:
+        source = self._generator if hasattr(self._generator, "__next__") else iter(
+            self._generator)
+        for batch in source:
             yield _as_batch(batch, self._class_weight)
 
     def on_epoch_begin(self):
@@ -327,7 +330,7 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps_per_e
     if hasattr(x, "__next__") or (hasattr(x, "__iter__") and not can_slice(x)
                                   and not isinstance(x, (list, tuple, dict))):
         _no_targets(y, sample_weight, "a Python generator")
-        return GeneratorAdapter(iter(x), class_weight=class_weight)
+        return GeneratorAdapter(x, class_weight=class_weight)
     if can_slice(x):
         return ArrayDataAdapter(x, y, sample_weight=sample_weight, batch_size=batch_size,
                                 steps=steps_per_epoch, shuffle=shuffle, class_weight=class_weight)
