@@ -18,25 +18,33 @@ from tensorlet.lookup_ops.vocabulary_tables import FastHashSpec, IdTableWithHash
 from tensorlet.ops import cast_ops
 
 D = dtypes
-_BASE_ERROR = ("Datasets used to initialize lookup tables must produce elements in the form "
-               "(key, value), where the keys and values are scalar tensors. ")
+_BASE_ERROR = (
+    "Datasets used to initialize lookup tables must produce elements in the form "
+    "(key, value), where the keys and values are scalar tensors. "
+)
 
 
 def _check_element_spec(spec):
     """ValueError unless the dataset yields pairs of scalar tensors."""
     if not isinstance(spec, (tuple, list)) or len(spec) != 2:
         n = len(spec) if isinstance(spec, (tuple, list)) else 1
-        raise ValueError(_BASE_ERROR + f"However, the given dataset produces {n} components "
-                         f"instead of two (key, value) components. Full dataset element spec: "
-                         f"{spec}.")
+        raise ValueError(
+            _BASE_ERROR + f"However, the given dataset produces {n} components "
+            f"instead of two (key, value) components. Full dataset element spec: "
+            f"{spec}."
+        )
     for what, s in (("keys", spec[0]), ("values", spec[1])):
         if not isinstance(s, TensorSpec):
-            raise ValueError(_BASE_ERROR + "However, the given dataset produces non-Tensor "
-                             f"{what} of type {type(s)}.")
+            raise ValueError(  # noqa: TRY004 (TF's class)
+                _BASE_ERROR + f"However, the given dataset produces non-Tensor {what} of type "
+                f"{type(s)}."
+            )
     for what, s in (("key", spec[0]), ("value", spec[1])):
         if s.shape.rank not in (None, 0):
-            raise ValueError(_BASE_ERROR + "However, the given dataset produces non-scalar "
-                             f"{what} Tensors of rank {s.shape.rank}.")
+            raise ValueError(
+                _BASE_ERROR + "However, the given dataset produces non-scalar "
+                f"{what} Tensors of rank {s.shape.rank}."
+            )
 
 
 def _column(parts, dtype):
@@ -71,13 +79,23 @@ class DatasetInitializer(TableInitializerBase):
             for k, v in self.dataset:
                 keys.append(xp.reshape(k._value, (1,)))
                 values.append(xp.reshape(v._value, (1,)))
-            table_ops.import_values(table.resource_handle, _column(keys, self._key_dtype),
-                                    _column(values, self._value_dtype))
+            table_ops.import_values(
+                table.resource_handle,
+                _column(keys, self._key_dtype),
+                _column(values, self._value_dtype),
+            )
 
 
 @tf_export("data.experimental.table_from_dataset")
-def table_from_dataset(dataset=None, num_oov_buckets=0, vocab_size=None, default_value=None,
-                       hasher_spec=FastHashSpec, key_dtype=D.string, name=None):
+def table_from_dataset(
+    dataset=None,
+    num_oov_buckets=0,
+    vocab_size=None,
+    default_value=None,
+    hasher_spec=FastHashSpec,
+    key_dtype=D.string,
+    name=None,
+):
     """A lookup table of the dataset's ``(key, value)`` pairs, with ``num_oov_buckets`` hash
     buckets for other keys (else ``default_value``, -1 by default for numeric values).
 
@@ -94,31 +112,43 @@ def table_from_dataset(dataset=None, num_oov_buckets=0, vocab_size=None, default
     if default_value is None:
         default_value = -1
         if not (spec[1].dtype.is_integer or spec[1].dtype.is_floating):
-            raise ValueError("`default_value` must be specified when creating a table from a "
-                             f"dataset that produces values of type {spec[1].dtype}.")
+            raise ValueError(
+                "`default_value` must be specified when creating a table from a "
+                f"dataset that produces values of type {spec[1].dtype}."
+            )
     if num_oov_buckets < 0:
-        raise ValueError("`num_oov_buckets` must be greater than or equal to 0, got "
-                         f"{num_oov_buckets}.")
+        raise ValueError(
+            f"`num_oov_buckets` must be greater than or equal to 0, got {num_oov_buckets}."
+        )
     if not isinstance(vocab_size, Tensor) and vocab_size is not None and vocab_size < 1:
         raise ValueError(f"`vocab_size` must be greater than 0, got {vocab_size}.")
     key_dtype = D.as_dtype(key_dtype)
     if not key_dtype.is_integer and key_dtype != D.string:
-        raise TypeError(f"`key_dtype` must be either an integer or string type, but got "
-                        f"{key_dtype}")
+        raise TypeError(
+            f"`key_dtype` must be either an integer or string type, but got {key_dtype}"
+        )
     if vocab_size is not None:
         if isinstance(vocab_size, Tensor):
             vocab_size = cast_ops.cast(vocab_size, D.int64)
         dataset = dataset.take(vocab_size).assert_cardinality(vocab_size)
     table = StaticHashTableV1(DatasetInitializer(dataset), default_value)
     if num_oov_buckets:
-        table = IdTableWithHashBuckets(table, num_oov_buckets=num_oov_buckets,
-                                       hasher_spec=hasher_spec, key_dtype=key_dtype)
+        table = IdTableWithHashBuckets(
+            table, num_oov_buckets=num_oov_buckets, hasher_spec=hasher_spec, key_dtype=key_dtype
+        )
     return table
 
 
 @tf_export("data.experimental.index_table_from_dataset")
-def index_table_from_dataset(dataset=None, num_oov_buckets=0, vocab_size=None, default_value=-1,
-                             hasher_spec=FastHashSpec, key_dtype=D.string, name=None):
+def index_table_from_dataset(
+    dataset=None,
+    num_oov_buckets=0,
+    vocab_size=None,
+    default_value=-1,
+    hasher_spec=FastHashSpec,
+    key_dtype=D.string,
+    name=None,
+):
     """A key -> index table of the dataset's elements (their positions, int64).
 
     Example:
@@ -127,8 +157,15 @@ def index_table_from_dataset(dataset=None, num_oov_buckets=0, vocab_size=None, d
         >>> table.lookup(tf.constant(['0', '2', '4'], dtype=tf.string)).numpy()
         array([0, 1, 2])
     """
-    return table_from_dataset(dataset.enumerate().map(lambda v, k: (k, v)), num_oov_buckets,
-                              vocab_size, default_value, hasher_spec, key_dtype, name)
+    return table_from_dataset(
+        dataset.enumerate().map(lambda v, k: (k, v)),
+        num_oov_buckets,
+        vocab_size,
+        default_value,
+        hasher_spec,
+        key_dtype,
+        name,
+    )
 
 
 __all__ = ["DatasetInitializer", "index_table_from_dataset", "table_from_dataset"]

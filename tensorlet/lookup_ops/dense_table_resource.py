@@ -36,17 +36,20 @@ class DenseHashTable(LookupTable):
 
     op_name = "MutableDenseHashTableV2"
 
-    def __init__(self, key_dtype, value_dtype, empty_key, deleted_key, value_shape,
-                 num_buckets):
+    def __init__(self, key_dtype, value_dtype, empty_key, deleted_key, value_shape, num_buckets):
         if len(value_shape) > 1:
-            raise invalid("Empty value must be a scalar or a vector, got shape "
-                          f"{debug_shape(value_shape)}")
+            raise invalid(
+                f"Empty value must be a scalar or a vector, got shape {debug_shape(value_shape)}"
+            )
         if empty_key.ndim > 1:
-            raise invalid("Empty key must be a scalar or a vector, got shape "
-                          f"{debug_shape(empty_key.shape)}")
+            raise invalid(
+                f"Empty key must be a scalar or a vector, got shape {debug_shape(empty_key.shape)}"
+            )
         if deleted_key.shape != empty_key.shape:
-            raise invalid("Empty and deleted keys must have same shape, got shapes: "
-                          f"{debug_shape(empty_key.shape)} and {debug_shape(deleted_key.shape)}")
+            raise invalid(
+                "Empty and deleted keys must have same shape, got shapes: "
+                f"{debug_shape(empty_key.shape)} and {debug_shape(deleted_key.shape)}"
+            )
         super().__init__(key_dtype, value_dtype, empty_key.shape, value_shape)
         self._string = key_dtype.name == "string"
         self._key_size = int(empty_key.size)
@@ -77,8 +80,9 @@ class DenseHashTable(LookupTable):
 
     def _allocate(self, num_buckets):
         if num_buckets < 4 or num_buckets & (num_buckets - 1):
-            raise invalid(f"Number of buckets must be at least 4 and a power of 2, got: "
-                          f"{num_buckets}")
+            raise invalid(
+                f"Number of buckets must be at least 4 and a power of 2, got: {num_buckets}"
+            )
         self._n = num_buckets
         self._entries = 0
         self._keys = [self._empty] * num_buckets  # bucket -> key
@@ -104,8 +108,9 @@ class DenseHashTable(LookupTable):
             probes += 1
             b = (b + probes) & mask
             if probes >= self._n:
-                raise TableError(errors.InternalError,
-                                 "Internal error in MutableDenseHashTable lookup")
+                raise TableError(
+                    errors.InternalError, "Internal error in MutableDenseHashTable lookup"
+                )
 
     def _check_key(self, key):
         if key == self._empty:
@@ -116,8 +121,10 @@ class DenseHashTable(LookupTable):
     def _check_batch(self, keys):
         n = 1 if keys.ndim == 0 else keys.shape[0]
         if keys.size != n * self._key_size:
-            raise invalid(f"Expected key shape {debug_shape((n,) + self.key_shape)} got "
-                          f"{debug_shape(keys.shape)}")
+            raise invalid(
+                f"Expected key shape {debug_shape((n,) + self.key_shape)} got "
+                f"{debug_shape(keys.shape)}"
+            )
         return n
 
     # ---- the ops
@@ -155,8 +162,11 @@ class DenseHashTable(LookupTable):
             self._values[b] = value
 
     def _rebucket(self, num_buckets):
-        old = [(k, self._values[b]) for b, k in enumerate(self._keys)
-               if k != self._empty and k != self._deleted]
+        old = [
+            (k, self._values[b])
+            for b, k in enumerate(self._keys)
+            if k != self._empty and k != self._deleted
+        ]
         self._allocate(num_buckets)
         self._insert([k for k, _ in old], [v for _, v in old], True)
 
@@ -193,12 +203,15 @@ class DenseHashTable(LookupTable):
         key_rank = max(len(self.key_shape), 1)
         want = tuple(keys.shape[: keys.ndim - key_rank]) + (self.value_shape or (1,))
         if tuple(values.shape) != want:
-            raise invalid(f"Expected shape {debug_shape(want)} for value, got "
-                          f"{debug_shape(values.shape)}")
+            raise invalid(
+                f"Expected shape {debug_shape(want)} for value, got {debug_shape(values.shape)}"
+            )
 
     def export(self):
-        keys = xp.array(self._keys if self._key_size == 1 else [list(k) for k in self._keys],
-                        dtype=np_dtype(self.key_dtype)).reshape(self._n, self._key_size)
+        keys = xp.array(
+            self._keys if self._key_size == 1 else [list(k) for k in self._keys],
+            dtype=np_dtype(self.key_dtype),
+        ).reshape(self._n, self._key_size)
         return keys, self._values.copy()
 
 

@@ -23,11 +23,13 @@ _uid = itertools.count(1)
 def check_table_dtypes(table, key_dtype, value_dtype):
     """TypeError unless ``key_dtype``/``value_dtype`` are the table's."""
     if key_dtype.base_dtype != table.key_dtype:
-        raise TypeError(f"Invalid key dtype for table, expected {table.key_dtype} but got "
-                        f"{key_dtype}.")
+        raise TypeError(
+            f"Invalid key dtype for table, expected {table.key_dtype} but got {key_dtype}."
+        )
     if value_dtype.base_dtype != table.value_dtype:
-        raise TypeError(f"Invalid value dtype for table, expected {table.value_dtype} but got "
-                        f"{value_dtype}.")
+        raise TypeError(
+            f"Invalid value dtype for table, expected {table.value_dtype} but got {value_dtype}."
+        )
 
 
 def run_init(fn, handle, *tensors, **kwargs):
@@ -117,8 +119,18 @@ class TextFileInitializer(TableInitializerBase):
         array([30, 20, -1])
     """
 
-    def __init__(self, filename, key_dtype, key_index, value_dtype, value_index,
-                 vocab_size=None, delimiter="\t", name=None, value_index_offset=0):
+    def __init__(
+        self,
+        filename,
+        key_dtype,
+        key_index,
+        value_dtype,
+        value_index,
+        vocab_size=None,
+        delimiter="\t",
+        name=None,
+        value_index_offset=0,
+    ):
         if not isinstance(filename, Tensor) and not filename:
             raise ValueError("`filename` argument required for tf.lookup.TextFileInitializer")
         key_dtype, value_dtype = dtypes.as_dtype(key_dtype), dtypes.as_dtype(value_dtype)
@@ -140,10 +152,16 @@ class TextFileInitializer(TableInitializerBase):
         """Initializes ``table`` from the file (TypeError on other dtypes)."""
         check_table_dtypes(table, self.key_dtype, self.value_dtype)
         filename = convert_to_tensor(self._filename, D.string, name="asset_filepath")
-        run_init(table_ops.initialize_from_text_file, table.resource_handle, filename,
-                 key_index=self._key_index, value_index=self._value_index,
-                 vocab_size=-1 if self._vocab_size is None else self._vocab_size,
-                 delimiter=self._delimiter, offset=self._offset)
+        run_init(
+            table_ops.initialize_from_text_file,
+            table.resource_handle,
+            filename,
+            key_index=self._key_index,
+            value_index=self._value_index,
+            vocab_size=-1 if self._vocab_size is None else self._vocab_size,
+            delimiter=self._delimiter,
+            offset=self._offset,
+        )
 
 
 def _check_index(what, index, dtype, line_number_words, whole_line_words):
@@ -152,11 +170,15 @@ def _check_index(what, index, dtype, line_number_words, whole_line_words):
         sep = "." if what == "key" else ""
         raise ValueError(f"`{what}_index` should be >= -2, received: {index}{sep}")
     if index == TextFileIndex.LINE_NUMBER and dtype != D.int64:
-        raise ValueError(f"`{what}_dtype` must be int64 {line_number_words} "
-                         f"{TextFileIndex.LINE_NUMBER}, received: {dtype}")
+        raise ValueError(
+            f"`{what}_dtype` must be int64 {line_number_words} "
+            f"{TextFileIndex.LINE_NUMBER}, received: {dtype}"
+        )
     if index == TextFileIndex.WHOLE_LINE and not dtype.is_integer and dtype != D.string:
-        raise ValueError(f"`{what}_dtype` should be either integer or string {whole_line_words} "
-                         f"{TextFileIndex.WHOLE_LINE}, received: {dtype}")
+        raise ValueError(
+            f"`{what}_dtype` should be either integer or string {whole_line_words} "
+            f"{TextFileIndex.WHOLE_LINE}, received: {dtype}"
+        )
 
 
 __all__ = [

@@ -44,8 +44,7 @@ class _MutableTable(LookupInterface):
 
     def export(self, name=None):
         """``(keys, values)``: tensors of the table's contents."""
-        return table_ops.export(self.resource_handle, self._key_dtype, self._value_dtype,
-                                name=name)
+        return table_ops.export(self.resource_handle, self._key_dtype, self._value_dtype, name=name)
 
     def _keys_for_remove(self, keys, message):
         if not isinstance(keys, Tensor):
@@ -59,8 +58,9 @@ class _MutableTable(LookupInterface):
         return {"-keys": keys, "-values": values}
 
     def _restore_from_tensors(self, restored_tensors):
-        return table_ops.import_values(self.resource_handle, restored_tensors["-keys"],
-                                       restored_tensors["-values"])
+        return table_ops.import_values(
+            self.resource_handle, restored_tensors["-keys"], restored_tensors["-values"]
+        )
 
 
 @tf_export("lookup.experimental.MutableHashTable")
@@ -78,8 +78,15 @@ class MutableHashTable(_MutableTable):
         array([ 7,  8, -1])
     """
 
-    def __init__(self, key_dtype, value_dtype, default_value, name="MutableHashTable",
-                 checkpoint=True, experimental_is_anonymous=False):
+    def __init__(
+        self,
+        key_dtype,
+        value_dtype,
+        default_value,
+        name="MutableHashTable",
+        checkpoint=True,
+        experimental_is_anonymous=False,
+    ):
         self._default_value = _eager_value(default_value, value_dtype)
         self._value_shape = self._default_value.shape
         self._checkpoint = checkpoint
@@ -93,11 +100,15 @@ class MutableHashTable(_MutableTable):
         op_name = "MutableHashTableV2" if not shape else "MutableHashTableOfTensorsV2"
         table_resources.check_kernel(op_name, self._key_dtype, self._value_dtype)
         if len(shape) > 1:
-            raise errors.op_error(errors.InvalidArgumentError, op_name,
-                                  "Default value must be a vector, got shape "
-                                  f"{table_resources.debug_shape(shape)}")
-        return _create(op_name, lambda: table_resources.MutableHashTable(
-            self._key_dtype, self._value_dtype, shape))
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                op_name,
+                f"Default value must be a vector, got shape {table_resources.debug_shape(shape)}",
+            )
+        return _create(
+            op_name,
+            lambda: table_resources.MutableHashTable(self._key_dtype, self._value_dtype, shape),
+        )
 
     def remove(self, keys, name=None):
         """Removes ``keys`` (missing keys are ignored)."""
@@ -108,8 +119,11 @@ class MutableHashTable(_MutableTable):
         """Values of ``keys`` (shape ``keys.shape + value_shape``); missing keys get the default
         value, or their entry of ``dynamic_default_values`` (the output's shape)."""
         keys = convert_to_tensor(keys, dtype=self._key_dtype, name="keys")
-        default = (self._default_value if dynamic_default_values is None
-                   else convert_to_tensor(dynamic_default_values, dtype_hint=self._value_dtype))
+        default = (
+            self._default_value
+            if dynamic_default_values is None
+            else convert_to_tensor(dynamic_default_values, dtype_hint=self._value_dtype)
+        )
         return table_ops.find(self.resource_handle, keys, default, name=name)
 
     def insert(self, keys, values, name=None):
@@ -137,9 +151,18 @@ class DenseHashTable(_MutableTable):
         array([ 0,  1, -1, -1])
     """
 
-    def __init__(self, key_dtype, value_dtype, default_value, empty_key, deleted_key,
-                 initial_num_buckets=None, name="MutableDenseHashTable", checkpoint=True,
-                 experimental_is_anonymous=False):
+    def __init__(
+        self,
+        key_dtype,
+        value_dtype,
+        default_value,
+        empty_key,
+        deleted_key,
+        initial_num_buckets=None,
+        name="MutableDenseHashTable",
+        checkpoint=True,
+        experimental_is_anonymous=False,
+    ):
         self._default_value = _eager_value(default_value, value_dtype, name="default_value")
         self._initial_num_buckets = initial_num_buckets
         self._value_shape = self._default_value.shape
@@ -156,10 +179,17 @@ class DenseHashTable(_MutableTable):
         deleted = _eager_value(self._deleted_key, self._key_dtype, name="deleted_key")
         table_resources.check_kernel("MutableDenseHashTableV2", self._key_dtype, self._value_dtype)
         buckets = 131072 if self._initial_num_buckets is None else self._initial_num_buckets
-        return _create("MutableDenseHashTableV2", lambda: _DenseResource(
-            self._key_dtype, self._value_dtype, xp.asarray(empty._value),
-            xp.asarray(deleted._value),
-            tuple(self._value_shape.as_list()), int(buckets)))
+        return _create(
+            "MutableDenseHashTableV2",
+            lambda: _DenseResource(
+                self._key_dtype,
+                self._value_dtype,
+                xp.asarray(empty._value),
+                xp.asarray(deleted._value),
+                tuple(self._value_shape.as_list()),
+                int(buckets),
+            ),
+        )
 
     def lookup(self, keys, name=None):
         """Values of ``keys`` (``default_value`` for missing keys)."""

@@ -139,8 +139,7 @@ class StaticHashTable(InitializableLookupTableBase):
 
     def export(self, name=None):
         """``(keys, values)``: tensors of all the table's keys and values."""
-        return table_ops.export(self.resource_handle, self._key_dtype, self._value_dtype,
-                                name=name)
+        return table_ops.export(self.resource_handle, self._key_dtype, self._value_dtype, name=name)
 
 
 @tf_export("compat.v1.lookup.StaticHashTable")

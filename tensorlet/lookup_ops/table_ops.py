@@ -69,13 +69,16 @@ def known_value(t):
 def _signature(op_name, have, expected):
     """OpKernelContext::MatchSignature."""
     if tuple(have[0]) != tuple(expected[0]) or tuple(have[1]) != tuple(expected[1]):
+
         def text(ds):
             return ", ".join(_tf_type_word(d) for d in ds)
 
         raise errors.op_error(
-            errors.InvalidArgumentError, op_name,
+            errors.InvalidArgumentError,
+            op_name,
             f"Signature mismatch, have: {text(have[0])}->{text(have[1])} expected: "
-            f"{text(expected[0])}->{text(expected[1])}")
+            f"{text(expected[0])}->{text(expected[1])}",
+        )
 
 
 def _kernel(op_name, body):
@@ -99,8 +102,9 @@ def _find(table, keys, default, Tin, Tout):
 
 def _insert(table, keys, values, Tin, Tout):
     r = D.resource
-    _signature("LookupTableInsertV2", ((r, Tin, Tout), ()),
-               ((r, table.key_dtype, table.value_dtype), ()))
+    _signature(
+        "LookupTableInsertV2", ((r, Tin, Tout), ()), ((r, table.key_dtype, table.value_dtype), ())
+    )
     table.check_insert(keys, values, Tin, Tout)
     table.insert(keys, values)
     return ()
@@ -108,8 +112,9 @@ def _insert(table, keys, values, Tin, Tout):
 
 def _import(table, keys, values, Tin, Tout):
     r = D.resource
-    _signature("LookupTableImportV2", ((r, Tin, Tout), ()),
-               ((r, table.key_dtype, table.value_dtype), ()))
+    _signature(
+        "LookupTableImportV2", ((r, Tin, Tout), ()), ((r, table.key_dtype, table.value_dtype), ())
+    )
     table.check_import(keys, values, Tin, Tout)
     table.import_values(keys, values)
     return ()
@@ -130,11 +135,13 @@ def _export(table, Tkeys, Tvalues):
     return table.export()
 
 
-def _init_from_text_file(table, filename, key_index, value_index, vocab_size, delimiter,
-                         offset):
+def _init_from_text_file(table, filename, key_index, value_index, vocab_size, delimiter, offset):
     if xp.ndim(filename) != 0:
-        raise TableError(errors.InvalidArgumentError, "filename should be a single string, but "
-                         f"got [{','.join(str(d) for d in xp.shape(filename))}]")
+        raise TableError(
+            errors.InvalidArgumentError,
+            "filename should be a single string, but "
+            f"got [{','.join(str(d) for d in xp.shape(filename))}]",
+        )
     name = filename[()]
     name = name.decode() if isinstance(name, bytes) else str(name)
     if not name:
@@ -142,8 +149,16 @@ def _init_from_text_file(table, filename, key_index, value_index, vocab_size, de
     if not isinstance(table, HashTable):
         table.initialize((), 0)  # raises "... is not initializable"
     text_file.check_indices(table.key_dtype, key_index, table.value_dtype, value_index)
-    pairs = text_file.pairs(name, table.key_dtype, key_index, table.value_dtype, value_index,
-                            vocab_size, delimiter, offset)
+    pairs = text_file.pairs(
+        name,
+        table.key_dtype,
+        key_index,
+        table.value_dtype,
+        value_index,
+        vocab_size,
+        delimiter,
+        offset,
+    )
     if table.initialized:  # TF reads the first line, then ignores the initialization
         next(pairs, None)
         return ()
@@ -169,8 +184,11 @@ def _find_shape(op, inputs, attrs):
     table, keys = static_table(inputs[0]), inputs[1].shape
     if table is None or keys.rank is None or keys.rank < len(table.key_shape):
         return (TensorShape(None),)
-    return (TensorShape(keys.as_list()[: keys.rank - len(table.key_shape)])
-            .concatenate(TensorShape(list(table.value_shape))),)
+    return (
+        TensorShape(keys.as_list()[: keys.rank - len(table.key_shape)]).concatenate(
+            TensorShape(list(table.value_shape))
+        ),
+    )
 
 
 def _export_shape(op, inputs, attrs):
@@ -191,8 +209,14 @@ def _scalar(op, inputs, attrs):
 
 
 def _op(name, body, dtypes_of, shape_rule, num_outputs=1):
-    return defop(name, _kernel(name, body), dtype_rule=_handle_first(dtypes_of),
-                 shape_rule=shape_rule, stateful=True, num_outputs=num_outputs)
+    return defop(
+        name,
+        _kernel(name, body),
+        dtype_rule=_handle_first(dtypes_of),
+        shape_rule=shape_rule,
+        stateful=True,
+        num_outputs=num_outputs,
+    )
 
 
 lookup_table_find_v2_op = _op("LookupTableFindV2", _find, lambda i, a: (a["Tout"],), _find_shape)
@@ -200,10 +224,12 @@ lookup_table_insert_v2_op = _op("LookupTableInsertV2", _insert, lambda i, a: (),
 lookup_table_import_v2_op = _op("LookupTableImportV2", _import, lambda i, a: (), _no_outputs, 0)
 lookup_table_remove_v2_op = _op("LookupTableRemoveV2", _remove, lambda i, a: (), _no_outputs, 0)
 lookup_table_size_v2_op = _op("LookupTableSizeV2", _size, lambda i, a: (D.int64,), _scalar)
-lookup_table_export_v2_op = _op("LookupTableExportV2", _export,
-                                lambda i, a: (a["Tkeys"], a["Tvalues"]), _export_shape, 2)
+lookup_table_export_v2_op = _op(
+    "LookupTableExportV2", _export, lambda i, a: (a["Tkeys"], a["Tvalues"]), _export_shape, 2
+)
 initialize_table_from_text_file_v2_op = _op(
-    "InitializeTableFromTextFileV2", _init_from_text_file, lambda i, a: (), _no_outputs, 0)
+    "InitializeTableFromTextFileV2", _init_from_text_file, lambda i, a: (), _no_outputs, 0
+)
 
 
 # ---------------------------------------------------------------- calls (gen_lookup_ops)
@@ -211,20 +237,41 @@ initialize_table_from_text_file_v2_op = _op(
 
 def find(handle, keys, default_value, name=None):
     keys, default_value = convert_to_tensor(keys), convert_to_tensor(default_value)
-    return apply(lookup_table_find_v2_op, handle, keys, default_value, name=name,
-                 Tin=keys.dtype, Tout=default_value.dtype)
+    return apply(
+        lookup_table_find_v2_op,
+        handle,
+        keys,
+        default_value,
+        name=name,
+        Tin=keys.dtype,
+        Tout=default_value.dtype,
+    )
 
 
 def insert(handle, keys, values, name=None):
     keys, values = convert_to_tensor(keys), convert_to_tensor(values)
-    apply(lookup_table_insert_v2_op, handle, keys, values, name=name, Tin=keys.dtype,
-          Tout=values.dtype)
+    apply(
+        lookup_table_insert_v2_op,
+        handle,
+        keys,
+        values,
+        name=name,
+        Tin=keys.dtype,
+        Tout=values.dtype,
+    )
 
 
 def import_values(handle, keys, values, name=None):
     keys, values = convert_to_tensor(keys), convert_to_tensor(values)
-    apply(lookup_table_import_v2_op, handle, keys, values, name=name, Tin=keys.dtype,
-          Tout=values.dtype)
+    apply(
+        lookup_table_import_v2_op,
+        handle,
+        keys,
+        values,
+        name=name,
+        Tin=keys.dtype,
+        Tout=values.dtype,
+    )
 
 
 def remove(handle, keys, name=None):
@@ -237,18 +284,29 @@ def size(handle, name=None):
 
 
 def export(handle, key_dtype, value_dtype, name=None):
-    return apply(lookup_table_export_v2_op, handle, name=name, Tkeys=key_dtype,
-                 Tvalues=value_dtype)
+    return apply(lookup_table_export_v2_op, handle, name=name, Tkeys=key_dtype, Tvalues=value_dtype)
 
 
-def initialize_from_text_file(handle, filename, key_index, value_index, vocab_size, delimiter,
-                              offset, name=None):
+def initialize_from_text_file(
+    handle, filename, key_index, value_index, vocab_size, delimiter, offset, name=None
+):
     if len(delimiter) != 1:
-        raise errors.op_error(errors.InvalidArgumentError, "InitializeTableFromTextFileV2",
-                              "delimiter should be only 1 char")
-    apply(initialize_table_from_text_file_v2_op, handle, filename, name=name,
-          key_index=int(key_index), value_index=int(value_index), vocab_size=int(vocab_size),
-          delimiter=delimiter, offset=int(offset))
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            "InitializeTableFromTextFileV2",
+            "delimiter should be only 1 char",
+        )
+    apply(
+        initialize_table_from_text_file_v2_op,
+        handle,
+        filename,
+        name=name,
+        key_index=int(key_index),
+        value_index=int(value_index),
+        vocab_size=int(vocab_size),
+        delimiter=delimiter,
+        offset=int(offset),
+    )
 
 
 __all__ = [

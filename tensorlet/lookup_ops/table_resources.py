@@ -59,10 +59,12 @@ def check_kernel(op_name, key_dtype, value_dtype):
     """NotFoundError when TF registers no CPU kernel of ``op_name`` for the dtype pair."""
     if value_dtype not in KERNELS[op_name].get(key_dtype, ()):
         raise errors.op_error(
-            errors.NotFoundError, op_name,
+            errors.NotFoundError,
+            op_name,
             f"Could not find device for node: {{{{node {op_name}}}}} = {op_name}["
             f"key_dtype=DT_{_tf_type_word(key_dtype).upper()}, "
-            f"value_dtype=DT_{_tf_type_word(value_dtype).upper()}]")
+            f"value_dtype=DT_{_tf_type_word(value_dtype).upper()}]",
+        )
 
 
 def debug_shape(shape):
@@ -106,29 +108,36 @@ class LookupTable:
 
     def check_types(self, key_dtype, value_dtype):
         if key_dtype != self.key_dtype:
-            raise invalid(f"Key must be type {_tf_type_word(self.key_dtype)} but got "
-                          f"{_tf_type_word(key_dtype)}")
+            raise invalid(
+                f"Key must be type {_tf_type_word(self.key_dtype)} but got "
+                f"{_tf_type_word(key_dtype)}"
+            )
         if value_dtype is not None and value_dtype != self.value_dtype:
-            raise invalid(f"Value must be type {_tf_type_word(self.value_dtype)} but got "
-                          f"{_tf_type_word(value_dtype)}")
+            raise invalid(
+                f"Value must be type {_tf_type_word(self.value_dtype)} but got "
+                f"{_tf_type_word(value_dtype)}"
+            )
 
     def check_key_shape(self, shape):
         k = len(self.key_shape)
-        if len(shape) < k or tuple(shape[len(shape) - k:]) != self.key_shape:
-            raise invalid(f"Input key shape {debug_shape(shape)} must end with the table's key "
-                          f"shape {debug_shape(self.key_shape)}")
+        if len(shape) < k or tuple(shape[len(shape) - k :]) != self.key_shape:
+            raise invalid(
+                f"Input key shape {debug_shape(shape)} must end with the table's key "
+                f"shape {debug_shape(self.key_shape)}"
+            )
 
     def value_shape_for(self, key_shape):
         """Keys' shape without the key dims, then the value shape."""
-        return tuple(key_shape[:len(key_shape) - len(self.key_shape)]) + self.value_shape
+        return tuple(key_shape[: len(key_shape) - len(self.key_shape)]) + self.value_shape
 
     def check_insert(self, keys, values, key_dtype, value_dtype):
         self.check_types(key_dtype, value_dtype)
         self.check_key_shape(keys.shape)
         want = self.value_shape_for(keys.shape)
         if tuple(values.shape) != want:
-            raise invalid(f"Expected shape {debug_shape(want)} for value, got "
-                          f"{debug_shape(values.shape)}")
+            raise invalid(
+                f"Expected shape {debug_shape(want)} for value, got {debug_shape(values.shape)}"
+            )
 
     def check_import(self, keys, values, key_dtype, value_dtype):
         self.check_insert(keys, values, key_dtype, value_dtype)
@@ -138,9 +147,11 @@ class LookupTable:
         self.check_key_shape(keys.shape)
         full = self.value_shape_for(keys.shape)
         if tuple(default.shape) not in (self.value_shape, full):
-            raise invalid(f"Expected shape {debug_shape(self.value_shape)} or "
-                          f"{debug_shape(full)} for default value, got "
-                          f"{debug_shape(default.shape)}")
+            raise invalid(
+                f"Expected shape {debug_shape(self.value_shape)} or "
+                f"{debug_shape(full)} for default value, got "
+                f"{debug_shape(default.shape)}"
+            )
 
     def check_remove(self, keys, key_dtype):
         self.check_types(key_dtype, None)
@@ -231,8 +242,9 @@ class HashTable(LookupTable):
         if self.initialized:
             if total_size == self.size():  # TF's AreEntriesSame compares sizes only
                 return
-            raise TableError(errors.FailedPreconditionError,
-                             "Table was already initialized with different data.")
+            raise TableError(
+                errors.FailedPreconditionError, "Table was already initialized with different data."
+            )
         index, values = {}, []
         for key, value in pairs:
             row = index.setdefault(key, len(values))
@@ -242,7 +254,8 @@ class HashTable(LookupTable):
                 raise TableError(
                     errors.FailedPreconditionError,
                     f"HashTable has different value for same key. Key {_text(key)} has "
-                    f"{_text(values[row])} and trying to add value {_text(value)}")
+                    f"{_text(values[row])} and trying to add value {_text(value)}",
+                )
         self._index.map = index
         self._index.changed()
         self._values = xp.array(values, dtype=np_dtype(self.value_dtype)).reshape(len(values))
@@ -252,12 +265,16 @@ class HashTable(LookupTable):
         self.initialize(zip(keys.reshape(-1).tolist(), values.reshape(-1).tolist()), keys.size)
 
     def insert(self, keys, values):
-        raise TableError(errors.UnimplementedError,
-                         "Insert not supported by InitializableLookupTable implementations")
+        raise TableError(
+            errors.UnimplementedError,
+            "Insert not supported by InitializableLookupTable implementations",
+        )
 
     def remove(self, keys):
-        raise TableError(errors.UnimplementedError,
-                         "Remove not supported by InitializableLookupTable implementations")
+        raise TableError(
+            errors.UnimplementedError,
+            "Remove not supported by InitializableLookupTable implementations",
+        )
 
     def export(self):
         if not self.initialized:
@@ -296,8 +313,9 @@ class MutableHashTable(LookupTable):
             rows.append(row)
         self._index.changed()
         if self._used > self._store.shape[0]:
-            grown = xp.empty((max(self._used, 2 * self._store.shape[0]),) + self.value_shape,
-                             self._store.dtype)
+            grown = xp.empty(
+                (max(self._used, 2 * self._store.shape[0]),) + self.value_shape, self._store.dtype
+            )
             grown[: self._store.shape[0]] = self._store
             self._store = grown
         if rows:  # in order: the last of repeated keys wins, as TF's InsertOrUpdate
@@ -324,4 +342,4 @@ class MutableHashTable(LookupTable):
         return self._index.keys_array(), self._store[rows]
 
 
-__all__ = ["HashTable", "KERNELS", "LookupTable", "MutableHashTable", "TableError"]
+__all__ = ["KERNELS", "HashTable", "LookupTable", "MutableHashTable", "TableError"]

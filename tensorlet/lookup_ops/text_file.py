@@ -16,25 +16,36 @@ from tensorlet.ops.op_def import _tf_type_word
 D = dtypes
 LINE_NUMBER, WHOLE_LINE = -1, -2
 _INT = re.compile(rb"\s*([+-]?[0-9]+)\s*")
-_FLOAT = re.compile(rb"\s*([+-]?(?:[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?"
-                    rb"|inf|infinity|nan))\s*", re.IGNORECASE)
+_FLOAT = re.compile(
+    rb"\s*([+-]?(?:[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?"
+    rb"|inf|infinity|nan))\s*",
+    re.IGNORECASE,
+)
 _INT_RANGE = {"int32": (-(1 << 31), (1 << 31) - 1), "int64": (-(1 << 63), (1 << 63) - 1)}
 
 
 def check_indices(key_dtype, key_index, value_dtype, value_index):
     """The kernel's checks of the indices against the table's dtypes."""
     if key_index == LINE_NUMBER and key_dtype != D.int64:
-        raise invalid("Key index for line number requires table key dtype of int64, got "
-                      f"{_tf_type_word(key_dtype)}")
+        raise invalid(
+            "Key index for line number requires table key dtype of int64, got "
+            f"{_tf_type_word(key_dtype)}"
+        )
     if key_index == WHOLE_LINE and not key_dtype.is_integer and key_dtype != D.string:
-        raise invalid("Key index for whole line requires string or integer table key, got "
-                      f"{_tf_type_word(key_dtype)}")
+        raise invalid(
+            "Key index for whole line requires string or integer table key, got "
+            f"{_tf_type_word(key_dtype)}"
+        )
     if value_index == LINE_NUMBER and value_dtype != D.int64:
-        raise invalid("Value index for line number requires table value dtype of int64, got "
-                      f"{_tf_type_word(value_dtype)}")
+        raise invalid(
+            "Value index for line number requires table value dtype of int64, got "
+            f"{_tf_type_word(value_dtype)}"
+        )
     if value_index == WHOLE_LINE and not value_dtype.is_integer and value_dtype != D.string:
-        raise invalid("Value index for whole line requires table value dtype of integer or "
-                      f"string, got {_tf_type_word(value_dtype)}")
+        raise invalid(
+            "Value index for whole line requires table value dtype of integer or "
+            f"string, got {_tf_type_word(value_dtype)}"
+        )
 
 
 def read_lines(filename):
@@ -45,8 +56,7 @@ def read_lines(filename):
     except FileNotFoundError:
         raise TableError(errors.NotFoundError, f"{filename}; No such file or directory") from None
     except IsADirectoryError:
-        raise TableError(errors.FailedPreconditionError,
-                         f"{filename}; Is a directory") from None
+        raise TableError(errors.FailedPreconditionError, f"{filename}; Is a directory") from None
     parts = data.split(b"\n")
     if parts[-1] == b"":
         parts.pop()
@@ -81,8 +91,14 @@ def _bad_field(token, line_no, type_word):
     return invalid(f"Field {text} in line {line_no} is not a valid {type_word}.")
 
 
-def pairs(filename, key_dtype, key_index, value_dtype, value_index, vocab_size, delimiter,
-          offset):
+def _pick(line, tokens, line_no, index, dtype, offset):
+    """The line number, the whole line or field ``index``, as ``dtype``."""
+    if index == LINE_NUMBER:
+        return line_no + offset
+    return _parse(line if index == WHOLE_LINE else tokens[index], dtype, line_no, offset)
+
+
+def pairs(filename, key_dtype, key_index, value_dtype, value_index, vocab_size, delimiter, offset):
     """Yields the file's ``(key, value)`` pairs in order; raises TF's errors on the way."""
     lines = read_lines(filename)
     split = max(key_index, value_index) >= 0
@@ -95,19 +111,20 @@ def pairs(filename, key_dtype, key_index, value_dtype, value_index, vocab_size, 
             raise invalid(f"Invalid content in {filename}: empty line found at position {pos}.")
         tokens = line.split(sep) if split else ()
         if split and len(tokens) < need:
-            raise invalid(f"Invalid number of columns in {filename} line {line_no} "
-                          f"({line.decode('utf-8', 'backslashreplace')}) : expected at least "
-                          f"{need} got {len(tokens)}")
+            raise invalid(
+                f"Invalid number of columns in {filename} line {line_no} "
+                f"({line.decode('utf-8', 'backslashreplace')}) : expected at least "
+                f"{need} got {len(tokens)}"
+            )
 
-        def pick(index, dtype):
-            if index == LINE_NUMBER:
-                return line_no + offset
-            return _parse(line if index == WHOLE_LINE else tokens[index], dtype, line_no, offset)
-
-        yield pick(key_index, key_dtype), pick(value_index, value_dtype)
+        yield (
+            _pick(line, tokens, line_no, key_index, key_dtype, offset),
+            _pick(line, tokens, line_no, value_index, value_dtype, offset),
+        )
     if vocab_size != -1 and len(lines) < vocab_size:
-        raise invalid(f"Invalid vocab_size in {filename}: expected {vocab_size} but got "
-                      f"{len(lines)}")
+        raise invalid(
+            f"Invalid vocab_size in {filename}: expected {vocab_size} but got {len(lines)}"
+        )
 
 
 def total_size(filename, vocab_size):

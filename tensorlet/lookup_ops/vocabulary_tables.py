@@ -44,7 +44,7 @@ class StrongHashSpec(HasherSpec):
         if len(key) != 2:
             raise ValueError(f"`key` must have size 2, received {len(key)}")
         if not isinstance(key[0], int) or not isinstance(key[1], int):
-            raise TypeError("Invalid key %s. Must be unsigned integer values." % key)
+            raise TypeError(f"Invalid key {key}. Must be unsigned integer values.")
         return super(cls, StrongHashSpec).__new__(cls, "stronghash", key)
 
 
@@ -56,8 +56,7 @@ def _hash_fn(hasher_spec):
     if hasher_spec.hasher == "legacy":
         return string_ops_hash.string_to_hash_bucket
     if hasher_spec.hasher == "stronghash":
-        return functools.partial(string_ops_hash.string_to_hash_bucket_strong,
-                                 key=hasher_spec.key)
+        return functools.partial(string_ops_hash.string_to_hash_bucket_strong, key=hasher_spec.key)
     raise ValueError(f"Found unknown hasher {hasher_spec.hasher} in `hasher_spec`")
 
 
@@ -99,8 +98,9 @@ class _BucketedTable(LookupInterface):
             ids = self._table.lookup(values, name=name)
         else:
             text = values if values.dtype == D.string else as_string(values)
-            buckets = _hash_fn(self._hasher_spec)(text, num_buckets=self._num_oov_buckets,
-                                                  name="hash_bucket")
+            buckets = _hash_fn(self._hasher_spec)(
+                text, num_buckets=self._num_oov_buckets, name="hash_bucket"
+            )
             if self._table is not None:
                 ids = self._table.lookup(values)
                 buckets = math_ops.add(buckets, self._table.size())
@@ -115,8 +115,8 @@ class _BucketedTable(LookupInterface):
         if table.key_dtype not in supported:
             raise TypeError(message(supported, table.key_dtype))
         if table.key_dtype.is_integer != key_dtype.is_integer:
-            raise TypeError("Invalid `key_dtype`, expected %s but got %s." % (
-                "integer" if key_dtype.is_integer else "non-integer", table.key_dtype))
+            kind = "integer" if key_dtype.is_integer else "non-integer"
+            raise TypeError(f"Invalid `key_dtype`, expected {kind} but got {table.key_dtype}.")
 
 
 def _as_table_name(name):
@@ -136,8 +136,14 @@ class StaticVocabularyTable(_BucketedTable):
         array([0, 1, 2, 6, 7])
     """
 
-    def __init__(self, initializer, num_oov_buckets, lookup_key_dtype=None, name=None,
-                 experimental_is_anonymous=False):
+    def __init__(
+        self,
+        initializer,
+        num_oov_buckets,
+        lookup_key_dtype=None,
+        name=None,
+        experimental_is_anonymous=False,
+    ):
         if num_oov_buckets <= 0:
             raise ValueError("`num_oov_buckets` must be > 0; use StaticHashTable.")
         if name:
@@ -146,22 +152,28 @@ class StaticVocabularyTable(_BucketedTable):
             if lookup_key_dtype is None:
                 lookup_key_dtype = initializer.key_dtype
             lookup_key_dtype = D.as_dtype(lookup_key_dtype)
-            self._check_table(initializer, lookup_key_dtype, lambda s, k: (
-                "Invalid `key_dtype`, expected one of %s, but got %s." % (s, k)))
+            self._check_table(
+                initializer,
+                lookup_key_dtype,
+                lambda s, k: f"Invalid `key_dtype`, expected one of {s}, but got {k}.",
+            )
             if initializer.value_dtype != D.int64:
-                raise TypeError("Invalid `value_dtype`, expected %s but got %s."
-                                % (D.int64, initializer.value_dtype))
+                raise TypeError(
+                    f"Invalid `value_dtype`, expected {D.int64} but got {initializer.value_dtype}."
+                )
             self._initializer = initializer
-            self._table = StaticHashTableV1(initializer, default_value=-1,
-                                            experimental_is_anonymous=experimental_is_anonymous)
+            self._table = StaticHashTableV1(
+                initializer, default_value=-1, experimental_is_anonymous=experimental_is_anonymous
+            )
             name = name or self._table.name
         else:
             lookup_key_dtype = D.string
             self._table = None
             name = name or "hash_bucket"
         if not lookup_key_dtype.is_integer and lookup_key_dtype != D.string:
-            raise TypeError(f"Invalid `key_dtype`, expected integer or string, got "
-                            f"{lookup_key_dtype}")
+            raise TypeError(
+                f"Invalid `key_dtype`, expected integer or string, got {lookup_key_dtype}"
+            )
         self._num_oov_buckets = num_oov_buckets
         self._table_name = _as_table_name(name)
         super().__init__(lookup_key_dtype, D.int64)
@@ -180,17 +192,20 @@ class IdTableWithHashBuckets(_BucketedTable):
     """TF 1's id table (``table``, may be None) with ``num_oov_buckets`` hashed by
     ``hasher_spec``; ids of out-of-vocabulary keys follow the table's size."""
 
-    def __init__(self, table, num_oov_buckets, hasher_spec=FastHashSpec, name=None,
-                 key_dtype=None):
+    def __init__(self, table, num_oov_buckets, hasher_spec=FastHashSpec, name=None, key_dtype=None):
         if name:
             name = name.rstrip("/")
         if table:
             key_dtype = table.key_dtype if key_dtype is None else D.as_dtype(key_dtype)
-            self._check_table(table, key_dtype, lambda s, k: (
-                f"Invalid `key_dtype`, expected one of {s}, received {key_dtype}."))
+            self._check_table(
+                table,
+                key_dtype,
+                lambda s, k: f"Invalid `key_dtype`, expected one of {s}, received {key_dtype}.",
+            )
             if table.value_dtype != D.int64:
-                raise TypeError(f"Invalid `value_dtype`: expected int64 but got "
-                                f"{table.value_dtype}")
+                raise TypeError(
+                    f"Invalid `value_dtype`: expected int64 but got {table.value_dtype}"
+                )
             self._table = table
             name = name or table.name
         else:

@@ -16,7 +16,6 @@ so a whole batch of sets is one sorted ``union1d`` / ``intersect1d`` / ``setdiff
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.export import tf_export
-from tensorlet.framework.tensor import Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.ops.op_def import apply, defop, dtype_mismatch, dtype_not_allowed
@@ -66,8 +65,11 @@ def _check_indices(op_name, idx, shape):
         if oob[i]:
             _fail(op_name, f"{text} is out of bounds: need 0 <= index < {_dims(shape)}")
         if moved[i - 1]:
-            _fail(op_name, f"{text} is out of order. Many sparse ops require sorted indices.\n"
-                           "    Use `tf.sparse.reorder` to create a correctly ordered copy.\n\n")
+            _fail(
+                op_name,
+                f"{text} is out of order. Many sparse ops require sorted indices.\n"
+                "    Use `tf.sparse.reorder` to create a correctly ordered copy.\n\n",
+            )
         _fail(op_name, f"{text} is repeated")
 
 
@@ -89,11 +91,17 @@ def _sparse_members(op_name, indices, values, shape, validate):
             over = xp.flatnonzero((col >= shape[j]) | (col < 0))
             if over.size:
                 i = int(over[0])
-                _fail(op_name, f"indices[{i}, {j}] expected < {int(shape[j])}, got "
-                               f"{int(col[i])}.", errors.InternalError)
+                _fail(
+                    op_name,
+                    f"indices[{i}, {j}] expected < {int(shape[j])}, got {int(col[i])}.",
+                    errors.InternalError,
+                )
     group_shape = tuple(int(d) for d in shape[:-1])
-    gid = (xp.ravel_multi_index(tuple(idx[:, :-1].T), group_shape) if idx.shape[0]
-           else xp.zeros(0, xp.int64))
+    gid = (
+        xp.ravel_multi_index(tuple(idx[:, :-1].T), group_shape)
+        if idx.shape[0]
+        else xp.zeros(0, xp.int64)
+    )
     return group_shape, gid.astype(xp.int64), values.reshape(-1)
 
 
@@ -111,7 +119,7 @@ def _codes(*value_arrays):
     uniq, inv = xp.unique(both, return_inverse=True)
     out, start = [], 0
     for v in value_arrays:
-        out.append(inv.reshape(-1)[start:start + v.size].astype(xp.int64))
+        out.append(inv.reshape(-1)[start : start + v.size].astype(xp.int64))
         start += v.size
     return uniq, out
 
@@ -122,14 +130,20 @@ def _apply(op_name, set_operation, group_shape, m1, m2, dtype):
     uniq, (c1, c2) = _codes(v1, v2)
     u = max(len(uniq), 1)
     k1, k2 = xp.unique(g1 * u + c1), xp.unique(g2 * u + c2)
-    keys = {"a-b": lambda: xp.setdiff1d(k1, k2, True), "b-a": lambda: xp.setdiff1d(k2, k1, True),
-            "intersection": lambda: xp.intersect1d(k1, k2, True),
-            "union": lambda: xp.union1d(k1, k2)}[set_operation]()
+    keys = {
+        "a-b": lambda: xp.setdiff1d(k1, k2, True),
+        "b-a": lambda: xp.setdiff1d(k2, k1, True),
+        "intersection": lambda: xp.intersect1d(k1, k2, True),
+        "union": lambda: xp.union1d(k1, k2),
+    }[set_operation]()
     n = keys.shape[0]
     rank = len(group_shape) + 1
     if n == 0:
-        return (xp.zeros((0, rank), xp.int64), xp.zeros(0, dtype),
-                xp.array(list(group_shape) + [0], xp.int64))
+        return (
+            xp.zeros((0, rank), xp.int64),
+            xp.zeros(0, dtype),
+            xp.array(list(group_shape) + [0], xp.int64),
+        )
     g, c = keys // u, keys % u
     pos = xp.arange(n) - xp.searchsorted(g, g, side="left")
     idx = xp.stack(list(xp.unravel_index(g, group_shape)) + [pos], axis=1).astype(xp.int64)
@@ -176,8 +190,11 @@ def _set_size(indices, values, shape, validate_indices):
     groups = int(xp.prod(group_shape))
     uniq, (c,) = _codes(v)
     keys = xp.unique(g * max(len(uniq), 1) + c)
-    counts = xp.bincount(keys // max(len(uniq), 1), minlength=groups) if keys.size else (
-        xp.zeros(groups, xp.int64))
+    counts = (
+        xp.bincount(keys // max(len(uniq), 1), minlength=groups)
+        if keys.size
+        else (xp.zeros(groups, xp.int64))
+    )
     return counts.astype(xp.int32).reshape(group_shape)
 
 
@@ -224,8 +241,11 @@ def _dense_to_dense_shape(op, inputs, attrs):
             raise _shape_error(op, f"Shape must be rank {s0.rank} but is rank {s1.rank}")
         for i, (a, b) in enumerate(zip(s0.as_list()[:-1], s1.as_list()[:-1])):
             if a is not None and b is not None and a != b:
-                raise _shape_error(op, f"Dimension {i} in both shapes must be equal, but are "
-                                       f"{a} and {b}. Shapes are {s0[:-1]} and {s1[:-1]}.")
+                raise _shape_error(
+                    op,
+                    f"Dimension {i} in both shapes must be equal, but are "
+                    f"{a} and {b}. Shapes are {s0[:-1]} and {s1[:-1]}.",
+                )
     return _outputs(s0.rank)
 
 
@@ -263,19 +283,30 @@ def _set_outputs(d):
     return (D.int64, d, D.int64)
 
 
-set_size_op = defop("SetSize", _set_size, dtype_rule=_values_rule(1, out=lambda d: (D.int32,)),
-                    shape_rule=_unknown)
+set_size_op = defop(
+    "SetSize", _set_size, dtype_rule=_values_rule(1, out=lambda d: (D.int32,)), shape_rule=_unknown
+)
 dense_to_dense_set_operation_op = defop(
-    "DenseToDenseSetOperation", _dense_to_dense, dtype_rule=_values_rule(0, 1, out=_set_outputs),
-    shape_rule=_dense_to_dense_shape, num_outputs=3)
+    "DenseToDenseSetOperation",
+    _dense_to_dense,
+    dtype_rule=_values_rule(0, 1, out=_set_outputs),
+    shape_rule=_dense_to_dense_shape,
+    num_outputs=3,
+)
 dense_to_sparse_set_operation_op = defop(
-    "DenseToSparseSetOperation", _dense_to_sparse,
-    dtype_rule=_values_rule(0, 2, out=_set_outputs), shape_rule=_dense_to_sparse_shape,
-    num_outputs=3)
+    "DenseToSparseSetOperation",
+    _dense_to_sparse,
+    dtype_rule=_values_rule(0, 2, out=_set_outputs),
+    shape_rule=_dense_to_sparse_shape,
+    num_outputs=3,
+)
 sparse_to_sparse_set_operation_op = defop(
-    "SparseToSparseSetOperation", _sparse_to_sparse,
-    dtype_rule=_values_rule(1, 4, out=_set_outputs), shape_rule=_sparse_to_sparse_shape,
-    num_outputs=3)
+    "SparseToSparseSetOperation",
+    _sparse_to_sparse,
+    dtype_rule=_values_rule(1, 4, out=_set_outputs),
+    shape_rule=_sparse_to_sparse_shape,
+    num_outputs=3,
+)
 
 
 # ---------------------------------------------------------------- public functions
@@ -289,10 +320,10 @@ def _convert(a, b):
     """Converted ``(a, b, flipped)``; a sparse ``a`` with a dense ``b`` is flipped."""
     a = _tensor_or_sparse(a)
     if a.dtype.base_dtype not in _VALID:
-        raise TypeError("'a' invalid dtype %s." % a.dtype)
+        raise TypeError(f"'a' invalid dtype {a.dtype}.")
     b = _tensor_or_sparse(b)
     if b.dtype.base_dtype != a.dtype.base_dtype:
-        raise TypeError("Types don't match, %s vs %s." % (a.dtype, b.dtype))
+        raise TypeError(f"Types don't match, {a.dtype} vs {b.dtype}.")
     if isinstance(a, SparseTensor) and not isinstance(b, SparseTensor):
         return b, a, True
     return a, b, False
@@ -302,13 +333,24 @@ def _set_operation(a, b, set_operation, validate_indices):
     attrs = {"set_operation": set_operation, "validate_indices": bool(validate_indices)}
     if isinstance(a, SparseTensor):
         if not isinstance(b, SparseTensor):
-            raise ValueError("Sparse,Dense is not supported, but Dense,Sparse is. Please flip "
-                             "the order of your inputs.")
-        out = apply(sparse_to_sparse_set_operation_op, a.indices, a.values, a.dense_shape,
-                    b.indices, b.values, b.dense_shape, **attrs)
+            raise ValueError(  # noqa: TRY004 (TF's class)
+                "Sparse,Dense is not supported, but Dense,Sparse is. Please flip the order of "
+                "your inputs."
+            )
+        out = apply(
+            sparse_to_sparse_set_operation_op,
+            a.indices,
+            a.values,
+            a.dense_shape,
+            b.indices,
+            b.values,
+            b.dense_shape,
+            **attrs,
+        )
     elif isinstance(b, SparseTensor):
-        out = apply(dense_to_sparse_set_operation_op, a, b.indices, b.values, b.dense_shape,
-                    **attrs)
+        out = apply(
+            dense_to_sparse_set_operation_op, a, b.indices, b.values, b.dense_shape, **attrs
+        )
     else:
         out = apply(dense_to_dense_set_operation_op, a, b, **attrs)
     return SparseTensor(*out)
@@ -327,11 +369,12 @@ def set_size(a, validate_indices=True):
     """
     a = _tensor_or_sparse(a)
     if not isinstance(a, SparseTensor):
-        raise TypeError("Expected `SparseTensor`, got %s." % a)
+        raise TypeError(f"Expected `SparseTensor`, got {a!s}.")  # str(): TF uses %s
     if a.values.dtype.base_dtype not in _VALID:
-        raise TypeError("Invalid dtype %s." % a.values.dtype)
-    return apply(set_size_op, a.indices, a.values, a.dense_shape,
-                 validate_indices=bool(validate_indices))
+        raise TypeError(f"Invalid dtype {a.values.dtype}.")
+    return apply(
+        set_size_op, a.indices, a.values, a.dense_shape, validate_indices=bool(validate_indices)
+    )
 
 
 @tf_export("sets.intersection", "compat.v1.sets.set_intersection")
@@ -383,7 +426,7 @@ __all__ = [
     "set_difference",
     "set_intersection",
     "set_size",
+    "set_size_op",
     "set_union",
     "sparse_to_sparse_set_operation_op",
-    "set_size_op",
 ]

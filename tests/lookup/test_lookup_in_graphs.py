@@ -18,7 +18,8 @@ def _static():
 def test_lookups_in_tf_function():
     static = _static()
     vocab = tf.lookup.StaticVocabularyTable(
-        tf.lookup.KeyValueTensorInitializer(["a"], tf.constant([0], tf.int64)), 2)
+        tf.lookup.KeyValueTensorInitializer(["a"], tf.constant([0], tf.int64)), 2
+    )
 
     @tf.function(input_signature=[tf.TensorSpec([None], tf.string)])
     def f(keys):
@@ -60,8 +61,9 @@ def test_mutable_updates_keep_program_order_in_tf_function():
 
 
 def test_dense_table_in_tf_function_has_static_shapes():
-    table = tf.lookup.experimental.DenseHashTable(tf.int64, tf.float32, [0.0, 0.0], -1, -2,
-                                                  initial_num_buckets=8)
+    table = tf.lookup.experimental.DenseHashTable(
+        tf.int64, tf.float32, [0.0, 0.0], -1, -2, initial_num_buckets=8
+    )
 
     @tf.function
     def f(k):
@@ -85,8 +87,9 @@ def test_table_initialized_inside_a_graph():
         return table.lookup(tf.constant(["a", "b"]))
 
     conc = f.get_concrete_function(tf.TensorSpec([2], tf.string), tf.TensorSpec([2], tf.int32))
-    with pytest.raises(tf.errors.FailedPreconditionError,
-                       match=r"Table not initialized\. \[Op:LookupTableFindV2\]"):
+    with pytest.raises(
+        tf.errors.FailedPreconditionError, match=r"Table not initialized\. \[Op:LookupTableFindV2\]"
+    ):
         tables[0].lookup(tf.constant(["a"]))  # the init op has not run yet
     assert conc(tf.constant(["a", "c"]), tf.constant([1, 2])).numpy().tolist() == [1, -1]
     assert tables[0].lookup(tf.constant(["c"])).numpy().tolist() == [2]
@@ -103,8 +106,11 @@ def test_constant_initializer_in_tf_function_initializes_eagerly(tmp_path):
     @tf.function
     def f(k):
         if not made:
-            made.append(tf.lookup.StaticHashTable(tf.lookup.TextFileInitializer(
-                path, tf.string, -2, tf.int64, -1), -1))
+            made.append(
+                tf.lookup.StaticHashTable(
+                    tf.lookup.TextFileInitializer(path, tf.string, -2, tf.int64, -1), -1
+                )
+            )
             made.append(_static())
         return made[0].lookup(k)
 
@@ -115,12 +121,15 @@ def test_constant_initializer_in_tf_function_initializes_eagerly(tmp_path):
 def test_lookup_in_dataset_map():
     table = _static()
     vocab = tf.lookup.StaticVocabularyTable(
-        tf.lookup.KeyValueTensorInitializer(["a", "b"], tf.constant([0, 1], tf.int64)), 1)
+        tf.lookup.KeyValueTensorInitializer(["a", "b"], tf.constant([0, 1], tf.int64)), 1
+    )
     ds = tf.data.Dataset.from_tensor_slices(["a", "c", "b"]).map(
-        lambda s: (table.lookup(s), vocab.lookup(s)))
+        lambda s: (table.lookup(s), vocab.lookup(s))
+    )
     assert [(int(x), int(y)) for x, y in ds.as_numpy_iterator()] == [(1, 0), (-1, 2), (2, 1)]
     ragged = tf.data.Dataset.from_tensor_slices(tf.constant([["a", "b"], ["b", "q"]])).map(
-        table.lookup)
+        table.lookup
+    )
     assert [r.tolist() for r in ragged.as_numpy_iterator()] == [[1, 2], [2, -1]]
 
 
@@ -143,9 +152,9 @@ def test_table_from_dataset():
     keys = tf.data.Dataset.range(10)
     values = tf.data.Dataset.range(10).map(lambda x: tf.strings.as_string(x * 2))
     table = tf.data.experimental.table_from_dataset(
-        tf.data.Dataset.zip((keys, values)), default_value="n/a", key_dtype=tf.int64)
-    assert table.lookup(tf.constant([0, 1, 20], tf.int64)).numpy().tolist() == [b"0", b"2",
-                                                                               b"n/a"]
+        tf.data.Dataset.zip((keys, values)), default_value="n/a", key_dtype=tf.int64
+    )
+    assert table.lookup(tf.constant([0, 1, 20], tf.int64)).numpy().tolist() == [b"0", b"2", b"n/a"]
     words = tf.data.Dataset.range(10).map(lambda x: tf.strings.as_string(x * 2))
     index = tf.data.experimental.index_table_from_dataset(words, key_dtype=tf.int64)
     assert index.lookup(tf.constant(["0", "2", "4", "5"])).numpy().tolist() == [0, 1, 2, -1]
@@ -161,23 +170,31 @@ def test_table_from_dataset():
 
 def test_kernel_signature_check():
     table = _static()
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match=r"Signature mismatch, have: resource, int32, int32->int32 expected: "
-                             r"resource, string, int32->int32 \[Op:LookupTableFindV2\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Signature mismatch, have: resource, int32, int32->int32 expected: "
+        r"resource, string, int32->int32 \[Op:LookupTableFindV2\]",
+    ):
         table_ops.find(table.resource_handle, tf.constant([1]), tf.constant(0))
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match=r"Expected shape \[\] or \[1\] for default value, got \[2\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Expected shape \[\] or \[1\] for default value, got \[2\]",
+    ):
         table_ops.find(table.resource_handle, tf.constant(["a"]), tf.constant([0, 0]))
-    with pytest.raises(tf.errors.InvalidArgumentError, match="Signature mismatch, have: "
-                                                             "resource, string, int64->"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="Signature mismatch, have: resource, string, int64->"
+    ):
         table_ops.insert(table.resource_handle, tf.constant(["a"]), tf.constant([1], tf.int64))
-    with pytest.raises(tf.errors.UnimplementedError,
-                       match="Insert not supported by InitializableLookupTable implementations"):
+    with pytest.raises(
+        tf.errors.UnimplementedError,
+        match="Insert not supported by InitializableLookupTable implementations",
+    ):
         table_ops.insert(table.resource_handle, tf.constant(["z"]), tf.constant([1]))
     with pytest.raises(tf.errors.UnimplementedError, match="Remove not supported"):
         table_ops.remove(table.resource_handle, tf.constant(["z"]))
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match="cannot compute LookupTableSizeV2 as input #0"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="cannot compute LookupTableSizeV2 as input #0"
+    ):
         table_ops.size(tf.constant(1.0))
 
 
@@ -190,11 +207,14 @@ def test_uninitialized_table():
         table_ops.export(handle, tf.string, tf.int64)
     table_ops.import_values(handle, tf.constant(["a"]), tf.constant([4], tf.int64))
     table_ops.import_values(handle, tf.constant(["q"]), tf.constant([7], tf.int64))  # same size
-    with pytest.raises(tf.errors.FailedPreconditionError,
-                       match="Table was already initialized with different data."):
+    with pytest.raises(
+        tf.errors.FailedPreconditionError,
+        match="Table was already initialized with different data.",
+    ):
         table_ops.import_values(handle, tf.constant(["a", "b"]), tf.constant([1, 2], tf.int64))
-    assert table_ops.find(handle, tf.constant(["a", "q"]), tf.constant(0, tf.int64)).numpy(
-    ).tolist() == [4, 0]
+    assert table_ops.find(
+        handle, tf.constant(["a", "q"]), tf.constant(0, tf.int64)
+    ).numpy().tolist() == [4, 0]
 
 
 def test_import_restores_mutable_tables():
@@ -204,18 +224,21 @@ def test_import_restores_mutable_tables():
     table.insert([3], [30])
     table._restore_from_tensors(saved)
     assert sorted(table.export()[0].numpy().tolist()) == [1, 2]
-    dense = tf.lookup.experimental.DenseHashTable(tf.int64, tf.int64, -1, -1, -2,
-                                                  initial_num_buckets=4)
+    dense = tf.lookup.experimental.DenseHashTable(
+        tf.int64, tf.int64, -1, -1, -2, initial_num_buckets=4
+    )
     dense.insert([5], [50])
     saved = dense._serialize_to_tensors()
-    other = tf.lookup.experimental.DenseHashTable(tf.int64, tf.int64, -1, -1, -2,
-                                                  initial_num_buckets=16)
+    other = tf.lookup.experimental.DenseHashTable(
+        tf.int64, tf.int64, -1, -1, -2, initial_num_buckets=16
+    )
     other._restore_from_tensors(saved)
     assert other.size().numpy() == 1 and other.lookup([5, 6]).numpy().tolist() == [50, -1]
     assert other.export()[0].shape == (4, 1)
     with pytest.raises(tf.errors.InvalidArgumentError, match="not initializable"):
-        table_ops.initialize_from_text_file(table.resource_handle, tf.constant("f"), -2, -1, -1,
-                                            "\t", 0)
+        table_ops.initialize_from_text_file(
+            table.resource_handle, tf.constant("f"), -2, -1, -1, "\t", 0
+        )
 
 
 def test_lookups_are_not_differentiable():
@@ -228,8 +251,26 @@ def test_lookups_are_not_differentiable():
         y = table.lookup(["a", "b"], dynamic_default_values=defaults)
         table.insert(["c"], values)
     assert tape.gradient(y, defaults) is None
-    for name in ("LookupTableFindV2", "LookupTableInsertV2", "LookupTableImportV2",
-                 "LookupTableRemoveV2", "LookupTableSizeV2", "LookupTableExportV2",
-                 "InitializeTableFromTextFileV2"):
+    for name in (
+        "LookupTableFindV2",
+        "LookupTableInsertV2",
+        "LookupTableImportV2",
+        "LookupTableRemoveV2",
+        "LookupTableSizeV2",
+        "LookupTableExportV2",
+        "InitializeTableFromTextFileV2",
+    ):
         assert REGISTRY[name].grad is None and REGISTRY[name].stateful, name
     assert np.array_equal(y.numpy(), [2.0, 6.0])
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["initializers", "static_tables", "vocabulary_tables", "mutable_tables", "dataset_initializer"],
+)
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"tensorlet.lookup_ops.{module}")
+    assert doctest.testmod(mod, extraglobs={"tf": tf}).failed == 0

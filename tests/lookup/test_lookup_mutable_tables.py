@@ -31,7 +31,9 @@ def test_mutable_updates_and_repeated_keys():
     table = X.MutableHashTable(tf.int64, tf.float32, 0.5)
     table.insert([1, 2, 1], [10.0, 20.0, 30.0])  # the last of a repeated key wins
     assert table.lookup(tf.constant([[1, 2], [3, 1]], tf.int64)).numpy().tolist() == [
-        [30.0, 20.0], [0.5, 30.0]]
+        [30.0, 20.0],
+        [0.5, 30.0],
+    ]
     table.insert([2], [-1.0])
     table.remove(tf.constant([1, 99], tf.int64))  # missing keys are ignored
     assert _sorted_export(table) == [(2, -1.0)]
@@ -50,7 +52,7 @@ def test_mutable_vector_values_and_dynamic_defaults():
     assert out.shape == (2, 2) and out.numpy().tolist() == [[1, 2], [-1, -1]]
     out = table.lookup(["b", "z"], dynamic_default_values=[[9, 9], [8, 8]])
     assert out.numpy().tolist() == [[3, 4], [8, 8]]
-    keys, values = table.export()
+    _, values = table.export()
     assert values.shape == (2, 2)
     scalar = X.MutableHashTable(tf.string, tf.float64, 0.0)
     scalar.insert(["q"], [1.0])
@@ -60,20 +62,29 @@ def test_mutable_vector_values_and_dynamic_defaults():
 
 def test_mutable_errors():
     table = X.MutableHashTable(tf.string, tf.int64, -1)
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match=r"Expected shape \[3\] for value, got \[2\] \[Op:LookupTableInsertV2\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Expected shape \[3\] for value, got \[2\] \[Op:LookupTableInsertV2\]",
+    ):
         table.insert(["a", "b", "c"], [1, 2])
-    with pytest.raises(TypeError, match=r"Dtype of argument `keys` must be <dtype: 'string'>, "
-                                        r"received: <dtype: 'int32'>"):
+    with pytest.raises(
+        TypeError,
+        match=r"Dtype of argument `keys` must be <dtype: 'string'>, "
+        r"received: <dtype: 'int32'>",
+    ):
         table.remove(tf.constant([1]))
     with pytest.raises(ValueError, match="Tensor conversion requested dtype string"):
         table.lookup(tf.constant([1]))
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match=r"Expected shape \[\] or \[2\] for default value, got \[3\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Expected shape \[\] or \[2\] for default value, got \[3\]",
+    ):
         table.lookup(["a", "b"], dynamic_default_values=[1, 2, 3])
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match=r"Default value must be a vector, got shape \[2,2\] "
-                             r"\[Op:MutableHashTableOfTensorsV2\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Default value must be a vector, got shape \[2,2\] "
+        r"\[Op:MutableHashTableOfTensorsV2\]",
+    ):
         X.MutableHashTable(tf.string, tf.int64, [[1, 2], [3, 4]])
     with pytest.raises(tf.errors.NotFoundError, match="MutableHashTableV2"):
         X.MutableHashTable(tf.string, tf.string, "")  # no string -> string kernel
@@ -83,8 +94,9 @@ def test_mutable_errors():
 
 
 def test_dense_documented_example():
-    table = X.DenseHashTable(key_dtype=tf.string, value_dtype=tf.int64, default_value=-1,
-                             empty_key="", deleted_key="$")
+    table = X.DenseHashTable(
+        key_dtype=tf.string, value_dtype=tf.int64, default_value=-1, empty_key="", deleted_key="$"
+    )
     table.insert(tf.constant(["a", "b", "c"]), tf.constant([0, 1, 2], tf.int64))
     table.remove(tf.constant(["c"]))
     assert table.lookup(tf.constant(["a", "b", "c", "d"])).numpy().tolist() == [0, 1, -1, -1]
@@ -95,8 +107,9 @@ def test_dense_documented_example():
 
 def test_dense_bucket_layout_follows_tf():
     # int64 keys hash to themselves: key & (num_buckets - 1), then quadratic probing
-    table = X.DenseHashTable(tf.int64, tf.int64, -1, empty_key=-1, deleted_key=-2,
-                             initial_num_buckets=8)
+    table = X.DenseHashTable(
+        tf.int64, tf.int64, -1, empty_key=-1, deleted_key=-2, initial_num_buckets=8
+    )
     table.insert(tf.constant([1, 9, 17], tf.int64), tf.constant([10, 90, 170], tf.int64))
     keys, values = table.export()
     assert keys.numpy()[:, 0].tolist() == [-1, 1, 9, -1, 17, -1, -1, -1]
@@ -111,19 +124,26 @@ def test_dense_bucket_layout_follows_tf():
 
 
 def test_dense_grows_before_passing_the_load_factor():
-    table = X.DenseHashTable(tf.int64, tf.float32, 0.0, empty_key=-1, deleted_key=-2,
-                             initial_num_buckets=4)
+    table = X.DenseHashTable(
+        tf.int64, tf.float32, 0.0, empty_key=-1, deleted_key=-2, initial_num_buckets=4
+    )
     table.insert(tf.constant([0, 1, 2], tf.int64), tf.constant([0.0, 1.0, 2.0]))
     assert table.export()[0].shape == (4, 1)  # 3 <= 4 * 0.8
     table.insert(tf.constant([3], tf.int64), tf.constant([3.0]))
-    keys, values = table.export()
+    keys, _ = table.export()
     assert keys.numpy()[:, 0].tolist() == [0, 1, 2, 3, -1, -1, -1, -1]
     assert table.lookup(tf.constant([3, 0, 7], tf.int64)).numpy().tolist() == [3.0, 0.0, 0.0]
 
 
 def test_dense_vector_values_and_keys():
-    table = X.DenseHashTable(tf.int64, tf.float32, [0.0, 0.0], empty_key=[-1, -1],
-                             deleted_key=[-2, -2], initial_num_buckets=16)
+    table = X.DenseHashTable(
+        tf.int64,
+        tf.float32,
+        [0.0, 0.0],
+        empty_key=[-1, -1],
+        deleted_key=[-2, -2],
+        initial_num_buckets=16,
+    )
     table.insert(tf.constant([[1, 2], [3, 4]], tf.int64), tf.constant([[1.0, 2.0], [3.0, 4.0]]))
     out = table.lookup(tf.constant([[3, 4], [1, 1]], tf.int64))
     assert out.numpy().tolist() == [[3.0, 4.0], [0.0, 0.0]]
@@ -133,42 +153,60 @@ def test_dense_vector_values_and_keys():
 
 
 def test_dense_erase_and_insert_or_assign_aliases():
-    table = X.DenseHashTable(tf.string, tf.bool, False, empty_key="", deleted_key="-",
-                             initial_num_buckets=4)
+    table = X.DenseHashTable(
+        tf.string, tf.bool, False, empty_key="", deleted_key="-", initial_num_buckets=4
+    )
     table.insert_or_assign(["x", "y"], [True, True])
     table.erase(tf.constant(["x"]))
     assert table.lookup(["x", "y"]).numpy().tolist() == [False, True]
 
 
 def test_dense_errors():
-    table = X.DenseHashTable(tf.int64, tf.int64, -1, empty_key=0, deleted_key=-1,
-                             initial_num_buckets=8)
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match=r"Using the empty_key as a table key is not allowed "
-                             r"\[Op:LookupTableFindV2\]"):
+    table = X.DenseHashTable(
+        tf.int64, tf.int64, -1, empty_key=0, deleted_key=-1, initial_num_buckets=8
+    )
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Using the empty_key as a table key is not allowed "
+        r"\[Op:LookupTableFindV2\]",
+    ):
         table.lookup(tf.constant([5, 0], tf.int64))
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match="Using the deleted_key as a table key is not allowed"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="Using the deleted_key as a table key is not allowed"
+    ):
         table.insert(tf.constant([-1], tf.int64), tf.constant([3], tf.int64))
-    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Expected key shape \[2\] got "
-                                                             r"\[2,2\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Expected key shape \[2\] got "
+        r"\[2,2\]",
+    ):
         table.lookup(tf.constant([[1, 2], [3, 4]], tf.int64))
-    with pytest.raises(TypeError, match=r"Signature mismatch. Keys must be dtype "
-                                        r"<dtype: 'int64'>, got <dtype: 'int32'>\."):
+    with pytest.raises(
+        TypeError,
+        match=r"Signature mismatch. Keys must be dtype "
+        r"<dtype: 'int64'>, got <dtype: 'int32'>\.",
+    ):
         table.remove(tf.constant([1], tf.int32))
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match=r"Number of buckets must be at least 4 and a power of 2, got: 6 "
-                             r"\[Op:MutableDenseHashTableV2\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Number of buckets must be at least 4 and a power of 2, got: 6 "
+        r"\[Op:MutableDenseHashTableV2\]",
+    ):
         X.DenseHashTable(tf.int64, tf.int64, -1, 0, -1, initial_num_buckets=6)
-    with pytest.raises(tf.errors.InvalidArgumentError, match="Empty and deleted keys cannot be "
-                                                             "equal"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="Empty and deleted keys cannot be equal"
+    ):
         X.DenseHashTable(tf.int64, tf.int64, -1, 0, 0)
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match=r"Empty and deleted keys must have same shape, got shapes: \[\] and "
-                             r"\[2\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Empty and deleted keys must have same shape, got shapes: \[\] and "
+        r"\[2\]",
+    ):
         X.DenseHashTable(tf.int64, tf.int64, -1, 0, [1, 2])
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match=r"Empty value must be a scalar or a vector, got shape \[1,1\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Empty value must be a scalar or a vector, got shape \[1,1\]",
+    ):
         X.DenseHashTable(tf.int64, tf.int64, [[1]], 0, 1)
 
 

@@ -8,8 +8,9 @@ import tensorlet as tf
 
 
 def _table(keys=("a", "b", "c"), values=(7, 8, 9), default=-1, **kw):
-    return tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(keys, values, **kw),
-                                     default)
+    return tf.lookup.StaticHashTable(
+        tf.lookup.KeyValueTensorInitializer(keys, values, **kw), default
+    )
 
 
 def test_lookup_dense_keys_of_any_shape():
@@ -62,7 +63,10 @@ def test_size_export_and_properties():
     keys, values = table.export()
     assert keys.dtype == tf.string and values.dtype == tf.int32
     assert sorted(zip(keys.numpy().tolist(), values.numpy().tolist())) == [
-        (b"a", 7), (b"b", 8), (b"c", 9)]
+        (b"a", 7),
+        (b"b", 8),
+        (b"c", 9),
+    ]
     assert table.default_value.numpy() == -1 and table.default_value.dtype == tf.int32
     assert table.name is None
     assert table.resource_handle.dtype == tf.resource and table.resource_handle.shape == ()
@@ -74,9 +78,11 @@ def test_size_export_and_properties():
 def test_duplicate_keys():
     table = _table(["a", "a", "b"], [1, 1, 2])  # the same value twice is fine
     assert table.size().numpy() == 2
-    with pytest.raises(tf.errors.FailedPreconditionError,
-                       match="HashTable has different value for same key. Key a has 1 and trying "
-                             r"to add value 2 \[Op:LookupTableImportV2\]"):
+    with pytest.raises(
+        tf.errors.FailedPreconditionError,
+        match="HashTable has different value for same key. Key a has 1 and trying "
+        r"to add value 2 \[Op:LookupTableImportV2\]",
+    ):
         _table(["a", "b", "a"], [1, 5, 2])
 
 
@@ -88,8 +94,11 @@ def test_empty_table():
 
 def test_key_dtype_mismatch_is_a_type_error():
     table = _table()
-    with pytest.raises(TypeError, match=r"Dtype of argument `keys` must be <dtype: 'string'>, "
-                                        r"received: <dtype: 'int32'>"):
+    with pytest.raises(
+        TypeError,
+        match=r"Dtype of argument `keys` must be <dtype: 'string'>, "
+        r"received: <dtype: 'int32'>",
+    ):
         table.lookup(tf.constant([1, 2]))
     int_table = _table([1, 2], [3, 4], key_dtype=tf.int64)
     with pytest.raises(TypeError, match="must be <dtype: 'int64'>, received: <dtype: 'int32'>"):
@@ -108,9 +117,11 @@ def test_default_value_must_be_a_scalar_of_the_value_dtype():
 
 def test_unregistered_dtype_pair_is_not_found():
     init = tf.lookup.KeyValueTensorInitializer([1.0, 2.0], [1, 2])
-    with pytest.raises(tf.errors.NotFoundError,
-                       match=r"Could not find device for node: \{\{node HashTableV2\}\} = "
-                             r"HashTableV2\[key_dtype=DT_FLOAT, value_dtype=DT_INT32\]"):
+    with pytest.raises(
+        tf.errors.NotFoundError,
+        match=r"Could not find device for node: \{\{node HashTableV2\}\} = "
+        r"HashTableV2\[key_dtype=DT_FLOAT, value_dtype=DT_INT32\]",
+    ):
         tf.lookup.StaticHashTable(init, -1)
 
 
@@ -121,8 +132,11 @@ class _WrongInitializer(tf.lookup.KeyValueTensorInitializer):
 
 
 def test_initializer_dtypes_must_match_the_table():
-    with pytest.raises(TypeError, match=r"Invalid value dtype for table, expected "
-                                        r"<dtype: 'int64'> but got <dtype: 'int32'>\."):
+    with pytest.raises(
+        TypeError,
+        match=r"Invalid value dtype for table, expected "
+        r"<dtype: 'int64'> but got <dtype: 'int32'>\.",
+    ):
         tf.lookup.StaticHashTable(_WrongInitializer(["a"], [1]), -1)
 
 

@@ -22,8 +22,7 @@ def vocab(tmp_path):
 
 
 def _table(path, key_dtype, key_index, value_dtype, value_index, default=-1, **kw):
-    init = tf.lookup.TextFileInitializer(path, key_dtype, key_index, value_dtype, value_index,
-                                         **kw)
+    init = tf.lookup.TextFileInitializer(path, key_dtype, key_index, value_dtype, value_index, **kw)
     return tf.lookup.StaticHashTable(init, default)
 
 
@@ -43,7 +42,9 @@ def test_whole_line_and_line_number(vocab):
     assert table.size().numpy() == 3
     by_number = _table(path, tf.int64, IDX.LINE_NUMBER, tf.string, IDX.WHOLE_LINE, default="")
     assert by_number.lookup(tf.constant([0, 2], tf.int64)).numpy().tolist() == [
-        b"emerson 10", b"palmer 30"]
+        b"emerson 10",
+        b"palmer 30",
+    ]
     assert IDX.WHOLE_LINE == -2 and IDX.LINE_NUMBER == -1
 
 
@@ -70,9 +71,11 @@ def test_vocab_size(vocab):
     path = vocab("a\nb\nc\n")
     t = _table(path, tf.string, IDX.WHOLE_LINE, tf.int64, IDX.LINE_NUMBER, vocab_size=2)
     assert t.size().numpy() == 2 and t.lookup(tf.constant(["c"])).numpy().tolist() == [-1]
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match=f"Invalid vocab_size in {path}: expected 5 but got 3 "
-                             r"\[Op:InitializeTableFromTextFileV2\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=f"Invalid vocab_size in {path}: expected 5 but got 3 "
+        r"\[Op:InitializeTableFromTextFileV2\]",
+    ):
         _table(path, tf.string, IDX.WHOLE_LINE, tf.int64, IDX.LINE_NUMBER, vocab_size=5)
 
 
@@ -85,10 +88,20 @@ def test_filename_as_a_tensor(vocab):
 @pytest.mark.parametrize(
     "text,key_index,value_dtype,value_index,message",
     [
-        ("a\n\nb\n", IDX.WHOLE_LINE, tf.int64, IDX.LINE_NUMBER,
-         r"Invalid content in .*vocab.txt: empty line found at position 3\."),
-        ("a 1\nb\n", 0, tf.int64, 1,
-         r"Invalid number of columns in .*vocab.txt line 1 \(b\) : expected at least 2 got 1"),
+        (
+            "a\n\nb\n",
+            IDX.WHOLE_LINE,
+            tf.int64,
+            IDX.LINE_NUMBER,
+            r"Invalid content in .*vocab.txt: empty line found at position 3\.",
+        ),
+        (
+            "a 1\nb\n",
+            0,
+            tf.int64,
+            1,
+            r"Invalid number of columns in .*vocab.txt line 1 \(b\) : expected at least 2 got 1",
+        ),
         ("a 1\nb x\n", 0, tf.int64, 1, r"Field x in line 1 is not a valid int64\."),
         ("a 1_0\n", 0, tf.int64, 1, r"Field 1_0 in line 0 is not a valid int64\."),
         ("a 99999999999\n", 0, tf.int32, 1, r"Field 99999999999 in line 0 is not a valid int32\."),
@@ -104,9 +117,10 @@ def test_kernel_errors(vocab, text, key_index, value_dtype, value_index, message
 
 def test_duplicate_keys_in_a_file(vocab):
     path = vocab("a 1\na 2\n")
-    with pytest.raises(tf.errors.FailedPreconditionError,
-                       match="HashTable has different value for same key. Key a has 1 and trying "
-                             "to add value 2"):
+    with pytest.raises(
+        tf.errors.FailedPreconditionError,
+        match="HashTable has different value for same key. Key a has 1 and trying to add value 2",
+    ):
         _table(path, tf.string, 0, tf.int64, 1, delimiter=" ")
 
 
@@ -125,20 +139,34 @@ def test_delimiter_must_be_one_character(vocab):
 @pytest.mark.parametrize(
     "args,message",
     [
-        (("", tf.string, -2, tf.int64, -1),
-         "`filename` argument required for tf.lookup.TextFileInitializer"),
+        (
+            ("", tf.string, -2, tf.int64, -1),
+            "`filename` argument required for tf.lookup.TextFileInitializer",
+        ),
         (("f", tf.string, -3, tf.int64, -1), r"`key_index` should be >= -2, received: -3\."),
         (("f", tf.string, -2, tf.int64, -4), r"`value_index` should be >= -2, received: -4$"),
-        (("f", tf.string, -1, tf.int64, -1),
-         r"`key_dtype` must be int64 if `key_index` is -1, received: <dtype: 'string'>"),
-        (("f", tf.float32, -2, tf.int64, -1),
-         r"`key_dtype` should be either integer or string for `key_index` -2, received: "
-         r"<dtype: 'float32'>"),
-        (("f", tf.string, 0, tf.int32, -1),
-         r"`value_dtype` must be int64 for `value_index` -1, received: <dtype: 'int32'>"),
-        (("f", tf.string, 0, tf.float64, -2),
-         r"`value_dtype` should be either integer or string for `value_index` -2, received: "
-         r"<dtype: 'float64'>"),
+        (
+            ("f", tf.string, -1, tf.int64, -1),
+            r"`key_dtype` must be int64 if `key_index` is -1, received: <dtype: 'string'>",
+        ),
+        (
+            ("f", tf.float32, -2, tf.int64, -1),
+            (
+                r"`key_dtype` should be either integer or string for `key_index` -2, received: "
+                r"<dtype: 'float32'>"
+            ),
+        ),
+        (
+            ("f", tf.string, 0, tf.int32, -1),
+            r"`value_dtype` must be int64 for `value_index` -1, received: <dtype: 'int32'>",
+        ),
+        (
+            ("f", tf.string, 0, tf.float64, -2),
+            (
+                r"`value_dtype` should be either integer or string for `value_index` -2, received: "
+                r"<dtype: 'float64'>"
+            ),
+        ),
     ],
 )
 def test_constructor_value_errors(args, message):

@@ -11,8 +11,9 @@ from tensorlet.ops.string_ops_hash import fingerprint64
 
 
 def _init(keys=("emerson", "lake", "palmer"), values=(0, 1, 2)):
-    return tf.lookup.KeyValueTensorInitializer(tf.constant(list(keys)),
-                                               tf.constant(list(values), tf.int64))
+    return tf.lookup.KeyValueTensorInitializer(
+        tf.constant(list(keys)), tf.constant(list(values), tf.int64)
+    )
 
 
 def _bucket(key, n, size):
@@ -36,9 +37,14 @@ def test_oov_ids_follow_the_size_not_the_values():
 def test_text_file_vocabulary(tmp_path):
     path = os.path.join(tmp_path, "vocab.txt")
     with open(path, "w") as f:
-        f.write("\n".join(["emerson", "lake", "palmer", "crimnson"]))
-    init = tf.lookup.TextFileInitializer(path, tf.string, tf.lookup.TextFileIndex.WHOLE_LINE,
-                                         tf.int64, tf.lookup.TextFileIndex.LINE_NUMBER)
+        f.write("emerson\nlake\npalmer\ncrimnson")
+    init = tf.lookup.TextFileInitializer(
+        path,
+        tf.string,
+        tf.lookup.TextFileIndex.WHOLE_LINE,
+        tf.int64,
+        tf.lookup.TextFileIndex.LINE_NUMBER,
+    )
     table = tf.lookup.StaticVocabularyTable(init, 3)
     out = table.lookup(tf.constant(["palmer", "crimnson", "king", "tarkus", "black", "moon"]))
     assert out.numpy().tolist() == [2, 3, 5, 6, 6, 4]  # TF's documented output
@@ -53,8 +59,9 @@ def test_buckets_are_fingerprint64(n):
 
 
 def test_integer_keys_hash_their_decimal_text():
-    init = tf.lookup.KeyValueTensorInitializer(tf.constant([10, 20], tf.int64),
-                                               tf.constant([0, 1], tf.int64))
+    init = tf.lookup.KeyValueTensorInitializer(
+        tf.constant([10, 20], tf.int64), tf.constant([0, 1], tf.int64)
+    )
     table = tf.lookup.StaticVocabularyTable(init, 4, lookup_key_dtype=tf.int32)
     assert table.key_dtype == tf.int32
     out = table.lookup(tf.constant([20, 10, -5, 7], tf.int32))
@@ -85,19 +92,29 @@ def test_constructor_errors():
     with pytest.raises(ValueError, match=r"`num_oov_buckets` must be > 0; use StaticHashTable\."):
         tf.lookup.StaticVocabularyTable(_init(), 0)
     int32_values = tf.lookup.KeyValueTensorInitializer(["a"], [1])
-    with pytest.raises(TypeError, match=r"Invalid `value_dtype`, expected <dtype: 'int64'> but got "
-                                        r"<dtype: 'int32'>\."):
+    with pytest.raises(
+        TypeError,
+        match=r"Invalid `value_dtype`, expected <dtype: 'int64'> but got "
+        r"<dtype: 'int32'>\.",
+    ):
         tf.lookup.StaticVocabularyTable(int32_values, 1)
     int32_keys = tf.lookup.KeyValueTensorInitializer([1], tf.constant([1], tf.int64))
-    with pytest.raises(TypeError, match=r"Invalid `key_dtype`, expected one of \(tf.int64, "
-                                        r"tf.string\), but got <dtype: 'int32'>\."):
+    with pytest.raises(
+        TypeError,
+        match=r"Invalid `key_dtype`, expected one of \(tf.int64, "
+        r"tf.string\), but got <dtype: 'int32'>\.",
+    ):
         tf.lookup.StaticVocabularyTable(int32_keys, 1)
-    with pytest.raises(TypeError, match=r"Invalid `key_dtype`, expected integer but got "
-                                        r"<dtype: 'string'>\."):
+    with pytest.raises(
+        TypeError,
+        match=r"Invalid `key_dtype`, expected integer but got "
+        r"<dtype: 'string'>\.",
+    ):
         tf.lookup.StaticVocabularyTable(_init(), 1, lookup_key_dtype=tf.int64)
     with pytest.raises(TypeError, match="`key_dtype`, expected non-integer but got"):
-        init = tf.lookup.KeyValueTensorInitializer(tf.constant([1], tf.int64),
-                                                   tf.constant([1], tf.int64))
+        init = tf.lookup.KeyValueTensorInitializer(
+            tf.constant([1], tf.int64), tf.constant([1], tf.int64)
+        )
         tf.lookup.StaticVocabularyTable(init, 1, lookup_key_dtype=tf.string)
 
 

@@ -40,8 +40,11 @@ def _expected(sets_a, sets_b, fn, group_shape):
         for i, v in enumerate(members):
             indices.append(list(g) + [i])
             values.append(v)
-    return np.array(indices, np.int64).reshape(-1, len(group_shape) + 1), values, list(
-        group_shape) + [width]
+    return (
+        np.array(indices, np.int64).reshape(-1, len(group_shape) + 1),
+        values,
+        list(group_shape) + [width],
+    )
 
 
 def _check(result, expected, dtype):
@@ -61,8 +64,16 @@ def _to_sparse(x, keep):
 
 
 @pytest.mark.parametrize("op", list(OPS))
-@pytest.mark.parametrize("shape_a,shape_b", [((3, 4), (3, 5)), ((2, 3, 4), (2, 3, 2)),
-                                             ((1, 6), (1, 1)), ((4, 0), (4, 3)), ((0, 3), (0, 2))])
+@pytest.mark.parametrize(
+    "shape_a,shape_b",
+    [
+        ((3, 4), (3, 5)),
+        ((2, 3, 4), (2, 3, 2)),
+        ((1, 6), (1, 1)),
+        ((4, 0), (4, 3)),
+        ((0, 3), (0, 2)),
+    ],
+)
 @pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16])
 def test_dense_dense_matches_python_sets(op, shape_a, shape_b, dtype):
     fn, ref = OPS[op]
@@ -92,8 +103,16 @@ def test_strings_sort_by_bytes():
     a = tf.constant([["b", "a", "B", "ab"], ["", "z", "z", "é"]])
     b = tf.constant([["a", "c"], ["é", ""]])
     out = tf.sets.union(a, b)
-    assert out.values.numpy().tolist() == [b"B", b"a", b"ab", b"b", b"c", b"", b"z",
-                                           "é".encode()]  # unsigned bytes: 'z' < 0xc3
+    assert out.values.numpy().tolist() == [
+        b"B",
+        b"a",
+        b"ab",
+        b"b",
+        b"c",
+        b"",
+        b"z",
+        "é".encode(),
+    ]  # unsigned bytes: 'z' < 0xc3
     assert out.dense_shape.numpy().tolist() == [2, 5]
     inter = tf.sets.intersection(a, b)
     assert inter.values.numpy().tolist() == [b"a", b"", "é".encode()]
@@ -105,11 +124,31 @@ def _doc_sparse(entries, shape):
     return tf.sparse.SparseTensor(list(d.keys()), list(d.values()), dense_shape=shape)
 
 
-DOC_A = _doc_sparse([((0, 0, 0), 1), ((0, 0, 1), 2), ((0, 1, 0), 3), ((1, 0, 0), 4),
-                     ((1, 1, 0), 5), ((1, 1, 1), 6)], [2, 2, 2])
-DOC_B = _doc_sparse([((0, 0, 0), 1), ((0, 0, 1), 3), ((0, 1, 0), 2), ((1, 0, 0), 4),
-                     ((1, 0, 1), 5), ((1, 1, 0), 5), ((1, 1, 1), 6), ((1, 1, 2), 7),
-                     ((1, 1, 3), 8)], [2, 2, 4])
+DOC_A = _doc_sparse(
+    [
+        ((0, 0, 0), 1),
+        ((0, 0, 1), 2),
+        ((0, 1, 0), 3),
+        ((1, 0, 0), 4),
+        ((1, 1, 0), 5),
+        ((1, 1, 1), 6),
+    ],
+    [2, 2, 2],
+)
+DOC_B = _doc_sparse(
+    [
+        ((0, 0, 0), 1),
+        ((0, 0, 1), 3),
+        ((0, 1, 0), 2),
+        ((1, 0, 0), 4),
+        ((1, 0, 1), 5),
+        ((1, 1, 0), 5),
+        ((1, 1, 1), 6),
+        ((1, 1, 2), 7),
+        ((1, 1, 3), 8),
+    ],
+    [2, 2, 4],
+)
 
 
 def test_tf_documented_examples():
@@ -119,8 +158,17 @@ def test_tf_documented_examples():
     union = tf.sets.union(DOC_A, DOC_B)  # [[{1, 2, 3}, {2, 3}], [{4, 5}, {5, 6, 7, 8}]]
     assert union.values.numpy().tolist() == [1, 2, 3, 2, 3, 4, 5, 5, 6, 7, 8]
     assert union.dense_shape.numpy().tolist() == [2, 2, 4]
-    b = _doc_sparse([((0, 0, 0), 1), ((1, 0, 0), 4), ((1, 1, 0), 5), ((1, 1, 1), 6),
-                     ((1, 1, 2), 7), ((1, 1, 3), 8)], [2, 2, 4])
+    b = _doc_sparse(
+        [
+            ((0, 0, 0), 1),
+            ((1, 0, 0), 4),
+            ((1, 1, 0), 5),
+            ((1, 1, 1), 6),
+            ((1, 1, 2), 7),
+            ((1, 1, 3), 8),
+        ],
+        [2, 2, 4],
+    )
     inter = tf.sets.intersection(DOC_A, b)  # [[{1}, {}], [{4}, {5, 6}]]
     assert inter.indices.numpy().tolist() == [[0, 0, 0], [1, 0, 0], [1, 1, 0], [1, 1, 1]]
     assert inter.values.numpy().tolist() == [1, 4, 5, 6]
@@ -161,8 +209,11 @@ def test_public_names():
 def test_python_level_type_errors(fn):
     with pytest.raises(TypeError, match=r"'a' invalid dtype <dtype: 'float32'>\."):
         fn([[1.0]], [[2.0]])
-    with pytest.raises(TypeError, match=r"Types don't match, <dtype: 'int32'> vs "
-                                        r"<dtype: 'int64'>\."):
+    with pytest.raises(
+        TypeError,
+        match=r"Types don't match, <dtype: 'int32'> vs "
+        r"<dtype: 'int64'>\.",
+    ):
         fn([[1]], tf.constant([[2]], tf.int64))
 
 
@@ -191,12 +242,17 @@ def test_sparse_kernel_errors():
     rank1 = tf.sparse.SparseTensor([[0]], [1], [3])
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"^Invalid rank 1\. \[Op:SetSize\]"):
         tf.sets.size(rank1)
-    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Invalid rank 1\. "
-                                                             r"\[Op:DenseToSparseSetOperation\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Invalid rank 1\. "
+        r"\[Op:DenseToSparseSetOperation\]",
+    ):
         tf.sets.union([[1]], rank1)
     st = tf.sparse.SparseTensor([[0, 0]], [1], [2, 2])
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match=r"Mismatched shapes \[3\] vs \[2\] \[Op:DenseToSparseSetOperation\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Mismatched shapes \[3\] vs \[2\] \[Op:DenseToSparseSetOperation\]",
+    ):
         tf.sets.union([[1], [2], [3]], st)
     with pytest.raises(ValueError, match="Sparse,Dense is not supported, but Dense,Sparse is"):
         set_ops._set_operation(st, tf.constant([[1]]), "union", True)
@@ -205,9 +261,14 @@ def test_sparse_kernel_errors():
 @pytest.mark.parametrize(
     "indices,message",
     [
-        ([[0, 1], [0, 0]], r"indices\[1\] = \[0,0\] is out of order\. Many sparse ops require "
-                           r"sorted indices\.\n    Use `tf.sparse.reorder` to create a correctly "
-                           r"ordered copy\.\n\n \[Op:SetSize\]"),
+        (
+            [[0, 1], [0, 0]],
+            (
+                r"indices\[1\] = \[0,0\] is out of order\. Many sparse ops require "
+                r"sorted indices\.\n    Use `tf.sparse.reorder` to create a correctly "
+                r"ordered copy\.\n\n \[Op:SetSize\]"
+            ),
+        ),
         ([[0, 1], [0, 1]], r"indices\[1\] = \[0,1\] is repeated \[Op:SetSize\]"),
         ([[0, 0], [2, 1]], r"indices\[1\] = \[2,1\] is out of bounds: need 0 <= index < \[2,3\]"),
         ([[1, 0], [0, 5]], r"indices\[1\] = \[0,5\] is out of bounds"),  # bounds before order
@@ -217,8 +278,9 @@ def test_validate_indices(indices, message):
     st = tf.sparse.SparseTensor(indices, [1, 2], [2, 3])
     with pytest.raises(tf.errors.InvalidArgumentError, match=message):
         tf.sets.size(st)
-    with pytest.raises(tf.errors.InvalidArgumentError, match=message.replace("SetSize",
-                                                                             "SparseToSparse.*")):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=message.replace("SetSize", "SparseToSparse.*")
+    ):
         tf.sets.union(st, st)
 
 
@@ -230,16 +292,33 @@ def test_unvalidated_unsorted_indices_still_group_by_set():
 
 
 def test_raw_op_dtype_rules():
-    with pytest.raises(tf.errors.InvalidArgumentError,
-                       match="Value for attr 'T' of float is not in the list of allowed values: "
-                             "int8, int16, int32, int64, uint8, uint16, string"):
-        set_ops.apply(set_ops.dense_to_dense_set_operation_op, [[1.0]], [[1.0]],
-                      set_operation="union", validate_indices=True)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match="Value for attr 'T' of float is not in the list of allowed values: "
+        "int8, int16, int32, int64, uint8, uint16, string",
+    ):
+        set_ops.apply(
+            set_ops.dense_to_dense_set_operation_op,
+            [[1.0]],
+            [[1.0]],
+            set_operation="union",
+            validate_indices=True,
+        )
     with pytest.raises(tf.errors.InvalidArgumentError, match="Invalid set_operation xor"):
-        set_ops.apply(set_ops.dense_to_dense_set_operation_op, [[1]], [[1]],
-                      set_operation="XOR", validate_indices=True)
-    out = set_ops.apply(set_ops.dense_to_dense_set_operation_op, [[1]], [[2]],
-                        set_operation="UNION", validate_indices=True)
+        set_ops.apply(
+            set_ops.dense_to_dense_set_operation_op,
+            [[1]],
+            [[1]],
+            set_operation="XOR",
+            validate_indices=True,
+        )
+    out = set_ops.apply(
+        set_ops.dense_to_dense_set_operation_op,
+        [[1]],
+        [[2]],
+        set_operation="UNION",
+        validate_indices=True,
+    )
     assert out[1].numpy().tolist() == [1, 2]
 
 
@@ -247,8 +326,9 @@ def test_raw_op_dtype_rules():
 
 
 def test_graph_shapes_and_construction_errors():
-    @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.int32),
-                                  tf.TensorSpec([None, None], tf.int32)])
+    @tf.function(
+        input_signature=[tf.TensorSpec([None, 3], tf.int32), tf.TensorSpec([None, None], tf.int32)]
+    )
     def f(a, b):
         out = tf.sets.union(a, b)
         assert out.indices.shape.as_list() == [None, 2]
@@ -256,8 +336,9 @@ def test_graph_shapes_and_construction_errors():
         assert out.dense_shape.shape.as_list() == [2]
         return tf.sparse.to_dense(out)
 
-    np.testing.assert_array_equal(f(tf.constant([[3, 1, 1]]), tf.constant([[2, 2]])).numpy(),
-                                  [[1, 2, 3]])
+    np.testing.assert_array_equal(
+        f(tf.constant([[3, 1, 1]]), tf.constant([[2, 2]])).numpy(), [[1, 2, 3]]
+    )
 
     @tf.function(input_signature=[tf.TensorSpec([3], tf.int32)])
     def g(a):
@@ -284,14 +365,28 @@ def test_sparse_inputs_in_tf_function():
 
 
 def test_not_differentiable():
-    for op in (set_ops.set_size_op, set_ops.dense_to_dense_set_operation_op,
-               set_ops.dense_to_sparse_set_operation_op,
-               set_ops.sparse_to_sparse_set_operation_op):
+    for op in (
+        set_ops.set_size_op,
+        set_ops.dense_to_dense_set_operation_op,
+        set_ops.dense_to_sparse_set_operation_op,
+        set_ops.sparse_to_sparse_set_operation_op,
+    ):
         assert op.grad is None
 
 
 def test_every_set_operation_name_is_valid():
     for name in set_ops._OPERATIONS:
-        out = set_ops.apply(set_ops.dense_to_dense_set_operation_op, [[1, 2]], [[2, 3]],
-                            set_operation=name, validate_indices=True)
+        out = set_ops.apply(
+            set_ops.dense_to_dense_set_operation_op,
+            [[1, 2]],
+            [[2, 3]],
+            set_operation=name,
+            validate_indices=True,
+        )
         assert out[1].dtype == tf.int32
+
+
+def test_docstring_examples():
+    import doctest
+
+    assert doctest.testmod(set_ops, extraglobs={"tf": tf}).failed == 0
