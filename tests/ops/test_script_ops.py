@@ -311,6 +311,7 @@ def test_numpy_function_in_graph():
     assert "PyFunc" in _op_types(g.get_concrete_function(tf.constant(1.0)))
     stateless = tf.function(lambda x: tf.numpy_function(f, [x], tf.float32, stateful=False))
     assert "PyFuncStateless" in _op_types(stateless.get_concrete_function(tf.constant(1.0)))
+    np.testing.assert_allclose(float(stateless(tf.constant(1.0))), np.sinh(1.0), rtol=1e-6)
 
 
 def test_numpy_function_graph_checks_dtypes_and_counts():
