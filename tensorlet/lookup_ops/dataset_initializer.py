@@ -52,7 +52,7 @@ def _column(parts, dtype):
     return EagerTensor(arr.astype(np_dtype(dtype), copy=False), dtype)
 
 
-@tf_export("data.experimental.DatasetInitializer")
+@tf_export("data.experimental.DatasetInitializer", "compat.v1.data.experimental.DatasetInitializer")
 class DatasetInitializer(TableInitializerBase):
     """Table initializer from a ``tf.data.Dataset`` of ``(key, value)`` scalar pairs.
 
@@ -86,7 +86,7 @@ class DatasetInitializer(TableInitializerBase):
             )
 
 
-@tf_export("data.experimental.table_from_dataset")
+@tf_export("data.experimental.table_from_dataset", "compat.v1.data.experimental.table_from_dataset")
 def table_from_dataset(
     dataset=None,
     num_oov_buckets=0,
@@ -139,7 +139,10 @@ def table_from_dataset(
     return table
 
 
-@tf_export("data.experimental.index_table_from_dataset")
+@tf_export(
+    "data.experimental.index_table_from_dataset",
+    "compat.v1.data.experimental.index_table_from_dataset",
+)
 def index_table_from_dataset(
     dataset=None,
     num_oov_buckets=0,
