@@ -20,14 +20,6 @@ from tensorlet.lookup_ops.table_resources import TableError
 D = dtypes
 
 
-def _eager_value(value, dtype, name=None):
-    """``value`` converted to ``dtype`` outside any graph (it is part of the table)."""
-    if isinstance(value, Tensor):
-        return convert_to_tensor(value, dtype=dtype, name=name)
-    with table_ops.init_scope():
-        return convert_to_tensor(value, dtype=dtype, name=name)
-
-
 def _create(op_name, make):
     try:
         return table_ops.make_handle(make())
@@ -87,7 +79,7 @@ class MutableHashTable(_MutableTable):
         checkpoint=True,
         experimental_is_anonymous=False,
     ):
-        self._default_value = _eager_value(default_value, value_dtype)
+        self._default_value = table_ops.eager_constant(default_value, value_dtype)
         self._value_shape = self._default_value.shape
         self._checkpoint = checkpoint
         self._name = name
@@ -163,7 +155,9 @@ class DenseHashTable(_MutableTable):
         checkpoint=True,
         experimental_is_anonymous=False,
     ):
-        self._default_value = _eager_value(default_value, value_dtype, name="default_value")
+        self._default_value = table_ops.eager_constant(
+            default_value, value_dtype, name="default_value"
+        )
         self._initial_num_buckets = initial_num_buckets
         self._value_shape = self._default_value.shape
         self._checkpoint = checkpoint
@@ -175,8 +169,8 @@ class DenseHashTable(_MutableTable):
         self._resource_handle = self._create_resource()
 
     def _create_resource(self):
-        empty = _eager_value(self._empty_key, self._key_dtype, name="empty_key")
-        deleted = _eager_value(self._deleted_key, self._key_dtype, name="deleted_key")
+        empty = table_ops.eager_constant(self._empty_key, self._key_dtype, name="empty_key")
+        deleted = table_ops.eager_constant(self._deleted_key, self._key_dtype, name="deleted_key")
         table_resources.check_kernel("MutableDenseHashTableV2", self._key_dtype, self._value_dtype)
         buckets = 131072 if self._initial_num_buckets is None else self._initial_num_buckets
         return _create(

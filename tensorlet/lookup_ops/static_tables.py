@@ -79,7 +79,7 @@ class InitializableLookupTableBase(LookupInterface):
 
     def __init__(self, default_value, initializer):
         super().__init__(initializer.key_dtype, initializer.value_dtype)
-        self._default_value = convert_to_tensor(default_value, dtype=self._value_dtype)
+        self._default_value = table_ops.eager_constant(default_value, self._value_dtype)
         self._default_value.shape.merge_with(TensorShape([]))
         self._initializer = initializer
         self._resource_handle = self._create_resource()

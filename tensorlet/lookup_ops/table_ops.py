@@ -15,7 +15,7 @@ from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
 from tensorlet.framework.context import state
 from tensorlet.framework.symbolic_tensor import SymbolicTensor
-from tensorlet.framework.tensor import EagerTensor
+from tensorlet.framework.tensor import EagerTensor, Tensor
 from tensorlet.framework.tensor_conversion import convert_to_tensor
 from tensorlet.framework.tensor_shape import TensorShape
 from tensorlet.lookup_ops import text_file
@@ -61,6 +61,17 @@ def known_value(t):
     if type(t) is SymbolicTensor and t._const is not None:
         return EagerTensor(t._const, t._dtype)
     return None
+
+
+def eager_constant(value, dtype=None, name=None):
+    """``value`` as a tensor that outlives any trace (eager when its value is known now)."""
+    if isinstance(value, Tensor):
+        t = convert_to_tensor(value, dtype=dtype, name=name)
+    else:
+        with init_scope():
+            t = convert_to_tensor(value, dtype=dtype, name=name)
+    known = known_value(t)
+    return t if known is None else known
 
 
 # ---------------------------------------------------------------- kernels
@@ -310,6 +321,7 @@ def initialize_from_text_file(
 
 
 __all__ = [
+    "eager_constant",
     "export",
     "find",
     "import_values",

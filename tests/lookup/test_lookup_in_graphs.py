@@ -274,3 +274,22 @@ def test_docstring_examples(module):
 
     mod = importlib.import_module(f"tensorlet.lookup_ops.{module}")
     assert doctest.testmod(mod, extraglobs={"tf": tf}).failed == 0
+
+
+def test_tables_made_in_a_trace_outlive_it():
+    made = []
+
+    @tf.function
+    def f(x):
+        default = tf.add(tf.constant(-2), 1)  # a traced constant
+        table = tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(["a"], [5]), default)
+        mutable = tf.lookup.experimental.MutableHashTable(tf.string, tf.int32, default)
+        made.extend([table, mutable])
+        return table.lookup(x)
+
+    assert f(tf.constant(["a", "b"])).numpy().tolist() == [5, -1]
+    assert made[0].lookup(tf.constant(["q"])).numpy().tolist() == [-1]  # used eagerly afterwards
+    assert made[1].lookup(tf.constant(["q"])).numpy().tolist() == [-1]
+    assert tf.compat.v1.data.experimental.DatasetInitializer is (
+        tf.data.experimental.DatasetInitializer
+    )
