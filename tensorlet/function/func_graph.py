@@ -476,10 +476,26 @@ class FuncGraph(Graph):
         return True
 
 
+def _broadcast_graph_message(inputs):
+    """TF's graph-mode broadcasting error (shape inference), which differs from the eager
+    kernel's 'Incompatible shapes: [a] vs. [b]': the first unequal pair of aligned dims."""
+    a, b = (list(t.shape) for t in inputs[:2])
+    n = max(len(a), len(b))
+    a, b = [1] * (n - len(a)) + a, [1] * (n - len(b)) + b
+    for x, y in zip(a, b):
+        if x is not None and y is not None and x != y and x != 1 and y != 1:
+            return f"Dimensions must be equal, but are {x} and {y}"
+    return None
+
+
 def _construction_message(e, op, inputs, name, with_shapes):
     msg = str(e)
     suffix = f" [Op:{op.name}]"
     msg = msg.removesuffix(suffix)
+    if msg.startswith("Incompatible shapes:") and len(inputs) >= 2 and all(
+        t.shape.rank is not None for t in inputs[:2]
+    ):
+        msg = _broadcast_graph_message(inputs) or msg
     if not with_shapes:
         return msg
     node = name or op.name

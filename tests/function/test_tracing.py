@@ -642,3 +642,16 @@ def test_host_arguments_given_as_function_arguments(name, fn):
     for n in (2, 3):
         got, want = f(x, tf.constant(n)), fn(x, tf.constant(n))
         np.testing.assert_allclose(got.numpy(), want.numpy())
+
+
+def test_graph_mode_broadcast_error_is_tfs_shape_inference_message():
+    @tf.function
+    def f(a, b):
+        return tf.equal(a, b)
+
+    with pytest.raises(ValueError, match=r"^Dimensions must be equal, but are 64 and 28 for "
+                       r"'\{\{node Equal\}\} = Equal\(a:0, b:0\)' with input shapes: \[64\], "
+                       r"\[64,28\]\.$"):
+        f(tf.ones([64]), tf.ones([64, 28]))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Incompatible shapes"):
+        tf.equal(tf.ones([64]), tf.ones([64, 28]))  # eagerly: the kernel's message

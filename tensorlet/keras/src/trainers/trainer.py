@@ -259,11 +259,27 @@ class Trainer:
             raise ValueError("You must call `compile()` before using the model.")
 
     def _symbolic_build(self, data):
-        """Builds the model and the optimizer's slots before the first (traced) step, so that
-        variables are created outside the step function."""
-        x, _, _ = data_adapters.unpack_x_y_sample_weight(data)
+        """Builds the model, the compiled metrics and loss, and the optimizer's slots before the
+        first step, as Keras does (so their errors come first, in Keras' order: metrics, then
+        loss), with variables created outside the step function."""
+        x, y, sample_weight = data_adapters.unpack_x_y_sample_weight(data)
         if not self.built:
             self._call_for_training(x, False)
+        metrics_unbuilt = self._compile_metrics is not None and not self._compile_metrics.built
+        loss_unbuilt = self._compile_loss is not None and not self._compile_loss.built
+        if (metrics_unbuilt or loss_unbuilt) and y is not None:
+
+            def build(x, y, sample_weight):
+                y_pred = self._call_for_training(x, False)
+                if metrics_unbuilt:
+                    self._compile_metrics.update_state(y, y_pred, sample_weight)
+                if loss_unbuilt:
+                    self._compile_loss(y, y_pred, sample_weight)
+                return 0
+
+            run = build if self.run_eagerly else polymorphic_function.function(build)
+            run(x, y, sample_weight)
+            self.reset_metrics()
         if self.optimizer is not None and not getattr(self.optimizer, "built", True):
             self.optimizer.build(self.trainable_variables)
 
