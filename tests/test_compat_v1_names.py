@@ -29,3 +29,19 @@ def test_where_v1_selects_rows_with_a_vector_condition():
     np.testing.assert_array_equal(v1.where_v2([True, False], x, y), [[1, 6], [3, 8]])
     np.testing.assert_array_equal(v1.where([[True, False], [False, True]], x, y), [[1, 6], [7, 4]])
     np.testing.assert_array_equal(v1.where([[0, 1], [1, 0]]), [[0, 1], [1, 0]])
+
+
+def test_keras_namespaces_under_tf_load_lazily():
+    assert tf.losses is tf.keras.losses
+    assert tf.metrics is tf.keras.metrics
+    assert tf.optimizers is tf.keras.optimizers
+    assert tf.initializers is tf.keras.initializers
+
+
+def test_v1_gradients_of_unknown_rank_placeholders():
+    g = tf.compat.v1.Graph()
+    with g.as_default():
+        x = tf.compat.v1.placeholder(tf.float32)  # no shape at all
+        (dx,) = tf.compat.v1.gradients(x * x, [x])
+        with tf.compat.v1.Session() as sess:
+            np.testing.assert_allclose(sess.run(dx, {x: [1.0, 3.0]}), [2.0, 6.0])

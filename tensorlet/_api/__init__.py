@@ -346,7 +346,7 @@ _SUBMODULES = {
     'train': train,
     'version': version,
 }
-_LAZY = {'keras': 'tensorlet.keras'}
+_LAZY = {'initializers': 'tensorlet.keras.initializers', 'keras': 'tensorlet.keras', 'losses': 'tensorlet.keras.losses', 'metrics': 'tensorlet.keras.metrics', 'optimizers': 'tensorlet.keras.optimizers'}
 
 
 def __getattr__(name):  # heavy namespaces (tf.keras) load on first use

@@ -89,6 +89,8 @@ def unbroadcast(g, x):
     if type(g) is EagerTensor and type(x) is EagerTensor:
         gshape, xshape = g._value.shape, x._value.shape
     else:
+        if g.shape.rank is None or x.shape.rank is None:
+            return g  # unknown rank (a v1 placeholder): no static broadcasting to undo
         gshape, xshape = tuple(g.shape), tuple(x.shape)
     if gshape == xshape:
         return g
