@@ -245,3 +245,20 @@ def test_docstring_examples():
     from tensorlet.ops import segment_ops
 
     assert doctest.testmod(segment_ops, extraglobs={"tf": tf}).failed == 0
+
+
+def test_large_unsorted_segment_sum_path_matches_add_at():
+    """Large float inputs take the bincount path: float64 equals np.add.at exactly, float32 is
+    within float32 rounding; negative ids are dropped; inner dimensions are kept."""
+    rng = np.random.default_rng(3)
+    ids = rng.integers(-1, 50, 40000)
+    for dtype, exact in ((np.float64, True), (np.float32, False)):
+        data = rng.standard_normal((40000, 2, 2)).astype(dtype)
+        got = tf.math.unsorted_segment_sum(data, ids, 50).numpy()
+        want = np.zeros((50, 2, 2), dtype)
+        np.add.at(want, ids[ids >= 0], data[ids >= 0])
+        assert got.dtype == dtype and got.shape == (50, 2, 2)
+        if exact:
+            np.testing.assert_array_equal(got, want)
+        else:
+            np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
