@@ -277,8 +277,11 @@ class Trainer:
                     self._compile_loss(y, y_pred, sample_weight)
                 return 0
 
+            from tensorlet.summary_ops import summary_ops  # noqa: PLC0415
+
             run = build if self.run_eagerly else polymorphic_function.function(build)
-            run(x, y, sample_weight)
+            with summary_ops.record_if(False):  # Keras builds symbolically: nothing is logged
+                run(x, y, sample_weight)
             self.reset_metrics()
         if self.optimizer is not None and not getattr(self.optimizer, "built", True):
             self.optimizer.build(self.trainable_variables)
