@@ -155,7 +155,12 @@ def unbroadcast(g, shape):
     grads that must not rely on the caller)."""
     from tensorlet.ops import reduction_ops
 
+    if isinstance(shape, Tensor):  # the input itself: its run-time shape if not static
+        shape = shape_ints(shape)
     gs, xs = g.shape.as_list(), list(shape)
+    if None in gs and len(gs) == len(xs) and None not in xs:
+        g_rt = shape_ints(g)
+        gs = g_rt if None not in g_rt else gs
     if gs == xs:
         return g
     lead = len(gs) - len(xs)
@@ -1288,8 +1293,8 @@ def _select_grad(op, dy):
     zero = _scalar(0, dy.dtype)
     return [
         None,
-        unbroadcast(where(c, dy, zero), op.inputs[1].shape.as_list()),
-        unbroadcast(where(c, zero, dy), op.inputs[2].shape.as_list()),
+        unbroadcast(where(c, dy, zero), op.inputs[1]),
+        unbroadcast(where(c, zero, dy), op.inputs[2]),
     ]
 
 

@@ -201,8 +201,8 @@ def _solve_grad(op, dy):
     grad_b = matrix_solve(a, dy, adjoint=not adj)
     grad_a = L.matmul(c, grad_b, adjoint_b=True) if adj else L.matmul(grad_b, c, adjoint_b=True)
     return [
-        A.unbroadcast(M.negative(grad_a), a.shape.as_list()),
-        A.unbroadcast(grad_b, op.inputs[1].shape.as_list()),
+        A.unbroadcast(M.negative(grad_a), a),
+        A.unbroadcast(grad_b, op.inputs[1]),
     ]
 
 
@@ -250,8 +250,8 @@ def _tri_grad(op, dy):
         L.band_part(M.negative(grad_a), -1, 0) if lower else L.band_part(M.negative(grad_a), 0, -1)
     )
     return [
-        A.unbroadcast(grad_a, a.shape.as_list()),
-        A.unbroadcast(grad_b, op.inputs[1].shape.as_list()),
+        A.unbroadcast(grad_a, a),
+        A.unbroadcast(grad_b, op.inputs[1]),
     ]
 
 

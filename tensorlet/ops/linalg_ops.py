@@ -160,7 +160,7 @@ def _batch_matmul_grad(op, dy):
             matmul(y, dy, adjoint_a=True, adjoint_b=True),
             matmul(dy, x, adjoint_a=True, adjoint_b=True),
         )
-    return [A.unbroadcast(gx, x.shape.as_list()), A.unbroadcast(gy, y.shape.as_list())]
+    return [A.unbroadcast(gx, x), A.unbroadcast(gy, y)]
 
 
 batch_mat_mul_v2_op = defop(

@@ -458,3 +458,25 @@ def test_reiterable_inputs_are_iterated_each_epoch():
     model.compile(loss="mse", optimizer=keras.optimizers.SGD(0.0))
     hist = model.fit(Batches(), epochs=3, verbose=0)
     assert len(hist.history["loss"]) == 3 and all(v > 0 for v in hist.history["loss"])
+
+
+def test_train_step_is_traced_with_an_unknown_batch_dimension():
+    """As Keras' TF trainer (which traces from a dataset's element spec), layers see a None
+    batch while fit traces; Keras' input-shape errors name it so."""
+    seen = []
+
+    class Spy(keras.layers.Layer):
+        def call(self, x):
+            seen.append(tuple(x.shape))
+            return x
+
+    model = keras.Sequential([keras.Input((3,)), Spy(), keras.layers.Dense(1)])
+    model.compile(loss="mse", optimizer="sgd")
+    x, y = np.ones((10, 3), "float32"), np.ones((10, 1), "float32")
+    model.fit(x, y, batch_size=4, epochs=2, verbose=0)
+    assert (None, 3) in seen
+    bad = keras.Sequential([keras.Input((784,)), keras.layers.Dense(2)])
+    bad.compile(loss="mse", optimizer="sgd")
+    with pytest.raises(ValueError, match=r"Expected shape \(None, 784\), but input has "
+                                         r"incompatible shape \(None, 28, 28\)"):
+        bad.fit(np.ones((8, 28, 28), "float32"), np.ones((8, 2), "float32"), verbose=0)

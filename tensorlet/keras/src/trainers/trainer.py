@@ -14,7 +14,8 @@ import warnings
 
 from tensorlet.backend import xp
 from tensorlet.framework import nest
-from tensorlet.framework.tensor import Tensor
+from tensorlet.framework.tensor import EagerTensor, Tensor
+from tensorlet.framework.tensor_spec import TensorSpec
 from tensorlet.function import polymorphic_function
 from tensorlet.keras.src import metrics as metrics_module
 from tensorlet.keras.src import optimizers as optimizers_module
@@ -43,6 +44,12 @@ class Trainer:
         self.test_function = None
         self.predict_function = None
         self._initial_epoch = None
+        from tensorlet.distribute import distribute_lib  # noqa: PLC0415
+
+        # as Keras' TF trainer: a model made under a strategy scope belongs to that strategy
+        self._distribute_strategy = (
+            distribute_lib.get_strategy() if distribute_lib.has_strategy() else None
+        )
 
     # ---------------------------------------------------------------- compile
 
@@ -237,7 +244,7 @@ class Trainer:
     def _step_function(self, step):
         if self.run_eagerly:
             return step
-        return polymorphic_function.function(step)
+        return _BatchRelaxedStep(step)
 
     def make_train_function(self, force=False):
         if self.train_function is None or force:
@@ -259,17 +266,20 @@ class Trainer:
             raise ValueError("You must call `compile()` before using the model.")
 
     def _symbolic_build(self, data):
-        """Builds the model, the compiled metrics and loss, and the optimizer's slots before the
-        first step, as Keras does (so their errors come first, in Keras' order: metrics, then
-        loss), with variables created outside the step function."""
-        x, y, sample_weight = data_adapters.unpack_x_y_sample_weight(data)
+        """Builds the model (and, under a distribution strategy, the compiled metrics and loss:
+        their errors then come first, in Keras' order) and the optimizer's slots before the
+        first step, with variables created outside the step function."""
+        x, y, _ = data_adapters.unpack_x_y_sample_weight(data)
         if not self.built:
             self._call_for_training(x, False)
+        # Keras' TF trainer builds the compiled metrics and loss ahead of the first step only
+        # under a distribution strategy; otherwise the traced train step builds them (loss first)
         metrics_unbuilt = self._compile_metrics is not None and not self._compile_metrics.built
         loss_unbuilt = self._compile_loss is not None and not self._compile_loss.built
-        if (metrics_unbuilt or loss_unbuilt) and y is not None:
+        if (metrics_unbuilt or loss_unbuilt) and y is not None and self._distribute_strategy:
 
-            def build(x, y, sample_weight):
+            def build(data):
+                x, y, sample_weight = data_adapters.unpack_x_y_sample_weight(data)
                 y_pred = self._call_for_training(x, False)
                 if metrics_unbuilt:
                     self._compile_metrics.update_state(y, y_pred, sample_weight)
@@ -279,9 +289,11 @@ class Trainer:
 
             from tensorlet.summary_ops import summary_ops  # noqa: PLC0415
 
+            # concrete shapes, as Keras' symbolic build of the first batch (the train step
+            # itself is traced with a None batch)
             run = build if self.run_eagerly else polymorphic_function.function(build)
             with summary_ops.record_if(False):  # Keras builds symbolically: nothing is logged
-                run(x, y, sample_weight)
+                run(data)
             self.reset_metrics()
         if self.optimizer is not None and not getattr(self.optimizer, "built", True):
             self.optimizer.build(self.trainable_variables)
@@ -524,6 +536,35 @@ class Trainer:
         results = [logs[n] for n in names if n in logs]
         results += [logs[k] for k in sorted(logs) if k not in names]
         return results[0] if len(results) == 1 else results
+
+
+class _BatchRelaxedStep:
+    """A step function as a ``tf.function`` traced with an unknown (``None``) batch dimension,
+    as Keras' TensorFlow trainer traces it from a dataset's element spec: layers see Keras'
+    static shapes (and errors name ``None`` batches). Where an op needs the run-time batch
+    size, tensorlet reads it while tracing and keeps one graph per batch size."""
+
+    def __init__(self, step):
+        self._step = step
+        self._functions = {}
+
+    def __call__(self, data):
+        flat = nest.flatten(data)
+        if not all(type(t) is EagerTensor and t.shape.rank for t in flat):
+            key = None  # ragged/sparse/scalar leaves: a plain trace
+        else:
+            key = (repr(nest.map_structure(lambda _: 0, data)),
+                   tuple((t.dtype, tuple(t.shape[1:])) for t in flat))
+        fn = self._functions.get(key)
+        if fn is None:
+            if key is None:
+                fn = polymorphic_function.function(self._step)
+            else:
+                signature = nest.map_structure(
+                    lambda t: TensorSpec([None] + t.shape.as_list()[1:], t.dtype), data)
+                fn = polymorphic_function.function(self._step, input_signature=[signature])
+            self._functions[key] = fn
+        return fn(data)
 
 
 def _pythonify_logs(logs):
