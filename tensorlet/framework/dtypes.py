@@ -41,6 +41,11 @@ class DType:
         return self._np.type if self._kind != "S" else object
 
     @property
+    def is_numpy_compatible(self):
+        """False for the handle types (resource, variant) NumPy cannot hold."""
+        return self._name not in ("resource", "variant")
+
+    @property
     def real_dtype(self):
         return {"complex64": float32, "complex128": float64}.get(self._name, self)
 
@@ -150,7 +155,7 @@ def as_dtype(type_value):
     else:
         try:
             np_dtype = xp.dtype(type_value)
-        except TypeError:
+        except (TypeError, ValueError):  # e.g. a TensorSpec: TF's TypeError below
             np_dtype = None
         if np_dtype is not None:
             d = _BY_NP.get(np_dtype) or (string if np_dtype.kind in "SUO" else None)

@@ -85,6 +85,14 @@ class EagerTensor(Tensor):
     def ndim(self):
         return self._value.ndim
 
+    def set_shape(self, shape):
+        """Checks that ``shape`` is compatible with the (known) shape; ValueError if not."""
+        from tensorlet.framework.tensor_shape import as_shape
+
+        if not self.shape.is_compatible_with(as_shape(shape)):
+            raise ValueError(f"Tensor's shape {self.shape} is not compatible with supplied "
+                             f"shape {shape}")
+
     @property
     def device(self):
         return CPU_DEVICE

@@ -171,3 +171,15 @@ def test_python_scalars_are_fast():
     t = min(timeit.repeat(lambda: tf.convert_to_tensor(1.5, dtype_hint=tf.float32), number=2000,
                           repeat=5)) / 2000
     assert t < 20e-6
+
+
+def test_eager_set_shape_dtype_numpy_compatibility_and_as_dtype_of_a_spec():
+    t = tf.constant([1, 2])
+    t.set_shape([2])
+    t.set_shape([None])
+    with pytest.raises(ValueError, match=r"^Tensor's shape \(2,\) is not compatible with "
+                                         r"supplied shape \[3\]$"):
+        t.set_shape([3])
+    assert tf.float32.is_numpy_compatible and not tf.variant.is_numpy_compatible
+    with pytest.raises(TypeError, match="Cannot convert the argument `type_value`"):
+        tf.as_dtype(tf.TensorSpec([1]))
