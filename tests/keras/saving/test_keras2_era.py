@@ -39,3 +39,13 @@ def test_save_weights_to_a_plain_h5_file(tmp_path):
         np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match="must end in `.weights.h5`"):
         model.save_weights(str(tmp_path / "w.bin"))
+
+
+def test_float_dtype_policy_configs_load():
+    """Older Keras 3 files record `FloatDTypePolicy` (now an alias of DTypePolicy)."""
+    config = {"module": "keras", "class_name": "FloatDTypePolicy",
+              "config": {"name": "float32"}, "registered_name": None}
+    policy = keras.dtype_policies.deserialize(config)
+    assert isinstance(policy, keras.dtype_policies.DTypePolicy) and policy.name == "float32"
+    layer = keras.layers.Dense.from_config({"name": "d", "units": 2, "dtype": config})
+    assert layer.dtype_policy.name == "float32"

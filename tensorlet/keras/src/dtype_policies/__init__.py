@@ -1,7 +1,11 @@
 """``keras.dtype_policies``: the compute/variable dtypes of layers."""
 
 from tensorlet.framework.export import keras_export
-from tensorlet.keras.src.dtype_policies.dtype_policy import DTypePolicy, dtype_policy
+from tensorlet.keras.src.dtype_policies.dtype_policy import (
+    DTypePolicy,
+    FloatDTypePolicy,
+    dtype_policy,
+)
 from tensorlet.keras.src.saving import serialization_lib
 
 
@@ -13,7 +17,7 @@ def serialize(policy):
 @keras_export("keras.dtype_policies.deserialize")
 def deserialize(config, custom_objects=None):
     return serialization_lib.deserialize_keras_object(
-        config, module_objects={"DTypePolicy": DTypePolicy}, custom_objects=custom_objects
+        config, module_objects={"DTypePolicy": DTypePolicy, "FloatDTypePolicy": FloatDTypePolicy}, custom_objects=custom_objects
     )
 
 

@@ -65,6 +65,11 @@ class DTypePolicy:
         return hash(self._name)
 
 
+@keras_export("keras.FloatDTypePolicy", "keras.dtype_policies.FloatDTypePolicy")
+class FloatDTypePolicy(DTypePolicy):
+    """Keras 3's alias of ``DTypePolicy`` (the class name older ``.keras`` files record)."""
+
+
 @keras_export(
     "keras.config.set_dtype_policy",
     "keras.mixed_precision.set_dtype_policy",
