@@ -14,6 +14,7 @@ import os
 import traceback
 
 from tensorlet.data_ops import structure
+from tensorlet.framework import errors
 from tensorlet.framework.context import state
 from tensorlet.framework.symbolic_tensor import OperatorNotAllowedInGraphError
 from tensorlet.framework.tensor import Tensor
@@ -161,6 +162,10 @@ class StructuredFunction:
             if self._mode == "graph":
                 return self._conc._call_flat(structure.flatten(element))
             return structure.normalize_output(_call(self._func, element))
+        except errors.OutOfRangeError as e:  # TF's CapturedFunction: not an end of sequence
+            raise errors.InvalidArgumentError(
+                None, None, f"Function invocation produced OutOfRangeError: {e.message}"
+            ) from None
         finally:
             state.graph, state.tapes = saved_graph, saved_tapes
 

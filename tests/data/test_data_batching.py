@@ -226,3 +226,13 @@ def test_batched_ragged_rows_keep_the_specs_row_splits_dtype():
     for batch in ds:
         assert batch.row_splits.dtype == tf.int64
     assert [b.to_list() for b in ds] == [[[1, 2], [3]], [[4, 5, 6]]]
+
+
+def test_out_of_range_inside_a_map_function_is_invalid_argument():
+    def fn(x):
+        raise tf.errors.OutOfRangeError(None, None, "boom")
+
+    ds = tf.data.Dataset.range(3).map(fn)
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match="Function invocation produced OutOfRangeError: boom"):
+        list(ds)
