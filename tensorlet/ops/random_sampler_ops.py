@@ -1,8 +1,9 @@
 """``tf.random`` gamma / poisson / binomial / parameterized truncated normal (ops + API).
 
 Kernels are in ``random_samplers``; seeds follow ``random_ops`` (stateless seed scramble,
-global/op seeds with the eager kernel cache). Gradients of the samples with respect to the
-distribution parameters (TF's implicit reparameterization for gamma) are not implemented.
+global/op seeds with the eager kernel cache). Gamma samples have TF's implicit
+reparameterization gradients with respect to ``alpha`` and ``beta`` (``RandomGammaGrad``:
+``d sample / d alpha = -(dP/dalpha) / (dP/dx)`` for the regularized incomplete gamma ``P``).
 """
 from tensorlet.backend import xp
 from tensorlet.framework import dtypes, errors
@@ -47,12 +48,43 @@ def _stateless_gamma(seed, alpha, shape):
     return S.gamma(*kc, shape, alpha, alpha.dtype)
 
 
+def _gamma_sample_der_alpha(alpha, sample):
+    """TF's RandomGammaGrad: d sample / d alpha at fixed quantile (tensorlet ops)."""
+    from tensorlet.ops import math_ops as M
+    from tensorlet.ops import special_math_ops as SM
+    from tensorlet.ops import unary_math_ops as U
+
+    d_cdf_d_alpha = apply(SM.igamma_grad_a_op, alpha, sample)
+    log_pdf = M.subtract(M.multiply(M.subtract(alpha, 1.0), U.log(sample)),
+                         M.add(sample, SM.lgamma(alpha)))
+    return M.negative(M.multiply(d_cdf_d_alpha, U.exp(M.negative(log_pdf))))
+
+
+def _gamma_grad(alpha_index):
+    def grad(op, dy):
+        from tensorlet.ops import array_ops as A
+        from tensorlet.ops import reduction_ops as Red
+
+        alpha, sample = op.inputs[alpha_index], op.outputs[0]
+        n = len(op.attrs["shape"])
+        alpha_b = A.reshape(alpha, [1] * n + A.shape_ints(alpha))
+        partial = _gamma_sample_der_alpha(alpha_b, sample)
+        g = dy * partial
+        if n:
+            g = Red.reduce_sum(g, axis=list(range(n)))
+        out = [None] * len(op.inputs)
+        out[alpha_index] = g
+        return out
+
+    return grad
+
+
 random_gamma_op = defop("RandomGamma", _random_gamma, stateful=True,
                         dtype_rule=lambda op, inputs, attrs: (inputs[0].dtype,),
-                        shape_rule=_shape_plus_param)
+                        shape_rule=_shape_plus_param, grad=_gamma_grad(0))
 stateless_gamma_op = defop("StatelessRandomGammaV2", _stateless_gamma,
                            dtype_rule=lambda op, inputs, attrs: (inputs[1].dtype,),
-                           shape_rule=_shape_plus_param)
+                           shape_rule=_shape_plus_param, grad=_gamma_grad(1))
 
 
 def _rescale(samples, beta):
@@ -61,9 +93,21 @@ def _rescale(samples, beta):
 
 
 # max(tiny, gamma / beta), which TF builds from RealDiv and Maximum
+def _rescale_grad(op, dy):
+    """max(tiny, samples / beta): through the division where the maximum took it."""
+    from tensorlet.ops import comparison_ops as C
+    from tensorlet.ops import math_ops as M
+
+    samples, beta = op.inputs
+    tiny = xp.finfo(samples.dtype.as_numpy_dtype).tiny
+    mask = M.cast(C.greater(op.outputs[0], tiny), dy.dtype)
+    g = M.multiply(dy, mask)
+    return [M.divide(g, beta), M.negative(M.divide(M.multiply(g, samples), M.square(beta)))]
+
+
 gamma_rescale_op = defop("TensorletGammaRescale", _rescale,
                          dtype_rule=lambda op, inputs, attrs: (inputs[0].dtype,),
-                         shape_rule=shape_rules.broadcast)
+                         shape_rule=shape_rules.broadcast, grad=_rescale_grad)
 
 
 def _random_poisson(rate, seed, seed2, shape, dtype):
@@ -124,12 +168,15 @@ stateless_ptn_op = defop("StatelessParameterizedTruncatedNormal", _stateless_ptn
 
 # ---------------------------------------------------------------------- API
 def _gamma_params(alpha, beta, dtype):
+    from tensorlet.ops import array_ops as A
+
     dtype = D.as_dtype(dtype)
     alpha = convert_to_tensor(alpha, dtype=dtype)
     beta = convert_to_tensor(beta if beta is not None else 1, dtype=dtype)
     shape = xp.broadcast_shapes(tuple(alpha.shape.as_list()), tuple(beta.shape.as_list()))
-    alpha_b = convert_to_tensor(xp.broadcast_to(xp.asarray(alpha), shape).copy())
-    return alpha_b, beta
+    if tuple(alpha.shape.as_list()) != shape:  # broadcast with an op: gradients reach alpha
+        alpha = A.broadcast_to(alpha, list(shape))
+    return alpha, beta
 
 
 @tf_export("random.gamma")

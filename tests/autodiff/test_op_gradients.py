@@ -62,6 +62,13 @@ CHECKED_ELSEWHERE = {  # rules whose inputs/outputs are variant handles, not flo
     name: "variant TensorList handle: checked through tf.TensorArray gradients in graphs "
           "(tests/ops/test_tensor_array_ops.py)" for name in _LIST_OPS
 }
+_GAMMA = ("implicit reparameterization gradient (samples are not a smooth function of alpha at "
+          "a fixed seed): checked against SciPy's gammaincinv in tests/ops/test_gamma_gradients.py")
+CHECKED_ELSEWHERE.update({
+    "RandomGamma": _GAMMA,
+    "StatelessRandomGammaV2": _GAMMA,
+    "TensorletGammaRescale": "checked with the gamma gradients in tests/ops/test_gamma_gradients.py",
+})
 EXCLUDED = {**NOT_DIFFERENTIABLE, **NO_GRADIENT, **CHECKED_ELSEWHERE}
 
 # Checks that fail because of a bug in an op's gradient rule (someone else's module): strict
