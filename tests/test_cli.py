@@ -218,3 +218,18 @@ def test_conformance_summary(tmp_path):
     assert s["corpus"]["chapters"]["Keras"] == {"examples": 1, "run": 1, "passed": 0}
     r = _tensorlet(["conformance", "--results", str(res)], cwd=str(tmp_path))
     assert r.returncode == 0 and "01_math" in r.stdout and "Intro" in r.stdout
+
+
+def test_quickstart_example_runs():
+    """The README's first command runs examples/quickstart.py: it must work and train."""
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, os.path.join(root, "examples", "quickstart.py")],
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    assert "d loss / d w = tf.Tensor(8.0, shape=(), dtype=float32)" in out
+    assert "Epoch 5/5" in out
+    accuracy = float(out.strip().splitlines()[-1].rsplit(",", 1)[1].strip(" ]"))
+    assert accuracy > 0.9
